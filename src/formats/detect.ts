@@ -1,0 +1,55 @@
+// Recognises a trace's dialect from its first lines (never from the file name), in the manner of
+// speedscope's importers: a cheap sniffer that says "mine" or "not mine".
+
+import { LinePrefix, type TimestampStyle } from './qemu-log/prefix.js';
+import { isDeviceEvent } from './qemu-log/events.js';
+
+export type Dialect =
+  | { readonly format: 'qemu-log'; readonly timestamps: TimestampStyle }
+  | { readonly format: 'mmiotrace' };
+
+/** How much of the start of a trace the sniffer looks at. */
+export const SNIFF_BYTES = 64 * 1024;
+const SNIFF_LINES = 400;
+/** QEMU names every trace event `group_event`. */
+const EVENT_LINE = /^([a-z0-9]+_[a-z0-9_]*) /;
+const MMIOTRACE_LINE = /^(VERSION \d|PCIDEV [0-9a-f]{4}|MAP \d|[RW] [1248] \d+\.\d+ \d+ 0x)/;
+
+export interface SniffResult {
+  readonly dialect: Dialect | undefined;
+  /** Why it is not recognised, for the error message. */
+  readonly firstLine: string;
+}
+
+export function sniffDialect(head: string): SniffResult {
+  const lines = head.split('\n', SNIFF_LINES).map((line) => line.replace(/\r$/, '')).filter((line) => line !== '');
+  const firstLine = lines[0] ?? '';
+  if (lines.length > 0 && lines.slice(0, 20).some((line) => MMIOTRACE_LINE.test(line))) {
+    return { dialect: { format: 'mmiotrace' }, firstLine };
+  }
+  const prefix = new LinePrefix();
+  const styles: Record<TimestampStyle, number> = { none: 0, 'tid-epoch': 0, iso8601: 0 };
+  let eventLines = 0;
+  let deviceLines = 0;
+  for (const line of lines) {
+    prefix.read(line, 0, line.length);
+    if (prefix.namePos < 0) continue;
+    const match = EVENT_LINE.exec(line.slice(prefix.namePos));
+    if (match === null) continue;
+    eventLines++;
+    styles[prefix.style]++;
+    if (isDeviceEvent(match[1]!) || match[1]!.startsWith('pci_cfg_')) deviceLines++;
+  }
+  // A log with device events, or one made mostly of trace events, is QEMU's log backend.
+  if (deviceLines > 0 || (lines.length > 0 && eventLines * 2 > lines.length)) {
+    const timestamps = (Object.keys(styles) as TimestampStyle[]).reduce((a, b) => (styles[b] > styles[a] ? b : a), 'none');
+    return { dialect: { format: 'qemu-log', timestamps }, firstLine };
+  }
+  return { dialect: undefined, firstLine };
+}
+
+export function describeDialect(dialect: Dialect): string {
+  if (dialect.format === 'mmiotrace') return 'Linux mmiotrace';
+  const time = { none: 'no timestamps', 'tid-epoch': 'TID@SEC.USEC timestamps (QEMU <= 10.0)', iso8601: 'ISO-8601 timestamps (QEMU >= 10.1)' };
+  return `QEMU log trace backend, ${time[dialect.timestamps]}`;
+}

@@ -1,0 +1,99 @@
+// Reads one trace end to end: open (file, stdin, gzip), sniff the dialect, stream every line
+// through the dialect's parser into a record sink. Memory stays bounded by the chunk size.
+
+import type { RecordSink } from './qemu-log/assembler.js';
+import { QemuLogParser } from './qemu-log/parser.js';
+import type { QemuLogStats } from './qemu-log/stats.js';
+import { type Dialect, SNIFF_BYTES, sniffDialect } from './detect.js';
+import { TraceInputError } from './errors.js';
+import { isGzip, openTrace } from './input-stream.js';
+import { scanInWorker, shouldScanInWorker } from './worker-scan.js';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { LineSplitter } from './line-splitter.js';
+
+export type { RecordSink } from './qemu-log/assembler.js';
+
+export interface ReadTraceOptions {
+  readonly lenient?: boolean;
+  /** Called after each chunk with the bytes consumed so far (of the decompressed text). */
+  readonly onProgress?: (bytesRead: number, byteSize: number | undefined) => void;
+  readonly stdin?: NodeJS.ReadableStream;
+}
+
+export interface TraceReadResult {
+  readonly file: string;
+  readonly compressed: boolean;
+  readonly bytes: number;
+  readonly dialect: Dialect;
+  readonly stats: QemuLogStats;
+}
+
+export async function readTrace(path: string, sink: RecordSink, options: ReadTraceOptions = {}): Promise<TraceReadResult> {
+  if (shouldScanInWorker(path)) {
+    const head = readHead(path);
+    if (!isGzip(head)) return readWithWorker(path, head, sink, options);
+  }
+  const input = await openTrace(path, options.stdin);
+  const iterator = input.chunks[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let done = false;
+  while (headBytes < SNIFF_BYTES && !done) {
+    const next = await iterator.next();
+    if (next.done) done = true;
+    else {
+      head.push(next.value);
+      headBytes += next.value.length;
+    }
+  }
+  if (headBytes === 0) throw new TraceInputError(input.name, 'is empty', 'record a trace with -trace \'igb*\' -trace \'e1000e*\' -D FILE');
+  const dialect = detect(input.name, Buffer.concat(head).toString('latin1', 0, Math.min(headBytes, SNIFF_BYTES)));
+  const parser = new QemuLogParser({ file: input.name, lenient: options.lenient }, sink);
+  const splitter = new LineSplitter(parser);
+  let bytes = 0;
+  const feed = (chunk: Buffer): void => {
+    splitter.push(chunk);
+    bytes += chunk.length;
+    options.onProgress?.(bytes, input.compressed ? undefined : input.byteSize);
+  };
+  for (const chunk of head) feed(chunk);
+  while (!done) {
+    const next = await iterator.next();
+    if (next.done) break;
+    feed(next.value);
+  }
+  splitter.end();
+  return { file: input.name, compressed: input.compressed, bytes, dialect, stats: parser.finish() };
+}
+
+/** Large plain files: a worker thread reads and scans while this thread builds records. */
+async function readWithWorker(path: string, head: Buffer, sink: RecordSink, options: ReadTraceOptions): Promise<TraceReadResult> {
+  const dialect = detect(path, head.toString('latin1'));
+  const parser = new QemuLogParser({ file: path, lenient: options.lenient }, sink);
+  const byteSize = statSync(path).size;
+  const bytes = await scanInWorker(path, path, parser, (read) => options.onProgress?.(read, byteSize));
+  return { file: path, compressed: false, bytes, dialect, stats: parser.finish() };
+}
+
+function readHead(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(SNIFF_BYTES);
+    return head.subarray(0, readSync(fd, head, 0, SNIFF_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function detect(name: string, head: string): Dialect {
+  const { dialect, firstLine } = sniffDialect(head);
+  if (dialect === undefined) {
+    throw new TraceInputError(name, `is not a trace this tool reads (first line: ${JSON.stringify(firstLine.slice(0, 80))})`,
+      'expected QEMU log-backend lines such as "e1000e_core_read Read from register 0x8, 4 byte(s), value: 0x80080481"');
+  }
+  if (dialect.format === 'mmiotrace') {
+    throw new TraceInputError(name, 'is a Linux mmiotrace; reading mmiotrace is not implemented yet',
+      'record the run under QEMU with -trace \'igb*\' -trace \'e1000e*\' -D FILE instead');
+  }
+  return dialect;
+}
