@@ -26,6 +26,8 @@ export interface TraceReadResult {
   readonly bytes: number;
   readonly dialect: Dialect;
   readonly stats: QemuLogStats;
+  /** Whether a worker thread read and scanned the file (large plain files). */
+  readonly scannedInWorker: boolean;
 }
 
 export async function readTrace(path: string, sink: RecordSink, options: ReadTraceOptions = {}): Promise<TraceReadResult> {
@@ -63,7 +65,7 @@ export async function readTrace(path: string, sink: RecordSink, options: ReadTra
     feed(next.value);
   }
   splitter.end();
-  return { file: input.name, compressed: input.compressed, bytes, dialect, stats: parser.finish() };
+  return { file: input.name, compressed: input.compressed, bytes, dialect, stats: parser.finish(), scannedInWorker: false };
 }
 
 /** Large plain files: a worker thread reads and scans while this thread builds records. */
@@ -72,7 +74,7 @@ async function readWithWorker(path: string, head: Buffer, sink: RecordSink, opti
   const parser = new QemuLogParser({ file: path, lenient: options.lenient }, sink);
   const byteSize = statSync(path).size;
   const bytes = await scanInWorker(path, path, parser, (read) => options.onProgress?.(read, byteSize));
-  return { file: path, compressed: false, bytes, dialect, stats: parser.finish() };
+  return { file: path, compressed: false, bytes, dialect, stats: parser.finish(), scannedInWorker: true };
 }
 
 function readHead(path: string): Buffer {

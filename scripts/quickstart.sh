@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The README's first quick-start command: installs what igb-replay needs on a fresh machine
+# (QEMU with igb, npm packages), builds it, and runs the main job on a shipped real trace.
+# Idempotent: a second run skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-qemu.sh
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
+
+trace=${1:-traces/linux-6.1-init.log}
+echo
+echo "\$ igb-replay triage $trace"
+node dist/src/cli/main.js triage "$trace"
