@@ -44,6 +44,7 @@ export function scanInWorker(name: string, path: string, parser: QemuLogParser,
     worker.on('message', (message: ScanWorkerMessage) => {
       if (message.type === 'error') return fail(new TraceInputError(name, `read failed: ${message.code ?? message.message}`));
       if (message.type === 'done') {
+        parser.pciFilter.count += message.foreignPciReads;
         returns.close();
         return void worker.terminate().then(() => resolve(bytes), reject);
       }

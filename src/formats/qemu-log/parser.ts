@@ -11,9 +11,10 @@ import { AccessAssembler, EventRole, type PhyEffect, type RecordSink } from './a
 import { categoryOf, isDeviceEvent, markerKindOf } from './events.js';
 import { EventTable, MAX_EVENT_NAMES, type EventHandler, type EventInfo } from './event-table.js';
 import { FastCoreLine } from './fast-core.js';
+import { type ForeignCounts, LineClassifier } from './line-classifier.js';
 import {
   type BlockScan, createBlockScan, FIELD_KIND, FIELD_OFFSET, FIELD_SIZE, FIELD_STYLE, FIELD_THREAD, FIELD_TIME,
-  FIELD_VALUE, FIELDS_PER_LINE, LINE_CORE_READ, LINE_CORE_WRITE, LINE_FOREIGN, LINE_OTHER, LineClassifier, scanBlock,
+  FIELD_VALUE, FIELDS_PER_LINE, LINE_CORE_READ, LINE_CORE_WRITE, LINE_EVENT, LINE_FOREIGN, LINE_OTHER, scanBlock, ForeignPciFilter, FIELD_LINE, FIELD_END,
 } from './block-scan.js';
 import { LinePrefix, skipProgramPrefix } from './prefix.js';
 import { LineScanner } from './scanner.js';
@@ -42,6 +43,7 @@ export class QemuLogParser implements LineBlockConsumer {
   private readonly fast = new FastCoreLine();
   private readonly scan = createBlockScan();
   private readonly classifier: LineClassifier;
+  readonly pciFilter: ForeignPciFilter;
   private readonly scanner = new LineScanner();
   private readonly args = new EventArgs();
   private readonly assembler: AccessAssembler;
@@ -62,6 +64,7 @@ export class QemuLogParser implements LineBlockConsumer {
     this.assembler = new AccessAssembler(sink);
     this.nicDevices = new Set(options.nicDevices ?? ['igb', 'e1000e']);
     this.classifier = new LineClassifier([...this.nicDevices]);
+    this.pciFilter = new ForeignPciFilter([...this.nicDevices]);
     this.handlers = this.buildHandlers();
     for (const name of this.handlers.keys()) this.eventInfo(name);
   }
@@ -73,7 +76,7 @@ export class QemuLogParser implements LineBlockConsumer {
   }
 
   block(bytes: Buffer, start: number, end: number): void {
-    scanBlock(this.fast, this.classifier, bytes, start, end, this.scan);
+    scanBlock(this.fast, this.pciFilter, bytes, start, end, this.scan);
     this.consume(bytes, this.scan);
   }
 
@@ -81,9 +84,11 @@ export class QemuLogParser implements LineBlockConsumer {
   consume(bytes: Buffer, scan: BlockScan): void {
     const { starts, fields, count } = scan;
     const counters = this.counters;
+    const firstLine = this.lineNo + 1;
     for (let i = 0; i < count; i++) {
-      const lineNo = ++this.lineNo;
       const base = i * FIELDS_PER_LINE;
+      const lineNo = firstLine + fields[base + FIELD_LINE]!;
+      this.lineNo = lineNo;
       const kind = fields[base + FIELD_KIND]!;
       if (kind === LINE_CORE_READ || kind === LINE_CORE_WRITE) {
         counters.lines++;
@@ -94,13 +99,26 @@ export class QemuLogParser implements LineBlockConsumer {
         continue;
       }
       const pos = starts[i]!;
-      const newline = starts[i + 1]! - 1;
+      const newline = fields[base + FIELD_END]!;
+      // Lines not about the device are counted by the classifier and go no further.
+      if (!this.classifier.classify(bytes, pos, newline, fields, base)) continue;
       const stop = newline > pos && bytes[newline - 1] === CH_CR ? newline - 1 : newline;
-      if (kind === LINE_OTHER || !this.namedEventLine(bytes, kind, stop, fields, base, lineNo)) {
+      if (fields[base + FIELD_KIND] === LINE_OTHER || !this.namedEventLine(bytes, LINE_EVENT, stop, fields, base, lineNo)) {
         const text = bytes.toString('latin1', pos, stop);
         this.line(text, 0, text.length, lineNo);
       }
     }
+    this.lineNo = firstLine - 1 + scan.lines;
+  }
+
+  /** Adds the lines a block scan counted but did not store (those not about the device). */
+  addForeignCounts(counts: ForeignCounts): void {
+    for (const [name, count] of counts.byName) {
+      if (count === 0) continue;
+      this.counters.addForeignCount(name, count, name.startsWith('pci_cfg_'));
+      this.counters.lines += count;
+    }
+    counts.styles.forEach((count, style) => this.counters.addStyleCount(style, count));
   }
 
   /** Records a core_read / core_write line decoded by the scan. */
@@ -165,6 +183,8 @@ export class QemuLogParser implements LineBlockConsumer {
 
   finish(): QemuLogStats {
     this.assembler.finish();
+    this.addForeignCounts(this.classifier.foreignCounts());
+    this.addForeignCounts({ byName: [['pci_cfg_read', this.pciFilter.count]], styles: [this.pciFilter.count, 0, 0] });
     for (const info of this.events.values()) {
       if (info.count > 0) this.counters.addDeviceEventCount(info.name, info.count);
       if (info.foreign > 0) this.counters.addForeignCount(info.name, info.foreign, info.kind === 'pci');

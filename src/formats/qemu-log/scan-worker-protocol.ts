@@ -1,14 +1,14 @@
 // Messages between the main thread and scan-worker.ts.
 
 /** Bytes read per block; large blocks amortise the per-message cost. */
-export const READ_BYTES = 1 << 19;
+export const READ_BYTES = 1 << 18;
 /** Room for the partial line carried over from the previous block. */
 export const CARRY_ROOM = 1 << 16;
 /**
  * Blocks in flight at once. Their buffers circulate between the threads (transferred, never
  * copied, and reused), so memory stays at a few MiB whatever the file size.
  */
-export const MAX_BLOCKS_IN_FLIGHT = 6;
+export const MAX_BLOCKS_IN_FLIGHT = 12;
 
 export interface ScanWorkerData {
   readonly path: string;
@@ -35,6 +35,8 @@ export type ScanWorkerMessage =
     /** Bytes of the file this block covers (for progress). */
     readonly sourceBytes: number;
     readonly count: number;
+    readonly lines: number;
   })
-  | { readonly type: 'done' }
+  /** `foreignPciReads`: pci_cfg_read lines of other PCI functions, counted and not sent. */
+  | { readonly type: 'done'; readonly foreignPciReads: number }
   | { readonly type: 'error'; readonly message: string; readonly code: string | undefined };

@@ -5,7 +5,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { type BlockScan, createBlockScan, LineClassifier, scanBlock } from './block-scan.js';
+import { type BlockScan, createBlockScan, ForeignPciFilter, scanBlock } from './block-scan.js';
 import { FastCoreLine } from './fast-core.js';
 import {
   type BlockBuffers, CARRY_ROOM, MAX_BLOCKS_IN_FLIGHT, READ_BYTES, type ScanWorkerData, type ScanWorkerMessage,
@@ -13,7 +13,7 @@ import {
 
 const NEWLINE = 10;
 /** Initial line capacity of a block's scan arrays (grown when a block has more, shorter lines). */
-const LINES_PER_BLOCK = READ_BYTES >> 5;
+const LINES_PER_BLOCK = Math.ceil(READ_BYTES / 48);
 
 class BufferPool {
   private readonly free: BlockBuffers[] = [];
@@ -51,7 +51,7 @@ function run(data: ScanWorkerData): void {
   const inFlight = new Int32Array(data.inFlight);
   const pool = new BufferPool(data, inFlight);
   const fast = new FastCoreLine();
-  const classifier = new LineClassifier(data.nicDevices);
+  const pci = new ForeignPciFilter(data.nicDevices);
   const fd = openSync(data.path, 'r');
   try {
     let carry = Buffer.alloc(0);
@@ -65,27 +65,27 @@ function run(data: ScanWorkerData): void {
         // A last line without a newline gets one, as in-thread parsing does.
         if (filled > 0) {
           block[filled] = NEWLINE;
-          post(fast, classifier, inFlight, block, buffers, filled + 1, filled);
+          post(fast, pci, inFlight, block, buffers, filled + 1, filled);
         }
         break;
       }
       const blockEnd = block.lastIndexOf(NEWLINE, filled - 1) + 1;
       carry = Buffer.from(block.subarray(blockEnd, filled));
-      post(fast, classifier, inFlight, block, buffers, blockEnd, blockEnd);
+      post(fast, pci, inFlight, block, buffers, blockEnd, blockEnd);
     }
-    parentPort!.postMessage({ type: 'done' } satisfies ScanWorkerMessage);
+    parentPort!.postMessage({ type: 'done', foreignPciReads: pci.count } satisfies ScanWorkerMessage);
   } finally {
     closeSync(fd);
   }
 }
 
-function post(fast: FastCoreLine, classifier: LineClassifier, inFlight: Int32Array, block: Buffer, buffers: BlockBuffers, blockEnd: number,
+function post(fast: FastCoreLine, pci: ForeignPciFilter, inFlight: Int32Array, block: Buffer, buffers: BlockBuffers, blockEnd: number,
   sourceBytes: number): void {
-  const scan: BlockScan = { count: 0, starts: buffers.starts, fields: buffers.fields };
-  scanBlock(fast, classifier, block, 0, blockEnd, scan);
+  const scan: BlockScan = { count: 0, lines: 0, starts: buffers.starts, fields: buffers.fields };
+  scanBlock(fast, pci, block, 0, blockEnd, scan);
   Atomics.add(inFlight, 0, 1);
   const message: ScanWorkerMessage = {
-    type: 'block', bytes: buffers.bytes, byteLength: blockEnd, sourceBytes, count: scan.count,
+    type: 'block', bytes: buffers.bytes, byteLength: blockEnd, sourceBytes, count: scan.count, lines: scan.lines,
     starts: scan.starts, fields: scan.fields,
   };
   parentPort!.postMessage(message, [buffers.bytes, scan.starts.buffer as ArrayBuffer, scan.fields.buffer as ArrayBuffer]);

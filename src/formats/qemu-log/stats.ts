@@ -52,6 +52,12 @@ export class ParseCounters {
   private readonly deviceEvents = new Map<string, number>();
   private readonly otherEvents = new Map<string, number>();
 
+  addStyleCount(code: number, count: number): void {
+    if (code === 0) this.styleNone += count;
+    else if (code === 1) this.styleTidEpoch += count;
+    else this.styleIso += count;
+  }
+
   /** The numeric style codes of block-scan.ts: 0 none, 1 tid-epoch, 2 iso8601. */
   countStyleCode(code: number): void {
     if (code === 0) this.styleNone++;

@@ -1,0 +1,86 @@
+// Types of a replay's result: what was replayed against which target, and how every read the
+// device returned compares with the recording. Pure types, versioned (see docs/json-schemas.md).
+
+/** How virtual time was controlled during the replay. */
+export type TimeMode = 'frozen' | 'markers' | 'clock-step';
+
+/**
+ * How a replayed read compares with the recording.
+ * - `match`: same value.
+ * - `mismatch`: different value, nothing explains it: a real divergence.
+ * - `volatile`: different, in a register whose value moves on its own (statistics counters with no
+ *   traffic replayed, free-running timers): reported, not counted as a failure unless --strict.
+ * - `unknown-in-target`: the target QEMU has no such register (it logged a read of an unknown
+ *   register and returned 0) while the recording got a value: evidence of a missing feature.
+ * - `poll-satisfied`: a polling loop reached its recorded outcome, after a different number of reads.
+ * - `poll-never-satisfied`: a polling loop never reached its recorded outcome.
+ */
+export type ReadClass = 'match' | 'mismatch' | 'volatile' | 'unknown-in-target' | 'poll-satisfied' | 'poll-never-satisfied';
+
+export const READ_CLASSES: readonly ReadClass[] = ['match', 'mismatch', 'volatile', 'unknown-in-target', 'poll-satisfied', 'poll-never-satisfied'];
+
+/** Classes that make a replay fail by default. */
+export const FAILING_CLASSES: ReadonlySet<ReadClass> = new Set(['mismatch', 'unknown-in-target', 'poll-never-satisfied']);
+
+export interface FieldDifference {
+  readonly field: string;
+  readonly expected: number;
+  readonly actual: number;
+}
+
+/** One replayed read whose value differs from the recording (or whose poll was folded). */
+export interface Divergence {
+  readonly seq: number;
+  readonly line: number;
+  readonly space: 'mmio' | 'io' | 'pci-config';
+  readonly offset: number;
+  /** Register name with index (`RDBAL(3)`), or the hex offset when unknown to the database. */
+  readonly register: string;
+  readonly block: string;
+  readonly expected: number;
+  readonly actual: number;
+  readonly class: Exclude<ReadClass, 'match'>;
+  /** Why it is classified so (volatile reason, poll details, target verdict). */
+  readonly reason: string;
+  readonly fields: readonly FieldDifference[];
+}
+
+export interface TargetDescription {
+  readonly binary: string;
+  readonly version: string;
+  readonly device: string;
+  readonly qtestAccelerator: boolean;
+  readonly timeMode: TimeMode;
+}
+
+export interface RegisterTally {
+  readonly register: string;
+  readonly count: number;
+  readonly firstLine: number;
+}
+
+export interface ReplayResult {
+  readonly schema: 'igb-replay/replay-result';
+  readonly version: 1;
+  readonly trace: string;
+  readonly target: TargetDescription;
+  /** False when the replay stopped early (the target died, an error); `stopped` says where. */
+  readonly completed: boolean;
+  readonly stopped?: { readonly seq: number; readonly line: number; readonly reason: string };
+  readonly counts: {
+    readonly accesses: number;
+    readonly reads: number;
+    readonly writes: number;
+    readonly configWrites: number;
+    readonly skipped: number;
+    readonly markers: number;
+    readonly timeAdvances: number;
+    readonly polls: number;
+  };
+  readonly byClass: Readonly<Record<ReadClass, number>>;
+  /** Every read that did not simply match, in trace order. */
+  readonly divergences: readonly Divergence[];
+  /** Registers the target QEMU reported as unknown (reads and writes), most frequent first. */
+  readonly unknownInTarget: readonly RegisterTally[];
+  readonly durationMs: number;
+}

@@ -1,0 +1,41 @@
+// How a replayed read that differs from the recording is classified, per register, from the
+// register database. Only registers whose value moves for reasons a register replay cannot
+// reproduce are tolerated; link state, interrupt causes, MDIC and the like are deterministic once
+// virtual time is controlled, so a difference there is a real divergence.
+
+import type { FieldDifference, ReadClass } from '../model/replay.js';
+import type { RegisterRef } from '../model/register.js';
+import type { RegisterDatabase } from '../regs/database.js';
+
+export interface CompareOptions {
+  /** Count volatile registers as failures too. */
+  readonly strict: boolean;
+}
+
+/** Why a register's value is not expected to replay, or undefined when it should. */
+export function volatileReason(ref: RegisterRef | undefined): string | undefined {
+  if (ref === undefined || !ref.def.volatile) return undefined;
+  if (ref.def.block === 'statistics') return 'statistics counter: packet traffic is not replayed';
+  if (ref.def.block === 'timesync') return 'free-running time-sync clock: absolute time differs from the recording';
+  if (ref.def.name === 'FRTIMER') return 'free-running timer';
+  return undefined;
+}
+
+export interface Classification {
+  readonly class: Exclude<ReadClass, 'match' | 'poll-satisfied' | 'poll-never-satisfied'>;
+  readonly reason: string;
+}
+
+/** Classifies a read whose value differs (expected !== actual). */
+export function classifyDifference(ref: RegisterRef | undefined, unknownInTarget: boolean, options: CompareOptions): Classification {
+  if (unknownInTarget) return { class: 'unknown-in-target', reason: 'the target QEMU has no such register: it logged an unknown-register read and returned 0' };
+  const reason = volatileReason(ref);
+  if (reason !== undefined && !options.strict) return { class: 'volatile', reason };
+  return { class: 'mismatch', reason: reason === undefined ? 'value differs' : `value differs (${reason}; counted because of --strict)` };
+}
+
+export function fieldDifferences(registers: RegisterDatabase, ref: RegisterRef | undefined, expected: number,
+  actual: number): FieldDifference[] {
+  if (ref === undefined) return [];
+  return registers.diffFields(ref, expected, actual).map((diff) => ({ field: diff.field.name, expected: diff.expected, actual: diff.actual }));
+}

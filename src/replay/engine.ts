@@ -1,0 +1,159 @@
+// Executes a replay plan against a target, pipelining commands between sync points: nothing
+// waits for a reply unless its answer decides what to send next (a folded polling loop) or virtual
+// time must run (a marker). The target is injected, so the engine is tested without QEMU too.
+
+import type { Access, Marker } from '../model/access.js';
+import type { PollRun, ReplayPlan, ReplayStep } from './plan.js';
+
+export interface ReplayTarget {
+  readMmio(offset: number): Promise<number>;
+  writeMmio(offset: number, value: number): Promise<void>;
+  /** IO BAR: offset 0 is IOADDR, 4 is IODATA. */
+  readIo(offset: number): Promise<number>;
+  writeIo(offset: number, value: number): Promise<void>;
+  writeConfig(offset: number, size: number, value: number): Promise<void>;
+  /** Lets virtual time run where the recording shows a timer firing (or, for a poll, a little). */
+  advanceTime(cause: Marker | 'poll'): Promise<void>;
+  /** False when time stays frozen for the whole replay. */
+  readonly advancesTime: boolean;
+}
+
+/** What happened to a folded polling loop. */
+export interface PollOutcome {
+  readonly poll: PollRun;
+  /** Reads made until the outcome appeared (or all attempts, when it never did). */
+  readonly readsMade: number;
+  readonly satisfied: boolean;
+  readonly timeAdvances: number;
+  /** The last value read. */
+  readonly lastValue: number;
+}
+
+export interface EngineRun {
+  /** Actual value of each replayed read, by access seq. */
+  readonly actual: Map<number, number>;
+  /** Folded polls by their first read's seq. */
+  readonly polls: Map<number, PollOutcome>;
+  /** The MMIO/IO accesses sent, in order (folded polls count the reads actually made), for aligning the target's log. */
+  readonly sent: Access[];
+  readonly completed: boolean;
+  readonly error?: unknown;
+  /** The access being replayed when the run stopped early. */
+  readonly stoppedAt?: Access;
+  readonly timeAdvances: number;
+}
+
+export interface EngineOptions {
+  /** Replies awaited at most at once; bounds memory for huge traces. */
+  readonly maxInFlight?: number;
+  /** Extra reads, with time advanced before each, for a poll whose outcome has not appeared. */
+  readonly pollRetries?: number;
+  /** Called every so many steps with the steps done, for progress. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+const DEFAULT_MAX_IN_FLIGHT = 4096;
+const DEFAULT_POLL_RETRIES = 20;
+const PROGRESS_EVERY = 1024;
+
+/** Promises in flight; remembers the first failure so none goes unhandled. */
+class Pipeline {
+  private pending: Promise<unknown>[] = [];
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  async add(promise: Promise<unknown>): Promise<void> {
+    this.pending.push(promise.catch((error: unknown) => {
+      this.failure ??= { error };
+    }));
+    if (this.pending.length >= this.limit) await this.drain(this.limit >> 1);
+  }
+
+  /** Waits for all (or the oldest `count`) replies; throws the first failure. */
+  async drain(count = this.pending.length): Promise<void> {
+    await Promise.all(this.pending.splice(0, count));
+    if (this.failure !== undefined) throw this.failure.error;
+  }
+}
+
+export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: EngineOptions = {}): Promise<EngineRun> {
+  const pipeline = new Pipeline(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+  const state = { actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], timeAdvances: 0 };
+  const retries = options.pollRetries ?? DEFAULT_POLL_RETRIES;
+  let current: Access | undefined;
+  try {
+    for (let i = 0; i < plan.steps.length; i++) {
+      const step = plan.steps[i]!;
+      if (i % PROGRESS_EVERY === 0) options.onProgress?.(i, plan.steps.length);
+      current = step.kind === 'advance-time' ? current : step.access;
+      if (step.kind === 'read' && step.poll !== undefined) {
+        if (step.access.seq !== step.poll.firstSeq) continue;
+        await pipeline.drain();
+        state.polls.set(step.access.seq, await foldPoll(step.access, step.poll, target, state.sent, retries));
+        state.timeAdvances += state.polls.get(step.access.seq)!.timeAdvances;
+        continue;
+      }
+      if (step.kind === 'advance-time') {
+        await pipeline.drain();
+        if (target.advancesTime) {
+          await target.advanceTime(step.marker);
+          state.timeAdvances++;
+        }
+        continue;
+      }
+      await pipeline.add(send(step, target, state));
+    }
+    await pipeline.drain();
+    options.onProgress?.(plan.steps.length, plan.steps.length);
+    return { ...state, completed: true };
+  } catch (error) {
+    return { ...state, completed: false, error, stoppedAt: current };
+  }
+}
+
+function send(step: Exclude<ReplayStep, { kind: 'advance-time' }>, target: ReplayTarget,
+  state: { actual: Map<number, number>; sent: Access[] }): Promise<unknown> {
+  const access = step.access;
+  switch (step.kind) {
+    case 'skip':
+      return Promise.resolve();
+    case 'config-write':
+      return target.writeConfig(access.offset, access.size, step.value);
+    case 'write':
+      state.sent.push(access);
+      return access.space === 'io' ? target.writeIo(access.offset, access.value) : target.writeMmio(access.offset, access.value);
+    case 'read': {
+      state.sent.push(access);
+      const reply = access.space === 'io' ? target.readIo(access.offset) : target.readMmio(access.offset);
+      return reply.then((value) => state.actual.set(access.seq, value));
+    }
+  }
+}
+
+/**
+ * Replays a polling loop by its outcome: read until the recorded final value appears (at most as
+ * many reads as recorded), then, if the device is behind, re-read with time advanced.
+ * A loop that only ever read one value (it timed out, or was satisfied at once) needs one read.
+ */
+async function foldPoll(first: Access, poll: PollRun, target: ReplayTarget, sent: Access[], retries: number): Promise<PollOutcome> {
+  const budget = poll.changed ? poll.reads : 1;
+  let readsMade = 0;
+  let timeAdvances = 0;
+  let lastValue = 0;
+  const attempt = async (): Promise<boolean> => {
+    sent.push(first);
+    lastValue = await target.readMmio(poll.offset);
+    readsMade++;
+    return lastValue === poll.outcome;
+  };
+  for (let i = 0; i < budget; i++) {
+    if (await attempt()) return { poll, readsMade, satisfied: true, timeAdvances, lastValue };
+  }
+  for (let i = 0; i < retries && target.advancesTime; i++) {
+    await target.advanceTime('poll');
+    timeAdvances++;
+    if (await attempt()) return { poll, readsMade, satisfied: true, timeAdvances, lastValue };
+  }
+  return { poll, readsMade, satisfied: false, timeAdvances, lastValue };
+}

@@ -1,0 +1,134 @@
+// Turns a parsed trace into the steps a replay performs: which accesses go to the device and how,
+// where virtual time must run, and which reads form polling loops. Pure: no I/O.
+//
+// What is not replayed, and why:
+//  - `phy` accesses: derived from an MDIC write, which replays them.
+//  - PCI config writes to the BARs (0x10-0x27) and the expansion ROM (0x30): the tool programs
+//    the BARs itself; the recorded guest addresses mean nothing in the replay VM.
+//  - IO-BAR accesses QEMU reported as unknown: their value was not recorded.
+
+import type { Access, Marker, TraceRecord } from '../model/access.js';
+import type { RegisterDatabase } from '../regs/database.js';
+
+export type ReplayStep =
+  | { readonly kind: 'write'; readonly access: Access }
+  | { readonly kind: 'read'; readonly access: Access; readonly poll: PollRun | undefined }
+  | { readonly kind: 'config-write'; readonly access: Access; readonly value: number }
+  | { readonly kind: 'advance-time'; readonly marker: Marker }
+  | { readonly kind: 'skip'; readonly access: Access; readonly reason: string };
+
+/** A polling loop in the recording: the same register read again and again. */
+export interface PollRun {
+  /** Index of this run in the plan's `polls`. */
+  readonly id: number;
+  readonly offset: number;
+  readonly firstSeq: number;
+  readonly reads: number;
+  /** The value the loop ended on: its outcome. */
+  readonly outcome: number;
+  /** True when the last read differs from the ones before: the loop exited because the value changed. */
+  readonly changed: boolean;
+}
+
+export interface ReplayPlan {
+  readonly steps: readonly ReplayStep[];
+  readonly polls: readonly PollRun[];
+  readonly markers: number;
+  readonly skipped: number;
+}
+
+/** Marker kinds at which virtual time is let run; machine-reset markers before any access are not. */
+const TIME_MARKERS: ReadonlySet<string> = new Set(['autoneg', 'itr-timer', 'rx-packet', 'link-change', 'async']);
+/** PCI config BARs and the expansion ROM BAR. */
+const BAR_FIRST = 0x10;
+const BAR_LAST = 0x27;
+const ROM_BAR = 0x30;
+const COMMAND = 0x04;
+/** COMMAND bits the replay keeps set so the device stays reachable: IO and memory decode. */
+const DECODE_BITS = 0x3;
+/** Fewer reads than this is not a loop. */
+const MIN_POLL_READS = 3;
+
+export function planReplay(records: readonly TraceRecord[], registers: RegisterDatabase): ReplayPlan {
+  const accesses = records.filter((r): r is Access => r.type === 'access');
+  const polls = findPolls(accesses, registers);
+  const pollAt = new Map<number, PollRun>();
+  for (const poll of polls) {
+    for (let seq = poll.firstSeq; seq < poll.firstSeq + poll.reads; seq++) pollAt.set(seq, poll);
+  }
+  const steps: ReplayStep[] = [];
+  let markers = 0;
+  let skipped = 0;
+  let seenAccess = false;
+  for (const record of records) {
+    if (record.type === 'marker') {
+      if (seenAccess && TIME_MARKERS.has(record.kind)) {
+        steps.push({ kind: 'advance-time', marker: record });
+        markers++;
+      }
+      continue;
+    }
+    seenAccess = true;
+    const step = stepFor(record, pollAt.get(record.seq));
+    if (step.kind === 'skip') skipped++;
+    steps.push(step);
+  }
+  return { steps, polls, markers, skipped };
+}
+
+function stepFor(access: Access, poll: PollRun | undefined): ReplayStep {
+  if (access.space === 'phy') return { kind: 'skip', access, reason: 'PHY access replayed by its MDIC write' };
+  if (access.space === 'pci-config') {
+    if (access.kind === 'read') return { kind: 'skip', access, reason: 'config reads are not compared' };
+    if ((access.offset >= BAR_FIRST && access.offset <= BAR_LAST) || access.offset === ROM_BAR) {
+      return { kind: 'skip', access, reason: 'BARs are programmed by the replay' };
+    }
+    const value = access.offset === COMMAND ? access.value | DECODE_BITS : access.value;
+    return { kind: 'config-write', access, value };
+  }
+  if (access.space === 'io' && access.verdict === 'unknown') {
+    return { kind: 'skip', access, reason: 'IO access to an unknown address (value not recorded)' };
+  }
+  return access.kind === 'write' ? { kind: 'write', access } : { kind: 'read', access, poll };
+}
+
+/**
+ * Maximal runs of back-to-back reads of one register, at least MIN_POLL_READS long. Registers
+ * whose reads have side effects (ICR, statistics, SWSM...) are never polls: re-reading them would
+ * change the device.
+ */
+export function findPolls(accesses: readonly Access[], registers: RegisterDatabase): PollRun[] {
+  const polls: PollRun[] = [];
+  let start = 0;
+  const guest = accesses.filter((a) => a.space !== 'phy');
+  for (let i = 1; i <= guest.length; i++) {
+    const first = guest[start]!;
+    const current = guest[i];
+    const continues = current !== undefined && current.kind === 'read' && first.kind === 'read'
+      && current.space === first.space && current.offset === first.offset;
+    if (continues) continue;
+    if (i - start >= MIN_POLL_READS && first.space === 'mmio' && !hasReadSideEffect(first.offset, registers)) {
+      const last = guest[i - 1]!;
+      const previous = guest[i - 2]!;
+      polls.push({
+        id: polls.length, offset: first.offset, firstSeq: first.seq, reads: i - start,
+        outcome: last.value, changed: last.value !== previous.value,
+      });
+    }
+    start = i;
+  }
+  return polls.filter((poll) => contiguous(poll, accesses));
+}
+
+function hasReadSideEffect(offset: number, registers: RegisterDatabase): boolean {
+  return registers.lookupOffset(offset)?.def.readSideEffect ?? true;
+}
+
+/** Poll reads must be consecutive seqs (no derived PHY access in between), so seq ranges work. */
+function contiguous(poll: PollRun, accesses: readonly Access[]): boolean {
+  for (let seq = poll.firstSeq; seq < poll.firstSeq + poll.reads; seq++) {
+    const access = accesses[seq];
+    if (access === undefined || access.kind !== 'read' || access.offset !== poll.offset || access.space !== 'mmio') return false;
+  }
+  return true;
+}

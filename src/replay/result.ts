@@ -1,0 +1,130 @@
+// Builds the ReplayResult from a run: compares every replayed read with the recording, classifies
+// differences with the compare policy, and tallies what the target QEMU reported as unknown.
+// Pure function of its inputs.
+
+import type { Access, QemuVerdict } from '../model/access.js';
+import { READ_CLASSES, type Divergence, type ReadClass, type RegisterTally, type ReplayResult, type TargetDescription } from '../model/replay.js';
+import type { RegisterDatabase } from '../regs/database.js';
+import { classifyDifference, type CompareOptions, fieldDifferences } from './compare-policy.js';
+import type { EngineRun, PollOutcome } from './engine.js';
+import type { ReplayPlan } from './plan.js';
+
+export interface ResultInputs {
+  readonly trace: string;
+  readonly target: TargetDescription;
+  readonly plan: ReplayPlan;
+  readonly run: EngineRun;
+  /** The target QEMU's verdict on each access in `run.sent`, in the same order (from its own trace log). */
+  readonly targetVerdicts: readonly (QemuVerdict | undefined)[];
+  readonly registers: RegisterDatabase;
+  readonly options: CompareOptions;
+  readonly durationMs: number;
+}
+
+export function buildResult(inputs: ResultInputs): ReplayResult {
+  const { plan, run, registers } = inputs;
+  const unknownSeqs = unknownInTargetSeqs(run.sent, inputs.targetVerdicts);
+  const byClass = Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>;
+  const divergences: Divergence[] = [];
+  let reads = 0;
+  let writes = 0;
+  let configWrites = 0;
+  for (const step of plan.steps) {
+    if (step.kind === 'write') writes++;
+    if (step.kind === 'config-write') configWrites++;
+    if (step.kind !== 'read') continue;
+    const access = step.access;
+    if (step.poll !== undefined) {
+      const outcome = run.polls.get(access.seq);
+      if (outcome === undefined) continue;
+      reads += outcome.poll.reads;
+      const divergence = pollDivergence(access, outcome, registers);
+      if (divergence === undefined) byClass.match += outcome.poll.reads;
+      else {
+        byClass[divergence.class]++;
+        divergences.push(divergence);
+      }
+      continue;
+    }
+    const actual = run.actual.get(access.seq);
+    if (actual === undefined) continue;
+    reads++;
+    if (actual === access.value) {
+      byClass.match++;
+      continue;
+    }
+    const ref = access.space === 'mmio' ? registers.lookupOffset(access.offset) : undefined;
+    const classification = classifyDifference(ref, unknownSeqs.has(access.seq) && access.verdict !== 'unknown', inputs.options);
+    byClass[classification.class]++;
+    divergences.push(divergenceOf(access, actual, classification.class, classification.reason, registers));
+  }
+  return {
+    schema: 'igb-replay/replay-result', version: 1, trace: inputs.trace, target: inputs.target,
+    completed: run.completed,
+    ...(run.completed ? {} : { stopped: stoppedAt(run) }),
+    counts: {
+      accesses: run.sent.length + configWrites, reads, writes, configWrites, skipped: plan.skipped,
+      markers: plan.markers, timeAdvances: run.timeAdvances, polls: run.polls.size,
+    },
+    byClass, divergences,
+    unknownInTarget: tallyUnknown(run.sent, inputs.targetVerdicts, registers),
+    durationMs: inputs.durationMs,
+  };
+}
+
+function stoppedAt(run: EngineRun): { seq: number; line: number; reason: string } {
+  const reason = run.error instanceof Error ? run.error.message : String(run.error);
+  return { seq: run.stoppedAt?.seq ?? -1, line: run.stoppedAt?.line ?? 0, reason };
+}
+
+export function registerName(registers: RegisterDatabase, access: Pick<Access, 'space' | 'offset' | 'register'>): { name: string; block: string } {
+  if (access.space === 'pci-config') return { name: `config 0x${access.offset.toString(16)}`, block: 'pci-config' };
+  const offset = access.space === 'io' && access.register !== undefined ? access.register : access.offset;
+  if (access.space === 'io' && access.register === undefined) return { name: access.offset === 0 ? 'IOADDR' : 'IODATA', block: 'io' };
+  const ref = registers.lookupOffset(offset);
+  return ref === undefined ? { name: `0x${offset.toString(16)}`, block: 'unmapped' } : { name: ref.name, block: ref.def.block };
+}
+
+function divergenceOf(access: Access, actual: number, cls: Divergence['class'], reason: string, registers: RegisterDatabase): Divergence {
+  const { name, block } = registerName(registers, access);
+  const ref = access.space === 'mmio' ? registers.lookupOffset(access.offset) : undefined;
+  return {
+    seq: access.seq, line: access.line, space: access.space === 'io' ? 'io' : access.space === 'pci-config' ? 'pci-config' : 'mmio',
+    offset: access.offset, register: name, block, expected: access.value, actual, class: cls, reason,
+    fields: fieldDifferences(registers, ref, access.value, actual),
+  };
+}
+
+function pollDivergence(first: Access, outcome: PollOutcome, registers: RegisterDatabase): Divergence | undefined {
+  const { poll } = outcome;
+  const recorded = `recorded: ${poll.reads} reads ending on 0x${poll.outcome.toString(16)}`;
+  const advanced = outcome.timeAdvances > 0 ? ` (time advanced ${outcome.timeAdvances} times)` : '';
+  if (outcome.satisfied) {
+    if (!poll.changed || outcome.readsMade === poll.reads) return undefined;
+    return divergenceOf(first, outcome.lastValue, 'poll-satisfied',
+      `poll satisfied after ${outcome.readsMade} reads${advanced}; ${recorded}`, registers);
+  }
+  const base = divergenceOf(first, outcome.lastValue, 'poll-never-satisfied',
+    `poll never satisfied in ${outcome.readsMade} reads${advanced}; ${recorded}`, registers);
+  return { ...base, expected: poll.outcome };
+}
+
+function unknownInTargetSeqs(sent: readonly Access[], verdicts: readonly (QemuVerdict | undefined)[]): Set<number> {
+  const seqs = new Set<number>();
+  sent.forEach((access, i) => {
+    if (verdicts[i] === 'unknown') seqs.add(access.seq);
+  });
+  return seqs;
+}
+
+function tallyUnknown(sent: readonly Access[], verdicts: readonly (QemuVerdict | undefined)[], registers: RegisterDatabase): RegisterTally[] {
+  const tallies = new Map<string, { register: string; count: number; firstLine: number }>();
+  sent.forEach((access, i) => {
+    if (verdicts[i] !== 'unknown') return;
+    const { name } = registerName(registers, access);
+    const tally = tallies.get(name);
+    if (tally === undefined) tallies.set(name, { register: name, count: 1, firstLine: access.line });
+    else tally.count++;
+  });
+  return [...tallies.values()].sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
+}
