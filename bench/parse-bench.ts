@@ -31,11 +31,15 @@ interface Run {
   readonly peakRssBytes: number;
 }
 
-/** Runs a command with stdout discarded; samples the process's peak RSS (VmHWM) while it runs. */
+/**
+ * Runs a command, reading and discarding its stdout through a pipe (not /dev/null: GNU grep
+ * notices /dev/null and stops at the first match); samples its peak RSS (VmHWM) while it runs.
+ */
 function timed(command: string, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.resume();
     let peak = 0;
     const sample = (): void => {
       try {

@@ -18,6 +18,11 @@ export interface ReadTraceOptions {
   /** Called after each chunk with the bytes consumed so far (of the decompressed text). */
   readonly onProgress?: (bytesRead: number, byteSize: number | undefined) => void;
   readonly stdin?: NodeJS.ReadableStream;
+  /**
+   * Awaited before more input is parsed (between chunks; in worker mode before a block's buffers go
+   * back to the worker), so a slow consumer of the records bounds what is buffered. Throw to stop.
+   */
+  readonly pace?: () => Promise<void>;
 }
 
 export interface TraceReadResult {
@@ -58,10 +63,14 @@ export async function readTrace(path: string, sink: RecordSink, options: ReadTra
     bytes += chunk.length;
     options.onProgress?.(bytes, input.compressed ? undefined : input.byteSize);
   };
-  for (const chunk of head) feed(chunk);
+  for (const chunk of head) {
+    if (options.pace !== undefined) await options.pace();
+    feed(chunk);
+  }
   while (!done) {
     const next = await iterator.next();
     if (next.done) break;
+    if (options.pace !== undefined) await options.pace();
     feed(next.value);
   }
   splitter.end();
@@ -73,7 +82,7 @@ async function readWithWorker(path: string, head: Buffer, sink: RecordSink, opti
   const dialect = detect(path, head.toString('latin1'));
   const parser = new QemuLogParser({ file: path, lenient: options.lenient }, sink);
   const byteSize = statSync(path).size;
-  const bytes = await scanInWorker(path, path, parser, (read) => options.onProgress?.(read, byteSize));
+  const bytes = await scanInWorker(path, path, parser, (read) => options.onProgress?.(read, byteSize), options.pace);
   return { file: path, compressed: false, bytes, dialect, stats: parser.finish(), scannedInWorker: true };
 }
 

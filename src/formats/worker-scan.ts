@@ -28,23 +28,29 @@ export function shouldScanInWorker(path: string): boolean {
 
 /** Parses `path` through the worker into `parser`; resolves with the number of bytes read. */
 export function scanInWorker(name: string, path: string, parser: QemuLogParser,
-  onProgress?: (bytesRead: number) => void): Promise<number> {
+  onProgress?: (bytesRead: number) => void, pace?: () => Promise<void>): Promise<number> {
   const inFlight = new SharedArrayBuffer(4);
   const credits = new Int32Array(inFlight);
   const { port1: returns, port2 } = new MessageChannel();
   const data: ScanWorkerData = { path, inFlight, returns: port2, nicDevices: parser.nicDeviceNames };
   const worker = new Worker(workerUrl, { workerData: data, transferList: [port2] });
   let bytes = 0;
+  let failed = false;
+  // Paces run one after another, so a slow consumer sees one wait at a time.
+  let paced: Promise<void> = Promise.resolve();
   return new Promise<number>((resolve, reject) => {
     const fail = (error: unknown): void => {
+      if (failed) return;
+      failed = true;
       returns.close();
       void worker.terminate();
       reject(error);
     };
     worker.on('message', (message: ScanWorkerMessage) => {
+      if (failed) return;
       if (message.type === 'error') return fail(new TraceInputError(name, `read failed: ${message.code ?? message.message}`));
       if (message.type === 'done') {
-        parser.pciFilter.count += message.foreignPciReads;
+        parser.addForeignCounts(message.foreign);
         returns.close();
         return void worker.terminate().then(() => resolve(bytes), reject);
       }
@@ -54,12 +60,17 @@ export function scanInWorker(name: string, path: string, parser: QemuLogParser,
         return fail(error);
       }
       bytes += message.sourceBytes;
-      // Hand the buffers back for reuse, then wake the worker if it waits for them.
-      returns.postMessage({ bytes: message.bytes, starts: message.starts, fields: message.fields },
-        [message.bytes, message.starts.buffer as ArrayBuffer, message.fields.buffer as ArrayBuffer]);
-      Atomics.sub(credits, 0, 1);
-      Atomics.notify(credits, 0);
       onProgress?.(bytes);
+      // Hand the buffers back for reuse, then wake the worker if it waits for them; a slow
+      // consumer (pace) holds them back, which stops the worker after a few blocks.
+      const giveBack = (): void => {
+        returns.postMessage({ bytes: message.bytes, starts: message.starts, fields: message.fields },
+          [message.bytes, message.starts.buffer as ArrayBuffer, message.fields.buffer as ArrayBuffer]);
+        Atomics.sub(credits, 0, 1);
+        Atomics.notify(credits, 0);
+      };
+      if (pace === undefined) giveBack();
+      else paced = paced.then(pace).then(giveBack, fail);
     });
     worker.on('error', fail);
   });

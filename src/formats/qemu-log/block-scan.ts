@@ -4,7 +4,8 @@
 // stage (QemuLogParser.consume) builds records from it on the main thread. In-thread parsing uses
 // the same two stages, so both ways give the same records by construction.
 
-import { ByteLiteral, type FastCoreLine } from './fast-core.js';
+import type { FastCoreLine } from './fast-core.js';
+import type { LineClassifier } from './line-classifier.js';
 
 /** Per-line fields, in this order, in `BlockScan.fields`. */
 export const FIELD_KIND = 0;
@@ -55,7 +56,7 @@ export function createBlockScan(capacityLines = 4096): BlockScan {
 const NEWLINE = 10;
 
 /** Scans `bytes[start, end)`, which holds whole lines, each ending in `\n`, into `out` (grown as needed). */
-export function scanBlock(fast: FastCoreLine, pci: ForeignPciFilter, bytes: Buffer, start: number, end: number,
+export function scanBlock(fast: FastCoreLine, classifier: LineClassifier, bytes: Buffer, start: number, end: number,
   out: BlockScan): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let count = 0;
@@ -79,14 +80,12 @@ export function scanBlock(fast: FastCoreLine, pci: ForeignPciFilter, bytes: Buff
       fields[base + FIELD_STYLE] = prefix.style === 'none' ? STYLE_NONE : prefix.style === 'tid-epoch' ? STYLE_TID_EPOCH : STYLE_ISO;
       pos = next;
     } else {
-      // Other lines are classified by the record-building thread (LineClassifier), except the
-      // commonest kind not about the device: measured, that splits the work best between threads.
       const newline = bytes.indexOf(NEWLINE, pos);
-      const foreign = pci.isForeign(bytes, view, pos, newline);
-      fields[base + FIELD_KIND] = LINE_OTHER;
       fields[base + FIELD_END] = newline;
+      const stored = classifier.classify(bytes, pos, newline, fields, base);
       pos = newline + 1;
-      if (foreign) continue;
+      // Lines not about the device are counted by the classifier, not stored.
+      if (!stored) continue;
     }
     count++;
   }
@@ -102,35 +101,4 @@ function grow(out: BlockScan): void {
   fields.set(out.fields);
   out.starts = starts;
   out.fields = fields;
-}
-
-const CH_P = 112;
-
-/**
- * Recognises the commonest line not about the device, a `pci_cfg_read` of another PCI function
- * (a bus scan reads every function's config space: a third of a trace recorded with pci_cfg*),
- * and counts it instead of storing it.
- */
-export class ForeignPciFilter {
-  /** Lines counted and not stored. */
-  count = 0;
-  private readonly literal = new ByteLiteral('pci_cfg_read ');
-  private readonly nicWords: readonly Buffer[];
-
-  constructor(nicDevices: readonly string[]) {
-    this.nicWords = nicDevices.map((name) => Buffer.from(`${name} `, 'latin1'));
-  }
-
-  isForeign(bytes: Buffer, view: DataView, start: number, newline: number): boolean {
-    if (bytes[start] !== CH_P || !this.literal.matches(bytes, view, start, newline)) return false;
-    const pos = start + this.literal.length;
-    for (const word of this.nicWords) {
-      if (pos + word.length > newline) continue;
-      let same = true;
-      for (let i = 0; i < word.length && same; i++) same = bytes[pos + i] === word[i];
-      if (same) return false;
-    }
-    this.count++;
-    return true;
-  }
 }

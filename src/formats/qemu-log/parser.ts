@@ -14,7 +14,7 @@ import { FastCoreLine } from './fast-core.js';
 import { type ForeignCounts, LineClassifier } from './line-classifier.js';
 import {
   type BlockScan, createBlockScan, FIELD_KIND, FIELD_OFFSET, FIELD_SIZE, FIELD_STYLE, FIELD_THREAD, FIELD_TIME,
-  FIELD_VALUE, FIELDS_PER_LINE, LINE_CORE_READ, LINE_CORE_WRITE, LINE_EVENT, LINE_FOREIGN, LINE_OTHER, scanBlock, ForeignPciFilter, FIELD_LINE, FIELD_END,
+  FIELD_VALUE, FIELDS_PER_LINE, LINE_CORE_READ, LINE_CORE_WRITE, LINE_EVENT, LINE_FOREIGN, LINE_OTHER, scanBlock, FIELD_LINE, FIELD_END,
 } from './block-scan.js';
 import { LinePrefix, skipProgramPrefix } from './prefix.js';
 import { LineScanner } from './scanner.js';
@@ -43,7 +43,6 @@ export class QemuLogParser implements LineBlockConsumer {
   private readonly fast = new FastCoreLine();
   private readonly scan = createBlockScan();
   private readonly classifier: LineClassifier;
-  readonly pciFilter: ForeignPciFilter;
   private readonly scanner = new LineScanner();
   private readonly args = new EventArgs();
   private readonly assembler: AccessAssembler;
@@ -64,7 +63,6 @@ export class QemuLogParser implements LineBlockConsumer {
     this.assembler = new AccessAssembler(sink);
     this.nicDevices = new Set(options.nicDevices ?? ['igb', 'e1000e']);
     this.classifier = new LineClassifier([...this.nicDevices]);
-    this.pciFilter = new ForeignPciFilter([...this.nicDevices]);
     this.handlers = this.buildHandlers();
     for (const name of this.handlers.keys()) this.eventInfo(name);
   }
@@ -76,7 +74,7 @@ export class QemuLogParser implements LineBlockConsumer {
   }
 
   block(bytes: Buffer, start: number, end: number): void {
-    scanBlock(this.fast, this.pciFilter, bytes, start, end, this.scan);
+    scanBlock(this.fast, this.classifier, bytes, start, end, this.scan);
     this.consume(bytes, this.scan);
   }
 
@@ -100,8 +98,6 @@ export class QemuLogParser implements LineBlockConsumer {
       }
       const pos = starts[i]!;
       const newline = fields[base + FIELD_END]!;
-      // Lines not about the device are counted by the classifier and go no further.
-      if (!this.classifier.classify(bytes, pos, newline, fields, base)) continue;
       const stop = newline > pos && bytes[newline - 1] === CH_CR ? newline - 1 : newline;
       if (fields[base + FIELD_KIND] === LINE_OTHER || !this.namedEventLine(bytes, LINE_EVENT, stop, fields, base, lineNo)) {
         const text = bytes.toString('latin1', pos, stop);
@@ -184,7 +180,6 @@ export class QemuLogParser implements LineBlockConsumer {
   finish(): QemuLogStats {
     this.assembler.finish();
     this.addForeignCounts(this.classifier.foreignCounts());
-    this.addForeignCounts({ byName: [['pci_cfg_read', this.pciFilter.count]], styles: [this.pciFilter.count, 0, 0] });
     for (const info of this.events.values()) {
       if (info.count > 0) this.counters.addDeviceEventCount(info.name, info.count);
       if (info.foreign > 0) this.counters.addForeignCount(info.name, info.foreign, info.kind === 'pci');

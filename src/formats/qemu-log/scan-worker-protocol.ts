@@ -1,5 +1,7 @@
 // Messages between the main thread and scan-worker.ts.
 
+import type { ForeignCounts } from './line-classifier.js';
+
 /** Bytes read per block; large blocks amortise the per-message cost. */
 export const READ_BYTES = 1 << 18;
 /** Room for the partial line carried over from the previous block. */
@@ -37,6 +39,6 @@ export type ScanWorkerMessage =
     readonly count: number;
     readonly lines: number;
   })
-  /** `foreignPciReads`: pci_cfg_read lines of other PCI functions, counted and not sent. */
-  | { readonly type: 'done'; readonly foreignPciReads: number }
+  /** `foreign`: the lines not about the device, counted by name and not sent. */
+  | { readonly type: 'done'; readonly foreign: ForeignCounts }
   | { readonly type: 'error'; readonly message: string; readonly code: string | undefined };

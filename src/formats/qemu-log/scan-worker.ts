@@ -5,7 +5,8 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { type BlockScan, createBlockScan, ForeignPciFilter, scanBlock } from './block-scan.js';
+import { type BlockScan, createBlockScan, scanBlock } from './block-scan.js';
+import { LineClassifier } from './line-classifier.js';
 import { FastCoreLine } from './fast-core.js';
 import {
   type BlockBuffers, CARRY_ROOM, MAX_BLOCKS_IN_FLIGHT, READ_BYTES, type ScanWorkerData, type ScanWorkerMessage,
@@ -51,7 +52,7 @@ function run(data: ScanWorkerData): void {
   const inFlight = new Int32Array(data.inFlight);
   const pool = new BufferPool(data, inFlight);
   const fast = new FastCoreLine();
-  const pci = new ForeignPciFilter(data.nicDevices);
+  const classifier = new LineClassifier(data.nicDevices);
   const fd = openSync(data.path, 'r');
   try {
     let carry = Buffer.alloc(0);
@@ -65,24 +66,24 @@ function run(data: ScanWorkerData): void {
         // A last line without a newline gets one, as in-thread parsing does.
         if (filled > 0) {
           block[filled] = NEWLINE;
-          post(fast, pci, inFlight, block, buffers, filled + 1, filled);
+          post(fast, classifier, inFlight, block, buffers, filled + 1, filled);
         }
         break;
       }
       const blockEnd = block.lastIndexOf(NEWLINE, filled - 1) + 1;
       carry = Buffer.from(block.subarray(blockEnd, filled));
-      post(fast, pci, inFlight, block, buffers, blockEnd, blockEnd);
+      post(fast, classifier, inFlight, block, buffers, blockEnd, blockEnd);
     }
-    parentPort!.postMessage({ type: 'done', foreignPciReads: pci.count } satisfies ScanWorkerMessage);
+    parentPort!.postMessage({ type: 'done', foreign: classifier.foreignCounts() } satisfies ScanWorkerMessage);
   } finally {
     closeSync(fd);
   }
 }
 
-function post(fast: FastCoreLine, pci: ForeignPciFilter, inFlight: Int32Array, block: Buffer, buffers: BlockBuffers, blockEnd: number,
+function post(fast: FastCoreLine, classifier: LineClassifier, inFlight: Int32Array, block: Buffer, buffers: BlockBuffers, blockEnd: number,
   sourceBytes: number): void {
   const scan: BlockScan = { count: 0, lines: 0, starts: buffers.starts, fields: buffers.fields };
-  scanBlock(fast, pci, block, 0, blockEnd, scan);
+  scanBlock(fast, classifier, block, 0, blockEnd, scan);
   Atomics.add(inFlight, 0, 1);
   const message: ScanWorkerMessage = {
     type: 'block', bytes: buffers.bytes, byteLength: blockEnd, sourceBytes, count: scan.count, lines: scan.lines,

@@ -1,0 +1,105 @@
+// `igb-replay parse TRACE`: a summary of a trace (text or JSON), or the trace's records streamed
+// out as JSON Lines or CSV. The summary is an aggregate built while reading; the streams render
+// each record as it is parsed and never hold the trace.
+
+import type { Argv, CommandModule } from 'yargs';
+import { buildParseSummary, type ParseSummary } from '../../analysis/parse-summary.js';
+import { TraceSummaryBuilder } from '../../analysis/trace-summary.js';
+import { describeDialect } from '../../formats/detect.js';
+import { excerpt } from '../../formats/errors.js';
+import type { MalformedLine } from '../../formats/qemu-log/stats.js';
+import { readTrace } from '../../formats/read-trace.js';
+import { igbRegisters } from '../../regs/index.js';
+import { renderParseSummary } from '../../report/parse-summary-text.js';
+import { colorFor } from '../color.js';
+import { warn, type CliContext } from '../context.js';
+import { dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
+import { openOutput, ReaderGone, type Output } from '../output.js';
+import { csvSink, jsonlSink, registerNamer } from '../record-stream.js';
+
+export interface ParseArgs {
+  readonly trace: string;
+  readonly lenient: boolean;
+  // The output switches have no default: yargs' conflicts() would count a default as given.
+  readonly json?: boolean;
+  readonly jsonl?: boolean;
+  readonly csv?: boolean;
+  readonly output?: string;
+  readonly top: number;
+}
+
+function builder(y: Argv): Argv<ParseArgs> {
+  return y
+    .positional('trace', { type: 'string', demandOption: true, coerce: dashArg, describe: 'QEMU trace log (plain or gzip); - for stdin' })
+    .options({
+      lenient: lenientOption,
+      json: { ...jsonOption, describe: 'Print the summary as JSON (schema igb-replay/parse-summary)' },
+      jsonl: { type: 'boolean', describe: 'Stream every access and marker record as one JSON object per line' },
+      csv: { type: 'boolean', describe: 'Stream the accesses as CSV with a header row' },
+      output: { ...outputOption, alias: 'o', coerce: dashArg },
+      top: { type: 'number', default: 20, coerce: nonNegativeInteger('top'), describe: 'Registers to list in the summary (0: all)' },
+    })
+    .conflicts('json', ['jsonl', 'csv'])
+    .conflicts('jsonl', 'csv')
+    .example('$0 parse traces/linux-6.1-init.log', 'Summary: lines, accesses, markers, registers, QEMU verdicts')
+    .example('$0 parse trace.log.gz --json -o summary.json', 'The summary as JSON, written atomically to a file')
+    .example('$0 parse trace.log --jsonl | jq -c \'select(.verdict != "ok")\'', 'Stream records; pick the accesses QEMU flagged')
+    .example('$0 parse trace.log --csv -o accesses.csv', 'The access stream as CSV')
+    .example('zcat trace.log.gz | $0 parse - --lenient', 'Read stdin; skip and count malformed lines') as unknown as Argv<ParseArgs>;
+}
+
+export function parseCommand(ctx: CliContext): CommandModule<object, ParseArgs> {
+  return {
+    command: 'parse <trace>',
+    describe: 'Summarise a QEMU igb trace, or stream its records as JSON Lines or CSV',
+    builder,
+    handler: (args) => runParse(args, ctx),
+  };
+}
+
+export async function runParse(args: ParseArgs, ctx: CliContext): Promise<void> {
+  const out = await openOutput(args.output, ctx.stdout);
+  try {
+    if (args.jsonl === true || args.csv === true) await streamRecords(args, ctx, out);
+    else await summarize(args, ctx, out);
+    await out.close();
+  } catch (error) {
+    await out.abort();
+    // `... | head` closed the pipe: the reader has what it wanted, which is success.
+    if (error instanceof ReaderGone || out.readerGone) return;
+    throw error;
+  }
+}
+
+async function summarize(args: ParseArgs, ctx: CliContext, out: Output): Promise<void> {
+  const summary = await summarizeTrace(args.trace, args.lenient, ctx);
+  if (args.json === true) {
+    out.write(`${JSON.stringify(summary, null, 2)}\n`);
+    warnMalformed(ctx, summary.source.file, summary.lines.malformed, summary.lines.malformedExamples);
+  } else {
+    out.write(renderParseSummary(summary, { color: colorFor(ctx.env, out.isTTY), top: args.top }));
+  }
+}
+
+/** Reads the trace once into the aggregate; shared with `triage`. */
+export async function summarizeTrace(trace: string, lenient: boolean, ctx: CliContext): Promise<ParseSummary> {
+  const aggregate = new TraceSummaryBuilder(igbRegisters());
+  const read = await readTrace(trace, aggregate, { lenient, stdin: ctx.stdin });
+  return buildParseSummary(read, aggregate.result(), describeDialect(read.dialect));
+}
+
+async function streamRecords(args: ParseArgs, ctx: CliContext, out: Output): Promise<void> {
+  const nameOf = registerNamer(igbRegisters());
+  const sink = args.jsonl === true ? jsonlSink(out, nameOf) : csvSink(out, nameOf);
+  const read = await readTrace(args.trace, sink, { lenient: args.lenient, stdin: ctx.stdin, pace: () => out.ready() });
+  sink.flush();
+  warnMalformed(ctx, read.file, read.stats.malformedLines, read.stats.malformedExamples);
+}
+
+/** Where the summary text is not shown, skipped lines must still not go unnoticed. */
+export function warnMalformed(ctx: CliContext, file: string, count: number, examples: readonly MalformedLine[]): void {
+  if (count === 0) return;
+  const first = examples[0];
+  warn(ctx, `${count} malformed line${count === 1 ? '' : 's'} skipped`
+    + (first === undefined ? '' : ` (first: ${file}:${first.line}: ${first.reason}: ${excerpt(first.text)})`));
+}

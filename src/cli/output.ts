@@ -1,0 +1,158 @@
+// Where a command's result goes: stdout, or a file given with --output. Files are written to a
+// temporary name in the same directory and renamed on success, so a failed or interrupted run
+// never leaves a half-written result under the real name (rename is atomic within a directory).
+// Both kinds expose backpressure (`ready()` waits for 'drain') and notice a reader that went away
+// (EPIPE from `igb-replay parse x --jsonl | head`), which the command then treats as a normal end.
+
+import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { OutputError } from './errors.js';
+
+/** Thrown by `ready()` once the reader has closed the pipe; commands stop producing and exit 0. */
+export class ReaderGone extends Error {
+  override readonly name = 'ReaderGone';
+}
+
+export class Output {
+  private failure: Error | undefined;
+  private gone = false;
+
+  protected constructor(protected readonly stream: Writable, readonly file: string | undefined, readonly isTTY: boolean) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      // Without this listener an EPIPE would surface as an uncaught exception with a stack trace.
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') this.gone = true;
+      else this.failure ??= error;
+    });
+  }
+
+  static stdout(stream: Writable & { isTTY?: boolean }): Output {
+    return new Output(stream, undefined, stream.isTTY === true);
+  }
+
+  static async file(path: string): Promise<Output> {
+    return FileOutput.create(path);
+  }
+
+  /** The reader closed the pipe: output is no longer wanted. */
+  get readerGone(): boolean {
+    return this.gone;
+  }
+
+  write(text: string): void {
+    if (this.gone || this.failure !== undefined || text.length === 0) return;
+    this.stream.write(text);
+  }
+
+  /** Resolves when the consumer has caught up; throws when it is gone or writing failed. */
+  async ready(): Promise<void> {
+    if (this.stream.writableNeedDrain && !this.gone && this.failure === undefined) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.stream.off('drain', done).off('close', done).off('error', done);
+          resolve();
+        };
+        this.stream.on('drain', done).on('close', done).on('error', done);
+      });
+    }
+    this.check();
+  }
+
+  /** Flushes everything written; for a file, moves it to its real name. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (this.gone || this.failure !== undefined || this.stream.destroyed) return resolve();
+      // The callback of an empty write runs once everything before it has been flushed.
+      this.stream.write('', () => resolve());
+    });
+    this.check();
+  }
+
+  /** Discards a partial result (nothing to do for stdout). */
+  async abort(): Promise<void> {
+    // Nothing to discard on stdout: what was written is already with the reader.
+  }
+
+  protected check(): void {
+    if (this.gone) throw new ReaderGone('the reader closed the output');
+    if (this.failure !== undefined) throw this.writeError(this.failure);
+  }
+
+  protected writeError(error: Error): Error {
+    const code = (error as NodeJS.ErrnoException).code ?? error.message;
+    return new OutputError(this.file ?? '<stdout>', `write failed: ${code}`);
+  }
+}
+
+const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+class FileOutput extends Output {
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    // Interrupted (Ctrl-C): remove the temporary file, then die of the same signal as if unhandled.
+    this.forgetSignals();
+    try {
+      unlinkSync(this.temp);
+    } catch {
+      // Already gone.
+    }
+    process.kill(process.pid, signal);
+  };
+
+  private constructor(stream: Writable, private readonly path: string, private readonly temp: string) {
+    super(stream, path, false);
+    for (const signal of CLEANUP_SIGNALS) process.once(signal, this.onSignal);
+  }
+
+  private forgetSignals(): void {
+    for (const signal of CLEANUP_SIGNALS) process.off(signal, this.onSignal);
+  }
+
+  static async create(path: string): Promise<FileOutput> {
+    const existing = await stat(path).catch(() => undefined);
+    if (existing?.isDirectory() === true) throw new OutputError(path, 'is a directory', 'give a file name to --output');
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      const handle = await open(temp, 'wx');
+      return new FileOutput(handle.createWriteStream(), path, temp);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new OutputError(path, `cannot create: ${code}`, 'check that the directory exists and is writable');
+    }
+  }
+
+  override async close(): Promise<void> {
+    if (!this.stream.destroyed) {
+      await new Promise<void>((resolve) => {
+        // 'close' comes after 'finish' and after the file descriptor is closed, and also after an error.
+        this.stream.once('close', resolve);
+        this.stream.end();
+      });
+    }
+    this.check();
+    try {
+      await rename(this.temp, this.path);
+      this.forgetSignals();
+    } catch (error) {
+      await this.abort();
+      throw this.writeError(error as Error);
+    }
+  }
+
+  override async abort(): Promise<void> {
+    if (!this.stream.destroyed) {
+      await new Promise<void>((resolve) => {
+        this.stream.once('close', resolve);
+        this.stream.destroy();
+      });
+    }
+    await unlink(this.temp).catch(() => undefined);
+    this.forgetSignals();
+  }
+}
+
+/** `--output FILE` or stdout. */
+export async function openOutput(path: string | undefined, stdout: Writable & { isTTY?: boolean }): Promise<Output> {
+  return path === undefined || path === '-' ? Output.stdout(stdout) : Output.file(path);
+}

@@ -1,0 +1,78 @@
+// Record sinks for `parse --jsonl` and `parse --csv`: render each record as it arrives and write
+// in batches (one write per ~64 KiB instead of one per record), never holding more than a batch.
+
+import { stringify } from 'csv-stringify/sync';
+import type { Access, Marker } from '../model/access.js';
+import type { RegisterDatabase } from '../regs/database.js';
+import { CSV_COLUMNS, accessCsvRow, accessJson, markerJson, type NameOf } from '../report/records.js';
+import { hex } from '../report/format.js';
+import type { Output } from './output.js';
+
+const BATCH_CHARS = 1 << 16;
+const BATCH_ROWS = 512;
+
+export interface StreamingSink {
+  access(a: Access): void;
+  marker(m: Marker): void;
+  /** Writes what is still batched. */
+  flush(): void;
+}
+
+/** Register names for accesses: MMIO and IODATA through the BAR0 table, PHY through the MII table. */
+export function registerNamer(db: RegisterDatabase): NameOf {
+  return (a) => {
+    if (a.space === 'mmio') return db.lookupOffset(a.offset)?.name;
+    if (a.space === 'phy') return db.lookupPhy(a.offset)?.name;
+    if (a.space === 'io' && a.register !== undefined) return db.lookupOffset(a.register)?.name ?? hex(a.register);
+    return undefined;
+  };
+}
+
+export function jsonlSink(out: Output, nameOf: NameOf): StreamingSink {
+  let batch: string[] = [];
+  let chars = 0;
+  const push = (line: string): void => {
+    batch.push(line);
+    chars += line.length;
+    if (chars >= BATCH_CHARS) flush();
+  };
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    out.write(batch.join(''));
+    batch = [];
+    chars = 0;
+  };
+  return {
+    access: (a) => push(`${JSON.stringify(accessJson(a, nameOf(a)))}\n`),
+    marker: (m) => push(`${JSON.stringify(markerJson(m))}\n`),
+    flush,
+  };
+}
+
+/**
+ * CSV through csv-stringify rather than joining fields by hand: it quotes and escapes fields
+ * containing commas, quotes or newlines exactly as RFC 4180 readers (and csv-parse, which reads
+ * our register tables) expect, and it is maintained together with csv-parse.
+ */
+export function csvSink(out: Output, nameOf: NameOf): StreamingSink {
+  let rows: string[][] = [];
+  // The header goes out with the first rows (or at the end), so an input that fails to open
+  // leaves stdout empty rather than holding a lone header.
+  let header = false;
+  const flush = (): void => {
+    if (!header) rows.unshift([...CSV_COLUMNS]);
+    header = true;
+    if (rows.length === 0) return;
+    out.write(stringify(rows));
+    rows = [];
+  };
+  return {
+    access: (a) => {
+      rows.push(accessCsvRow(a, nameOf(a)));
+      if (rows.length >= BATCH_ROWS) flush();
+    },
+    // CSV is the access stream only; markers are in --jsonl.
+    marker: () => undefined,
+    flush,
+  };
+}

@@ -1,0 +1,74 @@
+// One replay end to end: read the trace, plan it, run it against a fresh QEMU, compare, and
+// always stop QEMU — also when the run fails midway, in which case the result is partial and
+// says where it stopped.
+
+import type { Access, Marker, TraceRecord } from '../model/access.js';
+import type { ReplayResult, TargetDescription } from '../model/replay.js';
+import { readTrace } from '../formats/read-trace.js';
+import { igbRegisters } from '../regs/database.js';
+import { runPlan } from './engine.js';
+import { planReplay } from './plan.js';
+import { QemuReplayTarget, type TimeModeChoice } from './qemu-target.js';
+import { buildResult } from './result.js';
+
+export interface ReplayOptions {
+  readonly qemu?: string;
+  readonly device: string;
+  readonly time: TimeModeChoice;
+  readonly strict: boolean;
+  readonly lenient?: boolean;
+  readonly keepTempDir?: boolean;
+  /** Progress of the replay itself (steps done of total). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Called once QEMU is up, with the target (for tests that need its pid or temp dir). */
+  readonly onTarget?: (target: QemuReplayTarget) => void;
+}
+
+export async function loadRecords(path: string, lenient = false): Promise<TraceRecord[]> {
+  const records: TraceRecord[] = [];
+  await readTrace(path, { access: (a: Access) => records.push(a), marker: (m: Marker) => records.push(m) }, { lenient });
+  return records;
+}
+
+/** The MAC the recording's device had, from QEMU's own reset-time events, if the trace has them. */
+export function recordedMac(records: readonly TraceRecord[]): string | undefined {
+  for (const record of records) {
+    for (const event of record.events) {
+      if (event.name !== 'e1000e_mac_set_permanent' && event.name !== 'e1000x_mac_indicate') continue;
+      const match = /([0-9a-f]{2}(?::[0-9a-f]{2}){5})/i.exec(event.text);
+      if (match !== null) return match[1]!.toLowerCase();
+    }
+  }
+  return undefined;
+}
+
+export async function replayTrace(path: string, options: ReplayOptions): Promise<ReplayResult> {
+  const started = Date.now();
+  const registers = igbRegisters();
+  const records = await loadRecords(path, options.lenient);
+  const plan = planReplay(records, registers);
+  const target = await QemuReplayTarget.start({
+    qemu: options.qemu, device: options.device, time: options.time, mac: recordedMac(records), keepTempDir: options.keepTempDir,
+  });
+  try {
+    options.onTarget?.(target);
+    const run = await runPlan(plan, target, { onProgress: options.onProgress });
+    const targetVerdicts = target.session.alive ? await target.verdicts() : [];
+    return buildResult({
+      trace: path, target: describe(target), plan, run, targetVerdicts, registers,
+      options: { strict: options.strict }, durationMs: Date.now() - started,
+    });
+  } finally {
+    await target.close();
+  }
+}
+
+function describe(target: QemuReplayTarget): TargetDescription {
+  return {
+    binary: target.session.binary.path,
+    version: target.session.binary.version.text,
+    device: target.device.text,
+    qtestAccelerator: target.timeMode === 'clock-step',
+    timeMode: target.timeMode,
+  };
+}

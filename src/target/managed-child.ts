@@ -1,0 +1,92 @@
+// A spawned process we are responsible for: it is spawned without a shell, its stderr is kept
+// (the tail only) for error messages, and it can be ended politely (SIGTERM, then SIGKILL after a
+// grace period) or, from a process 'exit' handler that cannot wait, at once.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { ExitInfo } from './errors.js';
+
+/** How much of stderr is kept; QEMU's useful last words fit easily. */
+const STDERR_KEEP_CHARS = 64 * 1024;
+
+export interface ManagedSpawnOptions {
+  readonly stdin: 'pipe' | 'ignore';
+  readonly stdout: 'pipe' | 'ignore';
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+export class ManagedChild {
+  readonly exited: Promise<ExitInfo>;
+  private exitInfo: ExitInfo | undefined;
+  private stderr = '';
+
+  private constructor(readonly process: ChildProcess) {
+    this.exited = new Promise((resolve) => {
+      const settle = (info: ExitInfo): void => {
+        if (this.exitInfo !== undefined) return;
+        this.exitInfo = info;
+        resolve(info);
+      };
+      // 'close' comes after stderr is drained, so the tail is complete when callers look at it.
+      process.on('close', (code, signal) => settle({ code, signal }));
+      process.on('error', (error) => {
+        if (process.pid === undefined) settle({ code: null, signal: null, error });
+      });
+    });
+    process.stderr?.setEncoding('utf8');
+    process.stderr?.on('data', (chunk: string) => {
+      this.stderr += chunk;
+      if (this.stderr.length > 2 * STDERR_KEEP_CHARS) this.stderr = this.stderr.slice(-STDERR_KEEP_CHARS);
+    });
+  }
+
+  static spawn(file: string, args: readonly string[], options: ManagedSpawnOptions): ManagedChild {
+    const child = spawn(file, [...args], {
+      stdio: [options.stdin, options.stdout, 'pipe'],
+      env: options.env,
+      cwd: options.cwd,
+      shell: false,
+    });
+    return new ManagedChild(child);
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** How it ended, once it has. */
+  get exit(): ExitInfo | undefined {
+    return this.exitInfo;
+  }
+
+  /** True until the process is known to have exited. */
+  get running(): boolean {
+    return this.exitInfo === undefined && this.process.exitCode === null && this.process.signalCode === null
+      && this.process.pid !== undefined;
+  }
+
+  /** The last `lines` non-empty lines of stderr. */
+  stderrTail(lines = 20): string {
+    return this.stderr.split('\n').filter((line) => line.trim() !== '').slice(-lines).join('\n');
+  }
+
+  /** SIGTERM, then SIGKILL if it is still alive after `graceMs`; resolves when it has exited. */
+  async terminate(graceMs: number): Promise<ExitInfo> {
+    if (!this.running) return this.exited;
+    this.process.kill('SIGTERM');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const graceOver = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const first = await Promise.race([this.exited, graceOver]);
+    clearTimeout(timer);
+    if (first !== 'timeout') return first;
+    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+    return this.exited;
+  }
+
+  /** SIGKILL without waiting, for contexts that cannot wait (process 'exit'). */
+  killNow(): void {
+    if (this.running) this.process.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,250 @@
+// A minimal QMP (QEMU Machine Protocol) client: greeting, capability negotiation, commands matched
+// to replies by `id`, and asynchronous events. Enough for `stop`/`cont`/`quit`/`query-status`
+// during a replay; anything else goes through executeRaw().
+//
+// QMP is JSON, one object per line ("\r\n"-terminated). Integers beyond 2^53 lose precision in
+// JSON.parse; none of the commands used here return such values.
+
+import { Emitter } from './events.js';
+import { LineFramer } from './line-framing.js';
+import type { Transport, TransportClosed } from './transport.js';
+import { ProtocolError, QmpCommandError, TargetClosedError, TargetTimeoutError } from './errors.js';
+
+export interface QmpGreeting {
+  readonly version: { readonly qemu: { readonly major: number; readonly minor: number; readonly micro: number }; readonly package: string };
+  readonly capabilities: readonly string[];
+}
+
+export interface QmpEvent {
+  readonly event: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly timestamp: { readonly seconds: number; readonly microseconds: number };
+}
+
+export interface QmpStatus {
+  readonly status: string;
+  readonly running: boolean;
+}
+
+/** Typed signatures of the commands the tool uses. */
+export interface QmpCommands {
+  'query-status': { args: undefined; result: QmpStatus };
+  stop: { args: undefined; result: Record<string, never> };
+  cont: { args: undefined; result: Record<string, never> };
+  quit: { args: undefined; result: Record<string, never> };
+  'system_reset': { args: undefined; result: Record<string, never> };
+}
+
+export interface QmpClientOptions {
+  /** Per-command and greeting timeout in ms. */
+  readonly timeoutMs?: number;
+  /** As in QtestClient: explains an unexpected close (QEMU's exit status and stderr). */
+  readonly describeClose?: (closed: TransportClosed) => Promise<Error>;
+}
+
+interface Pending {
+  readonly command: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+type Json = Record<string, unknown>;
+type State = 'open' | 'closing' | 'closed';
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The id under which the greeting wait sits in the pending map, so a close rejects it too. */
+const GREETING_ID = 0;
+
+export class QmpClient {
+  private readonly framer = new LineFramer((line) => this.onLine(line));
+  private readonly eventEmitter = new Emitter<QmpEvent>();
+  private readonly closeEmitter = new Emitter<Error>();
+  private readonly pending = new Map<number, Pending>();
+  private readonly timeoutMs: number;
+  private nextId = GREETING_ID + 1;
+  private state: State = 'open';
+  private closeError: Error | undefined;
+  private greetingWaiter: ((message: Json) => void) | undefined;
+  private greetingValue: QmpGreeting | undefined;
+
+  /** Asynchronous QMP events (STOP, RESUME, SHUTDOWN, ...). */
+  readonly onEvent = this.eventEmitter.event;
+  /** Fires once when the client becomes unusable, with the error pending commands got. */
+  readonly onClose = this.closeEmitter.event;
+
+  private constructor(private readonly transport: Transport, private readonly options: QmpClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    transport.onData((chunk) => this.framer.push(chunk));
+    transport.onClose((closed) => void this.onTransportClosed(closed));
+    if (transport.closed) void this.onTransportClosed({});
+  }
+
+  /** Waits for the greeting and negotiates capabilities; the client is ready when this resolves. */
+  static async connect(transport: Transport, options: QmpClientOptions = {}): Promise<QmpClient> {
+    const client = new QmpClient(transport, options);
+    try {
+      client.greetingValue = await client.waitForGreeting();
+      await client.executeRaw('qmp_capabilities');
+      return client;
+    } catch (error) {
+      client.close();
+      throw error;
+    }
+  }
+
+  /** What QEMU announced (version, capabilities). */
+  get greeting(): QmpGreeting | undefined {
+    return this.greetingValue;
+  }
+
+  get closed(): boolean {
+    return this.state !== 'open';
+  }
+
+  execute<K extends keyof QmpCommands>(command: K, args?: QmpCommands[K]['args']): Promise<QmpCommands[K]['result']> {
+    return this.executeRaw(command, args) as Promise<QmpCommands[K]['result']>;
+  }
+
+  /** Any QMP command; resolves with its `return` value or rejects with QmpCommandError. */
+  executeRaw(command: string, args?: Readonly<Record<string, unknown>>, timeoutMs = this.timeoutMs): Promise<unknown> {
+    if (this.state === 'closed') return Promise.reject(this.closeError);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new TargetTimeoutError(`QMP ${command}`, timeoutMs));
+      }, timeoutMs);
+      this.pending.set(id, { command, resolve, reject, timer });
+      // While closing, the request just waits to be rejected with the explained close error.
+      if (this.state !== 'open') return;
+      const message = args === undefined ? { execute: command, id } : { execute: command, arguments: args, id };
+      this.transport.write(`${JSON.stringify(message)}\n`);
+    });
+  }
+
+  /** Resolves with the next event called `name` (e.g. 'STOP' after `stop`). Subscribe before acting. */
+  waitForEvent(name: string, timeoutMs = this.timeoutMs): Promise<QmpEvent> {
+    if (this.state === 'closed') return Promise.reject(this.closeError);
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        subscription.dispose();
+        closeSubscription.dispose();
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new TargetTimeoutError(`QMP event ${name}`, timeoutMs));
+      }, timeoutMs);
+      const subscription = this.eventEmitter.event((event) => {
+        if (event.event !== name) return;
+        done();
+        resolve(event);
+      });
+      const closeSubscription = this.closeEmitter.event((error) => {
+        done();
+        reject(error);
+      });
+    });
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    this.finalize(new TargetClosedError('QMP client closed'));
+    this.transport.close();
+  }
+
+  private waitForGreeting(): Promise<QmpGreeting> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(GREETING_ID);
+        reject(new TargetTimeoutError('QMP greeting', this.timeoutMs));
+      }, this.timeoutMs);
+      this.pending.set(GREETING_ID, { command: 'greeting', resolve: () => undefined, reject, timer });
+      this.greetingWaiter = (message) => {
+        clearTimeout(timer);
+        this.pending.delete(GREETING_ID);
+        const qmp = message.QMP;
+        if (isObject(qmp) && isObject(qmp.version) && Array.isArray(qmp.capabilities)) {
+          resolve(qmp as unknown as QmpGreeting);
+        } else {
+          reject(new ProtocolError('qmp', 'greeting', JSON.stringify(message), 'malformed greeting'));
+        }
+      };
+    });
+  }
+
+  private onLine(line: string): void {
+    if (line.trim() === '') return;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      return this.abandon(new ProtocolError('qmp', undefined, line, 'invalid JSON'));
+    }
+    if (!isObject(message)) return this.abandon(new ProtocolError('qmp', undefined, line, 'not a JSON object'));
+    if ('QMP' in message) {
+      this.greetingWaiter?.(message);
+      this.greetingWaiter = undefined;
+    } else if (typeof message.event === 'string') {
+      this.eventEmitter.fire({
+        event: message.event,
+        data: isObject(message.data) ? message.data : {},
+        timestamp: isObject(message.timestamp) ? message.timestamp as QmpEvent['timestamp'] : { seconds: 0, microseconds: 0 },
+      });
+    } else {
+      this.onReply(message);
+    }
+  }
+
+  private onReply(message: Json): void {
+    const id = typeof message.id === 'number' ? message.id : -1;
+    const pending = this.pending.get(id);
+    if (pending === undefined) return; // a reply to a request that already timed out
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    const error = message.error;
+    if (isObject(error)) {
+      pending.reject(new QmpCommandError(pending.command, String(error.class), String(error.desc)));
+    } else {
+      pending.resolve(message.return);
+    }
+  }
+
+  private abandon(cause: Error): void {
+    this.finalize(new TargetClosedError(`QMP connection abandoned: ${cause.message}`, undefined, '', { cause }));
+    this.transport.close();
+  }
+
+  private async onTransportClosed(closed: TransportClosed): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    const fallback = (): Error => new TargetClosedError(
+      closed.error === undefined ? 'QEMU closed the QMP connection' : `QMP connection failed: ${closed.error.message}`,
+      undefined, '', { cause: closed.error });
+    let error: Error;
+    try {
+      error = this.options.describeClose === undefined ? fallback() : await this.options.describeClose(closed);
+    } catch {
+      error = fallback();
+    }
+    this.finalize(error);
+  }
+
+  private finalize(error: Error): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.closeError = error;
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+    this.pending.clear();
+    this.closeEmitter.fire(error);
+    this.closeEmitter.dispose();
+    this.eventEmitter.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { logSize, waitForLogLine } from '../../src/target/log-tail.js';
+import { TargetTimeoutError } from '../../src/target/errors.js';
+
+let dir: string;
+let log: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'log-tail-test-'));
+  log = join(dir, 'qemu.log');
+});
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('waitForLogLine', () => {
+  it('finds a line already in the file and reports byte offsets', async () => {
+    writeFileSync(log, 'e1000e_core_read Read\ne1000e_link_autoneg_flowctl Auto-negotiated flow control state is 1\nnext\n');
+    const found = await waitForLogLine(log, /autoneg_flowctl .* is (\d)/, { timeoutMs: 1000 });
+    expect(found.match[1]).toBe('1');
+    expect(found.lineOffset).toBe('e1000e_core_read Read\n'.length);
+    expect(found.endOffset).toBe(found.lineOffset + Buffer.byteLength(found.line) + 1);
+  });
+
+  it('ignores lines before fromOffset', async () => {
+    writeFileSync(log, 'STOP one\nSTOP two\n');
+    const found = await waitForLogLine(log, /^STOP/, { fromOffset: 'STOP one\n'.length, timeoutMs: 1000 });
+    expect(found.line).toBe('STOP two');
+  });
+
+  it('waits for a line written later, in pieces, to a file that does not exist yet', async () => {
+    const waiting = waitForLogLine(log, /link_status_changed/, { timeoutMs: 5000 });
+    setTimeout(() => appendFileSync(log, 'noise\ne1000e_link_sta'), 30);
+    setTimeout(() => appendFileSync(log, 'tus_changed New link status: 1'), 60);
+    setTimeout(() => appendFileSync(log, '\n'), 90);
+    const found = await waiting;
+    expect(found.line).toBe('e1000e_link_status_changed New link status: 1');
+    expect(found.lineOffset).toBe('noise\n'.length);
+    expect(await logSize(log)).toBe(found.endOffset);
+  });
+
+  it('does not match an unterminated line', async () => {
+    writeFileSync(log, 'match me');
+    await expect(waitForLogLine(log, /match/, { timeoutMs: 60 })).rejects.toBeInstanceOf(TargetTimeoutError);
+  });
+
+  it('rejects with the abort reason', async () => {
+    const controller = new AbortController();
+    const waiting = waitForLogLine(log, /never/, { timeoutMs: 5000, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('QEMU exited')), 20);
+    await expect(waiting).rejects.toThrow('QEMU exited');
+  });
+
+  it('scans a backlog larger than one read', async () => {
+    writeFileSync(log, `${'x'.repeat(99)}\n`.repeat(30_000) + 'the end\n');
+    const found = await waitForLogLine(log, /^the end$/, { timeoutMs: 5000 });
+    expect(found.lineOffset).toBe(3_000_000);
+  });
+});
+
+describe('logSize', () => {
+  it('is 0 for a file QEMU has not created yet', async () => {
+    expect(await logSize(join(dir, 'missing.log'))).toBe(0);
+  });
+});
