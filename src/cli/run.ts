@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { parseCommand } from './commands/parse.js';
 import { regsCommand } from './commands/regs.js';
+import { replayCommand } from './commands/replay.js';
 import { triageCommand } from './commands/triage.js';
 import { stderrColor, type CliContext } from './context.js';
 import { reportError, UsageError } from './errors.js';
@@ -17,8 +18,9 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     .usage('$0 <command> [options]\n\nParse QEMU igb (Intel 82576) driver traces; replay them against QEMU over qtest.')
     .command(parseCommand(ctx))
     .command(regsCommand(ctx))
+    .command(replayCommand(ctx))
     .command(triageCommand(ctx))
-    .demandCommand(1, 'name a command: parse, regs or triage')
+    .demandCommand(1, 'name a command: replay, parse, triage or regs')
     .recommendCommands()
     .strict()
     .help()

@@ -37,8 +37,11 @@ export interface ReplayPlan {
   readonly skipped: number;
 }
 
-/** Marker kinds at which virtual time is let run; machine-reset markers before any access are not. */
-const TIME_MARKERS: ReadonlySet<string> = new Set(['autoneg', 'itr-timer', 'rx-packet', 'link-change', 'async']);
+/**
+ * Timer markers at which virtual time may run. Packets (rx-packet) and backend link changes are
+ * not reproduced by a register replay, and a machine reset happened before the replay started.
+ */
+const TIMER_MARKERS: ReadonlySet<string> = new Set(['autoneg', 'itr-timer', 'async']);
 /** PCI config BARs and the expansion ROM BAR. */
 const BAR_FIRST = 0x10;
 const BAR_LAST = 0x27;
@@ -60,9 +63,11 @@ export function planReplay(records: readonly TraceRecord[], registers: RegisterD
   let markers = 0;
   let skipped = 0;
   let seenAccess = false;
+  const autoneg = new AutonegTracker(records);
   for (const record of records) {
+    autoneg.see(record);
     if (record.type === 'marker') {
-      if (seenAccess && TIME_MARKERS.has(record.kind)) {
+      if (seenAccess && TIMER_MARKERS.has(record.kind) && (record.kind === 'autoneg' || autoneg.quiet)) {
         steps.push({ kind: 'advance-time', marker: record });
         markers++;
       }
@@ -74,6 +79,34 @@ export function planReplay(records: readonly TraceRecord[], registers: RegisterD
     steps.push(step);
   }
   return { steps, polls, markers, skipped };
+}
+
+/**
+ * Whether an autonegotiation timer is pending at this point of the recording. Letting time run
+ * fires every pending timer (QEMU warps the idle clock to each deadline in turn), so a drain for a
+ * short timer while autoneg is pending would complete autoneg earlier than the recording did.
+ * Without e1000x_* events in the trace pending autonegs cannot be seen: then only autoneg
+ * markers let time run.
+ */
+class AutonegTracker {
+  private pending = false;
+  private readonly visible: boolean;
+
+  constructor(records: readonly TraceRecord[]) {
+    this.visible = records.some((record) => record.events.some((event) => event.name === 'e1000x_link_negotiation_start'));
+  }
+
+  /** Time can run without completing an autoneg early. */
+  get quiet(): boolean {
+    return this.visible && !this.pending;
+  }
+
+  see(record: TraceRecord): void {
+    for (const event of record.events) {
+      if (event.name === 'e1000x_link_negotiation_start') this.pending = true;
+      else if (event.name === 'e1000x_link_negotiation_done') this.pending = false;
+    }
+  }
 }
 
 function stepFor(access: Access, poll: PollRun | undefined): ReplayStep {

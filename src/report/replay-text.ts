@@ -1,0 +1,104 @@
+// Text rendering of a ReplayResult: what was replayed against which QEMU, the reads by class,
+// the first divergence in full (fields decoded), the registers with most divergences, and what
+// the target QEMU said it does not implement.
+
+import type { ChalkInstance } from 'chalk';
+import { FAILING_CLASSES, READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
+import { hex, num, plural } from './format.js';
+import { renderTable } from './table.js';
+
+const TOP_REGISTERS = 10;
+const TOP_UNKNOWN = 15;
+
+export interface ReplayTextOptions {
+  /** Volatile registers count as failures (--strict). */
+  readonly strict: boolean;
+}
+
+export function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReplayTextOptions): string {
+  const lines = [
+    `${c.bold('Replay')}  ${r.trace}`,
+    `Target   ${r.target.binary} (${r.target.version}), -device ${r.target.device}, time: ${timeText(r)}`,
+    `Replayed ${plural(r.counts.accesses, 'access', 'accesses')} (${num(r.counts.reads)} reads compared, ${num(r.counts.writes)} writes, `
+      + `${num(r.counts.configWrites)} config writes; ${num(r.counts.skipped)} skipped) in ${num(r.durationMs)} ms; `
+      + `${plural(r.counts.timeAdvances, 'time advance')}, ${plural(r.counts.polls, 'polling loop')} folded`,
+  ];
+  if (!r.completed && r.stopped !== undefined) {
+    lines.push(c.red(`Stopped early at trace line ${num(r.stopped.line)} (access #${r.stopped.seq}): ${r.stopped.reason}`));
+  }
+  lines.push('', c.bold('Reads by class'), ...classLines(r, c, options));
+  const failing = r.divergences.filter((d) => isFailing(d.class, options));
+  const first = failing[0];
+  lines.push('', first === undefined ? c.green('No unexplained divergence.') : `${c.bold('First divergence')}\n${divergenceLines(first, c).join('\n')}`);
+  if (r.divergences.length > 0) lines.push('', c.bold('Registers with most divergences'), ...topRegisters(r.divergences, c, options));
+  if (r.unknownInTarget.length > 0) {
+    lines.push('', c.bold(`Unknown to the target QEMU (${plural(r.unknownInTarget.length, 'register')}; it logged reads/writes of unknown registers)`));
+    const rows = [['register', 'accesses', 'first line'], ...r.unknownInTarget.slice(0, TOP_UNKNOWN)
+      .map((u) => [u.register, num(u.count), num(u.firstLine)])];
+    lines.push(...renderTable(rows, { align: ['left', 'right', 'right'] }));
+    if (r.unknownInTarget.length > TOP_UNKNOWN) lines.push(c.dim(`  … ${num(r.unknownInTarget.length - TOP_UNKNOWN)} more in --json`));
+  }
+  lines.push('', verdictLine(r, c, options));
+  return `${lines.join('\n')}\n`;
+}
+
+export function isFailing(cls: ReadClass, options: ReplayTextOptions): boolean {
+  return FAILING_CLASSES.has(cls) || (options.strict && cls === 'volatile');
+}
+
+function timeText(r: ReplayResult): string {
+  const modes = {
+    frozen: 'frozen (virtual clock stopped; timers never fire)',
+    markers: 'markers (clock frozen; let run where the recording shows a timer firing)',
+    'clock-step': 'clock-step (qtest accelerator)',
+  };
+  return modes[r.target.timeMode];
+}
+
+function classLines(r: ReplayResult, c: ChalkInstance, options: ReplayTextOptions): string[] {
+  const explain: Record<ReadClass, string> = {
+    match: 'same value as recorded',
+    mismatch: 'different value, unexplained',
+    volatile: `different, in registers that move on their own${options.strict ? ' (counted: --strict)' : ' (not counted; --strict counts them)'}`,
+    'unknown-in-target': 'the target QEMU has no such register (read 0)',
+    'poll-satisfied': 'polling loop reached its recorded outcome after a different number of reads',
+    'poll-never-satisfied': 'polling loop never reached its recorded outcome',
+  };
+  const rows = READ_CLASSES.map((cls) => {
+    const count = r.byClass[cls];
+    const label = count > 0 && isFailing(cls, options) ? c.red(cls) : cls;
+    return [label, num(count), c.dim(explain[cls])];
+  });
+  return renderTable(rows, { align: ['left', 'right', 'left'] });
+}
+
+function divergenceLines(d: Divergence, c: ChalkInstance): string[] {
+  const lines = [
+    `  line ${num(d.line)}  ${c.bold(d.register)} (${hex(d.offset)}, ${d.block})  ${d.class}`,
+    `  expected ${hex(d.expected)}, got ${hex(d.actual)}: ${d.reason}`,
+  ];
+  for (const f of d.fields) lines.push(`    ${d.register}.${f.field}: expected ${f.expected}, got ${f.actual}`);
+  return lines;
+}
+
+function topRegisters(divergences: readonly Divergence[], c: ChalkInstance, options: ReplayTextOptions): string[] {
+  const byRegister = new Map<string, { count: number; cls: ReadClass; firstLine: number; reason: string }>();
+  for (const d of divergences) {
+    const entry = byRegister.get(d.register);
+    if (entry === undefined) byRegister.set(d.register, { count: 1, cls: d.class, firstLine: d.line, reason: d.reason });
+    else entry.count++;
+  }
+  const sorted = [...byRegister].sort((a, b) => b[1].count - a[1].count || a[1].firstLine - b[1].firstLine);
+  const rows = [['register', 'reads', 'class', 'first line', 'why'], ...sorted.slice(0, TOP_REGISTERS).map(([name, e]) => [
+    name, num(e.count), isFailing(e.cls, options) ? c.red(e.cls) : e.cls, num(e.firstLine), c.dim(e.reason),
+  ])];
+  const out = renderTable(rows, { align: ['left', 'right', 'left', 'right', 'left'] });
+  if (sorted.length > TOP_REGISTERS) out.push(c.dim(`  … ${num(sorted.length - TOP_REGISTERS)} more registers in --json`));
+  return out;
+}
+
+function verdictLine(r: ReplayResult, c: ChalkInstance, options: ReplayTextOptions): string {
+  const failing = r.divergences.filter((d) => isFailing(d.class, options)).length;
+  if (!r.completed) return c.red('Result: INCOMPLETE (the replay stopped early; the counts above cover what was replayed)');
+  return failing === 0 ? c.green('Result: PASS (no unexplained divergence)') : c.red(`Result: FAIL (${plural(failing, 'divergence')})`);
+}
