@@ -83,8 +83,14 @@ async function summarize(args: ParseArgs, ctx: CliContext, out: Output): Promise
 
 /** Reads the trace once into the aggregate; shared with `triage`. */
 export async function summarizeTrace(trace: string, lenient: boolean, ctx: CliContext): Promise<ParseSummary> {
-  const aggregate = new TraceSummaryBuilder(igbRegisters());
-  const read = await readTrace(trace, aggregate, { lenient, stdin: ctx.stdin });
+  // The aggregate needs register names only when the result is built, so the database (tens of
+  // ms to load) is loaded while the trace reader starts up (worker start, first reads).
+  const aggregate = new TraceSummaryBuilder({
+    lookupOffset: (offset) => igbRegisters().lookupOffset(offset),
+    lookupPhy: (reg) => igbRegisters().lookupPhy(reg),
+  });
+  const warmUp = setImmediate(() => igbRegisters());
+  const read = await readTrace(trace, aggregate, { lenient, stdin: ctx.stdin }).finally(() => clearImmediate(warmUp));
   return buildParseSummary(read, aggregate.result(), describeDialect(read.dialect));
 }
 

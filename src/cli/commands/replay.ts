@@ -6,7 +6,6 @@ import type { Argv, CommandModule } from 'yargs';
 import type { ReplayResult } from '../../model/replay.js';
 import { DeviceOptionError } from '../../replay/device-option.js';
 import type { TimeModeChoice } from '../../replay/qemu-target.js';
-import { replayTrace } from '../../replay/replay-trace.js';
 import { isFailing, renderReplay } from '../../report/replay-text.js';
 import { colorFor } from '../color.js';
 import type { CliContext } from '../context.js';
@@ -56,6 +55,8 @@ export function replayCommand(ctx: CliContext): CommandModule<object, ReplayArgs
 }
 
 export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void> {
+  // Loaded on demand: the replay stack (QEMU target, qtest client) is not needed by other commands.
+  const { replayTrace } = await import('../../replay/replay-trace.js');
   const results: ReplayResult[] = [];
   for (const trace of args.traces.map((t) => dashArg(t))) {
     if (trace === '-') throw new UsageError('replay needs trace files (stdin cannot be replayed twice)', 'save the trace to a file first');
