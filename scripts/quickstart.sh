@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's first quick-start command: installs what igb-replay needs on a fresh machine
-# (QEMU with igb, npm packages), builds it, and runs the main job on a shipped real trace.
+# (QEMU with igb, npm packages), builds it, and runs the main job: replays a shipped real trace
+# (the Linux 6.1 igb driver's init) against QEMU's igb and prints the report.
 # Idempotent: a second run skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,5 +14,5 @@ npm run --silent build
 
 trace=${1:-traces/linux-6.1-init.log}
 echo
-echo "\$ igb-replay triage $trace"
-node dist/src/cli/main.js triage "$trace"
+echo "\$ igb-replay replay $trace"
+node dist/src/cli/main.js replay "$trace"
