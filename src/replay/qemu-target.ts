@@ -21,6 +21,13 @@ import { parseDeviceOption, type DeviceOption } from './device-option.js';
 
 export type TimeModeChoice = TimeMode | 'auto';
 
+export interface TargetVerdicts {
+  /** Verdict on each MMIO/IO access sent, in the order sent. */
+  readonly accesses: QemuVerdict[];
+  /** PHY registers the target reported unhandled; `sentIndex` is the MDIC write's index in the accesses sent. */
+  readonly phyUnhandled: { readonly register: number; readonly sentIndex: number }[];
+}
+
 export interface QemuTargetOptions {
   readonly qemu?: string;
   /** `-device` string: `igb`, `e1000e`, `igb,mac=52:54:00:12:34:56,x-pcie-flr-init=off`. */
@@ -124,20 +131,28 @@ export class QemuReplayTarget implements ReplayTarget {
   }
 
   /**
-   * The target QEMU's verdict on each MMIO/IO access it was sent, in order, read from its own
-   * trace log with the same parser as recordings.
+   * What the target QEMU said about the accesses it was sent, read from its own trace log with the
+   * same parser as recordings: its verdict on each MMIO/IO access, in order, and the PHY registers
+   * it reported as unhandled (with the index of the MDIC write that reached them).
    */
-  async verdicts(): Promise<QemuVerdict[]> {
-    const verdicts: QemuVerdict[] = [];
-    if ((await this.session.logSize()) === 0) return verdicts;
+  async verdicts(): Promise<TargetVerdicts> {
+    const result: TargetVerdicts = { accesses: [], phyUnhandled: [] };
+    if ((await this.session.logSize()) === 0) return result;
+    const indexBySeq = new Map<number, number>();
     const sink = {
       access(access: Access): void {
-        if (access.space === 'mmio' || access.space === 'io') verdicts.push(access.verdict);
+        if (access.space === 'mmio' || access.space === 'io') {
+          indexBySeq.set(access.seq, result.accesses.length);
+          result.accesses.push(access.verdict);
+        } else if (access.space === 'phy' && access.verdict === 'phy-unhandled' && access.cause !== undefined) {
+          const sentIndex = indexBySeq.get(access.cause);
+          if (sentIndex !== undefined) result.phyUnhandled.push({ register: access.offset, sentIndex });
+        }
       },
       marker(): void {},
     };
     await readTrace(this.session.logPath, sink, { lenient: true });
-    return verdicts;
+    return result;
   }
 
   close(): Promise<void> {

@@ -53,7 +53,7 @@ export async function replayTrace(path: string, options: ReplayOptions): Promise
   try {
     options.onTarget?.(target);
     const run = await runPlan(plan, target, { onProgress: options.onProgress });
-    const targetVerdicts = target.session.alive ? await target.verdicts() : [];
+    const targetVerdicts = target.session.alive ? await target.verdicts() : { accesses: [], phyUnhandled: [] };
     return buildResult({
       trace: path, target: describe(target), plan, run, targetVerdicts, registers,
       options: { strict: options.strict }, durationMs: Date.now() - started,

@@ -7,6 +7,7 @@ import { READ_CLASSES, type Divergence, type ReadClass, type RegisterTally, type
 import type { RegisterDatabase } from '../regs/database.js';
 import { classifyDifference, type CompareOptions, fieldDifferences } from './compare-policy.js';
 import type { EngineRun, PollOutcome } from './engine.js';
+import type { TargetVerdicts } from './qemu-target.js';
 import type { ReplayPlan } from './plan.js';
 
 export interface ResultInputs {
@@ -14,8 +15,8 @@ export interface ResultInputs {
   readonly target: TargetDescription;
   readonly plan: ReplayPlan;
   readonly run: EngineRun;
-  /** The target QEMU's verdict on each access in `run.sent`, in the same order (from its own trace log). */
-  readonly targetVerdicts: readonly (QemuVerdict | undefined)[];
+  /** What the target QEMU logged about the accesses in `run.sent` (from its own trace log). */
+  readonly targetVerdicts: TargetVerdicts;
   readonly registers: RegisterDatabase;
   readonly options: CompareOptions;
   readonly durationMs: number;
@@ -23,7 +24,7 @@ export interface ResultInputs {
 
 export function buildResult(inputs: ResultInputs): ReplayResult {
   const { plan, run, registers } = inputs;
-  const unknownSeqs = unknownInTargetSeqs(run.sent, inputs.targetVerdicts);
+  const unknownSeqs = unknownInTargetSeqs(run.sent, inputs.targetVerdicts.accesses);
   const byClass = Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>;
   const divergences: Divergence[] = [];
   let reads = 0;
@@ -117,14 +118,21 @@ function unknownInTargetSeqs(sent: readonly Access[], verdicts: readonly (QemuVe
   return seqs;
 }
 
-function tallyUnknown(sent: readonly Access[], verdicts: readonly (QemuVerdict | undefined)[], registers: RegisterDatabase): RegisterTally[] {
+/** Registers the target reported unknown, and PHY registers it reported unhandled (via MDIC). */
+function tallyUnknown(sent: readonly Access[], target: TargetVerdicts, registers: RegisterDatabase): RegisterTally[] {
   const tallies = new Map<string, { register: string; count: number; firstLine: number }>();
-  sent.forEach((access, i) => {
-    if (verdicts[i] !== 'unknown') return;
-    const { name } = registerName(registers, access);
+  const count = (name: string, line: number): void => {
     const tally = tallies.get(name);
-    if (tally === undefined) tallies.set(name, { register: name, count: 1, firstLine: access.line });
+    if (tally === undefined) tallies.set(name, { register: name, count: 1, firstLine: line });
     else tally.count++;
+  };
+  sent.forEach((access, i) => {
+    if (target.accesses[i] === 'unknown') count(registerName(registers, access).name, access.line);
   });
+  for (const phy of target.phyUnhandled) {
+    const mdicWrite = sent[phy.sentIndex];
+    const name = registers.lookupPhy(phy.register)?.name;
+    if (mdicWrite !== undefined) count(`PHY[${phy.register}]${name === undefined ? '' : ` ${name}`}`, mdicWrite.line);
+  }
   return [...tallies.values()].sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
 }
