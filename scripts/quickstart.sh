@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-qemu.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
-  npm ci --no-audit --no-fund
+  # npm ci insists that the lock file list every platform's optional binaries (e.g. @swc/core for
+  # macOS); a registry without them makes it refuse. npm install then installs the locked versions.
+  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 fi
 npm run --silent build
 
