@@ -10,7 +10,7 @@ export const CARRY_ROOM = 1 << 16;
  * Blocks in flight at once. Their buffers circulate between the threads (transferred, never
  * copied, and reused), so memory stays at a few MiB whatever the file size.
  */
-export const MAX_BLOCKS_IN_FLIGHT = 12;
+export const MAX_BLOCKS_IN_FLIGHT = 4;
 
 export interface ScanWorkerData {
   readonly path: string;
