@@ -54,7 +54,9 @@ const MIN_POLL_READS = 3;
 
 export function planReplay(records: readonly TraceRecord[], registers: RegisterDatabase): ReplayPlan {
   const accesses = records.filter((r): r is Access => r.type === 'access');
-  const polls = findPolls(accesses, registers);
+  // A loop that spans a timer marker is two loops: the time advance must happen between them.
+  const afterMarker = new Set(records.filter((r): r is Marker => r.type === 'marker').map((m) => m.afterSeq + 1));
+  const polls = findPolls(accesses, registers, afterMarker);
   const pollAt = new Map<number, PollRun>();
   for (const poll of polls) {
     for (let seq = poll.firstSeq; seq < poll.firstSeq + poll.reads; seq++) pollAt.set(seq, poll);
@@ -130,7 +132,8 @@ function stepFor(access: Access, poll: PollRun | undefined): ReplayStep {
  * whose reads have side effects (ICR, statistics, SWSM...) are never polls: re-reading them would
  * change the device.
  */
-export function findPolls(accesses: readonly Access[], registers: RegisterDatabase): PollRun[] {
+export function findPolls(accesses: readonly Access[], registers: RegisterDatabase,
+  breaks: ReadonlySet<number> = new Set()): PollRun[] {
   const polls: PollRun[] = [];
   let start = 0;
   const guest = accesses.filter((a) => a.space !== 'phy');
@@ -138,7 +141,7 @@ export function findPolls(accesses: readonly Access[], registers: RegisterDataba
     const first = guest[start]!;
     const current = guest[i];
     const continues = current !== undefined && current.kind === 'read' && first.kind === 'read'
-      && current.space === first.space && current.offset === first.offset;
+      && current.space === first.space && current.offset === first.offset && !breaks.has(current.seq);
     if (continues) continue;
     if (i - start >= MIN_POLL_READS && first.space === 'mmio' && !hasReadSideEffect(first.offset, registers)) {
       const last = guest[i - 1]!;

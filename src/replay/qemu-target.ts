@@ -46,7 +46,7 @@ const TARGET_TRACE = ['e1000e_core_*', 'e1000e_wrn_*', 'e1000e_io_*', 'igb_core_
 /** Extended config space (SR-IOV and other capabilities) starts here and needs MMCONFIG. */
 const EXTENDED_CONFIG = 0x100;
 /** How long an autoneg marker waits for the target's own timer event before giving up. */
-const TIMER_WAIT_MS = 5_000;
+const TIMER_WAIT_MS = 2_000;
 /** After the awaited event (or for markers with nothing to wait for), let the clock run this long. */
 const SETTLE_MS = 3;
 

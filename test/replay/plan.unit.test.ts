@@ -1,0 +1,84 @@
+// The replay planner (pure): which accesses are replayed, where time runs, which reads are polls.
+import { describe, expect, it } from '@jest/globals';
+import { parseFile } from '../formats/helpers.js';
+import type { Access, Marker, TraceRecord } from '../../src/model/access.js';
+import { igbRegisters } from '../../src/regs/index.js';
+import { planReplay } from '../../src/replay/plan.js';
+import { parseDeviceOption } from '../../src/replay/device-option.js';
+import { recordedMac } from '../../src/replay/replay-trace.js';
+
+const registers = igbRegisters();
+
+describe('planReplay on a real recording (linux-6.1-init)', () => {
+  it('replays every MMIO access, skips PHY accesses and BAR programming, keeps other config writes', async () => {
+    const { records, accesses } = await parseFile('traces/linux-6.1-init.log');
+    const plan = planReplay(records, registers);
+    const kinds = (kind: string): number => plan.steps.filter((s) => s.kind === kind).length;
+    const mmio = accesses.filter((a) => a.space === 'mmio');
+    expect(kinds('read') + kinds('write')).toBe(mmio.length);
+    for (const step of plan.steps) {
+      if (step.kind === 'skip') expect(['phy', 'pci-config']).toContain(step.access.space);
+      if (step.kind === 'config-write') {
+        expect(step.access.offset < 0x10 || step.access.offset > 0x27).toBe(true);
+        if (step.access.offset === 0x04) expect(step.value & 0x3).toBe(0x3);
+      }
+    }
+    expect(plan.skipped).toBe(kinds('skip'));
+  });
+
+  it('lets time run at both autoneg completions, and never at a reset or received packet', async () => {
+    const { records } = await parseFile('traces/linux-6.1-init.log');
+    const plan = planReplay(records, registers);
+    const advanced = plan.steps.flatMap((s) => (s.kind === 'advance-time' ? [s.marker.kind] : []));
+    expect(advanced.filter((k) => k === 'autoneg')).toHaveLength(2);
+    expect(advanced).not.toContain('reset');
+    expect(advanced).not.toContain('rx-packet');
+  });
+
+  it('finds the EEPROM polling loops and never treats side-effect reads as polls', async () => {
+    const { records } = await parseFile('traces/linux-6.1-init.log');
+    const plan = planReplay(records, registers);
+    const names = plan.polls.map((p) => registers.lookupOffset(p.offset)!.name);
+    expect(new Set(names)).toEqual(new Set(['EECD', 'EEMNGCTL']));
+    for (const poll of plan.polls) {
+      expect(poll.reads).toBeGreaterThanOrEqual(3);
+      expect(registers.lookupOffset(poll.offset)!.def.readSideEffect).toBe(false);
+    }
+  });
+});
+
+// SYNTHETIC records, built here to pin down edge cases.
+function read(seq: number, offset: number, value: number): Access {
+  return { type: 'access', seq, line: seq + 1, kind: 'read', space: 'mmio', offset, size: 4, value, verdict: 'ok', events: [] };
+}
+
+describe('planReplay edge cases (synthetic records)', () => {
+  it('splits a polling loop at a timer marker, so time runs between its halves', () => {
+    const marker: Marker = { type: 'marker', kind: 'autoneg', line: 100, afterSeq: 3, events: [] };
+    const records: TraceRecord[] = [0, 1, 2, 3].map((s) => read(s, 0x8, 0x80080481));
+    records.push(marker, ...[4, 5, 6].map((s) => read(s, 0x8, 0x80080483)));
+    const plan = planReplay(records, registers);
+    expect(plan.polls.map((p) => [p.firstSeq, p.reads, p.outcome])).toEqual([[0, 4, 0x80080481], [4, 3, 0x80080483]]);
+    expect(plan.steps.findIndex((s) => s.kind === 'advance-time')).toBe(4);
+  });
+
+  it('does not fold reads of clear-on-read registers', () => {
+    const records = [0, 1, 2, 3].map((s) => read(s, 0xc0, 0));
+    expect(planReplay(records, registers).polls).toEqual([]);
+  });
+});
+
+describe('device and MAC of the replay', () => {
+  it('parses --device strings and rejects what the replay owns', () => {
+    expect(parseDeviceOption('igb,mac=52:54:00:aa:bb:cc,x-pcie-flr-init=off')).toMatchObject({
+      model: 'igb', mac: '52:54:00:aa:bb:cc', properties: { 'x-pcie-flr-init': 'off' },
+    });
+    expect(() => parseDeviceOption('virtio-net')).toThrow(/unsupported device model/);
+    expect(() => parseDeviceOption('igb,addr=3')).toThrow(/set by the replay/);
+  });
+
+  it('takes the MAC from the recording QEMU\'s own events', async () => {
+    const { records } = await parseFile('traces/linux-6.1-init.log');
+    expect(recordedMac(records)).toBe('52:54:00:12:34:56');
+  });
+});
