@@ -2,6 +2,7 @@
 // codes and messages. Results go to stdout, messages to stderr.
 
 import yargs from 'yargs';
+import { diffCommand } from './commands/diff.js';
 import { parseCommand } from './commands/parse.js';
 import { regsCommand } from './commands/regs.js';
 import { replayCommand } from './commands/replay.js';
@@ -20,7 +21,8 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     .command(regsCommand(ctx))
     .command(replayCommand(ctx))
     .command(triageCommand(ctx))
-    .demandCommand(1, 'name a command: replay, parse, triage or regs')
+    .command(diffCommand(ctx))
+    .demandCommand(1, 'name a command: replay, diff, parse, triage or regs')
     .recommendCommands()
     .strict()
     .help()

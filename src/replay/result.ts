@@ -31,8 +31,8 @@ export function buildResult(inputs: ResultInputs): ReplayResult {
   let writes = 0;
   let configWrites = 0;
   for (const step of plan.steps) {
-    if (step.kind === 'write') writes++;
-    if (step.kind === 'config-write') configWrites++;
+    if (step.kind === 'write' && wasSent(step.access, run)) writes++;
+    if (step.kind === 'config-write' && wasSent(step.access, run)) configWrites++;
     if (step.kind !== 'read') continue;
     const access = step.access;
     if (step.poll !== undefined) {
@@ -71,6 +71,12 @@ export function buildResult(inputs: ResultInputs): ReplayResult {
     unknownInTarget: tallyUnknown(run.sent, inputs.targetVerdicts, registers),
     durationMs: inputs.durationMs,
   };
+}
+
+/** A run that stopped early sent the steps before the access it stopped at (seqs follow the plan). */
+function wasSent(access: Access, run: EngineRun): boolean {
+  if (run.completed) return true;
+  return run.stoppedAt !== undefined && access.seq < run.stoppedAt.seq;
 }
 
 function stoppedAt(run: EngineRun): { seq: number; line: number; reason: string } {

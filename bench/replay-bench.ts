@@ -1,0 +1,273 @@
+// `npm run bench:replay`: igb-replay's replay speed against the qtest protocol's own limit, in one
+// run (both see the same machine state). The limit is a raw qtest script of the same accesses
+// piped into `qemu … -qtest stdio`: no checking, no waiting for any reply, QEMU parses and executes
+// one command after the other. Target: igb-replay ≥ 0.5× the raw pipe's access rate for a replay
+// without timer markers; the markers replay (where time runs at recorded timer events) is reported
+// against the same pipe.
+//
+// The trace is the real recording traces/linux-6.1-init.log. "Without timer markers" is its replay
+// with `--time frozen` (no time advances); "with markers" is `--time markers`, the default without
+// the qtest accelerator. It is not concatenated into a larger trace: every recording ends with the
+// guest putting the NIC in D3hot (PMCSR write), so in a second copy the BARs no longer decode and
+// the replay would measure reads of nothing (and, with markers, timeouts). Instead each
+// measurement is the best of RUNS, and start-up is measured in the same run and taken out.
+//
+// Rates are the trace's replayed accesses (reads as recorded, writes, config writes) per second
+// for both tools, although igb-replay sends fewer commands: it folds polling loops.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ReplayResult, TimeMode } from '../src/model/replay.js';
+import { igbRegisters } from '../src/regs/database.js';
+import { planReplay, type ReplayPlan } from '../src/replay/plan.js';
+import { loadRecords, replayTrace } from '../src/replay/replay-trace.js';
+import { findQemu } from '../src/target/qemu-binary.js';
+import { COMMAND_IO_MEM_MASTER, configAddress, DEFAULT_MMCONFIG_BASE, RECORDED_GUEST_BARS, type PciFunction } from '../src/target/pci-setup.js';
+import { encodeCommand, replyKind, type QtestCommand } from '../src/target/qtest-protocol.js';
+
+/** Another real recording can be given: `npm run bench:replay -- traces/linux-6.1-reload.log`. */
+const TRACE = process.argv[2] ?? join('traces', 'linux-6.1-init.log');
+const CLI = join('dist', 'src', 'cli', 'main.js');
+const RUNS = 3;
+const TARGET_RATIO = 0.5;
+const RAW_ARGS = ['-M', 'q35', '-nodefaults', '-display', 'none', '-S', '-qtest', 'stdio', '-qtest-log', 'none',
+  '-device', 'igb,addr=2.0,netdev=n0', '-netdev', 'user,id=n0,restrict=on'];
+/**
+ * The trace events igb-replay's QEMU logs for its verdicts (TARGET_TRACE in
+ * src/replay/qemu-target.ts): a second raw pipe with them shows what that logging costs QEMU.
+ */
+const TARGET_TRACE = ['e1000e_core_*', 'e1000e_wrn_*', 'e1000e_io_*', 'igb_core_mdic*', 'e1000x_link_negotiation_done', 'igb_write_config'];
+const NIC: PciFunction = { bus: 0, device: 2, fn: 0 };
+const MCH: PciFunction = { bus: 0, device: 0, fn: 0 };
+const PCIEXBAR = 0x60;
+const OUT_OP = { 1: 'outb', 2: 'outw', 4: 'outl' } as const;
+const WRITE_OP = { 1: 'writeb', 2: 'writew', 4: 'writel' } as const;
+
+interface RawScript {
+  readonly lines: readonly string[];
+  /** The recorded value of the read each line is, for the sanity check after the run. */
+  readonly recorded: readonly (number | undefined)[];
+  /** Accesses of the trace in the script (the PCI set-up before them is not counted). */
+  readonly accesses: number;
+}
+
+/** The plan's accesses as qtest commands, after the PCI set-up src/target/pci-setup.ts does. */
+function rawScript(plan: ReplayPlan): RawScript {
+  const bars = RECORDED_GUEST_BARS;
+  const lines: string[] = [];
+  const recorded: (number | undefined)[] = [];
+  const add = (command: QtestCommand, value?: number): void => {
+    lines.push(encodeCommand(command));
+    recorded.push(value);
+  };
+  const config = (f: PciFunction, reg: number, size: number, value: number): void => {
+    const width = size === 1 || size === 2 ? size : 4;
+    if (reg >= 0x100) {
+      add({ op: WRITE_OP[width], addr: DEFAULT_MMCONFIG_BASE + f.device * 0x8000 + f.fn * 0x1000 + reg, value });
+      return;
+    }
+    add({ op: 'outl', port: 0xcf8, value: configAddress(f, reg) });
+    add({ op: OUT_OP[width], port: 0xcfc + (reg & 3), value });
+  };
+  // BAR0-BAR3 (BAR3 is 64-bit on igb), COMMAND, then MMCONFIG for extended config writes.
+  [bars.mmio, bars.flash, bars.io, bars.msix, 0].forEach((value, i) => config(NIC, 0x10 + 4 * i, 4, value));
+  config(NIC, 0x04, 2, COMMAND_IO_MEM_MASTER);
+  config(MCH, PCIEXBAR + 4, 4, 0);
+  config(MCH, PCIEXBAR, 4, (DEFAULT_MMCONFIG_BASE | 1) >>> 0);
+  let accesses = 0;
+  for (const step of plan.steps) {
+    if (step.kind === 'skip' || step.kind === 'advance-time') continue;
+    const { access } = step;
+    accesses++;
+    if (step.kind === 'config-write') config(NIC, access.offset, access.size, step.value);
+    else if (access.space === 'io') {
+      if (step.kind === 'read') add({ op: 'inl', port: bars.io + access.offset }, access.value);
+      else add({ op: 'outl', port: bars.io + access.offset, value: access.value });
+    } else if (step.kind === 'read') add({ op: 'readl', addr: bars.mmio + access.offset }, access.value);
+    else add({ op: 'writel', addr: bars.mmio + access.offset, value: access.value });
+  }
+  return { lines, recorded, accesses };
+}
+
+interface RawRun {
+  /** From spawn until the last reply line arrived. */
+  readonly ms: number;
+  readonly replies: readonly string[];
+}
+
+/** Pipes the whole script into a fresh QEMU at once and waits for every reply; then kills QEMU. */
+function runRaw(qemu: string, lines: readonly string[], extraArgs: readonly string[]): Promise<RawRun> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(qemu, [...RAW_ARGS, ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const replies: string[] = [];
+    let partial = '';
+    let stderr = '';
+    let ms: number | undefined;
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stdout.setEncoding('latin1').on('data', (chunk: string) => {
+      const received = (partial + chunk).split('\n');
+      partial = received.pop() ?? '';
+      for (const line of received) if (replyKind(line) !== undefined) replies.push(line);
+      if (ms === undefined && replies.length >= lines.length) {
+        ms = performance.now() - start;
+        child.kill('SIGKILL'); // QEMU does not exit at the end of its qtest input.
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (ms !== undefined) resolve({ ms, replies });
+      else reject(new Error(`QEMU ended (${code ?? signal}) after ${replies.length} of ${lines.length} replies: ${stderr.trim()}`));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(`${lines.join('\n')}\n`);
+  });
+}
+
+async function bestRaw(qemu: string, lines: readonly string[], extraArgs: readonly string[] = []): Promise<RawRun> {
+  let best: RawRun | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    const run = await runRaw(qemu, lines, extraArgs);
+    if (best === undefined || run.ms < best.ms) best = run;
+  }
+  return best!;
+}
+
+/** Reads of the raw run that returned the recorded value, checked after the timing. */
+function rawMatches(script: RawScript, replies: readonly string[]): { reads: number; matching: number; failed: number } {
+  let reads = 0;
+  let matching = 0;
+  replies.forEach((reply, i) => {
+    const value = script.recorded[i];
+    if (value === undefined) return;
+    reads++;
+    if (reply.startsWith('OK ') && Number.parseInt(reply.slice(3), 16) === value) matching++;
+  });
+  return { reads, matching, failed: replies.filter((reply) => replyKind(reply) === 'fail').length };
+}
+
+interface CliRun {
+  /** Node start to exit: parse, QEMU start-up, replay, checking, QEMU shutdown. */
+  readonly wallMs: number;
+  readonly result: ReplayResult;
+}
+
+function runCli(time: TimeMode): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, [CLI, 'replay', TRACE, '--time', time, '--json', '-'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - start;
+      // 1: divergences (frozen time diverges in STATUS.LU, by design); anything else is a failure.
+      if (code !== 0 && code !== 1) reject(new Error(`igb-replay replay --time ${time} exited with ${code}`));
+      else resolve({ wallMs, result: (JSON.parse(stdout) as { results: ReplayResult[] }).results[0]! });
+    });
+  });
+}
+
+interface LibraryRun {
+  /** QEMU ready (PCI set up) until the engine sent the last access and had every reply. */
+  readonly engineMs: number;
+  /** QEMU ready until the result was returned: engine, reading QEMU's verdicts, comparing, stopping QEMU. */
+  readonly checkedMs: number;
+}
+
+async function runLibrary(time: TimeMode): Promise<LibraryRun> {
+  let ready = 0;
+  let engineDone = 0;
+  await replayTrace(TRACE, {
+    device: 'igb', time, strict: false,
+    onTarget: () => { ready = performance.now(); },
+    onProgress: (done, total) => { if (done === total) engineDone = performance.now(); },
+  });
+  return { engineMs: engineDone - ready, checkedMs: performance.now() - ready };
+}
+
+interface ReplayTimes {
+  readonly wallMs: number;
+  readonly durationMs: number;
+  readonly engineMs: number;
+  readonly checkedMs: number;
+  readonly commands: number;
+}
+
+async function bestReplay(time: TimeMode): Promise<ReplayTimes> {
+  const cli: CliRun[] = [];
+  const library: LibraryRun[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    cli.push(await runCli(time));
+    library.push(await runLibrary(time));
+  }
+  return {
+    wallMs: Math.min(...cli.map((r) => r.wallMs)),
+    durationMs: Math.min(...cli.map((r) => r.result.durationMs)),
+    engineMs: Math.min(...library.map((r) => r.engineMs)),
+    checkedMs: Math.min(...library.map((r) => r.checkedMs)),
+    commands: cli[0]!.result.counts.accesses,
+  };
+}
+
+const rate = (accesses: number, ms: number): string => `${Math.round(accesses / (ms / 1000)).toLocaleString('en-US')} acc/s`;
+const timed = (accesses: number, ms: number): string => `${ms.toFixed(1).padStart(7)} ms  ${rate(accesses, ms).padStart(13)}`;
+
+function printReplay(name: string, accesses: number, t: ReplayTimes, raw: RawTimes): number {
+  console.log(`${name} (${t.commands.toLocaleString('en-US')} accesses sent; polling loops folded)`);
+  console.log(`  CLI wall (node start to exit)          ${timed(accesses, t.wallMs)}   ratio ${(raw.totalMs / t.wallMs).toFixed(2)}x raw total`);
+  console.log(`  CLI durationMs (parse+QEMU+replay)     ${timed(accesses, t.durationMs)}   ratio ${(raw.totalMs / t.durationMs).toFixed(2)}x raw total`);
+  console.log(`  replay + check (QEMU ready to result)  ${timed(accesses, t.checkedMs)}   ratio ${(raw.correctedMs / t.checkedMs).toFixed(2)}x raw minus start-up`);
+  console.log(`  engine only (QEMU ready to last reply) ${timed(accesses, t.engineMs)}   ratio ${(raw.correctedMs / t.engineMs).toFixed(2)}x raw minus start-up`);
+  return raw.correctedMs / t.checkedMs;
+}
+
+interface RawTimes {
+  readonly totalMs: number;
+  readonly correctedMs: number;
+}
+
+/** The raw pipe, and its start-up measured in the same QEMU configuration; prints both. */
+async function measureRaw(qemu: string, script: RawScript, name: string, extraArgs: readonly string[]): Promise<RawTimes> {
+  const startup = await bestRaw(qemu, ['endianness'], extraArgs);
+  const raw = await bestRaw(qemu, script.lines, extraArgs);
+  const check = rawMatches(script, raw.replies);
+  const correctedMs = raw.ms - startup.ms;
+  console.log(`${name} (${script.lines.length.toLocaleString('en-US')} commands, no checking)`);
+  console.log(`  QEMU start-up (one-line script)        ${startup.ms.toFixed(1).padStart(7)} ms`);
+  console.log(`  total (spawn to last reply)            ${timed(script.accesses, raw.ms)}`);
+  console.log(`  minus start-up                         ${timed(script.accesses, correctedMs)}`);
+  console.log(`  (afterwards: ${check.matching.toLocaleString('en-US')} of ${check.reads.toLocaleString('en-US')} reads returned the recorded value, `
+    + `${check.failed} FAIL replies)`);
+  return { totalMs: raw.ms, correctedMs };
+}
+
+async function main(): Promise<void> {
+  const qemu = await findQemu({ device: 'igb' });
+  const plan = planReplay(await loadRecords(TRACE), igbRegisters());
+  const script = rawScript(plan);
+  console.log(`trace: ${TRACE} (real recording), ${script.accesses.toLocaleString('en-US')} accesses replayed; `
+    + `${qemu.version.text}; best of ${RUNS} runs each`);
+  const raw = await measureRaw(qemu.path, script, 'raw qtest pipe', []);
+  const logDir = mkdtempSync(join(tmpdir(), 'igb-replay-bench-'));
+  let traced: RawTimes;
+  try {
+    const traceArgs = ['-D', join(logDir, 'qemu.log'), ...TARGET_TRACE.flatMap((pattern) => ['-trace', pattern])];
+    traced = await measureRaw(qemu.path, script, "raw qtest pipe with igb-replay's QEMU trace events", traceArgs);
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
+  const frozenTimes = await bestReplay('frozen');
+  const markersTimes = await bestReplay('markers');
+  const frozen = printReplay('igb-replay --time frozen (no timer markers)', script.accesses, frozenTimes, raw);
+  const markers = printReplay('igb-replay --time markers (time runs at timer markers)', script.accesses, markersTimes, raw);
+  console.log(`engine only vs the raw pipe with the same trace events, start-up excluded: frozen ${(traced.correctedMs / frozenTimes.engineMs).toFixed(2)}x, `
+    + `markers ${(traced.correctedMs / markersTimes.engineMs).toFixed(2)}x`);
+  console.log(`ratio, start-up excluded, replay + check vs raw pipe: frozen ${frozen.toFixed(2)}x (target >= ${TARGET_RATIO.toFixed(2)}x), `
+    + `markers ${markers.toFixed(2)}x`);
+  console.log(frozen >= TARGET_RATIO ? 'RESULT: target met' : 'RESULT: target NOT met');
+}
+
+await main();

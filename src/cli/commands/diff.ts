@@ -1,0 +1,97 @@
+// `igb-replay diff A B`: regression diff between two recordings. Aligns the access sequences
+// (timestamps, threads, seq and lines play no part), then reports changed read values, accesses
+// only one trace has (hunks) and changed QEMU verdicts, per register and per block. Exit 0 when
+// the traces are equivalent (after filters and --ignore-volatile), 1 when they differ.
+
+import type { Argv, CommandModule } from 'yargs';
+import { diffTraces } from '../../diff/compare.js';
+import { readTracePair } from '../../diff/read-pair.js';
+import { parseSelectors } from '../../diff/registers.js';
+import type { BlockName } from '../../analysis/trace-summary.js';
+import { FUNCTIONAL_BLOCKS } from '../../model/register.js';
+import { igbRegisters } from '../../regs/index.js';
+import { renderDiff } from '../../report/diff-text.js';
+import { colorFor } from '../color.js';
+import type { CliContext } from '../context.js';
+import { EXIT_DIVERGENCES, EXIT_OK, UsageError } from '../errors.js';
+import { dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
+import { openOutput, ReaderGone } from '../output.js';
+import { warnMalformed } from './parse.js';
+
+export interface DiffArgs {
+  readonly a: string;
+  readonly b: string;
+  readonly registers?: string;
+  readonly block?: string;
+  readonly ignoreVolatile: boolean;
+  readonly limit: number;
+  readonly lenient: boolean;
+  readonly json?: boolean;
+  readonly output?: string;
+}
+
+const BLOCKS: readonly BlockName[] = [...FUNCTIONAL_BLOCKS, 'unmapped'];
+
+function builder(y: Argv): Argv<DiffArgs> {
+  return y
+    .positional('a', { type: 'string', demandOption: true, coerce: dashArg, describe: 'Reference trace (the expectation); - for stdin' })
+    .positional('b', { type: 'string', demandOption: true, coerce: dashArg, describe: 'Trace to compare with A' })
+    .options({
+      registers: { type: 'string', requiresArg: true, describe: 'Only these registers: names or offsets, comma-separated; RDBAL(0) one element, RDBAL the whole array' },
+      block: { type: 'string', requiresArg: true, describe: `Only registers of this functional block (${BLOCKS.join(', ')})` },
+      'ignore-volatile': {
+        type: 'boolean', default: true,
+        describe: 'Ignore value changes that differ on every boot: reads of volatile statistics/timesync registers, '
+          + 'written DMA addresses (RDBAL/RDBAH/TDBAL/TDBAH/TDWBAL/TDWBAH) and the RSS key (RSSRK); counted and reported',
+      },
+      limit: { type: 'number', default: 20, coerce: nonNegativeInteger('limit'), describe: 'Differences listed in the text report (0: all)' },
+      lenient: lenientOption,
+      json: { ...jsonOption, describe: 'Print the diff as JSON (schema igb-replay/diff)' },
+      output: { ...outputOption, alias: 'o', coerce: dashArg },
+    })
+    .example('$0 diff traces/linux-6.1-init.log traces/linux-6.12-init.log', 'What the 6.12 driver does differently at init')
+    .example('$0 diff a.log b.log --registers STATUS,RDBAL --no-ignore-volatile', 'Only STATUS and the RDBAL array, every value change')
+    .example('$0 diff a.log b.log --block statistics --json -o diff.json', 'Statistics registers only, as JSON written atomically') as unknown as Argv<DiffArgs>;
+}
+
+export function diffCommand(ctx: CliContext): CommandModule<object, DiffArgs> {
+  return {
+    command: 'diff <a> <b>',
+    describe: 'Compare two recordings: changed reads, accesses only in one (another driver path), changed QEMU verdicts',
+    builder,
+    handler: (args) => runDiff(args, ctx),
+  };
+}
+
+export async function runDiff(args: DiffArgs, ctx: CliContext): Promise<void> {
+  if (args.a === '-' && args.b === '-') throw new UsageError('only one of A and B can be standard input', 'give a file for the other');
+  const block = parseBlock(args.block);
+  const db = igbRegisters();
+  const registers = args.registers?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const selectors = registers === undefined ? undefined : parseSelectors(db, registers);
+  if (registers !== undefined && registers.length === 0) throw new UsageError('--registers needs at least one name or offset');
+  const pair = await readTracePair(args.a, args.b, db, { lenient: args.lenient, stdin: ctx.stdin });
+  const result = diffTraces(pair.a, pair.b, pair.table, db, {
+    ignoreVolatile: args.ignoreVolatile,
+    ...(registers === undefined ? {} : { registers, selectors }),
+    ...(block === undefined ? {} : { block }),
+  });
+  const out = await openOutput(args.output, ctx.stdout);
+  try {
+    out.write(args.json === true ? `${JSON.stringify(result, null, 2)}\n`
+      : renderDiff(result, { color: colorFor(ctx.env, out.isTTY), limit: args.limit }));
+    await out.close();
+  } catch (error) {
+    await out.abort();
+    if (!(error instanceof ReaderGone || out.readerGone)) throw error;
+  }
+  for (const read of pair.reads) warnMalformed(ctx, read.file, read.stats.malformedLines, read.stats.malformedExamples);
+  ctx.exitCode = result.equivalent ? EXIT_OK : EXIT_DIVERGENCES;
+}
+
+function parseBlock(block: string | undefined): BlockName | undefined {
+  if (block === undefined) return undefined;
+  const found = BLOCKS.find((b) => b === block.trim().toLowerCase());
+  if (found === undefined) throw new UsageError(`unknown block ${JSON.stringify(block)}`, `blocks: ${BLOCKS.join(', ')}`);
+  return found;
+}
