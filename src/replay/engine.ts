@@ -3,9 +3,20 @@
 // time must run (a marker). The target is injected, so the engine is tested without QEMU too.
 
 import type { Access, Marker } from '../model/access.js';
-import type { PollRun, ReplayPlan, ReplayStep } from './plan.js';
+import type { PollRun, ReplayPlan } from './plan.js';
+
+/** One register access of a batch: MMIO (BAR0) or the IO BAR. */
+export interface BatchOp {
+  readonly kind: 'read' | 'write';
+  readonly space: 'mmio' | 'io';
+  readonly offset: number;
+  /** Written value (ignored for reads). */
+  readonly value: number;
+}
 
 export interface ReplayTarget {
+  /** Sends a batch in one go; resolves with each read's value (0 for writes), in order. */
+  runBatch(ops: readonly BatchOp[]): Promise<readonly number[]>;
   readMmio(offset: number): Promise<number>;
   writeMmio(offset: number, value: number): Promise<void>;
   /** IO BAR: offset 0 is IOADDR, 4 is IODATA. */
@@ -77,9 +88,47 @@ class Pipeline {
   }
 }
 
+/** Accesses sent per batch: one promise and one socket write for many commands. */
+const BATCH_SIZE = 256;
+
+/** Collects consecutive register accesses into batches and sends them through the pipeline. */
+class Batcher {
+  private ops: BatchOp[] = [];
+  private accesses: Access[] = [];
+
+  constructor(private readonly target: ReplayTarget, private readonly pipeline: Pipeline,
+    private readonly actual: Map<number, number>) {}
+
+  async add(access: Access): Promise<void> {
+    const space = access.space === 'io' ? 'io' : 'mmio';
+    this.ops.push({ kind: access.kind, space, offset: access.offset, value: access.value });
+    this.accesses.push(access);
+    if (this.ops.length >= BATCH_SIZE) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.ops.length === 0) return;
+    const accesses = this.accesses;
+    const reply = this.target.runBatch(this.ops).then((values) => {
+      accesses.forEach((access, i) => {
+        if (access.kind === 'read') this.actual.set(access.seq, values[i]!);
+      });
+    });
+    this.ops = [];
+    this.accesses = [];
+    await this.pipeline.add(reply);
+  }
+}
+
 export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: EngineOptions = {}): Promise<EngineRun> {
-  const pipeline = new Pipeline(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+  // maxInFlight counts accesses; the pipeline holds batches.
+  const pipeline = new Pipeline(Math.max(2, Math.ceil((options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) / BATCH_SIZE)));
   const state = { actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], timeAdvances: 0 };
+  const batcher = new Batcher(target, pipeline, state.actual);
+  const sync = async (): Promise<void> => {
+    await batcher.flush();
+    await pipeline.drain();
+  };
   const retries = options.pollRetries ?? DEFAULT_POLL_RETRIES;
   let current: Access | undefined;
   try {
@@ -87,47 +136,43 @@ export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: E
       const step = plan.steps[i]!;
       if (i % PROGRESS_EVERY === 0) options.onProgress?.(i, plan.steps.length);
       current = step.kind === 'advance-time' ? current : step.access;
-      if (step.kind === 'read' && step.poll !== undefined) {
-        if (step.access.seq !== step.poll.firstSeq) continue;
-        await pipeline.drain();
-        state.polls.set(step.access.seq, await foldPoll(step.access, step.poll, target, state.sent, retries));
-        state.timeAdvances += state.polls.get(step.access.seq)!.timeAdvances;
-        continue;
+      switch (step.kind) {
+        case 'skip':
+          break;
+        case 'config-write':
+          await batcher.flush();
+          await pipeline.add(target.writeConfig(step.access.offset, step.access.size, step.value));
+          break;
+        case 'advance-time':
+          await sync();
+          if (target.advancesTime) {
+            await target.advanceTime(step.marker);
+            state.timeAdvances++;
+          }
+          break;
+        case 'read':
+          if (step.poll !== undefined) {
+            if (step.access.seq !== step.poll.firstSeq) break;
+            await sync();
+            const outcome = await foldPoll(step.access, step.poll, target, state.sent, retries);
+            state.polls.set(step.access.seq, outcome);
+            state.timeAdvances += outcome.timeAdvances;
+            break;
+          }
+          state.sent.push(step.access);
+          await batcher.add(step.access);
+          break;
+        case 'write':
+          state.sent.push(step.access);
+          await batcher.add(step.access);
+          break;
       }
-      if (step.kind === 'advance-time') {
-        await pipeline.drain();
-        if (target.advancesTime) {
-          await target.advanceTime(step.marker);
-          state.timeAdvances++;
-        }
-        continue;
-      }
-      await pipeline.add(send(step, target, state));
     }
-    await pipeline.drain();
+    await sync();
     options.onProgress?.(plan.steps.length, plan.steps.length);
     return { ...state, completed: true };
   } catch (error) {
     return { ...state, completed: false, error, stoppedAt: current };
-  }
-}
-
-function send(step: Exclude<ReplayStep, { kind: 'advance-time' }>, target: ReplayTarget,
-  state: { actual: Map<number, number>; sent: Access[] }): Promise<unknown> {
-  const access = step.access;
-  switch (step.kind) {
-    case 'skip':
-      return Promise.resolve();
-    case 'config-write':
-      return target.writeConfig(access.offset, access.size, step.value);
-    case 'write':
-      state.sent.push(access);
-      return access.space === 'io' ? target.writeIo(access.offset, access.value) : target.writeMmio(access.offset, access.value);
-    case 'read': {
-      state.sent.push(access);
-      const reply = access.space === 'io' ? target.readIo(access.offset) : target.readMmio(access.offset);
-      return reply.then((value) => state.actual.set(access.seq, value));
-    }
   }
 }
 

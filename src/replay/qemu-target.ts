@@ -16,7 +16,8 @@ import { readTrace } from '../formats/read-trace.js';
 import { configWrite, enableMmconfig, setupNic, type MmconfigWindow, type NicBars, type PciFunction } from '../target/pci-setup.js';
 import { launchQemu, type QemuSession } from '../target/qemu-process.js';
 import { findQemu, hasQtestAccel } from '../target/qemu-binary.js';
-import type { ReplayTarget } from './engine.js';
+import type { BatchOp, ReplayTarget } from './engine.js';
+import type { QtestCommand } from '../target/qtest-protocol.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
 
 export type TimeModeChoice = TimeMode | 'auto';
@@ -84,6 +85,16 @@ export class QemuReplayTarget implements ReplayTarget {
       await session.close();
       throw error;
     }
+  }
+
+  async runBatch(ops: readonly BatchOp[]): Promise<readonly number[]> {
+    const { mmio, io } = this.bars;
+    const commands: QtestCommand[] = ops.map((op) => {
+      if (op.space === 'io') return op.kind === 'read' ? { op: 'inl', port: io + op.offset } : { op: 'outl', port: io + op.offset, value: op.value };
+      return op.kind === 'read' ? { op: 'readl', addr: mmio + op.offset } : { op: 'writel', addr: mmio + op.offset, value: op.value };
+    });
+    const replies = await this.session.qtest.sendBatch(commands);
+    return replies.map((reply) => (typeof reply === 'number' ? reply : 0));
   }
 
   readMmio(offset: number): Promise<number> {
