@@ -22,6 +22,8 @@ export interface ReplayOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Called once QEMU is up, with the target (for tests that need its pid or temp dir). */
   readonly onTarget?: (target: QemuReplayTarget) => void;
+  /** Called with the result as soon as it is known, before QEMU is stopped (timing, early reporting). */
+  readonly onResult?: (result: ReplayResult) => void;
 }
 
 export async function loadRecords(path: string, lenient = false): Promise<TraceRecord[]> {
@@ -54,10 +56,12 @@ export async function replayTrace(path: string, options: ReplayOptions): Promise
     options.onTarget?.(target);
     const run = await runPlan(plan, target, { onProgress: options.onProgress });
     const targetVerdicts = target.session.alive ? await target.verdicts() : { accesses: [], phyUnhandled: [] };
-    return buildResult({
+    const result = buildResult({
       trace: path, target: describe(target), plan, run, targetVerdicts, registers,
       options: { strict: options.strict }, durationMs: Date.now() - started,
     });
+    options.onResult?.(result);
+    return result;
   } finally {
     await target.close();
   }
