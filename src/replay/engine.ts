@@ -195,7 +195,9 @@ async function foldPoll(first: Access, poll: PollRun, target: ReplayTarget, sent
   for (let i = 0; i < budget; i++) {
     if (await attempt()) return { poll, readsMade, satisfied: true, timeAdvances, lastValue };
   }
-  for (let i = 0; i < retries && target.advancesTime; i++) {
+  // Only a loop that saw its value change in the recording was waiting for time to pass; for a
+  // loop that read one value throughout, letting time run would only fire unrelated timers early.
+  for (let i = 0; i < retries && target.advancesTime && poll.changed; i++) {
     await target.advanceTime('poll');
     timeAdvances++;
     if (await attempt()) return { poll, readsMade, satisfied: true, timeAdvances, lastValue };
