@@ -6,6 +6,7 @@
 import { TraceFormatError, TraceInputError } from '../formats/errors.js';
 import { RegisterNotFoundError } from '../analysis/register-lookup.js';
 import { RegisterDatabaseError } from '../regs/index.js';
+import { BaselineError } from '../baseline/file.js';
 // The target layer's error type (QEMU missing, died, qtest failed): exit 3. Re-exported so
 // commands find every error the CLI maps in one place.
 import { TargetError } from '../target/errors.js';
@@ -52,6 +53,7 @@ export function reportError(error: unknown): ErrorReport {
   if (error instanceof RegisterNotFoundError) return withHint(EXIT_USAGE, error.message, error.hint);
   if (error instanceof UsageError) return withHint(EXIT_USAGE, error.message, error.hint);
   if (error instanceof OutputError) return withHint(EXIT_USAGE, error.message, error.hint);
+  if (error instanceof BaselineError) return withHint(EXIT_USAGE, error.message, error.hint);
   if (error instanceof TargetError) return withHint(EXIT_TARGET, error.message, error.hint);
   if (error instanceof RegisterDatabaseError) {
     return { exitCode: EXIT_INTERNAL, message: `register database: ${error.message}`, hint: 'the installation is damaged; reinstall igb-replay' };

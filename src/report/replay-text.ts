@@ -3,6 +3,7 @@
 // the target QEMU said it does not implement.
 
 import type { ChalkInstance } from 'chalk';
+import type { BaselineSummary } from '../baseline/compare.js';
 import { FAILING_CLASSES, READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
 import { hex, num, plural } from './format.js';
 import { renderTable } from './table.js';
@@ -13,6 +14,8 @@ const TOP_UNKNOWN = 15;
 export interface ReplayTextOptions {
   /** Volatile registers count as failures (--strict). */
   readonly strict: boolean;
+  /** With --baseline: the comparison, and which of this trace's divergences it accepts. */
+  readonly baseline?: { readonly summary: BaselineSummary; readonly acceptedSeqs: ReadonlySet<number> };
 }
 
 export function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReplayTextOptions): string {
@@ -27,7 +30,7 @@ export function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReplayT
     lines.push(c.red(`Stopped early at trace line ${num(r.stopped.line)} (access #${r.stopped.seq}): ${r.stopped.reason}`));
   }
   lines.push('', c.bold('Reads by class'), ...classLines(r, c, options));
-  const failing = r.divergences.filter((d) => isFailing(d.class, options));
+  const failing = r.divergences.filter((d) => isFailing(d.class, options) && !isAccepted(d, options));
   const first = failing[0];
   lines.push('', first === undefined ? c.green('No unexplained divergence.') : `${c.bold('First divergence')}\n${divergenceLines(first, c).join('\n')}`);
   if (r.divergences.length > 0) lines.push('', c.bold('Registers with most divergences'), ...topRegisters(r.divergences, c, options));
@@ -38,12 +41,30 @@ export function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReplayT
     lines.push(...renderTable(rows, { align: ['left', 'right', 'right'] }));
     if (r.unknownInTarget.length > TOP_UNKNOWN) lines.push(c.dim(`  … ${num(r.unknownInTarget.length - TOP_UNKNOWN)} more in --json`));
   }
+  if (options.baseline !== undefined) lines.push('', ...baselineLines(r, c, options.baseline));
   lines.push('', verdictLine(r, c, options));
   return `${lines.join('\n')}\n`;
 }
 
 export function isFailing(cls: ReadClass, options: ReplayTextOptions): boolean {
   return FAILING_CLASSES.has(cls) || (options.strict && cls === 'volatile');
+}
+
+function isAccepted(d: Divergence, options: ReplayTextOptions): boolean {
+  return options.baseline?.acceptedSeqs.has(d.seq) === true;
+}
+
+/** This trace's share of the baseline comparison (keys start with the trace's basename). */
+function baselineLines(r: ReplayResult, c: ChalkInstance, baseline: NonNullable<ReplayTextOptions['baseline']>): string[] {
+  const name = r.trace.split('/').pop() ?? r.trace;
+  const mine = (keys: readonly string[]): string[] => keys.filter((k) => k.startsWith(`${name}|`));
+  const fresh = mine(baseline.summary.new);
+  const fixed = mine(baseline.summary.fixed);
+  const lines = [`${c.bold('Baseline')} ${baseline.summary.file}: ${plural(baseline.acceptedSeqs.size, 'divergence')} accepted (baseline), `
+    + `${num(fresh.length)} new, ${num(fixed.length)} fixed since the baseline`];
+  for (const key of fresh) lines.push(`  ${c.red('new')}    ${key}`);
+  for (const key of fixed) lines.push(`  ${c.green('fixed')}  ${key}`);
+  return lines;
 }
 
 function timeText(r: ReplayResult): string {
@@ -98,7 +119,10 @@ function topRegisters(divergences: readonly Divergence[], c: ChalkInstance, opti
 }
 
 function verdictLine(r: ReplayResult, c: ChalkInstance, options: ReplayTextOptions): string {
-  const failing = r.divergences.filter((d) => isFailing(d.class, options)).length;
+  const failing = r.divergences.filter((d) => isFailing(d.class, options) && !isAccepted(d, options)).length;
   if (!r.completed) return c.red('Result: INCOMPLETE (the replay stopped early; the counts above cover what was replayed)');
-  return failing === 0 ? c.green('Result: PASS (no unexplained divergence)') : c.red(`Result: FAIL (${plural(failing, 'divergence')})`);
+  const accepted = options.baseline === undefined ? '' : `; ${num(options.baseline.acceptedSeqs.size)} accepted (baseline)`;
+  return failing === 0
+    ? c.green(`Result: PASS (no unexplained divergence${accepted})`)
+    : c.red(`Result: FAIL (${plural(failing, options.baseline === undefined ? 'divergence' : 'new divergence')}${accepted})`);
 }

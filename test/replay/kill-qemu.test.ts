@@ -61,9 +61,10 @@ describe('QEMU killed mid-replay', () => {
     const dir = tempDir();
     // A concatenation of two copies of one real recording (not a recording itself). The first
     // copy ends with the guest putting the NIC in D3hot (PMCSR write at its end), so during the
-    // second its BARs no longer decode: reads return 0, polls retry with time advanced and
-    // autoneg markers wait for their timeout. Measured: ~9.5 s for the whole replay (22,210
-    // accesses), against ~0.5 s for one copy, so a kill at ~1 s lands well inside it.
+    // second its BARs no longer decode: reads return 0 and each autoneg marker waits its full
+    // timeout for a negotiation that never starts. Measured: ~6.5 s for the whole replay (21,930
+    // accesses), against ~0.5 s for one copy, so a kill at ~0.7 s lands well inside it (measured:
+    // in the second copy, around trace line 15,000-16,700).
     const trace = concatenatedTrace(dir, RELOAD_TRACE, 2);
     const out = join(dir, 'out.json');
     const started = Date.now();

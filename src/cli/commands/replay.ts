@@ -1,14 +1,19 @@
 // `igb-replay replay TRACE…`: replays each trace's register accesses against a fresh QEMU over
 // qtest and compares every read. Exit 0 when nothing diverged, 1 on divergences, 3 when QEMU
-// failed (also midway: the partial result is still reported and written).
+// failed (also midway: the partial result is still reported and written). With --baseline, failing
+// divergences the baseline accepts do not fail the run; --update-baseline rewrites it; --junit
+// writes JUnit XML for CI.
 
 import type { Argv, CommandModule } from 'yargs';
+import { compareWithBaseline, updatedBaseline, type BaselineComparison } from '../../baseline/compare.js';
+import { loadBaseline, serializeBaseline } from '../../baseline/file.js';
 import type { ReplayResult } from '../../model/replay.js';
+import { renderJunit, type RegisterRead } from '../../report/junit.js';
 import { DeviceOptionError } from '../../replay/device-option.js';
 import type { TimeModeChoice } from '../../replay/qemu-target.js';
 import { isFailing, renderReplay } from '../../report/replay-text.js';
 import { colorFor } from '../color.js';
-import type { CliContext } from '../context.js';
+import { warn, type CliContext } from '../context.js';
 import { EXIT_DIVERGENCES, EXIT_TARGET, UsageError } from '../errors.js';
 import { dashArg, lenientOption } from '../options.js';
 import { openOutput, ReaderGone } from '../output.js';
@@ -23,6 +28,9 @@ export interface ReplayArgs {
   readonly json?: string;
   readonly lenient: boolean;
   readonly keepTemp: boolean;
+  readonly baseline?: string;
+  readonly updateBaseline: boolean;
+  readonly junit?: string;
 }
 
 const TIME_CHOICES: readonly TimeModeChoice[] = ['auto', 'frozen', 'markers', 'clock-step'];
@@ -38,10 +46,15 @@ function builder(y: Argv): Argv<ReplayArgs> {
       json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the full result to FILE (- for stdout) as JSON, schema igb-replay/replay-report' },
       lenient: lenientOption,
       'keep-temp': { type: 'boolean', default: false, describe: "Keep QEMU's temp dir (its log and sockets) for debugging" },
+      baseline: { type: 'string', requiresArg: true, describe: 'Accepted divergences (igb-replay/baseline JSON): they do not fail the run' },
+      'update-baseline': { type: 'boolean', default: false, describe: 'Write the current failing divergences to the --baseline FILE, exit 0' },
+      junit: { type: 'string', requiresArg: true, describe: 'Write JUnit XML to FILE: a testsuite per trace, a testcase per register read' },
     })
     .example('$0 replay traces/linux-6.1-init.log', 'Replay a Linux igb init against QEMU\'s igb and check every read')
     .example('$0 replay traces/linux-6.1-init.log --device e1000e', 'What does the igb driver need that e1000e lacks?')
     .example('$0 replay trace.log --json result.json --strict', 'Full result as JSON; volatile registers count too')
+    .example('$0 replay trace.log --device e1000e --baseline b.json --update-baseline', 'Accept the current divergences; later runs with --baseline b.json fail only on new ones')
+    .example('$0 replay trace.log --junit junit.xml', 'JUnit XML for CI test reports')
     .example('QTEST_QEMU_BINARY=~/qemu/build/qemu-system-x86_64 $0 replay trace.log', 'Against your own QEMU build') as unknown as Argv<ReplayArgs>;
 }
 
@@ -56,7 +69,12 @@ export function replayCommand(ctx: CliContext): CommandModule<object, ReplayArgs
 
 export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void> {
   // Loaded on demand: the replay stack (QEMU target, qtest client) is not needed by other commands.
+  if (args.updateBaseline && args.baseline === undefined) {
+    throw new UsageError('--update-baseline needs --baseline FILE', 'name the baseline file to write: --baseline b.json --update-baseline');
+  }
   const { replayTrace } = await import('../../replay/replay-trace.js');
+  // Read before replaying, so a bad baseline fails fast (exit 2) instead of after minutes of replay.
+  const baseline = args.baseline === undefined ? undefined : await loadBaseline(args.baseline, args.updateBaseline);
   const results: ReplayResult[] = [];
   for (const trace of args.traces.map((t) => dashArg(t))) {
     if (trace === '-') throw new UsageError('replay needs trace files (stdin cannot be replayed twice)', 'save the trace to a file first');
@@ -73,24 +91,61 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
       progress.done();
     }
   }
-  await report(results, args, ctx);
-  ctx.exitCode = exitCodeOf(results, args.strict);
+  if (args.baseline !== undefined && args.updateBaseline) {
+    // A replay that stopped early would drop the entries after where it stopped: keep the old file.
+    if (results.every((r) => r.completed)) {
+      await write(args.baseline, serializeBaseline(updatedBaseline(results, baseline?.accepted ?? [], args.strict)), ctx);
+    } else warn(ctx, `${args.baseline} not updated: a replay stopped early`);
+  }
+  const comparison = args.baseline === undefined || args.updateBaseline
+    ? undefined
+    : compareWithBaseline(results, baseline?.accepted ?? [], args.baseline, args.strict);
+  if (args.junit !== undefined) await writeJunit(args.junit, results, comparison, args, ctx);
+  await report(results, comparison, args, ctx);
+  ctx.exitCode = exitCodeOf(results, comparison, args);
 }
 
-function exitCodeOf(results: readonly ReplayResult[], strict: boolean): number {
+function exitCodeOf(results: readonly ReplayResult[], comparison: BaselineComparison | undefined, args: ReplayArgs): number {
   if (results.some((r) => !r.completed)) return EXIT_TARGET;
-  const diverged = results.some((r) => r.divergences.some((d) => isFailing(d.class, { strict })));
+  if (args.updateBaseline) return 0;
+  if (comparison !== undefined) return comparison.summary.new.length > 0 ? EXIT_DIVERGENCES : 0;
+  const diverged = results.some((r) => r.divergences.some((d) => isFailing(d.class, { strict: args.strict })));
   return diverged ? EXIT_DIVERGENCES : 0;
 }
 
-async function report(results: readonly ReplayResult[], args: ReplayArgs, ctx: CliContext): Promise<void> {
+async function report(results: readonly ReplayResult[], comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
   if (args.json !== undefined) {
-    const json = `${JSON.stringify({ schema: 'igb-replay/replay-report', version: 1, results }, null, 2)}\n`;
-    await write(args.json, json, ctx);
+    const doc = { schema: 'igb-replay/replay-report', version: 1, results, ...(comparison === undefined ? {} : { baseline: comparison.summary }) };
+    await write(args.json, `${JSON.stringify(doc, null, 2)}\n`, ctx);
     if (args.json === '-') return;
   }
   const color = colorFor(ctx.env, ctx.stdout.isTTY === true);
-  await write(undefined, results.map((r) => renderReplay(r, color, { strict: args.strict })).join('\n'), ctx);
+  await write(undefined, results.map((r) => renderReplay(r, color, {
+    strict: args.strict,
+    ...(comparison === undefined ? {} : { baseline: { summary: comparison.summary, acceptedSeqs: comparison.acceptedSeqs.get(r.trace) ?? new Set() } }),
+  })).join('\n'), ctx);
+}
+
+async function writeJunit(file: string, results: readonly ReplayResult[], comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
+  const traces = [];
+  for (const result of results) {
+    const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
+    traces.push({ result, registersRead: await registersRead(result.trace, args.lenient), ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
+  }
+  await write(file, renderJunit(traces, { strict: args.strict }), ctx);
+}
+
+/** The registers a trace reads (MMIO and IO; config reads are not replayed), named as in divergences. */
+async function registersRead(trace: string, lenient: boolean): Promise<RegisterRead[]> {
+  const [{ loadRecords }, { registerName }, { igbRegisters }] = await Promise.all([
+    import('../../replay/replay-trace.js'), import('../../replay/result.js'), import('../../regs/database.js'),
+  ]);
+  const registers = igbRegisters();
+  return (await loadRecords(trace, lenient)).flatMap((record) => {
+    if (record.type !== 'access' || record.kind !== 'read' || (record.space !== 'mmio' && record.space !== 'io')) return [];
+    const { name, block } = registerName(registers, record);
+    return [{ register: name, block }];
+  });
 }
 
 async function write(path: string | undefined, text: string, ctx: CliContext): Promise<void> {

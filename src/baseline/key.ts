@@ -1,0 +1,52 @@
+// Baseline keys: how an accepted divergence is recognised again in a later run. A key names the
+// trace (basename), the register, the class, what differs (the differing bit fields, or the values
+// when the register has no fields) and the occurrence among divergences with that same identity.
+// Line numbers and seqs are deliberately left out: they shift whenever the trace gains or loses a
+// line, and a baseline must survive such small edits. Pure functions.
+
+import { basename } from 'node:path';
+import type { Divergence, ReplayResult } from '../model/replay.js';
+import { isFailing } from '../report/replay-text.js';
+
+/** One failing divergence with the key it has in a baseline. */
+export interface KeyedDivergence {
+  readonly key: string;
+  readonly divergence: Divergence;
+}
+
+/** Separates a key's parts; not expected in trace basenames, register names or field names. */
+const SEP = '|';
+
+/** What differs: the sorted differing field names, or `expected→actual` for a register without fields. */
+export function differenceOf(d: Pick<Divergence, 'fields' | 'expected' | 'actual'>): string {
+  if (d.fields.length > 0) return [...new Set(d.fields.map((f) => f.field))].sort().join(',');
+  return `0x${d.expected.toString(16)}→0x${d.actual.toString(16)}`;
+}
+
+/** The trace part of keys: the basename, so a baseline works from any checkout directory. */
+export function traceKeyPart(trace: string): string {
+  return basename(trace);
+}
+
+/** The trace a key belongs to. */
+export function traceOfKey(key: string): string {
+  const end = key.indexOf(SEP);
+  return end < 0 ? key : key.slice(0, end);
+}
+
+/**
+ * The keys of a result's failing divergences, in trace order. `#n` numbers the divergences that
+ * share trace, register, class and difference, so two identical ones in a trace stay distinct.
+ */
+export function keyedDivergences(result: Pick<ReplayResult, 'trace' | 'divergences'>, strict: boolean): KeyedDivergence[] {
+  const seen = new Map<string, number>();
+  const keyed: KeyedDivergence[] = [];
+  for (const d of result.divergences) {
+    if (!isFailing(d.class, { strict })) continue;
+    const identity = [traceKeyPart(result.trace), d.register, d.class, differenceOf(d)].join(SEP);
+    const occurrence = seen.get(identity) ?? 0;
+    seen.set(identity, occurrence + 1);
+    keyed.push({ key: `${identity}#${occurrence}`, divergence: d });
+  }
+  return keyed;
+}

@@ -1,0 +1,120 @@
+// JUnit XML rendering of replay results, for CI dashboards: one <testsuite> per trace, one
+// <testcase> per register the trace reads (classname = block, name = register). A register fails
+// when it has a failing divergence not accepted by a baseline; the failure message gives the first
+// one and the count. Volatile and accepted divergences pass, with a <system-out> note.
+//
+// XML is written by hand rather than with a builder library (xmlbuilder2 was considered): the
+// document is flat and small, and the one hard part, trace content that XML 1.0 cannot carry at all
+// (control characters are illegal even as character references), a builder would reject or pass
+// through, so `escapeXml` below has to exist either way. It escapes & < > " ' and replaces
+// characters XML 1.0 forbids with a visible `\uXXXX`.
+
+import { FAILING_CLASSES, type Divergence, type ReplayResult } from '../model/replay.js';
+import { hex } from './format.js';
+
+export interface RegisterRead {
+  readonly register: string;
+  readonly block: string;
+}
+
+export interface JunitTrace {
+  readonly result: ReplayResult;
+  /** Every register the trace reads (duplicates allowed), in trace order. */
+  readonly registersRead: readonly RegisterRead[];
+  /** Seqs of divergences a baseline accepts. */
+  readonly acceptedSeqs?: ReadonlySet<number>;
+}
+
+export interface JunitOptions {
+  readonly strict: boolean;
+}
+
+// Tab, LF and CR are allowed; other C0 controls, lone surrogates and U+FFFE/U+FFFF are not. With the
+// `u` flag a surrogate range matches only unpaired surrogates (a pair is one code point).
+// eslint-disable-next-line no-control-regex
+const ILLEGAL_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/gu;
+
+/** Text safe in XML content and in double- or single-quoted attributes. */
+export function escapeXml(text: string): string {
+  // Attribute values normalise newlines and tabs to spaces unless written as references.
+  return escapeXmlText(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}
+
+/** Text safe in XML element content (newlines kept as they are, for readable CI logs). */
+export function escapeXmlText(text: string): string {
+  return text
+    .replace(ILLEGAL_XML, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+export function renderJunit(traces: readonly JunitTrace[], options: JunitOptions): string {
+  const suites = traces.map((t) => suite(t, options));
+  const tests = suites.reduce((n, s) => n + s.tests, 0);
+  const failures = suites.reduce((n, s) => n + s.failures, 0);
+  const errors = suites.reduce((n, s) => n + s.errors, 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="igb-replay replay" tests="${tests}" failures="${failures}" errors="${errors}">`,
+    ...suites.flatMap((s) => s.lines),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+interface Suite {
+  readonly tests: number;
+  readonly failures: number;
+  readonly errors: number;
+  readonly lines: string[];
+}
+
+function suite(t: JunitTrace, options: JunitOptions): Suite {
+  const r = t.result;
+  const byRegister = new Map<string, { block: string; divergences: Divergence[] }>();
+  const entry = (register: string, block: string): { block: string; divergences: Divergence[] } => {
+    let e = byRegister.get(register);
+    if (e === undefined) byRegister.set(register, e = { block, divergences: [] });
+    return e;
+  };
+  for (const read of t.registersRead) entry(read.register, read.block);
+  for (const d of r.divergences) entry(d.register, d.block).divergences.push(d);
+  const cases: string[] = [];
+  let failures = 0;
+  for (const [register, e] of byRegister) {
+    const failing = e.divergences.filter((d) => isFailingHere(d, t, options));
+    if (failing.length > 0) failures++;
+    cases.push(...testcase(register, e.block, failing, e.divergences, t));
+  }
+  let errors = 0;
+  if (!r.completed) {
+    errors = 1;
+    const why = r.stopped === undefined ? 'the replay stopped early' : `stopped at trace line ${r.stopped.line}: ${r.stopped.reason}`;
+    cases.push(`    <testcase classname="replay" name="completed">`, `      <error message="${escapeXml(why)}"/>`, '    </testcase>');
+  }
+  const tests = byRegister.size + errors;
+  const attrs = `name="${escapeXml(r.trace)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${(r.durationMs / 1000).toFixed(3)}"`;
+  return { tests, failures, errors, lines: [`  <testsuite ${attrs}>`, ...cases, '  </testsuite>'] };
+}
+
+function isFailingHere(d: Divergence, t: JunitTrace, options: JunitOptions): boolean {
+  const failing = FAILING_CLASSES.has(d.class) || (options.strict && d.class === 'volatile');
+  return failing && t.acceptedSeqs?.has(d.seq) !== true;
+}
+
+function testcase(register: string, block: string, failing: readonly Divergence[], all: readonly Divergence[], t: JunitTrace): string[] {
+  const open = `    <testcase classname="${escapeXml(block)}" name="${escapeXml(register)}">`;
+  const first = failing[0];
+  if (first !== undefined) {
+    const more = failing.length > 1 ? ` (${failing.length} failing reads of ${register})` : ` (1 failing read of ${register})`;
+    const body = all.map(describe).join('\n');
+    return [open, `      <failure message="${escapeXml(describe(first) + more)}" type="${escapeXml(first.class)}">${escapeXmlText(body)}</failure>`, '    </testcase>'];
+  }
+  if (all.length === 0) return [`${open.slice(0, -1)}/>`];
+  const notes = all.map((d) => `${t.acceptedSeqs?.has(d.seq) === true ? 'accepted (baseline): ' : ''}${describe(d)}`);
+  return [open, `      <system-out>${escapeXmlText(notes.join('\n'))}</system-out>`, '    </testcase>'];
+}
+
+function describe(d: Divergence): string {
+  const fields = d.fields.length === 0 ? '' : `; fields ${d.fields.map((f) => `${f.field} ${f.expected}→${f.actual}`).join(', ')}`;
+  return `line ${d.line}: ${d.class}: expected ${hex(d.expected)}, got ${hex(d.actual)}${fields}: ${d.reason}`;
+}
