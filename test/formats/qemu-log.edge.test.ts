@@ -1,7 +1,7 @@
 // Parser edge cases on SYNTHETIC inputs (hand-made lines in the exact formats QEMU prints; see
 // shared/reference/igb-trace-events.tsv). Real recordings are covered in qemu-log.real.test.ts.
-import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -104,6 +104,7 @@ describe('lines that are not accesses', () => {
 
 describe('bad input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'igb-replay-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('names file, line and text of a malformed device line', async () => {
     const file = join(dir, 'bad.log');
