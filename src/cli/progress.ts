@@ -11,8 +11,9 @@ export interface Progress {
 /** Redraws at most this often. */
 const INTERVAL_MS = 100;
 
-export function progressReporter(ctx: CliContext, label: string): Progress {
-  const enabled = ctx.stderr.isTTY === true && ctx.env.CI === undefined;
+/** `quiet`: the caller's own output goes to the same terminal, where progress would garble it. */
+export function progressReporter(ctx: CliContext, label: string, unit = '', quiet = false): Progress {
+  const enabled = !quiet && ctx.stderr.isTTY === true && ctx.env.CI === undefined;
   let last = 0;
   let shown = false;
   return {
@@ -22,7 +23,7 @@ export function progressReporter(ctx: CliContext, label: string): Progress {
       if (now - last < INTERVAL_MS && done < total) return;
       last = now;
       const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
-      ctx.stderr.write(`\r${label}: ${percent}% (${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')})\u001b[K`);
+      ctx.stderr.write(`\r${label}: ${percent}% (${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}${unit})\u001b[K`);
       shown = true;
     },
     done: () => {

@@ -15,6 +15,7 @@ import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
 import { openOutput, ReaderGone, type Output } from '../output.js';
+import { progressReporter, type Progress } from '../progress.js';
 import { csvSink, jsonlSink, registerNamer } from '../record-stream.js';
 
 export interface ParseArgs {
@@ -90,16 +91,31 @@ export async function summarizeTrace(trace: string, lenient: boolean, ctx: CliCo
     lookupPhy: (reg) => igbRegisters().lookupPhy(reg),
   });
   const warmUp = setImmediate(() => igbRegisters());
-  const read = await readTrace(trace, aggregate, { lenient, stdin: ctx.stdin }).finally(() => clearImmediate(warmUp));
+  const progress = progressReporter(ctx, `reading ${trace}`, " MB");
+  const read = await readTrace(trace, aggregate, { lenient, stdin: ctx.stdin, onProgress: bytesProgress(progress) })
+    .finally(() => {
+      clearImmediate(warmUp);
+      progress.done();
+    });
   return buildParseSummary(read, aggregate.result(), describeDialect(read.dialect));
 }
 
 async function streamRecords(args: ParseArgs, ctx: CliContext, out: Output): Promise<void> {
   const nameOf = registerNamer(igbRegisters());
   const sink = args.jsonl === true ? jsonlSink(out, nameOf) : csvSink(out, nameOf);
-  const read = await readTrace(args.trace, sink, { lenient: args.lenient, stdin: ctx.stdin, pace: () => out.ready() });
+  // Progress would mix with the records when they go to the terminal too.
+  const toTerminal = args.output === undefined && ctx.stdout.isTTY === true;
+  const progress = progressReporter(ctx, `reading ${args.trace}`, ' MB', toTerminal);
+  const read = await readTrace(args.trace, sink, {
+    lenient: args.lenient, stdin: ctx.stdin, pace: () => out.ready(), onProgress: bytesProgress(progress),
+  }).finally(() => progress.done());
   sink.flush();
   warnMalformed(ctx, read.file, read.stats.malformedLines, read.stats.malformedExamples);
+}
+
+/** Progress in MB of the input (of the file size when known). */
+function bytesProgress(progress: Progress): (bytesRead: number, byteSize: number | undefined) => void {
+  return (bytesRead, byteSize) => progress.update(Math.round(bytesRead / 1e6), Math.round((byteSize ?? bytesRead) / 1e6));
 }
 
 /** Where the summary text is not shown, skipped lines must still not go unnoticed. */
