@@ -1,13 +1,19 @@
-// `igb-replay triage TRACE` (offline part): the registers the driver used that the recording QEMU
-// flagged, grouped by block and ranked. Reads the trace once, through the same aggregate as `parse`.
+// `igb-replay triage TRACE`: the registers the driver used that the recording QEMU flagged, grouped
+// by block and ranked. Reads the trace once, through the same aggregate as `parse`. With --device or
+// --replay the trace is also replayed against a target QEMU and the replay's evidence (divergences,
+// unknown registers, ignored writes, cascades) joins the ranking: "what to implement next".
 
 import type { Argv, CommandModule } from 'yargs';
-import { offlineTriage } from '../../analysis/offline-triage.js';
-import { renderTriage } from '../../report/triage-text.js';
+import { offlineTriage, type TriageInput, type TriageSource } from '../../analysis/offline-triage.js';
+import { replayTriage, type ReplayTriageResult } from '../../analysis/replay-triage.js';
+import { DeviceOptionError } from '../../replay/device-option.js';
+import { renderReplayTriage, renderTriage } from '../../report/triage-text.js';
 import { colorFor } from '../color.js';
-import type { CliContext } from '../context.js';
+import { warn, type CliContext } from '../context.js';
+import { UsageError } from '../errors.js';
 import { dashArg, jsonOption, lenientOption, outputOption } from '../options.js';
 import { openOutput, ReaderGone } from '../output.js';
+import { progressReporter } from '../progress.js';
 import { summarizeTrace, warnMalformed } from './parse.js';
 
 export interface TriageArgs {
@@ -15,6 +21,9 @@ export interface TriageArgs {
   readonly lenient: boolean;
   readonly json?: boolean;
   readonly output?: string;
+  readonly device?: string;
+  readonly replay?: boolean;
+  readonly qemu?: string;
 }
 
 function builder(y: Argv): Argv<TriageArgs> {
@@ -24,15 +33,19 @@ function builder(y: Argv): Argv<TriageArgs> {
       lenient: lenientOption,
       json: { ...jsonOption, describe: 'Print the triage as JSON (schema igb-replay/triage)' },
       output: { ...outputOption, alias: 'o', coerce: dashArg },
+      device: { type: 'string', requiresArg: true, describe: 'Also replay against this target -device (igb, e1000e, …) and rank with its evidence' },
+      replay: { type: 'boolean', describe: 'Also replay against the target (-device igb unless --device) and rank with its evidence' },
+      qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary for the replay (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
     })
     .example('$0 triage traces/linux-6.1-init.log', 'What QEMU flagged during a Linux igb init, most important first')
-    .example('$0 triage trace.log --json -o triage.json', 'The same as JSON, written atomically to a file') as unknown as Argv<TriageArgs>;
+    .example('$0 triage trace.log --json -o triage.json', 'The same as JSON, written atomically to a file')
+    .example('$0 triage traces/linux-6.1-init.log --device e1000e', 'What to implement next in e1000e to run the igb driver') as unknown as Argv<TriageArgs>;
 }
 
 export function triageCommand(ctx: CliContext): CommandModule<object, TriageArgs> {
   return {
     command: 'triage <trace>',
-    describe: 'Rank the registers the driver used that the recording QEMU reported as unknown, partial, read-only or PHY-unhandled',
+    describe: 'Rank the registers the driver used that the recording QEMU reported as unknown, partial, read-only or PHY-unhandled; with --device/--replay also what a replay against that target found',
     builder,
     handler: (args) => runTriage(args, ctx),
   };
@@ -40,11 +53,15 @@ export function triageCommand(ctx: CliContext): CommandModule<object, TriageArgs
 
 export async function runTriage(args: TriageArgs, ctx: CliContext): Promise<void> {
   const summary = await summarizeTrace(args.trace, args.lenient, ctx);
-  const triage = offlineTriage({ accesses: summary.accesses.total, registers: summary.registers },
-    { file: summary.source.file, dialectDescription: summary.source.dialectDescription });
+  const input: TriageInput = { accesses: summary.accesses.total, registers: summary.registers };
+  const source: TriageSource = { file: summary.source.file, dialectDescription: summary.source.dialectDescription };
+  const withReplay = args.device !== undefined || args.replay === true;
+  const triage = withReplay ? await triageWithReplay(args, input, source, ctx) : offlineTriage(input, source);
   const out = await openOutput(args.output, ctx.stdout);
   try {
-    out.write(args.json === true ? `${JSON.stringify(triage, null, 2)}\n` : renderTriage(triage, colorFor(ctx.env, out.isTTY)));
+    const color = colorFor(ctx.env, out.isTTY);
+    out.write(args.json === true ? `${JSON.stringify(triage, null, 2)}\n`
+      : triage.version === 2 ? renderReplayTriage(triage, color) : renderTriage(triage, color));
     await out.close();
   } catch (error) {
     await out.abort();
@@ -53,4 +70,24 @@ export async function runTriage(args: TriageArgs, ctx: CliContext): Promise<void
   }
   // The triage does not show the line accounting, so skipped lines are reported here.
   warnMalformed(ctx, summary.source.file, summary.lines.malformed, summary.lines.malformedExamples);
+}
+
+async function triageWithReplay(args: TriageArgs, input: TriageInput, source: TriageSource, ctx: CliContext): Promise<ReplayTriageResult> {
+  if (args.trace === '-') throw new UsageError('triage with replay needs a trace file (stdin cannot be read twice)', 'save the trace to a file first');
+  // Loaded on demand, as in `replay`: offline triage needs no QEMU stack.
+  const { loadRecords, replayTrace } = await import('../../replay/replay-trace.js');
+  const device = args.device ?? 'igb';
+  const progress = progressReporter(ctx, `replaying ${args.trace} against ${device}`);
+  try {
+    const result = await replayTrace(args.trace, {
+      qemu: args.qemu, device, time: 'auto', strict: false, lenient: args.lenient, onProgress: progress.update,
+    });
+    if (!result.completed) warn(ctx, `the replay stopped early (${result.stopped?.reason ?? 'unknown reason'}): the triage uses what it found until then`);
+    return replayTriage(input, source, result, await loadRecords(args.trace, args.lenient));
+  } catch (error) {
+    if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
+    throw error;
+  } finally {
+    progress.done();
+  }
 }

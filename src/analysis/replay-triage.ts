@@ -1,0 +1,199 @@
+// Triage with replay: "what to implement next". Combines, per register, what the recording QEMU
+// said (offline triage verdicts), what a replay against a target QEMU found (failing divergences,
+// registers the target logged as unknown, writes the target ignored, cascades), and how early and
+// how often the driver needed the register. Grouped by functional block and ranked like the
+// offline triage; a pure function over the trace summary, the replay result and the records.
+
+import type { TraceRecord } from '../model/access.js';
+import { BLOCK_TITLES, FUNCTIONAL_BLOCKS, type FunctionalBlock } from '../model/register.js';
+import { FAILING_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
+import { cascades, writeReadbacks, type CascadeAnalysis, type WriteIgnored } from './divergence-analysis.js';
+import { TRIAGE_SCHEMA, type TriageInput, type TriageSource } from './offline-triage.js';
+import { registerLabel } from './register-label.js';
+import type { BlockName, RegisterSpaceName, RegisterTally, VerdictTally } from './trace-summary.js';
+
+export const REPLAY_TRIAGE_VERSION = 2;
+
+export interface ReplayTriageWeights {
+  readonly recording: number;
+  readonly replay: number;
+  readonly count: number;
+  readonly earliness: number;
+}
+
+/** The replay's own evidence weighs most: it is what the target lacks, not what the recorder lacked. */
+export const REPLAY_WEIGHTS: ReplayTriageWeights = { recording: 0.15, replay: 0.45, count: 0.2, earliness: 0.2 };
+
+export const REPLAY_SCORE_FORMULA = 'score = 100 × (wr × R + wp × P + wc × ln(1+n)/ln(1+nMax) + we × (1 − s/S)); '
+  + 'R = recording QEMU verdict (unknown/phy-unhandled 1, read-only 0.75, partial 0.5, none 0), '
+  + 'P = replay evidence (unknown in target or write ignored 1, failing divergence 0.6, only as a possible consequence 0.3, none 0), '
+  + 'n = driver accesses of the register, nMax = largest n listed, s = seq of its first access, S = accesses in the trace';
+
+const RECORDING_WEIGHT: Readonly<Record<VerdictTally['verdict'], number>> = {
+  unknown: 1, 'phy-unhandled': 1, 'read-only': 0.75, partial: 0.5,
+};
+
+export interface ReplayEvidence {
+  /** Failing and volatile divergences of the register's reads, by class. */
+  readonly divergences: Partial<Record<Exclude<ReadClass, 'match'>, number>>;
+  /** Accesses the target QEMU logged as to an unknown register. */
+  readonly unknownInTarget: number;
+  /** Read-backs of the driver's own write that the target did not return. */
+  readonly writeIgnored: number;
+  /** Line of the register's first failing divergence. */
+  readonly firstDivergenceLine?: number;
+  /** When that first divergence follows one in a decision register (see divergence-analysis.ts). */
+  readonly possibleConsequenceOf?: { readonly register: string; readonly line: number };
+}
+
+export interface ReplayTriageEntry {
+  readonly rank: number;
+  readonly space: RegisterSpaceName;
+  readonly offset: number;
+  readonly name?: string;
+  readonly label: string;
+  readonly block: BlockName;
+  readonly description?: string;
+  /** What the recording QEMU logged (as in the offline triage); empty when it had no complaint. */
+  readonly verdicts: readonly VerdictTally[];
+  readonly replay: ReplayEvidence;
+  /** All accesses of the driver to the register, and its first one. */
+  readonly accesses: number;
+  readonly firstSeq: number;
+  readonly firstLine: number;
+  readonly score: number;
+  readonly scoreParts: { readonly recording: number; readonly replay: number; readonly count: number; readonly earliness: number };
+}
+
+export interface ReplayTriageGroup {
+  readonly block: BlockName;
+  readonly title: string;
+  readonly score: number;
+  readonly entries: readonly ReplayTriageEntry[];
+}
+
+export interface ReplayTriageResult {
+  readonly schema: typeof TRIAGE_SCHEMA;
+  readonly version: typeof REPLAY_TRIAGE_VERSION;
+  readonly source: TriageSource;
+  readonly totalAccesses: number;
+  readonly registers: number;
+  readonly groups: readonly ReplayTriageGroup[];
+  readonly replay: {
+    readonly device: string;
+    readonly qemu: string;
+    readonly completed: boolean;
+    readonly byClass: ReplayResult['byClass'];
+    readonly writeIgnored: readonly WriteIgnored[];
+    readonly cascades: CascadeAnalysis;
+  };
+  readonly scoring: { readonly weights: ReplayTriageWeights; readonly formula: string };
+}
+
+interface Draft { tally?: RegisterTally; label: string; block: BlockName; evidence: MutableEvidence }
+interface MutableEvidence {
+  divergences: Partial<Record<Exclude<ReadClass, 'match'>, number>>;
+  unknownInTarget: number; writeIgnored: number; failing: number;
+  firstDivergenceLine?: number; possibleConsequenceOf?: { register: string; line: number };
+}
+
+export function replayTriage(summary: TriageInput, source: TriageSource, replay: ReplayResult,
+  records: readonly TraceRecord[], weights: ReplayTriageWeights = REPLAY_WEIGHTS): ReplayTriageResult {
+  const tallies = new Map<string, RegisterTally>();
+  for (const t of Object.values(summary.registers).flat()) tallies.set(registerLabel(t.space, t.offset, t.name), t);
+  const drafts = new Map<string, Draft>();
+  const draft = (label: string, block: string): Draft => {
+    let d = drafts.get(label);
+    if (d === undefined) {
+      const tally = tallies.get(label);
+      d = { label, block: tally?.block ?? blockName(block), evidence: { divergences: {}, unknownInTarget: 0, writeIgnored: 0, failing: 0 }, ...(tally === undefined ? {} : { tally }) };
+      drafts.set(label, d);
+    }
+    return d;
+  };
+  for (const t of tallies.values()) if (t.verdicts.length > 0) draft(registerLabel(t.space, t.offset, t.name), t.block);
+  addDivergences(replay.divergences, draft, drafts);
+  for (const u of replay.unknownInTarget) draft(u.register, 'unmapped').evidence.unknownInTarget += u.count;
+  const writeIgnored = writeReadbacks(replay, records);
+  for (const w of writeIgnored) draft(w.register, w.block).evidence.writeIgnored += w.count;
+  const cascade = cascades(replay);
+  for (const f of cascade.firstByRegister) {
+    const e = drafts.get(f.register)?.evidence;
+    if (e === undefined) continue;
+    e.firstDivergenceLine = f.line;
+    if (f.possibleConsequenceOf !== undefined) e.possibleConsequenceOf = f.possibleConsequenceOf;
+  }
+  const listed = [...drafts.values()];
+  const maxAccesses = Math.max(1, ...listed.map((d) => accessCount(d.tally)));
+  const total = Math.max(1, summary.accesses);
+  const ranked = listed.map((d) => scoreEntry(d, maxAccesses, total, weights))
+    .sort((a, b) => b.score - a.score || a.firstSeq - b.firstSeq || a.offset - b.offset)
+    .map((entry, i) => ({ ...entry, rank: i + 1 }));
+  return {
+    schema: TRIAGE_SCHEMA, version: REPLAY_TRIAGE_VERSION, source, totalAccesses: summary.accesses,
+    registers: ranked.length, groups: groupByBlock(ranked),
+    replay: { device: replay.target.device, qemu: replay.target.version, completed: replay.completed, byClass: replay.byClass, writeIgnored, cascades: cascade },
+    scoring: { weights, formula: REPLAY_SCORE_FORMULA },
+  };
+}
+
+function addDivergences(divergences: readonly Divergence[], draft: (label: string, block: string) => Draft, drafts: Map<string, Draft>): void {
+  for (const d of divergences) {
+    const failing = FAILING_CLASSES.has(d.class);
+    // Volatile differences alone are no gap; they are shown only next to other evidence.
+    const e = failing ? draft(d.register, d.block).evidence : drafts.get(d.register)?.evidence;
+    if (e === undefined) continue;
+    e.divergences[d.class] = (e.divergences[d.class] ?? 0) + 1;
+    if (failing) e.failing += 1;
+  }
+}
+
+function scoreEntry(d: Draft, maxAccesses: number, total: number, w: ReplayTriageWeights): ReplayTriageEntry {
+  const t = d.tally;
+  const verdicts = t?.verdicts ?? [];
+  const recording = Math.max(0, ...verdicts.map((v) => RECORDING_WEIGHT[v.verdict]));
+  const e = d.evidence;
+  const replay = e.unknownInTarget > 0 || e.writeIgnored > 0 ? 1 : e.failing === 0 ? 0 : e.possibleConsequenceOf === undefined ? 0.6 : 0.3;
+  const count = Math.log1p(accessCount(t)) / Math.log1p(maxAccesses);
+  const firstSeq = t?.firstSeq ?? total;
+  const earliness = 1 - Math.min(firstSeq, total) / total;
+  return {
+    rank: 0,
+    space: t?.space ?? 'mmio', offset: t?.offset ?? 0,
+    ...(t?.name === undefined ? {} : { name: t.name }),
+    label: d.label, block: d.block,
+    ...(t?.description === undefined ? {} : { description: t.description }),
+    verdicts,
+    replay: {
+      divergences: e.divergences, unknownInTarget: e.unknownInTarget, writeIgnored: e.writeIgnored,
+      ...(e.firstDivergenceLine === undefined ? {} : { firstDivergenceLine: e.firstDivergenceLine }),
+      ...(e.possibleConsequenceOf === undefined ? {} : { possibleConsequenceOf: e.possibleConsequenceOf }),
+    },
+    accesses: accessCount(t), firstSeq, firstLine: t?.firstLine ?? 0,
+    score: round(100 * (w.recording * recording + w.replay * replay + w.count * count + w.earliness * earliness), 10),
+    scoreParts: { recording, replay, count: round(count, 1000), earliness: round(earliness, 1000) },
+  };
+}
+
+function groupByBlock(entries: readonly ReplayTriageEntry[]): ReplayTriageGroup[] {
+  const groups = new Map<BlockName, ReplayTriageEntry[]>();
+  for (const entry of entries) groups.set(entry.block, [...(groups.get(entry.block) ?? []), entry]);
+  return [...groups].map(([block, list]) => ({
+    block,
+    title: block === 'unmapped' ? 'Unmapped (offset not in the register database)' : BLOCK_TITLES[block],
+    score: list[0]?.score ?? 0,
+    entries: list,
+  }));
+}
+
+function blockName(block: string): BlockName {
+  return (FUNCTIONAL_BLOCKS as readonly string[]).includes(block) ? block as FunctionalBlock : 'unmapped';
+}
+
+function accessCount(t: RegisterTally | undefined): number {
+  return t === undefined ? 0 : t.reads + t.writes;
+}
+
+function round(x: number, scale: number): number {
+  return Math.round(x * scale) / scale;
+}
