@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-qemu.sh
+bash scripts/install-chromium.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
   # npm ci insists that the lock file list every platform's optional binaries (e.g. @swc/core for
   # macOS); a registry without them makes it refuse. npm install then installs the locked versions.

@@ -31,6 +31,7 @@ export interface ReplayArgs {
   readonly baseline?: string;
   readonly updateBaseline: boolean;
   readonly junit?: string;
+  readonly html?: string;
 }
 
 const TIME_CHOICES: readonly TimeModeChoice[] = ['auto', 'frozen', 'markers', 'clock-step'];
@@ -49,12 +50,14 @@ function builder(y: Argv): Argv<ReplayArgs> {
       baseline: { type: 'string', requiresArg: true, describe: 'Accepted divergences (igb-replay/baseline JSON): they do not fail the run' },
       'update-baseline': { type: 'boolean', default: false, describe: 'Write the current failing divergences to the --baseline FILE, exit 0' },
       junit: { type: 'string', requiresArg: true, describe: 'Write JUnit XML to FILE: a testsuite per trace, a testcase per register read' },
+      html: { type: 'string', requiresArg: true, describe: 'Write a self-contained HTML report to FILE: timeline, heat map, filterable divergences' },
     })
     .example('$0 replay traces/linux-6.1-init.log', 'Replay a Linux igb init against QEMU\'s igb and check every read')
     .example('$0 replay traces/linux-6.1-init.log --device e1000e', 'What does the igb driver need that e1000e lacks?')
     .example('$0 replay trace.log --json result.json --strict', 'Full result as JSON; volatile registers count too')
     .example('$0 replay trace.log --device e1000e --baseline b.json --update-baseline', 'Accept the current divergences; later runs with --baseline b.json fail only on new ones')
     .example('$0 replay trace.log --junit junit.xml', 'JUnit XML for CI test reports')
+    .example('$0 replay trace.log --device e1000e --html report.html', 'A browsable report: timeline, heat map, first divergence')
     .example('QTEST_QEMU_BINARY=~/qemu/build/qemu-system-x86_64 $0 replay trace.log', 'Against your own QEMU build') as unknown as Argv<ReplayArgs>;
 }
 
@@ -101,6 +104,7 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
     ? undefined
     : compareWithBaseline(results, baseline?.accepted ?? [], args.baseline, args.strict);
   if (args.junit !== undefined) await writeJunit(args.junit, results, comparison, args, ctx);
+  if (args.html !== undefined) await writeHtml(args.html, results, comparison, args, ctx);
   await report(results, comparison, args, ctx);
   ctx.exitCode = exitCodeOf(results, comparison, args);
 }
@@ -133,6 +137,17 @@ async function writeJunit(file: string, results: readonly ReplayResult[], compar
     traces.push({ result, registersRead: await registersRead(result.trace, args.lenient), ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
   }
   await write(file, renderJunit(traces, { strict: args.strict }), ctx);
+}
+
+async function writeHtml(file: string, results: readonly ReplayResult[], comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
+  const [{ renderHtml }, { loadRecords }] = await Promise.all([import('../../report/html.js'), import('../../replay/replay-trace.js')]);
+  const traces = [];
+  for (const result of results) {
+    const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
+    const lines = (await loadRecords(result.trace, args.lenient)).reduce((max, record) => Math.max(max, record.line), 0);
+    traces.push({ result, lines, ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
+  }
+  await write(file, renderHtml(traces, { strict: args.strict }), ctx);
 }
 
 /** The registers a trace reads (MMIO and IO; config reads are not replayed), named as in divergences. */

@@ -1,0 +1,111 @@
+// The --html report: escaping on a synthetic result with hostile trace content, and the real
+// report of a replay against QEMU opened in headless Chromium (playwright-core, Debian's chromium at
+// /usr/bin/chromium; the test fails, never skips, when it is missing).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
+import { renderHtml } from '../../src/report/html.js';
+import { removeTempDirs, runCli, tempDir } from '../cli/run-cli.js';
+import { INIT_TRACE, requireQemu } from '../replay/replay-env.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HOSTILE = `<script>alert(1)</script>"'</script><!--`;
+
+/** Synthetic: not a replay, a result made up to carry hostile strings everywhere trace content goes. */
+function syntheticResult(): ReplayResult {
+  const divergence: Divergence = {
+    seq: 1, line: 7, space: 'mmio', offset: 8, register: HOSTILE, block: `blk"${HOSTILE}`, expected: 0x83, actual: 0x3,
+    class: 'mismatch', reason: `reason ${HOSTILE}`, fields: [{ field: `F${HOSTILE}`, expected: 1, actual: 0 }],
+  };
+  return {
+    schema: 'igb-replay/replay-result', version: 1, trace: `traces/${HOSTILE}.log`,
+    target: { binary: `qemu${HOSTILE}`, version: HOSTILE, device: `igb,${HOSTILE}`, qtestAccelerator: false, timeMode: 'markers' },
+    completed: false, stopped: { seq: 1, line: 7, reason: HOSTILE },
+    counts: { accesses: 1, reads: 1, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
+    byClass: { ...Object.fromEntries(READ_CLASSES.map((c) => [c, 0])), mismatch: 1 } as Record<ReadClass, number>,
+    divergences: [divergence], unknownInTarget: [], durationMs: 1,
+  };
+}
+
+describe('renderHtml (synthetic result)', () => {
+  it('escapes hostile register, block, reason, field and trace strings', () => {
+    const html = renderHtml([{ result: syntheticResult() }], { strict: false });
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain(HOSTILE);
+    expect(html).not.toContain('<!--');
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;&#34;&#39;');
+    // Exactly the two script elements the report itself has, each closed once.
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+});
+
+describe('replay --html (QEMU, headless Chromium)', () => {
+  let report: string;
+
+  beforeAll(() => {
+    requireQemu();
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium); .ci/run does`);
+    }
+    report = join(tempDir(), 'out.html');
+    const run = runCli(['replay', INIT_TRACE, '--device', 'e1000e', '--html', report]);
+    expect(run.status).toBe(1);
+  }, 180_000);
+
+  afterAll(removeTempDirs);
+
+  it('renders FAIL, a timeline with ticks, a heat map, the first divergence, and filters rows', async () => {
+    const html = readFileSync(report, 'utf8');
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      page.on('request', (request) => {
+        if (!request.url().startsWith('file:')) requests.push(request.url());
+      });
+      await page.goto(pathToFileURL(resolve(report)).href, { waitUntil: 'load' });
+
+      expect(await page.title()).toMatch(/^igb-replay: FAIL/);
+      expect(await page.locator('h1 .verdict').textContent()).toBe('FAIL');
+      expect(await page.locator('svg.timeline line.tick').count()).toBeGreaterThan(0);
+      expect(await page.locator('table.heatmap .cell').count()).toBeGreaterThan(0);
+      expect(await page.locator('.first-divergence').count()).toBe(1);
+      expect(await page.locator('.first-divergence table.fields tr').count()).toBeGreaterThan(1);
+
+      const rows = page.locator('table.divergences tbody tr');
+      const total = await rows.count();
+      expect(total).toBeGreaterThan(1);
+      await page.locator('input.filter').fill('STATUS');
+      const visible = page.locator('table.divergences tbody tr:visible');
+      const shown = await visible.count();
+      expect(shown).toBeGreaterThan(0);
+      expect(shown).toBeLessThan(total);
+      const registers = await visible.locator('td:nth-child(2)').allTextContents();
+      for (const register of registers) expect(register).toContain('STATUS');
+
+      mkdirSync('test-output', { recursive: true });
+      await page.locator('input.filter').fill('');
+      await page.locator('h1').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join('test-output', 'html-report.png'), fullPage: false });
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
