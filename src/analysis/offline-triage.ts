@@ -27,7 +27,8 @@ export const SCORE_FORMULA = 'score = 100 × (wc × ln(1+n)/ln(1+nMax) + we × (
   + 'n = flagged accesses of the register, nMax = largest n in this trace, '
   + 's = seq of its first flagged access, S = accesses in the trace';
 
-export interface TriageEntry {
+/** What every triage entry says about its register (offline or with replay evidence). */
+export interface TriageRegister {
   /** 1-based rank across all groups. */
   readonly rank: number;
   readonly space: RegisterSpaceName;
@@ -36,7 +37,11 @@ export interface TriageEntry {
   readonly label: string;
   readonly block: BlockName;
   readonly description?: string;
+  /** What the recording QEMU logged about the register; empty when it had no complaint. */
   readonly verdicts: readonly VerdictTally[];
+}
+
+export interface TriageEntry extends TriageRegister {
   /** Accesses QEMU flagged. */
   readonly flagged: number;
   /** All accesses to the register, flagged or not. */

@@ -8,9 +8,9 @@ import type { TraceRecord } from '../model/access.js';
 import { BLOCK_TITLES, FUNCTIONAL_BLOCKS, type FunctionalBlock } from '../model/register.js';
 import { FAILING_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
 import { cascades, writeReadbacks, type CascadeAnalysis, type WriteIgnored } from './divergence-analysis.js';
-import { TRIAGE_SCHEMA, type TriageInput, type TriageSource } from './offline-triage.js';
+import { TRIAGE_SCHEMA, type TriageInput, type TriageRegister, type TriageSource } from './offline-triage.js';
 import { registerLabel } from './register-label.js';
-import type { BlockName, RegisterSpaceName, RegisterTally, VerdictTally } from './trace-summary.js';
+import type { BlockName, RegisterTally, VerdictTally } from './trace-summary.js';
 
 export const REPLAY_TRIAGE_VERSION = 2;
 
@@ -46,16 +46,7 @@ export interface ReplayEvidence {
   readonly possibleConsequenceOf?: { readonly register: string; readonly line: number };
 }
 
-export interface ReplayTriageEntry {
-  readonly rank: number;
-  readonly space: RegisterSpaceName;
-  readonly offset: number;
-  readonly name?: string;
-  readonly label: string;
-  readonly block: BlockName;
-  readonly description?: string;
-  /** What the recording QEMU logged (as in the offline triage); empty when it had no complaint. */
-  readonly verdicts: readonly VerdictTally[];
+export interface ReplayTriageEntry extends TriageRegister {
   readonly replay: ReplayEvidence;
   /** All accesses of the driver to the register, and its first one. */
   readonly accesses: number;

@@ -32,7 +32,7 @@ describe('buildQemuArgs', () => {
   });
 
   it('escapes commas in socket paths', () => {
-    expect(escapeOptionValue('/tmp/a,b/q.sock')).toBe('/tmp/a,,b/q.sock');
+    expect(escapeOptionValue('run/a,b/q.sock')).toBe('run/a,,b/q.sock');
     const args = buildQemuArgs(DEFAULT_MACHINE, { ...FILES, qtest: { kind: 'unix', path: '/a,b/q' } });
     expect(args).toContain('socket,id=qtest0,path=/a,,b/q');
   });

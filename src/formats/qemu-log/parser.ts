@@ -160,7 +160,7 @@ export class QemuLogParser implements LineBlockConsumer {
     return true;
   }
 
-  /** The general path: any line, `text[start, end)` without its terminator. */
+  /** The general path: every other line, `text[start, end)` without its terminator. */
   line(text: string, start: number, end: number, lineNo: number): void {
     this.lineNo = lineNo;
     this.lineText = text;
