@@ -6,6 +6,7 @@
 import { BLOCK_TITLES } from '../model/register.js';
 import type { BlockName, RecordSummary, RegisterSpaceName, RegisterTally, VerdictTally } from './trace-summary.js';
 import { registerLabel } from './register-label.js';
+import { groupArrayElements, groupLabel, mergeTallies } from './array-groups.js';
 
 export const TRIAGE_SCHEMA = 'igb-replay/triage';
 export const TRIAGE_VERSION = 1;
@@ -23,9 +24,21 @@ export interface TriageWeights {
  */
 export const DEFAULT_WEIGHTS: TriageWeights = { count: 0.5, earliness: 0.5 };
 
-export const SCORE_FORMULA = 'score = 100 × (wc × ln(1+n)/ln(1+nMax) + we × (1 − s/S)); '
+export const SCORE_FORMULA = 'score = 100 × m × (wc × ln(1+n)/ln(1+nMax) + we × (1 − s/S)); '
   + 'n = flagged accesses of the register, nMax = largest n in this trace, '
-  + 's = seq of its first flagged access, S = accesses in the trace';
+  + 's = seq of its first flagged access, S = accesses in the trace, m = block impact (statistics 0.6, else 1)';
+
+/**
+ * How much a gap in a block matters to the driver working at all. Statistics counters only feed
+ * `ethtool -S` and /proc counters: drivers read them periodically but never branch on them, so a
+ * missing counter is a wrong number, not a driver that fails; it ranks below an interrupt mask or
+ * a queue register with the same evidence.
+ */
+export const BLOCK_IMPACT: Readonly<Partial<Record<BlockName, number>>> = { statistics: 0.6 };
+
+export function blockImpact(block: BlockName): number {
+  return BLOCK_IMPACT[block] ?? 1;
+}
 
 /** What every triage entry says about its register (offline or with replay evidence). */
 export interface TriageRegister {
@@ -39,6 +52,8 @@ export interface TriageRegister {
   readonly description?: string;
   /** What the recording QEMU logged about the register; empty when it had no complaint. */
   readonly verdicts: readonly VerdictTally[];
+  /** For an entry that stands for several elements of one array (`UTA(0–127)`): how many. */
+  readonly elements?: number;
 }
 
 export interface TriageEntry extends TriageRegister {
@@ -85,10 +100,13 @@ export type TriageInput = Pick<RecordSummary, 'accesses' | 'registers'>;
 
 export function offlineTriage(records: TriageInput, source: TriageSource,
   weights: TriageWeights = DEFAULT_WEIGHTS): TriageResult {
-  const flagged = Object.values(records.registers).flat().filter((t) => t.verdicts.length > 0);
-  const maxFlagged = Math.max(1, ...flagged.map(flaggedCount));
+  const elementsFlagged = Object.values(records.registers).flat().filter((t) => t.verdicts.length > 0);
+  // Elements of one array count as one gap (see array-groups.ts).
+  const flagged = groupArrayElements(elementsFlagged, tallyLabel)
+    .map((group) => ({ tally: mergeTallies(group, groupLabel(group.map(tallyLabel))), elements: group.length }));
+  const maxFlagged = Math.max(1, ...flagged.map((f) => flaggedCount(f.tally)));
   const total = Math.max(1, records.accesses);
-  const scored = flagged.map((t) => scoreEntry(t, maxFlagged, total, weights))
+  const scored = flagged.map((f) => scoreEntry(f.tally, f.elements, maxFlagged, total, weights))
     .sort(byImportance)
     .map((entry, i) => ({ ...entry, rank: i + 1 }));
   return {
@@ -102,7 +120,11 @@ export function offlineTriage(records: TriageInput, source: TriageSource,
   };
 }
 
-function scoreEntry(t: RegisterTally, maxFlagged: number, total: number, weights: TriageWeights): TriageEntry {
+function tallyLabel(t: RegisterTally): string {
+  return registerLabel(t.space, t.offset, t.name);
+}
+
+function scoreEntry(t: RegisterTally, elements: number, maxFlagged: number, total: number, weights: TriageWeights): TriageEntry {
   const n = flaggedCount(t);
   const firstSeq = Math.min(...t.verdicts.map((v) => v.firstSeq));
   const firstLine = Math.min(...t.verdicts.map((v) => v.firstLine));
@@ -117,10 +139,11 @@ function scoreEntry(t: RegisterTally, maxFlagged: number, total: number, weights
     block: t.block,
     ...(t.description === undefined ? {} : { description: t.description }),
     verdicts: t.verdicts,
+    ...(elements > 1 ? { elements } : {}),
     flagged: n,
     accesses: t.reads + t.writes,
     firstSeq, firstLine,
-    score: round1(100 * (weights.count * count + weights.earliness * earliness)),
+    score: round1(100 * blockImpact(t.block) * (weights.count * count + weights.earliness * earliness)),
     scoreParts: { count: round3(count), earliness: round3(earliness) },
   };
 }

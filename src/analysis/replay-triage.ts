@@ -8,8 +8,9 @@ import type { TraceRecord } from '../model/access.js';
 import { BLOCK_TITLES, FUNCTIONAL_BLOCKS, type FunctionalBlock } from '../model/register.js';
 import { FAILING_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
 import { cascades, writeReadbacks, type CascadeAnalysis, type WriteIgnored } from './divergence-analysis.js';
-import { TRIAGE_SCHEMA, type TriageInput, type TriageRegister, type TriageSource } from './offline-triage.js';
+import { blockImpact, TRIAGE_SCHEMA, type TriageInput, type TriageRegister, type TriageSource } from './offline-triage.js';
 import { registerLabel } from './register-label.js';
+import { groupArrayElements, groupLabel, mergeTallies } from './array-groups.js';
 import type { BlockName, RegisterTally, VerdictTally } from './trace-summary.js';
 
 export const REPLAY_TRIAGE_VERSION = 2;
@@ -24,10 +25,11 @@ export interface ReplayTriageWeights {
 /** The replay's own evidence weighs most: it is what the target lacks, not what the recorder lacked. */
 export const REPLAY_WEIGHTS: ReplayTriageWeights = { recording: 0.15, replay: 0.45, count: 0.2, earliness: 0.2 };
 
-export const REPLAY_SCORE_FORMULA = 'score = 100 × (wr × R + wp × P + wc × ln(1+n)/ln(1+nMax) + we × (1 − s/S)); '
+export const REPLAY_SCORE_FORMULA = 'score = 100 × m × (wr × R + wp × P + wc × ln(1+n)/ln(1+nMax) + we × (1 − s/S)); '
   + 'R = recording QEMU verdict (unknown/phy-unhandled 1, read-only 0.75, partial 0.5, none 0), '
   + 'P = replay evidence (unknown in target or write ignored 1, failing divergence 0.6, only as a possible consequence 0.3, none 0), '
-  + 'n = driver accesses of the register, nMax = largest n listed, s = seq of its first access, S = accesses in the trace';
+  + 'n = driver accesses of the register, nMax = largest n listed, s = seq of its first access, S = accesses in the trace, '
+  + 'm = block impact (statistics 0.6, else 1: drivers never branch on counters)';
 
 const RECORDING_WEIGHT: Readonly<Record<VerdictTally['verdict'], number>> = {
   unknown: 1, 'phy-unhandled': 1, 'read-only': 0.75, partial: 0.5,
@@ -81,7 +83,7 @@ export interface ReplayTriageResult {
   readonly scoring: { readonly weights: ReplayTriageWeights; readonly formula: string };
 }
 
-interface Draft { tally?: RegisterTally; label: string; block: BlockName; evidence: MutableEvidence }
+interface Draft { tally?: RegisterTally; label: string; block: BlockName; evidence: MutableEvidence; elements?: number }
 interface MutableEvidence {
   divergences: Partial<Record<Exclude<ReadClass, 'match'>, number>>;
   unknownInTarget: number; writeIgnored: number; failing: number;
@@ -114,7 +116,7 @@ export function replayTriage(summary: TriageInput, source: TriageSource, replay:
     e.firstDivergenceLine = f.line;
     if (f.possibleConsequenceOf !== undefined) e.possibleConsequenceOf = f.possibleConsequenceOf;
   }
-  const listed = [...drafts.values()];
+  const listed = groupArrayElements([...drafts.values()], (d) => d.label).map(mergeDrafts);
   const maxAccesses = Math.max(1, ...listed.map((d) => accessCount(d.tally)));
   const total = Math.max(1, summary.accesses);
   const ranked = listed.map((d) => scoreEntry(d, maxAccesses, total, weights))
@@ -125,6 +127,33 @@ export function replayTriage(summary: TriageInput, source: TriageSource, replay:
     registers: ranked.length, groups: groupByBlock(ranked),
     replay: { device: replay.target.device, qemu: replay.target.version, completed: replay.completed, byClass: replay.byClass, writeIgnored, cascades: cascade },
     scoring: { weights, formula: REPLAY_SCORE_FORMULA },
+  };
+}
+
+/** Elements of one array with evidence become one entry (see array-groups.ts). */
+function mergeDrafts(group: readonly Draft[]): Draft {
+  const [only] = group;
+  if (group.length === 1 && only !== undefined) return only;
+  const label = groupLabel(group.map((d) => d.label));
+  const tallies = group.flatMap((d) => (d.tally === undefined ? [] : [d.tally]));
+  const evidence: MutableEvidence = { divergences: {}, unknownInTarget: 0, writeIgnored: 0, failing: 0 };
+  for (const d of group) {
+    const e = d.evidence;
+    for (const [cls, n] of Object.entries(e.divergences) as [keyof MutableEvidence['divergences'], number][]) {
+      evidence.divergences[cls] = (evidence.divergences[cls] ?? 0) + n;
+    }
+    evidence.unknownInTarget += e.unknownInTarget;
+    evidence.writeIgnored += e.writeIgnored;
+    evidence.failing += e.failing;
+    if (e.firstDivergenceLine !== undefined && (evidence.firstDivergenceLine === undefined || e.firstDivergenceLine < evidence.firstDivergenceLine)) {
+      evidence.firstDivergenceLine = e.firstDivergenceLine;
+      if (e.possibleConsequenceOf === undefined) delete evidence.possibleConsequenceOf;
+      else evidence.possibleConsequenceOf = e.possibleConsequenceOf;
+    }
+  }
+  return {
+    label, block: group[0]!.block, evidence, elements: group.length,
+    ...(tallies.length === 0 ? {} : { tally: mergeTallies(tallies, label) }),
   };
 }
 
@@ -155,13 +184,14 @@ function scoreEntry(d: Draft, maxAccesses: number, total: number, w: ReplayTriag
     label: d.label, block: d.block,
     ...(t?.description === undefined ? {} : { description: t.description }),
     verdicts,
+    ...(d.elements === undefined ? {} : { elements: d.elements }),
     replay: {
       divergences: e.divergences, unknownInTarget: e.unknownInTarget, writeIgnored: e.writeIgnored,
       ...(e.firstDivergenceLine === undefined ? {} : { firstDivergenceLine: e.firstDivergenceLine }),
       ...(e.possibleConsequenceOf === undefined ? {} : { possibleConsequenceOf: e.possibleConsequenceOf }),
     },
     accesses: accessCount(t), firstSeq, firstLine: t?.firstLine ?? 0,
-    score: round(100 * (w.recording * recording + w.replay * replay + w.count * count + w.earliness * earliness), 10),
+    score: round(100 * blockImpact(d.block) * (w.recording * recording + w.replay * replay + w.count * count + w.earliness * earliness), 10),
     scoreParts: { recording, replay, count: round(count, 1000), earliness: round(earliness, 1000) },
   };
 }

@@ -10,10 +10,11 @@ import { alignSequences, type Hunk as Span } from './align.js';
 import { describeToken, registerRef, selects, type RegisterSelector, type TokenRegister } from './registers.js';
 import {
   DIFF_SCHEMA, DIFF_VERSION,
-  type DiffRegister, type DiffResult, type Difference, type Hunk, type Position, type SeqRange,
+  type DiffCounts, type DiffPhaseTally, type DiffRegister, type DiffResult, type Difference, type Hunk, type Position, type SeqRange,
 } from './result.js';
 import { verdictAt, type TokenTable, type TokenizedTrace } from './tokens.js';
 import { Tallies } from './tallies.js';
+import { phaseOf } from '../analysis/phases.js';
 
 export interface DiffOptions {
   /** Leave out value changes of volatile statistics/timesync reads and of per-boot writes. */
@@ -28,6 +29,12 @@ export interface DiffOptions {
 }
 
 const DEFAULT_LIMIT = 10_000;
+/**
+ * How far back (aligned accesses of A) a changed read still counts as the likely reason for the
+ * next hunk. Drivers branch on a value within a few accesses of reading it (a poll exits, a
+ * feature bit selects a path); further back, a changed read is as likely unrelated.
+ */
+export const HUNK_CAUSE_WINDOW = 32;
 const UNMAPPED_TITLE = 'Unmapped (offset not in the register database)';
 
 interface Described extends TokenRegister {
@@ -68,6 +75,7 @@ export function diffTraces(a: TokenizedTrace, b: TokenizedTrace, table: TokenTab
     ...(differences[0] === undefined ? {} : { first: differences[0] }),
     registers: walk.tallies.registers(),
     blocks: walk.tallies.blocks().map((t) => ({ ...t, title: t.block === 'unmapped' ? UNMAPPED_TITLE : BLOCK_TITLES[t.block] })),
+    phases: { a: a.phases.map((p) => p.label), b: b.phases.map((p) => p.label), byPhase: walk.phaseTallies() },
     differences,
     omitted: walk.omitted,
   };
@@ -81,6 +89,9 @@ class Walk {
   ignoredWrites = 0;
   private readonly described: (Described | undefined)[] = [];
   private readonly limit: number;
+  private readonly byPhase = new Map<string, { -readonly [K in keyof DiffCounts]: number } & { ignored: number }>();
+  /** The last read whose value differs (not ignored), for the hunk that may follow from it. */
+  private lastChangedRead: NonNullable<Hunk['after']> | undefined;
 
   constructor(private readonly a: TokenizedTrace, private readonly b: TokenizedTrace, private readonly table: TokenTable,
     private readonly db: RegisterDatabase, private readonly options: DiffOptions) {
@@ -100,7 +111,8 @@ class Walk {
     if (valueDiffers && (info.kind === 'read' || reg.perBootWrite)) this.valueChange(reg, info.kind, at, a.values[i] as number, b.values[j] as number);
     if (verdictDiffers) {
       this.tallies.add(reg, at, 'changedVerdicts', 1);
-      this.push({ type: 'changed-verdict', register: plain(reg), kind: info.kind, ...at, expected: verdictAt(a, i), actual: verdictAt(b, j) });
+      const phase = this.count(i, 'changedVerdicts', 1);
+      this.push({ type: 'changed-verdict', register: plain(reg), kind: info.kind, ...at, expected: verdictAt(a, i), actual: verdictAt(b, j), ...phase });
     }
   }
 
@@ -120,11 +132,25 @@ class Walk {
     count(this.a, span.aStart, span.aEnd, 'inA');
     count(this.b, span.bStart, span.bEnd, 'inB');
     if (counts.size === 0) return;
+    // A hunk that inserts before A's access `aStart` belongs to the phase of the access before it.
+    const phaseSeq = span.aEnd > span.aStart ? span.aStart : Math.max(0, span.aStart - 1);
+    let inA = 0;
+    let inB = 0;
+    for (const e of counts.values()) {
+      inA += e.inA;
+      inB += e.inB;
+    }
+    const phase = this.count(phaseSeq, 'hunks', 1);
+    this.count(phaseSeq, 'onlyInA', inA);
+    this.count(phaseSeq, 'onlyInB', inB);
+    const cause = this.lastChangedRead;
     const hunk: Hunk = {
       type: 'hunk',
       a: seqRange(this.a, span.aStart, span.aEnd), b: seqRange(this.b, span.bStart, span.bEnd),
       registers: [...counts.values()].sort((x, y) => y.inA + y.inB - (x.inA + x.inB))
         .map((e) => ({ ...plain(e.reg), inA: e.inA, inB: e.inB })),
+      ...phase,
+      ...(cause !== undefined && span.aStart - cause.a.seq <= HUNK_CAUSE_WINDOW ? { after: cause } : {}),
     };
     const at = { a: { seq: span.aStart, line: hunk.a.firstLine ?? hunk.a.afterLine ?? 0 }, b: { seq: span.bStart, line: hunk.b.firstLine ?? hunk.b.afterLine ?? 0 } };
     for (const e of counts.values()) {
@@ -141,13 +167,39 @@ class Walk {
       if (kind === 'read') this.ignoredReads++;
       else this.ignoredWrites++;
       this.tallies.add(reg, at, 'ignored', 1);
+      this.count(at.a.seq, 'ignored', 1);
       return;
     }
     const ref = reg.ref;
     const fields = ref === undefined ? [] : this.db.diffFields(ref, expected, actual)
       .map((d) => ({ field: d.field.name, expected: d.expected, actual: d.actual }));
     this.tallies.add(reg, at, kind === 'read' ? 'changedReads' : 'changedWrites', 1);
-    this.push({ type: kind === 'read' ? 'changed-read' : 'changed-write', register: plain(reg), ...at, expected, actual, fields });
+    const phase = this.count(at.a.seq, kind === 'read' ? 'changedReads' : 'changedWrites', 1);
+    if (kind === 'read') this.lastChangedRead = { register: reg.label, ...at, expected, actual };
+    this.push({ type: kind === 'read' ? 'changed-read' : 'changed-write', register: plain(reg), ...at, expected, actual, fields, ...phase });
+  }
+
+  /** Counts a difference in A's phase at `seqA`; returns `{phase}` to spread into the difference. */
+  private count(seqA: number, counter: keyof DiffCounts | 'ignored', n: number): { phase?: string } {
+    const phase = phaseOf(this.a.phases, seqA)?.label;
+    if (phase === undefined) return {};
+    if (n > 0) {
+      let tally = this.byPhase.get(phase);
+      if (tally === undefined) {
+        tally = { changedReads: 0, changedWrites: 0, changedVerdicts: 0, hunks: 0, onlyInA: 0, onlyInB: 0, ignored: 0 };
+        this.byPhase.set(phase, tally);
+      }
+      tally[counter] += n;
+    }
+    return { phase };
+  }
+
+  /** Per phase of A, in A's order; phases without any difference are left out. */
+  phaseTallies(): DiffPhaseTally[] {
+    return this.a.phases.flatMap((p) => {
+      const tally = this.byPhase.get(p.label);
+      return tally === undefined ? [] : [{ phase: p.label, firstLineA: p.firstLine, lastLineA: p.lastLine, ...tally }];
+    });
   }
 
   private push(difference: Difference): void {

@@ -2,6 +2,7 @@
 // files each get a scanning worker), so the wall time is that of the larger one.
 
 import { readTrace, type TraceReadResult } from '../formats/read-trace.js';
+import { PhaseTracker } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { isPerBootWrite } from './registers.js';
 import { TokenTable, TraceTokenizer, type TokenizedTrace } from './tokens.js';
@@ -16,8 +17,8 @@ export interface TracePair {
 export async function readTracePair(pathA: string, pathB: string, db: RegisterDatabase,
   options: { readonly lenient?: boolean; readonly stdin?: NodeJS.ReadableStream } = {}): Promise<TracePair> {
   const table = new TokenTable((info) => isPerBootWrite(db, info));
-  const sinkA = new TraceTokenizer(table);
-  const sinkB = new TraceTokenizer(table);
+  const sinkA = new TraceTokenizer(table, new PhaseTracker(db));
+  const sinkB = new TraceTokenizer(table, new PhaseTracker(db));
   const [readA, readB] = await Promise.all([
     readTrace(pathA, sinkA, { lenient: options.lenient, stdin: options.stdin }),
     readTrace(pathB, sinkB, { lenient: options.lenient, stdin: options.stdin }),

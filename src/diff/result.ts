@@ -52,6 +52,8 @@ export interface ChangedValue {
   readonly actual: number;
   /** Differing fields from the register database; empty when it has no fields for the register. */
   readonly fields: readonly FieldChange[];
+  /** A's phase at this position (`nvm-phy-id #2`). */
+  readonly phase?: string;
 }
 
 /** The same access at aligned positions, and the recording QEMU said something else about it. */
@@ -63,6 +65,7 @@ export interface ChangedVerdict {
   readonly b: Position;
   readonly expected: QemuVerdict;
   readonly actual: QemuVerdict;
+  readonly phase?: string;
 }
 
 /** Accesses that only one trace has: the driver took another path. */
@@ -72,6 +75,13 @@ export interface Hunk {
   readonly b: SeqRange;
   /** Registers accessed in the hunk, most accesses first: counts in A and in B. */
   readonly registers: readonly (DiffRegister & { readonly inA: number; readonly inB: number })[];
+  /** A's phase where the paths part. */
+  readonly phase?: string;
+  /**
+   * The read that came back different shortly before the paths parted (within HUNK_CAUSE_WINDOW
+   * aligned accesses): the driver probably branched on it, so the hunk is its consequence.
+   */
+  readonly after?: { readonly register: string; readonly a: Position; readonly b: Position; readonly expected: number; readonly actual: number };
 }
 
 export type Difference = ChangedValue | ChangedVerdict | Hunk;
@@ -96,6 +106,14 @@ export interface DiffTally extends DiffCounts {
   readonly firstLineB: number;
 }
 
+/** Differences within one phase of A (hunks, changed reads...), in A's phase order. */
+export interface DiffPhaseTally extends DiffCounts {
+  readonly phase: string;
+  readonly firstLineA: number;
+  readonly lastLineA: number;
+  readonly ignored: number;
+}
+
 export interface DiffResult {
   readonly schema: typeof DIFF_SCHEMA;
   readonly version: typeof DIFF_VERSION;
@@ -115,6 +133,8 @@ export interface DiffResult {
   readonly first?: Difference;
   readonly registers: readonly (DiffRegister & DiffTally)[];
   readonly blocks: readonly ({ readonly block: BlockName; readonly title: string } & DiffTally)[];
+  /** Each trace's phase sequence (labels) and the differences per phase of A. */
+  readonly phases: { readonly a: readonly string[]; readonly b: readonly string[]; readonly byPhase: readonly DiffPhaseTally[] };
   /** Differences in trace order, at most `limit` of them; `omitted` says how many more there were. */
   readonly differences: readonly Difference[];
   readonly omitted: number;

@@ -6,6 +6,8 @@
 
 import { QEMU_VERDICTS, type Access, type AccessKind, type AddressSpace, type Marker, type QemuVerdict } from '../model/access.js';
 import type { RecordSink } from '../formats/read-trace.js';
+import type { PhaseTracker } from '../analysis/phases.js';
+import type { Phase } from '../model/phase.js';
 
 /** What a token stands for. `value` is set for writes whose value is part of their identity. */
 export interface TokenInfo {
@@ -78,6 +80,8 @@ export interface TokenizedTrace {
   /** Index into QEMU_VERDICTS. */
   readonly verdicts: Uint8Array;
   readonly lines: Int32Array;
+  /** The trace's phases (empty when the tokenizer tracked none). */
+  readonly phases: readonly Phase[];
 }
 
 export function verdictAt(trace: TokenizedTrace, i: number): QemuVerdict {
@@ -94,9 +98,10 @@ export class TraceTokenizer implements RecordSink {
   private verdicts = new Uint8Array(1024);
   private lines = new Int32Array(1024);
 
-  constructor(private readonly table: TokenTable) {}
+  constructor(private readonly table: TokenTable, private readonly phases?: PhaseTracker) {}
 
   access(access: Access): void {
+    this.phases?.observeAccess(access);
     if (this.n === this.tokens.length) this.grow();
     const i = this.n++;
     this.tokens[i] = this.table.intern(access);
@@ -105,8 +110,9 @@ export class TraceTokenizer implements RecordSink {
     this.lines[i] = access.line;
   }
 
-  marker(_marker: Marker): void {
-    // Markers (timers, packets) are timing, not guest behaviour: not compared.
+  marker(marker: Marker): void {
+    // Markers (timers, packets) are timing, not guest behaviour: not compared; they do start phases.
+    this.phases?.observeMarker(marker);
   }
 
   result(file: string): TokenizedTrace {
@@ -115,6 +121,7 @@ export class TraceTokenizer implements RecordSink {
       file, length: n,
       tokens: this.tokens.slice(0, n), values: this.values.slice(0, n),
       verdicts: this.verdicts.slice(0, n), lines: this.lines.slice(0, n),
+      phases: this.phases?.phases() ?? [],
     };
   }
 

@@ -22,6 +22,8 @@ export const READ_CLASSES: readonly ReadClass[] = ['match', 'mismatch', 'volatil
 /** Classes that make a replay fail by default. */
 export const FAILING_CLASSES: ReadonlySet<ReadClass> = new Set(['mismatch', 'unknown-in-target', 'poll-never-satisfied']);
 
+import type { Phase } from './phase.js';
+
 export interface FieldDifference {
   readonly field: string;
   readonly expected: number;
@@ -43,6 +45,17 @@ export interface Divergence {
   /** Why it is classified so (volatile reason, poll details, target verdict). */
   readonly reason: string;
   readonly fields: readonly FieldDifference[];
+  /** Label of the recording's phase the read belongs to (`nvm-phy-id #2`); see model/phase.ts. */
+  readonly phase?: string;
+}
+
+/** A phase of the recording with what its replayed reads gave. */
+export interface PhaseTally extends Phase {
+  readonly reads: number;
+  /** Divergences in the phase by class (absent classes: none). */
+  readonly byClass: Partial<Record<Exclude<ReadClass, 'match'>, number>>;
+  /** Divergences of a failing class. */
+  readonly failing: number;
 }
 
 export interface TargetDescription {
@@ -80,6 +93,8 @@ export interface ReplayResult {
   readonly byClass: Readonly<Record<ReadClass, number>>;
   /** Every read that did not simply match, in trace order. */
   readonly divergences: readonly Divergence[];
+  /** The recording's phases in trace order, with the divergences of each. */
+  readonly phases: readonly PhaseTally[];
   /** Registers the target QEMU reported as unknown (reads and writes), most frequent first. */
   readonly unknownInTarget: readonly RegisterTally[];
   readonly durationMs: number;

@@ -9,6 +9,7 @@
 
 import type { Access, Marker, TraceRecord } from '../model/access.js';
 import type { RegisterDatabase } from '../regs/database.js';
+import { PhaseTracker, type Phase } from '../analysis/phases.js';
 
 export type ReplayStep =
   | { readonly kind: 'write'; readonly access: Access }
@@ -35,6 +36,8 @@ export interface ReplayPlan {
   readonly polls: readonly PollRun[];
   readonly markers: number;
   readonly skipped: number;
+  /** The recording's phases (probe, reset, ...), for per-phase reporting. */
+  readonly phases: readonly Phase[];
 }
 
 /**
@@ -66,8 +69,10 @@ export function planReplay(records: readonly TraceRecord[], registers: RegisterD
   let skipped = 0;
   let seenAccess = false;
   const autoneg = new AutonegTracker(records);
+  const phases = new PhaseTracker(registers);
   for (const record of records) {
     autoneg.see(record);
+    phases.observe(record);
     if (record.type === 'marker') {
       if (seenAccess && TIMER_MARKERS.has(record.kind) && (record.kind === 'autoneg' || autoneg.quiet)) {
         steps.push({ kind: 'advance-time', marker: record });
@@ -80,7 +85,7 @@ export function planReplay(records: readonly TraceRecord[], registers: RegisterD
     if (step.kind === 'skip') skipped++;
     steps.push(step);
   }
-  return { steps, polls, markers, skipped };
+  return { steps, polls, markers, skipped, phases: phases.phases() };
 }
 
 /**

@@ -3,7 +3,8 @@
 // Pure function of its inputs.
 
 import type { Access, QemuVerdict } from '../model/access.js';
-import { READ_CLASSES, type Divergence, type ReadClass, type RegisterTally, type ReplayResult, type TargetDescription } from '../model/replay.js';
+import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterTally, type ReplayResult, type TargetDescription } from '../model/replay.js';
+import { phaseOf } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { classifyDifference, type CompareOptions, fieldDifferences } from './compare-policy.js';
 import type { EngineRun, PollOutcome } from './engine.js';
@@ -67,10 +68,43 @@ export function buildResult(inputs: ResultInputs): ReplayResult {
       accesses: run.sent.length + configWrites, reads, writes, configWrites, skipped: plan.skipped,
       markers: plan.markers, timeAdvances: run.timeAdvances, polls: run.polls.size,
     },
-    byClass, divergences,
+    byClass, divergences: withPhases(divergences, plan),
+    phases: tallyPhases(plan, run, divergences),
     unknownInTarget: tallyUnknown(run.sent, inputs.targetVerdicts, registers),
     durationMs: inputs.durationMs,
   };
+}
+
+function withPhases(divergences: readonly Divergence[], plan: ReplayPlan): Divergence[] {
+  return divergences.map((d) => {
+    const phase = phaseOf(plan.phases, d.seq);
+    return phase === undefined ? d : { ...d, phase: phase.label };
+  });
+}
+
+/** Reads replayed and divergences per phase of the recording (phases after a stop have 0 reads). */
+function tallyPhases(plan: ReplayPlan, run: EngineRun, divergences: readonly Divergence[]): PhaseTally[] {
+  const reads = new Map<string, number>();
+  for (const step of plan.steps) {
+    if (step.kind !== 'read') continue;
+    // A folded poll counts the reads the target needed; a plain read counts once if it was sent.
+    const sent = step.poll === undefined ? (run.actual.has(step.access.seq) ? 1 : 0) : run.polls.get(step.access.seq)?.poll.reads ?? 0;
+    const label = phaseOf(plan.phases, step.access.seq)?.label;
+    if (label !== undefined && sent > 0) reads.set(label, (reads.get(label) ?? 0) + sent);
+  }
+  const byPhase = new Map<string, { byClass: PhaseTally['byClass']; failing: number }>();
+  for (const d of divergences) {
+    const label = phaseOf(plan.phases, d.seq)?.label;
+    if (label === undefined) continue;
+    const tally = byPhase.get(label) ?? { byClass: {}, failing: 0 };
+    tally.byClass = { ...tally.byClass, [d.class]: (tally.byClass[d.class] ?? 0) + 1 };
+    if (FAILING_CLASSES.has(d.class)) tally.failing++;
+    byPhase.set(label, tally);
+  }
+  return plan.phases.map((phase) => ({
+    ...phase, reads: reads.get(phase.label) ?? 0,
+    byClass: byPhase.get(phase.label)?.byClass ?? {}, failing: byPhase.get(phase.label)?.failing ?? 0,
+  }));
 }
 
 /** A run that stopped early sent the steps before the access it stopped at (seqs follow the plan). */

@@ -29,6 +29,7 @@ export function renderDiff(r: DiffResult, options: DiffTextOptions): string {
       + `${plural(r.counts.ignored.writes, 'per-boot write value')}; --no-ignore-volatile shows them.`));
   }
   if (r.first !== undefined) lines.push('', `${c.bold('First difference:')} ${differenceText(r.first, c)}`);
+  lines.push(...phaseLines(r, c));
   if (r.blocks.length > 0) lines.push('', c.bold('By block'), ...renderTable(tallyRows('block', r.blocks.map((b) => [b.block, b])), { align: ALIGN }));
   if (r.registers.length > 0) {
     const shown = options.limit === 0 ? r.registers : r.registers.slice(0, options.limit * 3);
@@ -53,6 +54,24 @@ function tallyRows(head: string, rows: readonly (readonly [string, DiffTally])[]
       cnt(t.ignored), num(t.firstLineA), num(t.firstLineB)]);
   }
   return table;
+}
+
+/** The two phase sequences when they differ, and the differences per phase of A. */
+function phaseLines(r: DiffResult, c: ChalkInstance): string[] {
+  const out: string[] = [];
+  const same = r.phases.a.length === r.phases.b.length && r.phases.a.every((p, i) => p === r.phases.b[i]);
+  if (!same) {
+    out.push('', c.bold('Phases differ'), `  A: ${r.phases.a.join(' → ')}`, `  B: ${r.phases.b.join(' → ')}`);
+  }
+  if (r.phases.byPhase.length > 0) {
+    const table = [['phase (A)', 'lines A', 'reads', 'writes', 'verdicts', 'hunks', 'only A', 'only B', 'ignored']];
+    for (const p of r.phases.byPhase) {
+      table.push([p.phase, `${num(p.firstLineA)}–${num(p.lastLineA)}`, cnt(p.changedReads), cnt(p.changedWrites), cnt(p.changedVerdicts),
+        cnt(p.hunks), cnt(p.onlyInA), cnt(p.onlyInB), cnt(p.ignored)]);
+    }
+    out.push('', c.bold('By phase'), ...renderTable(table, { align: ALIGN }));
+  }
+  return out;
 }
 
 function cnt(n: number): string {
@@ -93,7 +112,9 @@ export function differenceText(d: Difference, c: ChalkInstance): string {
       const which = d.b.count === 0 ? c.red(`only in A: ${plural(d.a.count, 'access', 'accesses')}`)
         : d.a.count === 0 ? c.green(`only in B: ${plural(d.b.count, 'access', 'accesses')}`)
           : c.yellow(`A has ${num(d.a.count)}, B has ${num(d.b.count)} other accesses`);
-      return `A:${rangeText(d.a)} B:${rangeText(d.b)}  ${which}  [${regs}${more}] (A/B)`;
+      const after = d.after === undefined ? ''
+        : c.dim(`  — after ${d.after.register} read ${hexPad(d.after.expected, 8)} → ${hexPad(d.after.actual, 8)} (A:${num(d.after.a.line)})`);
+      return `A:${rangeText(d.a)} B:${rangeText(d.b)}  ${which}  [${regs}${more}] (A/B)${after}`;
     }
   }
 }

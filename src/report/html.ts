@@ -107,12 +107,30 @@ function timeline(t: HtmlTrace): string {
   const ticks = ds.map((d) => `<line class="tick" x1="${x(d.line)}" x2="${x(d.line)}" y1="2" y2="30" stroke="${CLASS_COLORS[d.class]}">`
     + `<title>line ${d.line}: ${escapeHtml(d.register)} ${d.class}</title></line>`);
   const legend = Object.entries(CLASS_COLORS).map(([c, color]) => `<span class="key"><i style="background:${color}"></i>${c}</span>`).join(' ');
+  // Phases of the recording as alternating bands behind the ticks, named in their tooltips.
+  const bands = t.result.phases.map((p, i) => {
+    const x1 = Number(x(p.firstLine));
+    const width = Math.max(0.5, Number(x(p.lastLine)) - x1);
+    return `<rect class="phase ${p.kind}" x="${x1.toFixed(1)}" y="8" width="${width.toFixed(1)}" height="16" fill="${i % 2 === 0 ? '#dde6f0' : '#eef3f8'}">`
+      + `<title>${escapeHtml(`${p.label}: lines ${p.firstLine}–${p.lastLine}, ${p.failing} failing (${p.cause})`)}</title></rect>`;
+  });
   return `<svg class="timeline" viewBox="0 0 ${TIMELINE_WIDTH} 46" preserveAspectRatio="none" role="img" aria-label="divergences over trace lines 1 to ${lines}">
 <rect x="0" y="8" width="${TIMELINE_WIDTH}" height="16" fill="#e8eef5"/>
+${bands.join('\n')}
 ${ticks.join('\n')}
 <text x="0" y="44">line 1</text><text x="${TIMELINE_WIDTH}" y="44" text-anchor="end">line ${num(lines)}</text>
 </svg>
-<p class="legend">${legend}</p>`;
+<p class="legend">${legend}</p>
+${phaseTable(t)}`;
+}
+
+/** Phases with their failing divergences, so the timeline's bands can be read by name. */
+function phaseTable(t: HtmlTrace): string {
+  if (t.result.phases.length === 0) return '';
+  const rows = t.result.phases.map((p) => `<tr class="phase-row${p.failing > 0 ? ' failing' : ''}"><td>${escapeHtml(p.label)}</td>`
+    + `<td>${num(p.firstLine)}–${num(p.lastLine)}</td><td>${num(p.reads)}</td><td>${num(p.failing)}</td><td>${escapeHtml(p.cause)}</td></tr>`);
+  return `<table class="phases"><thead><tr><th>phase</th><th>lines</th><th>reads</th><th>failing</th><th>started by</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 function heatMap(ds: readonly Divergence[]): string {
@@ -141,7 +159,7 @@ function firstDivergence(d: Divergence | undefined): string {
     : `<table class="fields"><tr><th>field</th><th>expected</th><th>actual</th></tr>${d.fields.map((f) =>
       `<tr><td>${escapeHtml(d.register)}.${escapeHtml(f.field)}</td><td>${f.expected}</td><td>${f.actual}</td></tr>`).join('')}</table>`;
   return `<div class="first-divergence">
-<p>Line ${num(d.line)}, access #${d.seq}: <b>${escapeHtml(d.register)}</b> (${d.space} ${hex(d.offset)}, ${escapeHtml(d.block)}) `
+<p>Line ${num(d.line)}, access #${d.seq}${d.phase === undefined ? '' : ` (phase ${escapeHtml(d.phase)})`}: <b>${escapeHtml(d.register)}</b> (${d.space} ${hex(d.offset)}, ${escapeHtml(d.block)}) `
     + `<span class="cls ${d.class}">${d.class}</span></p>
 <p>expected <code>${hex(d.expected)}</code>, got <code>${hex(d.actual)}</code>: ${escapeHtml(d.reason)}</p>
 ${fields}
@@ -151,14 +169,14 @@ ${fields}
 function divergenceTable(ds: readonly Divergence[], accepted: ReadonlySet<number> | undefined): string {
   const rows = ds.slice(0, MAX_TABLE_ROWS).map((d) => {
     const fields = d.fields.map((f) => `${f.field} ${f.expected}→${f.actual}`).join(', ');
-    const filter = `${d.register} ${d.block} ${d.class}`.toLowerCase();
+    const filter = `${d.register} ${d.block} ${d.class} ${d.phase ?? ''}`.toLowerCase();
     return `<tr data-filter="${escapeHtml(filter)}" class="${d.class}${accepted?.has(d.seq) === true ? ' accepted' : ''}">`
-      + `<td>${d.line}</td><td>${escapeHtml(d.register)}</td><td>${escapeHtml(d.block)}</td><td>${d.class}</td>`
+      + `<td>${d.line}</td><td>${escapeHtml(d.phase ?? '')}</td><td>${escapeHtml(d.register)}</td><td>${escapeHtml(d.block)}</td><td>${d.class}</td>`
       + `<td>${hex(d.expected)}</td><td>${hex(d.actual)}</td><td>${escapeHtml(fields)}</td><td>${escapeHtml(d.reason)}</td></tr>`;
   });
   const more = ds.length > MAX_TABLE_ROWS ? `<p>… ${num(ds.length - MAX_TABLE_ROWS)} more in --json</p>` : '';
-  return `<p><input type="search" class="filter" placeholder="Filter by register, block or class" aria-label="filter divergences"></p>
-<table class="divergences"><thead><tr><th>line</th><th>register</th><th>block</th><th>class</th><th>expected</th><th>actual</th><th>fields</th><th>why</th></tr></thead>
+  return `<p><input type="search" class="filter" placeholder="Filter by register, block, class or phase" aria-label="filter divergences"></p>
+<table class="divergences"><thead><tr><th>line</th><th>phase</th><th>register</th><th>block</th><th>class</th><th>expected</th><th>actual</th><th>fields</th><th>why</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>${more}`;
 }
 
@@ -172,7 +190,7 @@ h1,h2{margin:.3em 0}.verdict{padding:0 .4em;border-radius:4px;color:#fff}
 .legend .key{margin-right:1em}.legend i{display:inline-block;width:.8em;height:.8em;margin-right:.3em}
 .heatmap th{text-align:left;padding-right:1em;vertical-align:top}.heatmap .cell{display:inline-block;margin:1px;padding:1px 4px;border-radius:3px}
 table{border-collapse:collapse}.divergences td,.divergences th,.fields td,.fields th{border:1px solid #ccc;padding:2px 6px;text-align:left}
-.divergences tr.accepted{opacity:.6}.filter{width:24em;padding:3px}code{font-family:ui-monospace,monospace}
+.divergences tr.accepted{opacity:.6}.phases td,.phases th{border:1px solid #ccc;padding:2px 6px;text-align:left}.phases tr.failing td:nth-child(4){color:#d62728;font-weight:bold}.filter{width:24em;padding:3px}code{font-family:ui-monospace,monospace}
 `;
 
 // Filters the divergence table rows of the same section by the text typed; reads the embedded data

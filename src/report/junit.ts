@@ -1,7 +1,8 @@
 // JUnit XML rendering of replay results, for CI dashboards: one <testsuite> per trace, one
-// <testcase> per register the trace reads (classname = block, name = register). A register fails
-// when it has a failing divergence not accepted by a baseline; the failure message gives the first
-// one and the count. Volatile and accepted divergences pass, with a <system-out> note.
+// <testcase> per register the trace reads (classname = block, name = register) or, with
+// `by: 'phase'`, per phase of the recording (classname = phase kind, name = `reset #2`). A test
+// case fails when it has a failing divergence not accepted by a baseline; the failure message
+// gives the first one and the count. Volatile and accepted divergences pass, with a <system-out> note.
 //
 // XML is written by hand rather than with a builder library (xmlbuilder2 was considered): the
 // document is flat and small, and the one hard part, trace content that XML 1.0 cannot carry at all
@@ -10,7 +11,7 @@
 // characters XML 1.0 forbids with a visible `\uXXXX`.
 
 import { FAILING_CLASSES, type Divergence, type ReplayResult } from '../model/replay.js';
-import { hex } from './format.js';
+import { hex, plural } from './format.js';
 
 export interface RegisterRead {
   readonly register: string;
@@ -25,8 +26,12 @@ export interface JunitTrace {
   readonly acceptedSeqs?: ReadonlySet<number>;
 }
 
+export type JunitGrouping = 'register' | 'phase';
+
 export interface JunitOptions {
   readonly strict: boolean;
+  /** One test case per register read (default) or per phase of the recording. */
+  readonly by?: JunitGrouping;
 }
 
 // Tab, LF and CR are allowed; other C0 controls, lone surrogates and U+FFFE/U+FFFF are not. With the
@@ -68,22 +73,18 @@ interface Suite {
   readonly lines: string[];
 }
 
+/** A test case: its class name and the divergences it covers. */
+interface CaseGroup { readonly classname: string; readonly divergences: Divergence[] }
+
 function suite(t: JunitTrace, options: JunitOptions): Suite {
   const r = t.result;
-  const byRegister = new Map<string, { block: string; divergences: Divergence[] }>();
-  const entry = (register: string, block: string): { block: string; divergences: Divergence[] } => {
-    let e = byRegister.get(register);
-    if (e === undefined) byRegister.set(register, e = { block, divergences: [] });
-    return e;
-  };
-  for (const read of t.registersRead) entry(read.register, read.block);
-  for (const d of r.divergences) entry(d.register, d.block).divergences.push(d);
+  const groups = options.by === 'phase' ? byPhase(r) : byRegister(t);
   const cases: string[] = [];
   let failures = 0;
-  for (const [register, e] of byRegister) {
-    const failing = e.divergences.filter((d) => isFailingHere(d, t, options));
+  for (const [name, g] of groups) {
+    const failing = g.divergences.filter((d) => isFailingHere(d, t, options));
     if (failing.length > 0) failures++;
-    cases.push(...testcase(register, e.block, failing, e.divergences, t));
+    cases.push(...testcase(name, g.classname, failing, g.divergences, t, options.by === 'phase'));
   }
   let errors = 0;
   if (!r.completed) {
@@ -91,9 +92,27 @@ function suite(t: JunitTrace, options: JunitOptions): Suite {
     const why = r.stopped === undefined ? 'the replay stopped early' : `stopped at trace line ${r.stopped.line}: ${r.stopped.reason}`;
     cases.push(`    <testcase classname="replay" name="completed">`, `      <error message="${escapeXml(why)}"/>`, '    </testcase>');
   }
-  const tests = byRegister.size + errors;
+  const tests = groups.size + errors;
   const attrs = `name="${escapeXml(r.trace)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${(r.durationMs / 1000).toFixed(3)}"`;
   return { tests, failures, errors, lines: [`  <testsuite ${attrs}>`, ...cases, '  </testsuite>'] };
+}
+
+function byRegister(t: JunitTrace): Map<string, CaseGroup> {
+  const groups = new Map<string, CaseGroup>();
+  const entry = (register: string, block: string): CaseGroup => {
+    let g = groups.get(register);
+    if (g === undefined) groups.set(register, g = { classname: block, divergences: [] });
+    return g;
+  };
+  for (const read of t.registersRead) entry(read.register, read.block);
+  for (const d of t.result.divergences) entry(d.register, d.block).divergences.push(d);
+  return groups;
+}
+
+function byPhase(r: ReplayResult): Map<string, CaseGroup> {
+  const groups = new Map<string, CaseGroup>(r.phases.map((p) => [p.label, { classname: `phase.${p.kind}`, divergences: [] }]));
+  for (const d of r.divergences) if (d.phase !== undefined) groups.get(d.phase)?.divergences.push(d);
+  return groups;
 }
 
 function isFailingHere(d: Divergence, t: JunitTrace, options: JunitOptions): boolean {
@@ -101,11 +120,14 @@ function isFailingHere(d: Divergence, t: JunitTrace, options: JunitOptions): boo
   return failing && t.acceptedSeqs?.has(d.seq) !== true;
 }
 
-function testcase(register: string, block: string, failing: readonly Divergence[], all: readonly Divergence[], t: JunitTrace): string[] {
-  const open = `    <testcase classname="${escapeXml(block)}" name="${escapeXml(register)}">`;
+function testcase(name: string, classname: string, failing: readonly Divergence[], all: readonly Divergence[], t: JunitTrace,
+  perPhase: boolean): string[] {
+  const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(name)}">`;
   const first = failing[0];
+  // Per phase, each divergence names its register; per register, the test case's name does.
+  const describe = (d: Divergence): string => (perPhase ? `${d.register}: ` : '') + describeDivergence(d);
   if (first !== undefined) {
-    const more = failing.length > 1 ? ` (${failing.length} failing reads of ${register})` : ` (1 failing read of ${register})`;
+    const more = ` (${plural(failing.length, 'failing read')} ${perPhase ? 'in' : 'of'} ${name})`;
     const body = all.map(describe).join('\n');
     return [open, `      <failure message="${escapeXml(describe(first) + more)}" type="${escapeXml(first.class)}">${escapeXmlText(body)}</failure>`, '    </testcase>'];
   }
@@ -114,7 +136,7 @@ function testcase(register: string, block: string, failing: readonly Divergence[
   return [open, `      <system-out>${escapeXmlText(notes.join('\n'))}</system-out>`, '    </testcase>'];
 }
 
-function describe(d: Divergence): string {
+function describeDivergence(d: Divergence): string {
   const fields = d.fields.length === 0 ? '' : `; fields ${d.fields.map((f) => `${f.field} ${f.expected}→${f.actual}`).join(', ')}`;
   return `line ${d.line}: ${d.class}: expected ${hex(d.expected)}, got ${hex(d.actual)}${fields}: ${d.reason}`;
 }

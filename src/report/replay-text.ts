@@ -30,6 +30,7 @@ export function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReplayT
     lines.push(c.red(`Stopped early at trace line ${num(r.stopped.line)} (access #${r.stopped.seq}): ${r.stopped.reason}`));
   }
   lines.push('', c.bold('Reads by class'), ...classLines(r, c, options));
+  if (r.phases.length > 0) lines.push('', c.bold('By phase of the recording'), ...phaseLines(r, c, options));
   const failing = r.divergences.filter((d) => isFailing(d.class, options) && !isAccepted(d, options));
   const first = failing[0];
   lines.push('', first === undefined ? c.green('No unexplained divergence.') : `${c.bold('First divergence')}\n${divergenceLines(first, c).join('\n')}`);
@@ -93,9 +94,30 @@ function classLines(r: ReplayResult, c: ChalkInstance, options: ReplayTextOption
   return renderTable(rows, { align: ['left', 'right', 'left'] });
 }
 
+/** One row per phase: where in the trace, how many reads, what diverged and what first. */
+function phaseLines(r: ReplayResult, c: ChalkInstance, options: ReplayTextOptions): string[] {
+  const failing = new Map<string, Divergence[]>();
+  const volatile = new Map<string, number>();
+  for (const d of r.divergences) {
+    if (d.phase === undefined) continue;
+    if (isFailing(d.class, options) && !isAccepted(d, options)) failing.set(d.phase, [...(failing.get(d.phase) ?? []), d]);
+    else volatile.set(d.phase, (volatile.get(d.phase) ?? 0) + 1);
+  }
+  const rows = [['phase', 'lines', 'reads', 'failing', 'not counted', 'first failing divergence', 'started by'], ...r.phases.map((p) => {
+    const mine = failing.get(p.label) ?? [];
+    const first = mine[0];
+    return [
+      p.label, `${num(p.firstLine)}–${num(p.lastLine)}`, num(p.reads),
+      mine.length > 0 ? c.red(num(mine.length)) : '0', num(volatile.get(p.label) ?? 0),
+      first === undefined ? '' : `${first.register} line ${num(first.line)}`, c.dim(p.cause),
+    ];
+  })];
+  return renderTable(rows, { align: ['left', 'right', 'right', 'right', 'right', 'left', 'left'] });
+}
+
 function divergenceLines(d: Divergence, c: ChalkInstance): string[] {
   const lines = [
-    `  line ${num(d.line)}  ${c.bold(d.register)} (${hex(d.offset)}, ${d.block})  ${d.class}`,
+    `  line ${num(d.line)}${d.phase === undefined ? '' : ` (${d.phase})`}  ${c.bold(d.register)} (${hex(d.offset)}, ${d.block})  ${d.class}`,
     `  expected ${hex(d.expected)}, got ${hex(d.actual)}: ${d.reason}`,
   ];
   for (const f of d.fields) lines.push(`    ${d.register}.${f.field}: expected ${f.expected}, got ${f.actual}`);

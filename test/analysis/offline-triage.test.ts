@@ -34,18 +34,31 @@ describe('offlineTriage (synthetic records)', () => {
 
   it('ranks earlier gaps first when counts are equal', () => {
     const t = triage(accesses([
-      { offset: 0x4038, verdict: 'unknown' },
+      { offset: 0x0, verdict: 'unknown' },
       { offset: 0x8 }, { offset: 0x8 }, { offset: 0x8 },
       { offset: 0x10, verdict: 'partial' },
     ]));
     const ranked = t.groups.flatMap((g) => g.entries).sort((a, b) => a.rank - b.rank);
-    expect(ranked.map((e) => e.label)).toEqual(['SEC', 'EECD']);
+    expect(ranked.map((e) => e.label)).toEqual(['CTRL', 'EECD']);
     // Same count (1 each): the count part is equal; earliness decides.
     expect(ranked[0]!.scoreParts.count).toBe(ranked[1]!.scoreParts.count);
     expect(ranked[0]!.scoreParts.earliness).toBe(1);
     expect(ranked[1]!.scoreParts.earliness).toBe(0.2);
     expect(ranked[0]!.score).toBe(100);
     expect(ranked[1]!.score).toBe(60);
+  });
+
+  it('weighs statistics counters at 0.6: a counter gap ranks below a control-register gap with the same evidence', () => {
+    const t = triage(accesses([
+      { offset: 0x4038, verdict: 'unknown' },
+      { offset: 0x10, verdict: 'unknown' },
+      { offset: 0x8 }, { offset: 0x8 }, { offset: 0x8 },
+    ]));
+    const ranked = t.groups.flatMap((g) => g.entries).sort((a, b) => a.rank - b.rank);
+    expect(ranked.map((e) => e.label)).toEqual(['EECD', 'SEC']);
+    expect(ranked[1]!.score).toBe(60);
+    expect(ranked[0]!.score).toBe(90);
+    expect(t.scoring.formula).toContain('m = block impact (statistics 0.6, else 1)');
   });
 
   it('ranks a frequently hit gap above a rare one when they start together', () => {

@@ -18,7 +18,7 @@ function syntheticReplay(divergences: Divergence[], unknownInTarget: RegisterTal
     target: { binary: 'qemu', version: 'synthetic', device: 'e1000e', qtestAccelerator: false, timeMode: 'frozen' },
     completed: true,
     counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
-    byClass, divergences, unknownInTarget, durationMs: 0,
+    byClass, divergences, phases: [], unknownInTarget, durationMs: 0,
   };
 }
 
@@ -91,7 +91,19 @@ describe('triage --device (built CLI, real QEMU)', () => {
     expect(section('Extended interrupts / MSI-X [msix]')).toMatch(/\bEIMS\b/);
     expect(section('Per-queue receive [rx-queue]')).toContain('SRRCTL(0)');
     expect(section('General control and status [general]')).toContain('SW_FW_SYNC');
-    expect(out).toMatch(/Ranking: score = 100 × \(wr × R \+ wp × P/);
+    expect(out).toMatch(/Ranking: score = 100 × m × \(wr × R \+ wp × P/);
+  });
+
+  it('against e1000e: array elements are one entry, and igb-only features outrank every statistics counter', () => {
+    const result = runCli(['triage', 'traces/linux-6.1-init.log', '--device', 'e1000e', '--json']);
+    expect(result.status).toBe(0);
+    const all = (JSON.parse(result.stdout) as ReplayTriageResult).groups.flatMap((g) => g.entries);
+    const uta = all.filter((e) => e.label.startsWith('UTA('));
+    expect(uta.map((e) => [e.label, e.elements])).toEqual([['UTA(0–127)', 128]]);
+    expect(uta[0]!.accesses).toBe(256);
+    const rank = (label: string): number => all.find((e) => e.label === label)?.rank ?? Infinity;
+    const bestCounter = Math.min(...all.filter((e) => e.block === 'statistics').map((e) => e.rank));
+    for (const label of ['SW_FW_SYNC', 'EIAM', 'EIMS', 'IVAR(0)', 'SRRCTL(0)', 'RXDCTL(0)', 'GPIE']) expect(rank(label)).toBeLessThan(bestCounter);
   });
 
   it('lists the registers QEMU igb itself lacks, statistics among them, also as JSON', () => {

@@ -60,6 +60,26 @@ describe('diff of real traces', () => {
     for (const h of hunks.filter((x) => x.a.count > 0)) expect(h.registers.map((x) => x.label)).toEqual(['EIMS']);
   });
 
+  it('6.1 init vs reload: phases show the second driver load, and its accesses sit in A\'s traffic phase', async () => {
+    const r = await diff(INIT, RELOAD);
+    expect(r.phases.b.length).toBeGreaterThan(r.phases.a.length);
+    expect(r.phases.b).toContain('probe #2');
+    expect(r.phases.b).toContain('traffic #2');
+    expect(r.phases.a).not.toContain('probe #2');
+    const traffic = r.phases.byPhase.find((p) => p.phase === 'traffic');
+    expect(traffic?.onlyInB).toBeGreaterThan(5_900);
+    const longest = r.differences.filter((d): d is Hunk => d.type === 'hunk').reduce((x, y) => (y.b.count > x.b.count ? y : x));
+    expect(longest.phase).toBe('traffic');
+  });
+
+  it('6.1 vs 6.12: every difference is placed in a phase of A (probe: the config write; traffic: the EIMS/TDT writes)', async () => {
+    const r = await diff(INIT, NEWER);
+    expect(r.phases.a).toEqual(r.phases.b);
+    expect(r.differences.every((d) => d.phase !== undefined)).toBe(true);
+    expect(r.differences[0]?.phase).toBe('probe');
+    expect(r.phases.byPhase.map((p) => p.phase)).toContain('traffic');
+  });
+
   it('--registers and --block restrict what is reported', async () => {
     const db = igbRegisters();
     const status = await diff(INIT, NEWER, { ignoreVolatile: false, registers: ['STATUS'], selectors: parseSelectors(db, ['STATUS']) });

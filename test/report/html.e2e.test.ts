@@ -26,7 +26,7 @@ function syntheticResult(): ReplayResult {
     completed: false, stopped: { seq: 1, line: 7, reason: HOSTILE },
     counts: { accesses: 1, reads: 1, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
     byClass: { ...Object.fromEntries(READ_CLASSES.map((c) => [c, 0])), mismatch: 1 } as Record<ReadClass, number>,
-    divergences: [divergence], unknownInTarget: [], durationMs: 1,
+    divergences: [divergence], phases: [], unknownInTarget: [], durationMs: 1,
   };
 }
 
@@ -59,7 +59,7 @@ describe('replay --html (QEMU, headless Chromium)', () => {
 
   afterAll(removeTempDirs);
 
-  it('renders FAIL, a timeline with ticks, a heat map, the first divergence, and filters rows', async () => {
+  it('renders FAIL, a timeline with ticks and phase bands, a heat map, the first divergence, and filters rows', async () => {
     const html = readFileSync(report, 'utf8');
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
     const browser = await chromium.launch({
@@ -95,8 +95,16 @@ describe('replay --html (QEMU, headless Chromium)', () => {
       const shown = await visible.count();
       expect(shown).toBeGreaterThan(0);
       expect(shown).toBeLessThan(total);
-      const registers = await visible.locator('td:nth-child(2)').allTextContents();
+      const registers = await visible.locator('td:nth-child(3)').allTextContents();
       for (const register of registers) expect(register).toContain('STATUS');
+      // Phase bands on the timeline and the phase table; the filter also matches phases.
+      expect(await page.locator('svg.timeline rect.phase').count()).toBeGreaterThan(5);
+      expect(await page.locator('svg.timeline rect.phase.nvm-phy-id title').first().textContent()).toMatch(/^nvm-phy-id: lines \d+–\d+, \d+ failing/);
+      expect(await page.locator('table.phases tr.phase-row.failing').count()).toBeGreaterThan(0);
+      await page.locator('input.filter').fill('nvm-phy-id #2');
+      const phases = await page.locator('table.divergences tbody tr:visible td:nth-child(2)').allTextContents();
+      expect(phases.length).toBeGreaterThan(0);
+      for (const phase of phases) expect(phase).toBe('nvm-phy-id #2');
 
       mkdirSync('test-output', { recursive: true });
       await page.locator('input.filter').fill('');

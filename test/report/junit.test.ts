@@ -23,7 +23,7 @@ function result(divergences: Divergence[], trace = 'traces/t.log', completed = t
     completed, ...(completed ? {} : { stopped: { seq: 4, line: 14, reason: 'QEMU died <signal & "9">' } }),
     counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
     byClass: Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>,
-    divergences, unknownInTarget: [], durationMs: 1234,
+    divergences, phases: [], unknownInTarget: [], durationMs: 1234,
   };
 }
 
@@ -95,6 +95,21 @@ describe('replay --junit (built CLI)', () => {
     expect(suite!.testcase.map((c) => c['@_name'])).toEqual(expect.arrayContaining(['CTRL', 'STATUS', 'EECD']));
     // Volatile registers pass, with what differed in <system-out>.
     expect(suite!.testcase.find((c) => c['@_name'] === 'SYSTIML')?.['system-out']).toContain('volatile');
+  });
+
+  it('with --junit-by phase: one test case per phase of the recording, failing where the divergences are', () => {
+    const out = join(tempDir(), 'junit-phases.xml');
+    expect(runCli(['replay', INIT_TRACE, '--device', 'e1000e', '--junit', out, '--junit-by', 'phase']).status).toBe(1);
+    const [suite] = parse(readFileSync(out, 'utf8'));
+    const names = suite!.testcase.map((c) => c['@_name']);
+    expect(names.slice(0, 4)).toEqual(['probe', 'nvm-phy-id', 'reset', 'nvm-phy-id #2']);
+    expect(names).toContain('traffic');
+    const nvm = suite!.testcase.find((c) => c['@_name'] === 'nvm-phy-id');
+    expect(nvm!['@_classname']).toBe('phase.nvm-phy-id');
+    // The first failing read of the e1000e replay is EECD during NVM identification (line 129).
+    expect(nvm!.failure!['@_message']).toMatch(/^EECD: line 129: mismatch: .*\(\d+ failing reads in nvm-phy-id\)$/);
+    expect(suite!.testcase.find((c) => c['@_name'] === 'probe')!.failure).toBeUndefined();
+    expect(suite!.testcase.filter((c) => c.failure !== undefined).length).toBe(Number(suite!['@_failures']));
   });
 
   it('reports failing registers against e1000e, with the first divergence', () => {

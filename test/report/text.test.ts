@@ -79,7 +79,7 @@ describe('renderTriage (synthetic)', () => {
     expect(text).toContain('The recording QEMU flagged 3 registers in 3 blocks');
     expect(text).toMatch(/^1\. NVM \/ EEPROM \[nvm\]/m);
     expect(text).toMatch(/^ +1 +EECD +0x00010 +partial read ×1 +1 +1 +100\.0 +EECD \(synthetic\)$/m);
-    expect(text).toContain('Ranking: score = 100 × (wc × ln(1+n)/ln(1+nMax) + we × (1 − s/S))');
+    expect(text).toContain('Ranking: score = 100 × m × (wc × ln(1+n)/ln(1+nMax) + we × (1 − s/S))');
   });
 });
 

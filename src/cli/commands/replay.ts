@@ -8,7 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { compareWithBaseline, updatedBaseline, type BaselineComparison } from '../../baseline/compare.js';
 import { loadBaseline, serializeBaseline } from '../../baseline/file.js';
 import type { ReplayResult } from '../../model/replay.js';
-import { renderJunit, type RegisterRead } from '../../report/junit.js';
+import { renderJunit, type JunitGrouping, type RegisterRead } from '../../report/junit.js';
 import { DeviceOptionError } from '../../replay/device-option.js';
 import type { TimeModeChoice } from '../../replay/qemu-target.js';
 import { isFailing, renderReplay } from '../../report/replay-text.js';
@@ -21,7 +21,7 @@ import { progressReporter } from '../progress.js';
 
 export interface ReplayArgs {
   readonly traces: string[];
-  readonly device: string;
+  readonly device?: string;
   readonly time: TimeModeChoice;
   readonly qemu?: string;
   readonly strict: boolean;
@@ -31,6 +31,7 @@ export interface ReplayArgs {
   readonly baseline?: string;
   readonly updateBaseline: boolean;
   readonly junit?: string;
+  readonly junitBy: JunitGrouping;
   readonly html?: string;
 }
 
@@ -40,7 +41,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
   return y
     .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'QEMU trace logs (plain or gzip)' })
     .options({
-      device: { type: 'string', default: 'igb', requiresArg: true, describe: 'Target -device: igb, e1000e, with properties (igb,mac=…)' },
+      device: { type: 'string', requiresArg: true, describe: 'Target -device: igb, e1000e, with properties (igb,mac=…); default: the recording\'s, from the sidecar X.json beside X.log, else igb' },
       time: { choices: TIME_CHOICES, default: 'auto', describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
       qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
       strict: { type: 'boolean', default: false, describe: 'Count differences in volatile registers (statistics, free-running clocks) as divergences' },
@@ -49,7 +50,8 @@ function builder(y: Argv): Argv<ReplayArgs> {
       'keep-temp': { type: 'boolean', default: false, describe: "Keep QEMU's temp dir (its log and sockets) for debugging" },
       baseline: { type: 'string', requiresArg: true, describe: 'Accepted divergences (igb-replay/baseline JSON): they do not fail the run' },
       'update-baseline': { type: 'boolean', default: false, describe: 'Write the current failing divergences to the --baseline FILE, exit 0' },
-      junit: { type: 'string', requiresArg: true, describe: 'Write JUnit XML to FILE: a testsuite per trace, a testcase per register read' },
+      junit: { type: 'string', requiresArg: true, describe: 'Write JUnit XML to FILE: a testsuite per trace, a testcase per register read (or phase)' },
+      'junit-by': { choices: ['register', 'phase'] as const, default: 'register' as const, describe: 'JUnit test cases: one per register read, or one per phase of the recording (probe, reset, …)' },
       html: { type: 'string', requiresArg: true, describe: 'Write a self-contained HTML report to FILE: timeline, heat map, filterable divergences' },
     })
     .example('$0 replay traces/linux-6.1-init.log', 'Replay a Linux igb init against QEMU\'s igb and check every read')
@@ -57,6 +59,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .example('$0 replay trace.log --json result.json --strict', 'Full result as JSON; volatile registers count too')
     .example('$0 replay trace.log --device e1000e --baseline b.json --update-baseline', 'Accept the current divergences; later runs with --baseline b.json fail only on new ones')
     .example('$0 replay trace.log --junit junit.xml', 'JUnit XML for CI test reports')
+    .example('$0 replay trace.log --junit junit.xml --junit-by phase', 'One JUnit test case per phase (probe, NVM/PHY identification, link-up, …)')
     .example('$0 replay trace.log --device e1000e --html report.html', 'A browsable report: timeline, heat map, first divergence')
     .example('QTEST_QEMU_BINARY=~/qemu/build/qemu-system-x86_64 $0 replay trace.log', 'Against your own QEMU build') as unknown as Argv<ReplayArgs>;
 }
@@ -85,7 +88,7 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
     try {
       results.push(await replayTrace(trace, {
         qemu: args.qemu, device: args.device, time: args.time, strict: args.strict, lenient: args.lenient,
-        keepTempDir: args.keepTemp, onProgress: progress.update,
+        keepTempDir: args.keepTemp, onProgress: progress.update, onWarning: (message) => warn(ctx, message),
       }));
     } catch (error) {
       if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
@@ -136,7 +139,7 @@ async function writeJunit(file: string, results: readonly ReplayResult[], compar
     const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
     traces.push({ result, registersRead: await registersRead(result.trace, args.lenient), ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
   }
-  await write(file, renderJunit(traces, { strict: args.strict }), ctx);
+  await write(file, renderJunit(traces, { strict: args.strict, by: args.junitBy }), ctx);
 }
 
 async function writeHtml(file: string, results: readonly ReplayResult[], comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
