@@ -5,8 +5,7 @@
 // line, and a baseline must survive such small edits. Pure functions.
 
 import { basename } from 'node:path';
-import type { Divergence, ReplayResult } from '../model/replay.js';
-import { isFailing } from '../report/replay-text.js';
+import { isFailing, type Divergence, type ReplayResult } from '../model/replay.js';
 
 /** One failing divergence with the key it has in a baseline. */
 export interface KeyedDivergence {

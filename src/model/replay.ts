@@ -22,6 +22,11 @@ export const READ_CLASSES: readonly ReadClass[] = ['match', 'mismatch', 'volatil
 /** Classes that make a replay fail by default. */
 export const FAILING_CLASSES: ReadonlySet<ReadClass> = new Set(['mismatch', 'unknown-in-target', 'poll-never-satisfied']);
 
+/** Whether a read class fails the run; with `strict` (--strict) volatile differences do too. */
+export function isFailing(cls: ReadClass, options: { readonly strict: boolean }): boolean {
+  return FAILING_CLASSES.has(cls) || (options.strict && cls === 'volatile');
+}
+
 import type { Phase } from './phase.js';
 
 export interface FieldDifference {

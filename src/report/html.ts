@@ -4,9 +4,8 @@
 // inline. Trace content is untrusted: every string goes through `escapeHtml`, and the data the
 // script reads is JSON in a <script type="application/json"> with `<` written as \u003c.
 
-import { READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
+import { isFailing, READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
 import { hex, num, plural } from './format.js';
-import { isFailing } from './replay-text.js';
 
 export interface HtmlTrace {
   readonly result: ReplayResult;

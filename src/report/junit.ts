@@ -10,7 +10,7 @@
 // through, so `escapeXml` below has to exist either way. It escapes & < > " ' and replaces
 // characters XML 1.0 forbids with a visible `\uXXXX`.
 
-import { FAILING_CLASSES, type Divergence, type ReplayResult } from '../model/replay.js';
+import { isFailing, type Divergence, type ReplayResult } from '../model/replay.js';
 import { hex, plural } from './format.js';
 
 export interface RegisterRead {
@@ -116,8 +116,7 @@ function byPhase(r: ReplayResult): Map<string, CaseGroup> {
 }
 
 function isFailingHere(d: Divergence, t: JunitTrace, options: JunitOptions): boolean {
-  const failing = FAILING_CLASSES.has(d.class) || (options.strict && d.class === 'volatile');
-  return failing && t.acceptedSeqs?.has(d.seq) !== true;
+  return isFailing(d.class, options) && t.acceptedSeqs?.has(d.seq) !== true;
 }
 
 function testcase(name: string, classname: string, failing: readonly Divergence[], all: readonly Divergence[], t: JunitTrace,

@@ -4,7 +4,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { BaselineSummary } from '../baseline/compare.js';
-import { FAILING_CLASSES, READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
+import { isFailing, READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
 import { hex, num, plural } from './format.js';
 import { renderTable } from './table.js';
 
@@ -45,10 +45,6 @@ export function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReplayT
   if (options.baseline !== undefined) lines.push('', ...baselineLines(r, c, options.baseline));
   lines.push('', verdictLine(r, c, options));
   return `${lines.join('\n')}\n`;
-}
-
-export function isFailing(cls: ReadClass, options: ReplayTextOptions): boolean {
-  return FAILING_CLASSES.has(cls) || (options.strict && cls === 'volatile');
 }
 
 function isAccepted(d: Divergence, options: ReplayTextOptions): boolean {

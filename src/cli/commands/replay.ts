@@ -7,11 +7,11 @@
 import type { Argv, CommandModule } from 'yargs';
 import { compareWithBaseline, updatedBaseline, type BaselineComparison } from '../../baseline/compare.js';
 import { loadBaseline, serializeBaseline } from '../../baseline/file.js';
-import type { ReplayResult } from '../../model/replay.js';
+import { isFailing, type ReplayResult } from '../../model/replay.js';
 import { renderJunit, type JunitGrouping, type RegisterRead } from '../../report/junit.js';
 import { DeviceOptionError } from '../../replay/device-option.js';
 import type { TimeModeChoice } from '../../replay/qemu-target.js';
-import { isFailing, renderReplay } from '../../report/replay-text.js';
+import { renderReplay } from '../../report/replay-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { EXIT_DIVERGENCES, EXIT_TARGET, UsageError } from '../errors.js';
