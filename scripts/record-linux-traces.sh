@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Record real QEMU igb traces of the Linux igb driver.
+# Record real QEMU igb traces of the Linux igb driver (and of e1000e on QEMU's e1000e).
 #
-# Boots a minimal guest (a Debian kernel package + busybox-static, both fetched with
-# `apt-get download`) on QEMU's igb device under TCG, runs one scenario in the guest
-# (scripts/guest/init) and keeps QEMU's igb/e1000e/e1000x trace log. Next to each
-# <name>.log it writes <name>.json with everything needed to redo the recording.
+# Boots a minimal guest (scripts/build-guest.sh: a Debian kernel package + busybox-static,
+# both fetched with `apt-get download`) on QEMU's igb device under TCG, runs one scenario
+# in the guest (scripts/guest/init) and keeps QEMU's igb/e1000e/e1000x trace log. Next to
+# each <name>.log it writes <name>.json with everything needed to redo the recording.
 #
 # Usage: scripts/record-linux-traces.sh [options] [scenario...]
 #   scenarios (default: all)
@@ -14,6 +14,14 @@
 #     reload   init, rmmod igb, insmod igb, link, DHCP -> linux-<K>-reload.log
 #     pcicfg   init plus -trace 'pci_cfg*'             -> linux-<K>-init-pcicfg.log
 #     newer    init with the --newer-kernel package    -> linux-<K2>-init.log
+#     mmiotrace  init with the guest kernel's mmiotrace tracer on before insmod igb;
+#              the tracer output comes out through a second serial port
+#                                                      -> linux-<K>-init-mmiotrace.txt
+#                                                         (Linux mmiotrace format) and
+#                                                         linux-<K>-init-mmiotrace.log
+#                                                         (QEMU's trace of the same run)
+#     e1000e   init with the Linux e1000e driver on -device e1000e
+#                                                      -> linux-<K>-e1000e-init.log
 #     all      every scenario above
 #   <K> is the kernel's major.minor taken from the package version (6.1, 6.12, ...).
 # Options
@@ -38,11 +46,8 @@ KERNEL_PKG_DEFAULT=linux-image-6.1.0-56-amd64      # 6.1.192-2, bookworm(-securi
 NEWER_KERNEL_PKG_DEFAULT=linux-image-6.12.95+deb12-amd64 # 6.12.95-1~bpo12+1, bookworm-backports
 # Fixed MAC so a replay can recreate the device: it shows up in RAL0/RAH0 and EEPROM.
 MAC=52:54:00:12:34:56
-DEVICE="igb,netdev=n0,mac=$MAC"
 MAX_TRACE_BYTES=$((2 * 1024 * 1024))
-# Load order matters: igb.ko needs symbols from dca.ko and i2c-algo-bit.ko.
-MODULES=(dca i2c-algo-bit igb)
-ALL_SCENARIOS=(init init-ts traffic reload pcicfg newer)
+ALL_SCENARIOS=(init init-ts traffic reload pcicfg newer mmiotrace e1000e)
 
 kernel_pkg=$KERNEL_PKG_DEFAULT
 newer_kernel_pkg=$NEWER_KERNEL_PKG_DEFAULT
@@ -72,7 +77,7 @@ while (($#)); do
 	-h | --help) usage 0 ;;
 	-*) echo "record: unknown option $1" >&2; usage 2 >&2 ;;
 	all) scenarios+=("${ALL_SCENARIOS[@]}"); shift ;;
-	init | init-ts | traffic | reload | pcicfg | newer) scenarios+=("$1"); shift ;;
+	init | init-ts | traffic | reload | pcicfg | newer | mmiotrace | e1000e) scenarios+=("$1"); shift ;;
 	*) echo "record: unknown scenario $1" >&2; usage 2 >&2 ;;
 	esac
 done
@@ -105,7 +110,8 @@ apt_update_once() {
 }
 
 ensure_tools() {
-	local -A pkg_of=([cpio]=cpio [gzip]=gzip [xz]=xz-utils [jq]=jq [sha256sum]=coreutils [timeout]=coreutils)
+	# The guest builder installs what it needs itself.
+	local -A pkg_of=([jq]=jq [sha256sum]=coreutils [timeout]=coreutils)
 	local missing=() t
 	if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1; then
 		die "this script needs a Debian-like host (apt-get, dpkg-deb)"
@@ -140,101 +146,38 @@ if ((keep)); then
 else
 	trap 'rm -rf "$WORK"' EXIT
 fi
-# apt-get download runs its fetcher as user _apt, which cannot enter a private mktemp
-# directory; as root, tell apt not to drop privileges instead of warning about it.
-APT_DL_OPTS=()
-[[ $EUID -eq 0 ]] && APT_DL_OPTS=(-o APT::Sandbox::User=root)
-
-# Download one package into $WORK/debs; sets DEB to the .deb path. (Globals rather than
-# $(...) so that die() ends the script, not just a subshell.)
-DEB=
-download_deb() {
-	local pkg=$1
-	mkdir -p "$WORK/debs"
-	if ! apt-cache show "$pkg" >/dev/null 2>&1; then
-		apt_update_once
-		apt-cache show "$pkg" >/dev/null 2>&1 ||
-			die "package $pkg not in the apt sources (bookworm-backports configured? list kernels with apt-cache search '^linux-image-6' and pass one with -k / -n)"
-	fi
-	(cd "$WORK/debs" && apt-get -qq "${APT_DL_OPTS[@]}" download "$pkg" >/dev/null) ||
-		die "apt-get download $pkg failed"
-	# apt escapes ':' in the epoch as %3a; '+' is literal, so match it with '?'.
-	DEB=$(find "$WORK/debs" -name "${pkg//+/?}_*.deb" | head -n 1)
-	[[ -n $DEB ]] || die "downloaded $pkg but found no .deb"
-}
 
 # --- guest -------------------------------------------------------------------------
 
-log "fetching busybox-static"
-download_deb busybox-static
-BUSYBOX_DEB=$DEB
-BUSYBOX_VERSION=$(dpkg-deb -f "$BUSYBOX_DEB" Version)
-mkdir -p "$WORK/busybox"
-dpkg-deb -x "$BUSYBOX_DEB" "$WORK/busybox"
-
-# Prepare $WORK/k-<label>/{vmlinuz,initrd.gz,meta.json} for one kernel package and
-# set KLABEL to its major.minor (6.1, 6.12). Each package is prepared once.
+# Build the guest for one kernel package and driver in $WORK/guest-<package>-<driver>
+# (build-guest.sh does nothing when it is already there); set GUEST to that directory
+# and KLABEL to the kernel's major.minor (6.1, 6.12).
+GUEST=
 KLABEL=
-declare -A KLABEL_OF=()
-prepare_kernel() {
-	local pkg=$1 deb version kdir root m ko
-	if [[ -n ${KLABEL_OF[$pkg]:-} ]]; then
-		KLABEL=${KLABEL_OF[$pkg]}
-		return 0
-	fi
-	log "fetching $pkg"
-	download_deb "$pkg"
-	deb=$DEB
-	version=$(dpkg-deb -f "$deb" Version)
-	KLABEL=$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$version")
-	kdir=$WORK/k-$KLABEL
-	[[ ! -e $kdir ]] || die "two kernel packages with the same version label $KLABEL"
-	mkdir -p "$kdir/pkg"
-	# Only the kernel image and three modules are needed; unpacking the whole package
-	# would write several hundred MB.
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$kdir/pkg" --wildcards \
-		'./boot/vmlinuz-*' '*/drivers/dca/dca.ko*' '*/i2c/algos/i2c-algo-bit.ko*' \
-		'*/ethernet/intel/igb/igb.ko*'
-	cp "$(find "$kdir/pkg/boot" -name 'vmlinuz-*' | head -n 1)" "$kdir/vmlinuz"
-
-	root=$kdir/initramfs
-	mkdir -p "$root/bin" "$root/lib/modules" "$root/usr/share/udhcpc"
-	cp "$WORK/busybox/bin/busybox" "$root/bin/busybox"
-	ln -s busybox "$root/bin/sh"
-	install -m 0755 "$GUEST_DIR/init" "$root/init"
-	install -m 0755 "$GUEST_DIR/udhcpc.script" "$root/usr/share/udhcpc/default.script"
-	for m in "${MODULES[@]}"; do
-		ko=$(find "$kdir/pkg" -name "$m.ko*" | head -n 1)
-		[[ -n $ko ]] || die "$pkg has no $m.ko (built in? adjust MODULES)"
-		# Newer Debian kernels (6.12) ship xz-compressed modules; busybox insmod
-		# wants them plain.
-		case $ko in
-		*.ko.xz) xz -dc "$ko" >"$root/lib/modules/$m.ko" ;;
-		*.ko) cp "$ko" "$root/lib/modules/$m.ko" ;;
-		*) die "unexpected module file $ko" ;;
-		esac
-	done
-	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9) >"$kdir/initrd.gz"
-
-	jq -n --arg pkg "$pkg" --arg version "$version" \
-		--arg deb "$(basename "$deb")" --arg sha "$(sha256sum "$deb" | cut -d' ' -f1)" \
-		--arg vmlinuz "$(cd "$kdir/pkg" && find . -path './boot/vmlinuz-*' | head -n 1 | cut -c2-)" \
-		'{package: $pkg, version: $version, deb: $deb, deb_sha256: $sha, vmlinuz: $vmlinuz}' \
-		>"$kdir/meta.json"
-	rm -rf "$kdir/pkg"
-	KLABEL_OF[$pkg]=$KLABEL
+declare -A PKG_OF_LABEL=()
+prepare_guest() {
+	local pkg=$1 driver=$2
+	GUEST=$WORK/guest-$pkg-$driver
+	"$SCRIPT_DIR/build-guest.sh" -k "$pkg" --driver "$driver" -o "$GUEST" 2>&1 | sed 's/^/record: /' ||
+		die "could not build the $driver guest for $pkg"
+	KLABEL=$(jq -r '.kernel_version | capture("^(?<l>[0-9]+\\.[0-9]+)").l' "$GUEST/guest.json")
+	[[ ${PKG_OF_LABEL[$KLABEL]:-$pkg} == "$pkg" ]] ||
+		die "two kernel packages with the same version label $KLABEL"
+	PKG_OF_LABEL[$KLABEL]=$pkg
 }
 
 # --- recording ---------------------------------------------------------------------
 
 # Check the guest console and trace; print a reason and return 1 if incomplete.
 check_run() {
-	local dir=$1 guest=$2 release=$3 console=$1/console.log trace=$1/trace.log
+	local dir=$1 guest=$2 release=$3 driver=$4 console=$1/console.log trace=$1/trace.log
 	grep -q "IGBREC: FAIL" "$console" && { grep "IGBREC: FAIL" "$console"; return 1; }
 	grep -q "IGBREC: done $guest" "$console" || { echo "guest did not finish scenario $guest"; return 1; }
 	# Guards against booting the wrong kernel: vmlinuz-<release> must match uname -r.
 	grep -q "IGBREC: scenario $guest kernel ${release}\b" "$console" ||
 		{ echo "guest did not report kernel $release"; return 1; }
+	grep -q "IGBREC: scenario $guest kernel .* driver $driver\b" "$console" ||
+		{ echo "guest did not report driver $driver"; return 1; }
 	grep -q "lease of .* obtained" "$console" || { echo "guest got no DHCP lease"; return 1; }
 	grep -q "IGBREC: link up" "$console" || { echo "guest saw no link up"; return 1; }
 	grep -q 'e1000e_core_read ' "$trace" || { echo "trace has no e1000e_core_read"; return 1; }
@@ -243,14 +186,40 @@ check_run() {
 		{ echo "no ping replies"; return 1; } ;;
 	reload) (($(grep -c 'IGBREC: link up' "$console") == 2)) ||
 		{ echo "link did not come up twice"; return 1; } ;;
+	mmiotrace) check_mmiotrace "$dir" || return 1 ;;
 	esac
 	[[ ! -e $dir/pcicfg ]] || grep -q '^pci_cfg_read ' "$trace" || { echo "no pci_cfg_read lines"; return 1; }
 	(($(stat -c %s "$trace") < MAX_TRACE_BYTES)) || { echo "trace is >= 2 MB; shorten the scenario"; return 1; }
 }
 
+# The guest reports the size and sha256 of its mmiotrace copy before sending it over
+# ttyS1; the file QEMU wrote must match exactly and look like a whole recording.
+check_mmiotrace() {
+	local dir=$1 mmio=$1/mmiotrace.txt report rw bar0 map_id
+	report=$(grep -ao 'IGBREC: mmiotrace lines [0-9]* bytes [0-9]* sha256 [0-9a-f]*' "$dir/console.log" | tail -n 1)
+	[[ -n $report ]] || { echo "guest sent no mmiotrace report"; return 1; }
+	read -r _ _ _ _ _ bytes _ sha <<<"$report"
+	[[ -f $mmio ]] || { echo "no mmiotrace.txt from ttyS1"; return 1; }
+	(($(stat -c %s "$mmio") == bytes)) ||
+		{ echo "mmiotrace.txt has $(stat -c %s "$mmio") bytes, the guest sent $bytes"; return 1; }
+	[[ $(sha256sum "$mmio" | cut -d' ' -f1) == "$sha" ]] || { echo "mmiotrace.txt sha256 differs from the guest's"; return 1; }
+	grep -q '^VERSION ' "$mmio" || { echo "mmiotrace has no VERSION line"; return 1; }
+	# PCIDEV <bus<<8|devfn> <vendor<<16|device> <irq> <BAR0|flags> ...: the 82576 is 8086:10c9.
+	bar0=$(awk '$1 == "PCIDEV" && $3 == "808610c9" { print $5; exit }' "$mmio")
+	[[ -n $bar0 ]] || { echo "mmiotrace has no PCIDEV 8086:10c9"; return 1; }
+	bar0=$(printf '0x%x' $((16#$bar0 & ~0xf)))
+	# MAP <time> <map id> <phys> <virt> <size> ...; R/W <width> <time> <map id> <phys> ...
+	map_id=$(awk -v bar="$bar0" '$1 == "MAP" && $4 == bar { print $3; exit }' "$mmio")
+	[[ -n $map_id ]] || { echo "mmiotrace has no MAP of BAR0 ($bar0)"; return 1; }
+	grep -q '^MARK .*IGBREC end of recording' "$mmio" || { echo "mmiotrace lacks the end marker"; return 1; }
+	rw=$(awk -v id="$map_id" '($1 == "R" || $1 == "W") && $4 == id' "$mmio" | wc -l)
+	((rw >= 1000)) || { echo "mmiotrace has only $rw R/W lines in BAR0"; return 1; }
+	(($(stat -c %s "$mmio") < MAX_TRACE_BYTES)) || { echo "mmiotrace is >= 2 MB; shorten the scenario"; return 1; }
+}
+
 # record SCENARIO: boot the guest once and copy the trace plus its sidecar to $out_dir.
 record() {
-	local scenario=$1 pkg=$kernel_pkg guest=$1 suffix=$1 label dir rc reason name
+	local scenario=$1 pkg=$kernel_pkg guest=$1 suffix=$1 driver=igb label dir rc reason name
 	local -a extra=()
 	case $scenario in
 	init) ;;
@@ -261,15 +230,21 @@ record() {
 	# enumeration included); consumers filter by the NIC's bus:dev.fn.
 	pcicfg) guest=init; suffix=init-pcicfg; extra=(-trace 'pci_cfg*') ;;
 	newer) pkg=$newer_kernel_pkg; guest=init; suffix=init ;;
+	# A second serial port (0x2f8, the guest's ttyS1) writing to a file carries the
+	# mmiotrace out. Any -serial (or -device isa-serial) drops -nographic's default
+	# console, so the first port is named again as -nographic would have made it.
+	mmiotrace) suffix=init-mmiotrace; extra=(-serial mon:stdio -serial file:mmiotrace.txt) ;;
+	e1000e) guest=init; driver=e1000e; suffix=e1000e-init ;;
 	esac
-	prepare_kernel "$pkg"
+	local device="$driver,netdev=n0,mac=$MAC"
+	prepare_guest "$pkg" "$driver"
 	label=$KLABEL
 	name=linux-$label-$suffix
 	dir=$WORK/run-$scenario
 	mkdir -p "$dir"
 	[[ $scenario == pcicfg ]] && touch "$dir/pcicfg"
-	ln -sf "../k-$label/vmlinuz" "$dir/vmlinuz"
-	ln -sf "../k-$label/initrd.gz" "$dir/initrd.gz"
+	ln -sf "$GUEST/vmlinuz" "$dir/vmlinuz"
+	ln -sf "$GUEST/initrd.gz" "$dir/initrd.gz"
 
 	# Relative paths (QEMU runs inside $dir) keep the recorded command line free of
 	# this machine's temp paths. No KVM: TCG is deterministic enough and works anywhere.
@@ -277,10 +252,10 @@ record() {
 	local -a cmd=("$QEMU" -M q35 -m 512 -smp 1 -nographic -no-reboot
 		-kernel vmlinuz -initrd initrd.gz
 		-append "console=ttyS0 quiet panic=-1 igbrec=$guest"
-		-netdev user,id=n0 -device "$DEVICE"
+		-netdev user,id=n0 -device "$device"
 		-trace 'igb*' -trace 'e1000e*' -trace 'e1000x*' "${extra[@]}" -D trace.log)
 
-	log "recording $name (kernel $pkg, guest scenario $guest)"
+	log "recording $name (kernel $pkg, driver $driver, guest scenario $guest)"
 	local start=$SECONDS
 	rc=0
 	# stdin from /dev/null: -nographic would otherwise put a terminal into raw mode.
@@ -290,7 +265,7 @@ record() {
 	elif ((rc != 0)); then
 		reason="QEMU exited with $rc: $(head -c 500 "$dir/qemu.stderr")"
 	else
-		reason=$(check_run "$dir" "$guest" "$(jq -r '.vmlinuz | sub(".*/vmlinuz-"; "")' "$WORK/k-$label/meta.json")") && reason=""
+		reason=$(check_run "$dir" "$guest" "$(jq -r .kernel_release "$GUEST/guest.json")" "$driver") && reason=""
 	fi
 	if [[ -n $reason ]]; then
 		echo "record: $name FAILED: $reason" >&2
@@ -303,17 +278,34 @@ record() {
 	fi
 
 	cp "$dir/trace.log" "$out_dir/$name.log"
-	write_sidecar "$out_dir/$name.json" "$out_dir/$name.log" "$scenario" "$guest" "$label" "$dir" "${cmd[@]}"
+	local mmio=
+	if [[ $scenario == mmiotrace ]]; then
+		mmio=$out_dir/$name.txt
+		cp "$dir/mmiotrace.txt" "$mmio"
+	fi
+	write_sidecar "$out_dir/$name.json" "$out_dir/$name.log" "$scenario" "$guest" "$device" "$dir" "$mmio" "${cmd[@]}"
 	log "  ok: $name.log, $(wc -l <"$out_dir/$name.log") lines, $(grep -c '^\([0-9]*@[0-9.]*:\)\{0,1\}e1000e_core_read ' "$out_dir/$name.log") core_read, $((SECONDS - start)) s"
+	[[ -z $mmio ]] || log "  ok: $name.txt, $(wc -l <"$mmio") lines, $(grep -c '^R ' "$mmio") R, $(grep -c '^W ' "$mmio") W"
 }
 
+# Fields common to every sidecar; the mmiotrace and e1000e scenarios add their own.
 write_sidecar() {
-	local json=$1 trace=$2 scenario=$3 guest=$4 label=$5 dir=$6
-	shift 6
+	local json=$1 trace=$2 scenario=$3 guest=$4 device=$5 dir=$6 mmio=$7
+	shift 7
 	# $@ is the QEMU command line; jq does the JSON quoting. (One argument per line, as
 	# jq 1.6 would parse QEMU's -options after --args as its own.)
-	local cmd_json
+	local cmd_json extra_json=null
 	cmd_json=$(printf '%s\n' "$@" | jq -R . | jq -cs .)
+	if [[ -n $mmio ]]; then
+		extra_json=$(jq -n --arg file "$(basename "$mmio")" --arg sha "$(sha256sum "$mmio" | cut -d' ' -f1)" \
+			--argjson lines "$(wc -l <"$mmio")" --argjson bytes "$(stat -c %s "$mmio")" \
+			--argjson reads "$(grep -c '^R ' "$mmio")" --argjson writes "$(grep -c '^W ' "$mmio")" \
+			'{mmiotrace: {file: $file, sha256: $sha, lines: $lines, bytes: $bytes, reads: $reads, writes: $writes,
+				transport: "guest /dev/ttyS1 (stty raw), QEMU -serial file:mmiotrace.txt",
+				same_run_as: "trace"}}')
+	elif [[ $scenario == e1000e ]]; then
+		extra_json='{"driver": "e1000e"}'
+	fi
 	jq -n \
 		--arg trace "$(basename "$trace")" \
 		--arg sha "$(sha256sum "$trace" | cut -d' ' -f1)" \
@@ -324,29 +316,28 @@ write_sidecar() {
 		--arg invocation "$invocation" \
 		--arg qemu_version "$QEMU_VERSION" \
 		--argjson timeout "$timeout_s" --argjson cmd "$cmd_json" \
-		--arg device "$DEVICE" --arg mac "$MAC" \
-		--slurpfile kernel "$WORK/k-$label/meta.json" \
-		--arg bb_version "$BUSYBOX_VERSION" \
-		--arg modules "${MODULES[*]}" \
+		--arg device "$device" --arg mac "$MAC" \
+		--slurpfile guest_meta "$GUEST/guest.json" \
 		--rawfile init "$GUEST_DIR/init" \
 		--rawfile udhcpc "$GUEST_DIR/udhcpc.script" \
 		--arg markers "$(grep -ao 'IGBREC:.*\|udhcpc: lease.*' "$dir/console.log" | tr -d '\r')" \
 		--arg host "$(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release)" \
-		'{
+		--argjson extra "$extra_json" \
+		'$guest_meta[0] as $g | {
 			trace: $trace, sha256: $sha, lines: $lines, bytes: $bytes,
 			scenario: $scenario, guest_scenario: $guest,
 			recorded_at: $date, recorded_by: $invocation, host_os: $host,
 			qemu_version: $qemu_version, accel: "tcg", timeout_s: $timeout,
 			qemu_command: $cmd,
 			device: $device, mac: $mac,
-			kernel_package: $kernel[0].package, kernel_version: $kernel[0].version,
-			kernel_deb: $kernel[0].deb, kernel_deb_sha256: $kernel[0].deb_sha256,
-			kernel_image: $kernel[0].vmlinuz,
-			busybox_package: "busybox-static", busybox_version: $bb_version,
-			guest_modules: ($modules | split(" ") | map(. + ".ko")),
+			kernel_package: $g.kernel_package, kernel_version: $g.kernel_version,
+			kernel_deb: $g.kernel_deb, kernel_deb_sha256: $g.kernel_deb_sha256,
+			kernel_image: $g.kernel_image,
+			busybox_package: $g.busybox_package, busybox_version: $g.busybox_version,
+			guest_modules: ($g.modules | map(. + ".ko")),
 			guest_init: $init, guest_udhcpc_script: $udhcpc,
 			guest_console_markers: ($markers | split("\n"))
-		}' >"$json"
+		} + ($extra // {})' >"$json"
 }
 
 for s in "${scenarios[@]}"; do
