@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { diffCommand } from './commands/diff.js';
 import { parseCommand } from './commands/parse.js';
+import { recordCommand } from './commands/record.js';
 import { regsCommand } from './commands/regs.js';
 import { replayCommand } from './commands/replay.js';
 import { triageCommand } from './commands/triage.js';
@@ -22,7 +23,8 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     .command(replayCommand(ctx))
     .command(triageCommand(ctx))
     .command(diffCommand(ctx))
-    .demandCommand(1, 'name a command: replay, diff, parse, triage or regs')
+    .command(recordCommand(ctx))
+    .demandCommand(1, 'name a command: replay, diff, parse, triage, regs or record')
     .recommendCommands()
     .strict()
     .help()

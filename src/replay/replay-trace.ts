@@ -6,6 +6,7 @@ import type { Access, Marker, TraceRecord } from '../model/access.js';
 import type { ReplayResult, TargetDescription } from '../model/replay.js';
 import { readTrace } from '../formats/read-trace.js';
 import { igbRegisters } from '../regs/database.js';
+import { chooseReplayDevice } from '../record/replay-device.js';
 import { runPlan } from './engine.js';
 import { planReplay } from './plan.js';
 import { QemuReplayTarget, type TimeModeChoice } from './qemu-target.js';
@@ -13,7 +14,8 @@ import { buildResult } from './result.js';
 
 export interface ReplayOptions {
   readonly qemu?: string;
-  readonly device: string;
+  /** The user's `--device`; undefined: the recording's (from its sidecar X.json), else igb. */
+  readonly device?: string;
   readonly time: TimeModeChoice;
   readonly strict: boolean;
   readonly lenient?: boolean;
@@ -24,6 +26,8 @@ export interface ReplayOptions {
   readonly onTarget?: (target: QemuReplayTarget) => void;
   /** Called with the result as soon as it is known, before QEMU is stopped (timing, early reporting). */
   readonly onResult?: (result: ReplayResult) => void;
+  /** Problems worth telling the user that do not stop the replay (a stale sidecar). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export async function loadRecords(path: string, lenient = false): Promise<TraceRecord[]> {
@@ -49,8 +53,9 @@ export async function replayTrace(path: string, options: ReplayOptions): Promise
   const registers = igbRegisters();
   const records = await loadRecords(path, options.lenient);
   const plan = planReplay(records, registers);
+  const chosen = await chooseReplayDevice(path, options.device, options.onWarning ?? (() => undefined));
   const target = await QemuReplayTarget.start({
-    qemu: options.qemu, device: options.device, time: options.time, mac: recordedMac(records), keepTempDir: options.keepTempDir,
+    qemu: options.qemu, device: chosen.device, time: options.time, mac: recordedMac(records) ?? chosen.mac, keepTempDir: options.keepTempDir,
   });
   try {
     options.onTarget?.(target);

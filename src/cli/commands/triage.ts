@@ -34,7 +34,7 @@ function builder(y: Argv): Argv<TriageArgs> {
       json: { ...jsonOption, describe: 'Print the triage as JSON (schema igb-replay/triage)' },
       output: { ...outputOption, alias: 'o', coerce: dashArg },
       device: { type: 'string', requiresArg: true, describe: 'Also replay against this target -device (igb, e1000e, …) and rank with its evidence' },
-      replay: { type: 'boolean', describe: 'Also replay against the target (-device igb unless --device) and rank with its evidence' },
+      replay: { type: 'boolean', describe: 'Also replay against the target (the recording\'s device from its sidecar, else igb, unless --device) and rank with its evidence' },
       qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary for the replay (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
     })
     .example('$0 triage traces/linux-6.1-init.log', 'What QEMU flagged during a Linux igb init, most important first')
@@ -76,11 +76,12 @@ async function triageWithReplay(args: TriageArgs, input: TriageInput, source: Tr
   if (args.trace === '-') throw new UsageError('triage with replay needs a trace file (stdin cannot be read twice)', 'save the trace to a file first');
   // Loaded on demand, as in `replay`: offline triage needs no QEMU stack.
   const { loadRecords, replayTrace } = await import('../../replay/replay-trace.js');
-  const device = args.device ?? 'igb';
-  const progress = progressReporter(ctx, `replaying ${args.trace} against ${device}`);
+  const progress = progressReporter(ctx, `replaying ${args.trace} against ${args.device ?? 'the recorded device'}`);
   try {
+    // No --device: the recording's device (its sidecar), else igb.
     const result = await replayTrace(args.trace, {
-      qemu: args.qemu, device, time: 'auto', strict: false, lenient: args.lenient, onProgress: progress.update,
+      qemu: args.qemu, device: args.device, time: 'auto', strict: false, lenient: args.lenient, onProgress: progress.update,
+      onWarning: (message) => warn(ctx, message),
     });
     if (!result.completed) warn(ctx, `the replay stopped early (${result.stopped?.reason ?? 'unknown reason'}): the triage uses what it found until then`);
     return replayTriage(input, source, result, await loadRecords(args.trace, args.lenient));

@@ -1,0 +1,137 @@
+// The sidecar reader: every real sidecar in traces/ loads and describes its trace; malformed
+// sidecars (synthetic texts below, each labelled) fail with file:line: reason: offending text;
+// what `record` writes reads back unchanged.
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSidecar } from '../../src/record/build-sidecar.js';
+import { fileSha256 } from '../../src/record/replay-device.js';
+import { parseSidecar, readSidecar, recordedDevice, serializeSidecar, sidecarPathFor, SidecarError, type Sidecar } from '../../src/record/sidecar.js';
+
+const REAL = readdirSync('traces').filter((name) => name.endsWith('.json')).sort();
+
+describe('real sidecars in traces/', () => {
+  it('there are some', () => {
+    expect(REAL.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(REAL)('%s loads, names its trace and has its sha256', async (name) => {
+    const sidecar = await readSidecar(join('traces', name));
+    expect(sidecarPathFor(join('traces', sidecar.trace))).toBe(join('traces', name));
+    expect(sidecar.sha256).toBe(await fileSha256(join('traces', sidecar.trace)));
+    // Older sidecars have no device_model: the device comes out of the -device string QEMU ran with.
+    const command = sidecar.qemu_command ?? [];
+    const deviceArg = command[command.indexOf('-device') + 1] ?? '';
+    expect(recordedDevice(sidecar)).toEqual({ model: deviceArg.split(',')[0], properties: {}, mac: '52:54:00:12:34:56' });
+    expect(['igb', 'e1000e']).toContain(recordedDevice(sidecar)?.model);
+  });
+});
+
+describe('sidecarPathFor', () => {
+  it.each([
+    ['traces/linux-6.1-init.log', 'traces/linux-6.1-init.json'],
+    ['x.log.gz', 'x.json'],
+    ['dir.v2/trace', 'dir.v2/trace.json'],
+    ['a.b.log', 'a.b.json'],
+  ])('%s → %s', (trace, sidecar) => {
+    expect(sidecarPathFor(trace)).toBe(sidecar);
+  });
+});
+
+/** Synthetic: a minimal valid sidecar, one field per line. */
+const MINIMAL = `{
+  "trace": "t.log",
+  "sha256": "${'a'.repeat(64)}",
+  "lines": 3,
+  "device": "e1000e,netdev=n0,mac=52:54:00:aa:bb:cc,x-pcie-flr-init=off"
+}
+`;
+
+function errorOf(text: string): SidecarError {
+  try {
+    parseSidecar(text, 'bad.json');
+  } catch (error) {
+    if (error instanceof SidecarError) return error;
+    throw error;
+  }
+  throw new Error('no error');
+}
+
+describe('validation (synthetic sidecars)', () => {
+  it('accepts a minimal one and keeps unknown fields', () => {
+    const sidecar = parseSidecar(MINIMAL.replace('"lines": 3,', '"lines": 3,\n  "future_field": [1],'), 'ok.json');
+    expect(sidecar.trace).toBe('t.log');
+    expect(sidecar.future_field).toEqual([1]);
+  });
+
+  it.each([
+    ['"lines": 3', '"lines": "3"', 4, 'field "lines": expected a non-negative integer: "3"'],
+    ['"lines": 3', '"lines": -1', 4, 'field "lines": expected a non-negative integer: -1'],
+    [`"sha256": "${'a'.repeat(64)}"`, '"sha256": "abc"', 3, 'field "sha256": malformed value: "abc"'],
+    ['"lines": 3', '"lines": 3, "mac": "52:54:00"', 4, 'field "mac": malformed value: "52:54:00"'],
+    ['"lines": 3', '"lines": 3, "qemu_command": ["a", 1]', 4, 'field "qemu_command": expected an array of strings: ["a",1]'],
+    ['"lines": 3', '"lines": 3, "device_properties": {"a": 1}', 4, 'field "device_properties": expected an object of string values: {"a":1}'],
+    ['"trace": "t.log"', '"trace": "../t.log"', 2, 'field "trace": malformed value: "../t.log"'],
+  ])('%s → %s fails at line %i', (from, to, line, reason) => {
+    const error = errorOf(MINIMAL.replace(from, to));
+    expect(error.line).toBe(line);
+    expect(error.message).toBe(`bad.json:${line}: ${reason}`);
+  });
+
+  it('names a missing required field', () => {
+    expect(errorOf(MINIMAL.replace(/ {2}"trace": "t.log",\n/, '')).message).toBe('bad.json:1: missing field "trace"');
+  });
+
+  it('gives the line of a JSON syntax error', () => {
+    const error = errorOf(MINIMAL.replace('"lines": 3,', '"lines": 3,,'));
+    expect(error.line).toBe(4);
+    expect(error.reason).toBe('not valid JSON');
+  });
+
+  it('rejects a document that is not an object', () => {
+    expect(errorOf('[1, 2]\n').message).toBe('bad.json:1: expected a JSON object: [1,2]');
+  });
+});
+
+describe('recordedDevice', () => {
+  it('takes the model and properties apart from an old-style device string, without netdev or mac', () => {
+    expect(recordedDevice(parseSidecar(MINIMAL, 'x.json'))).toEqual({ model: 'e1000e', properties: { 'x-pcie-flr-init': 'off' }, mac: '52:54:00:aa:bb:cc' });
+  });
+
+  it('prefers device_model/device_properties/mac, dropping properties the replay sets itself', () => {
+    const sidecar: Sidecar = {
+      trace: 't.log', sha256: 'a'.repeat(64), device: 'igb,netdev=n0', device_model: 'e1000e',
+      device_properties: { id: 'nic0', netdev: 'n0', 'x-pcie-flr-init': 'off' }, mac: '52:54:00:00:00:07',
+    };
+    expect(recordedDevice(sidecar)).toEqual({ model: 'e1000e', properties: { 'x-pcie-flr-init': 'off' }, mac: '52:54:00:00:00:07' });
+  });
+
+  it('is undefined without any device information', () => {
+    expect(recordedDevice({ trace: 't.log', sha256: 'a'.repeat(64) })).toBeUndefined();
+  });
+});
+
+describe('what record writes', () => {
+  it('serializes to a sidecar that reads back equal, with the fields traces/ sidecars have', () => {
+    const sidecar = buildSidecar({
+      tracePath: '/somewhere/out.log', trace: { sha256: 'b'.repeat(64), lines: 10, bytes: 500 }, scenario: 'init',
+      recordedAt: new Date('2026-01-02T03:04:05.678Z'), recordedBy: 'igb-replay record -o out.log', hostOs: 'Debian',
+      qemuBinary: '/usr/bin/qemu-system-x86_64', qemuVersion: 'QEMU emulator version 10.0.2', qemuArgs: ['-M', 'q35'], timeoutS: 180,
+      device: { model: 'igb', mac: '52:54:00:12:34:56', properties: { 'x-pcie-flr-init': 'off' } }, append: 'console=ttyS0',
+      guest: { kernel: '/k', initrd: '/i', project: true, info: { kernel_package: 'linux-image-x', modules: ['dca', 'igb'] }, initScript: '#!/bin/sh\n' },
+      vmlinuzSha256: 'c'.repeat(64), initrdSha256: 'd'.repeat(64), consoleMarkers: ['IGBREC: done init'],
+    });
+    const back = parseSidecar(serializeSidecar(sidecar), 'out.json');
+    expect(back).toEqual(sidecar);
+    expect(back).toMatchObject({
+      trace: 'out.log', recorded_at: '2026-01-02T03:04:05Z', qemu_command: ['qemu-system-x86_64', '-M', 'q35'],
+      device: 'igb,netdev=n0,mac=52:54:00:12:34:56,x-pcie-flr-init=off', device_model: 'igb',
+      device_properties: { 'x-pcie-flr-init': 'off' }, guest_modules: ['dca.ko', 'igb.ko'], kernel_package: 'linux-image-x',
+    });
+    // Every field a traces/ sidecar has, where it applies to this recording, is there too.
+    const real = JSON.parse(readFileSync('traces/linux-6.1-init.json', 'utf8')) as Record<string, unknown>;
+    const notApplicable = ['kernel_version', 'kernel_deb', 'kernel_deb_sha256', 'kernel_image', 'busybox_package', 'busybox_version', 'guest_udhcpc_script'];
+    expect(Object.keys(real).filter((key) => !(key in back) && !notApplicable.includes(key))).toEqual([]);
+    expect(recordedDevice(back)).toEqual({ model: 'igb', properties: { 'x-pcie-flr-init': 'off' }, mac: '52:54:00:12:34:56' });
+  });
+});
