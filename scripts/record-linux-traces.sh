@@ -234,7 +234,10 @@ record() {
 	# mmiotrace out. Any -serial (or -device isa-serial) drops -nographic's default
 	# console, so the first port is named again as -nographic would have made it.
 	mmiotrace) suffix=init-mmiotrace; extra=(-serial mon:stdio -serial file:mmiotrace.txt) ;;
-	e1000e) guest=init; driver=e1000e; suffix=e1000e-init ;;
+	# QEMU's e1000e has no config-write event of its own (igb has igb_write_config): without
+	# pci_cfg_write the trace misses MSI-X enable and bus mastering, and a replay then sees
+	# interrupt causes the recording's MSI-X auto-clear had removed.
+	e1000e) guest=init; driver=e1000e; suffix=e1000e-init; extra=(-trace pci_cfg_write) ;;
 	esac
 	local device="$driver,netdev=n0,mac=$MAC"
 	prepare_guest "$pkg" "$driver"
