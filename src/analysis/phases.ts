@@ -97,7 +97,9 @@ export class PhaseTracker {
     if (access.space === 'pci-config') return this.classifyConfig(access) ?? pending;
     // PHY registers are reached through MDIC; the MDIC write itself says which (works for mmiotrace too).
     if (access.space !== 'mmio') return pending;
-    const name = this.registers.lookupOffset(access.offset)?.def.name;
+    // Canonical names: drivers of the older parts write queue registers at the legacy aliases.
+    const ref = this.registers.lookupOffset(access.offset);
+    const name = ref === undefined ? undefined : this.registers.canonical(ref).def.name;
     if (name === 'CTRL' && access.kind === 'write' && (access.value & CTRL_RESET_BITS) !== 0) {
       this.linkUp = undefined;
       return { kind: 'reset', cause: (access.value & (1 << 26)) !== 0 ? 'CTRL write with RST' : 'CTRL write with DEV_RST' };

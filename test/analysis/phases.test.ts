@@ -97,6 +97,12 @@ describe('recognisePhases on real recordings', () => {
     for (let i = 1; i < phases.length; i++) expect(phases[i]!.startSeq).toBe(phases[i - 1]!.endSeq);
   });
 
+  it('linux-6.1-e1000e-init: the e1000e driver writes its rings at the legacy offsets, still queue set-up', async () => {
+    const labels = kinds(recognisePhases(await loadRecords('traces/linux-6.1-e1000e-init.log'), registers));
+    expect(labels.slice(0, 2)).toEqual(['probe', 'nvm-phy-id']);
+    expect(labels.slice(-3)).toEqual(['queue-setup', 'link-up', 'traffic']);
+  });
+
   it('linux-6.1-reload: two driver loads, each with its own probe', async () => {
     const phases = recognisePhases(await loadRecords('traces/linux-6.1-reload.log'), registers);
     const labels = kinds(phases);
