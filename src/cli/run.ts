@@ -3,6 +3,8 @@
 
 import yargs from 'yargs';
 import { diffCommand } from './commands/diff.js';
+import { exportCommand } from './commands/export.js';
+import { minimiseCommand } from './commands/minimise.js';
 import { parseCommand } from './commands/parse.js';
 import { recordCommand } from './commands/record.js';
 import { regsCommand } from './commands/regs.js';
@@ -23,8 +25,10 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     .command(replayCommand(ctx))
     .command(triageCommand(ctx))
     .command(diffCommand(ctx))
+    .command(exportCommand(ctx))
     .command(recordCommand(ctx))
-    .demandCommand(1, 'name a command: replay, diff, parse, triage, regs or record')
+    .command(minimiseCommand(ctx))
+    .demandCommand(1, 'name a command: replay, diff, parse, triage, regs, record, export or minimise')
     .recommendCommands()
     .strict()
     .help()

@@ -1,0 +1,105 @@
+// `igb-replay export TRACE (--qtest | --c-test)`: the accesses `replay` would send, as a file that
+// replays them without igb-replay: a qtest command script for `qemu … -qtest stdio < script` (with
+// a companion shell script holding the command line, since qtest scripts cannot hold comments), or
+// a libqtest C test for QEMU's tests/qtest/. Nothing is run; no QEMU is needed.
+
+import type { Argv, CommandModule } from 'yargs';
+import { basename } from 'node:path';
+import { DeviceOptionError, parseDeviceOption } from '../../replay/device-option.js';
+import { warn, type CliContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { dashArg, lenientOption, outputOption } from '../options.js';
+import { openOutput, ReaderGone } from '../output.js';
+
+export interface ExportArgs {
+  readonly trace: string;
+  readonly qtest: boolean;
+  readonly cTest: boolean;
+  readonly output?: string;
+  readonly device?: string;
+  readonly name?: string;
+  readonly clockStep: boolean;
+  readonly lenient: boolean;
+}
+
+function builder(y: Argv): Argv<ExportArgs> {
+  return y
+    .positional('trace', { type: 'string', demandOption: true, coerce: dashArg, describe: 'QEMU trace log (plain or gzip)' })
+    .options({
+      qtest: { type: 'boolean', default: false, describe: 'Write a qtest command script (with -o FILE also FILE.sh, which runs it)' },
+      'c-test': { type: 'boolean', default: false, describe: 'Write a libqtest C test for QEMU\'s tests/qtest/' },
+      output: { ...outputOption, alias: 'o', coerce: dashArg },
+      device: { type: 'string', requiresArg: true, describe: 'NIC: igb or e1000e, with properties (igb,mac=…); default: the recording\'s, from the sidecar X.json, else igb' },
+      name: { type: 'string', requiresArg: true, describe: 'Test name (C test path /igb-replay/NAME); default: the trace file name' },
+      'clock-step': { type: 'boolean', default: false, describe: 'qtest script: run under -accel qtest and clock_step at timer markers (needs a QEMU built from source)' },
+      lenient: lenientOption,
+    })
+    .example('$0 export traces/linux-6.1-init.log --qtest -o init.qtest', 'A qtest script and init.qtest.sh, which runs QEMU on it')
+    .example('sh init.qtest.sh | grep -c FAIL', 'Replay it without igb-replay: every command answers OK')
+    .example('$0 export traces/linux-6.1-init.log --c-test -o tests/qtest/igb-init-test.c', 'A QEMU qtest asserting every stable read')
+    .example('$0 export trace.log --c-test --device e1000e --name e1000e-init', 'The same accesses against e1000e') as unknown as Argv<ExportArgs>;
+}
+
+export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs> {
+  return {
+    command: 'export <trace>',
+    describe: 'Write the accesses replay sends as a qtest script or a libqtest C test',
+    builder,
+    handler: (args) => runExport(args, ctx),
+  };
+}
+
+export async function runExport(args: ExportArgs, ctx: CliContext): Promise<void> {
+  if (args.qtest === args.cTest) throw new UsageError('choose one of --qtest or --c-test', 'igb-replay export TRACE --qtest -o FILE');
+  if (args.clockStep && !args.qtest) throw new UsageError('--clock-step applies to --qtest only', 'the C test always steps the clock (libqtest runs -accel qtest)');
+  if (args.trace === '-') throw new UsageError('export needs a trace file', 'save the trace to a file first');
+  // Loaded on demand, like the replay stack in `replay`.
+  const [{ loadRecords, recordedMac }, { chooseReplayDevice }, { igbRegisters }, { exportPlan }] = await Promise.all([
+    import('../../replay/replay-trace.js'), import('../../record/replay-device.js'), import('../../regs/database.js'), import('../../export/steps.js'),
+  ]);
+  const records = await loadRecords(args.trace, args.lenient);
+  const chosen = await chooseReplayDevice(args.trace, args.device, (message) => warn(ctx, message));
+  let device;
+  try {
+    device = parseDeviceOption(chosen.device, recordedMac(records) ?? chosen.mac);
+  } catch (error) {
+    if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
+    throw error;
+  }
+  const plan = exportPlan(args.trace, records, igbRegisters(), device);
+  const name = args.name ?? basename(args.trace).replace(/\.log(\.gz)?$/, '');
+  if (args.cTest) {
+    const { renderCTest } = await import('../../export/c-test.js');
+    await write(args.output, renderCTest(plan, { name }), ctx);
+    return;
+  }
+  const [{ qtestScript, renderScript, renderCompanion }, { scriptQemuArgs, shellWords }] = await Promise.all([
+    import('../../export/qtest-script.js'), import('../../export/qemu-command.js'),
+  ]);
+  const script = qtestScript(plan, args.clockStep ? 'clock-step' : 'frozen');
+  await write(args.output, renderScript(script), ctx);
+  if (args.output !== undefined && args.output !== '-') {
+    const companion = `${args.output}.sh`;
+    await write(companion, renderCompanion(plan, script, args.output), ctx, 0o755);
+    ctx.stderr.write(`wrote ${args.output} (${script.lines.length} qtest commands) and ${companion}, which runs it: sh ${companion}\n`);
+  } else {
+    // The script itself cannot say how to run it: tell the user on stderr.
+    ctx.stderr.write(`run with: qemu-system-x86_64 ${shellWords(scriptQemuArgs(plan.device, script.time))} < SCRIPT\n`);
+  }
+}
+
+async function write(path: string | undefined, text: string, ctx: CliContext, mode?: number): Promise<void> {
+  const out = await openOutput(path, ctx.stdout);
+  try {
+    out.write(text);
+    await out.close();
+  } catch (error) {
+    await out.abort();
+    if (error instanceof ReaderGone || out.readerGone) return;
+    throw error;
+  }
+  if (mode !== undefined && path !== undefined && path !== '-') {
+    const { chmod } = await import('node:fs/promises');
+    await chmod(path, mode);
+  }
+}

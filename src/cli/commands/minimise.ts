@@ -1,0 +1,98 @@
+// `igb-replay minimise TRACE`: the shortest part of a recording that still reproduces one
+// divergence against the target QEMU (see src/minimise/minimise-trace.ts), written as a trace in
+// the recording's own format — small enough to read, attach to a bug report or turn into a test
+// with `igb-replay export`.
+
+import type { Argv, CommandModule } from 'yargs';
+import { basename, extname } from 'node:path';
+import type { TimeModeChoice } from '../../replay/qemu-target.js';
+import { colorFor } from '../color.js';
+import { warn, type CliContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { nonNegativeInteger } from '../options.js';
+import { openOutput } from '../output.js';
+import { progressReporter } from '../progress.js';
+import { num, plural } from '../../report/format.js';
+
+export interface MinimiseArgs {
+  readonly trace: string;
+  readonly line?: number;
+  readonly register?: string;
+  readonly device?: string;
+  readonly time: TimeModeChoice;
+  readonly qemu?: string;
+  readonly maxReplays: number;
+  readonly output?: string;
+}
+
+const TIME_CHOICES: readonly TimeModeChoice[] = ['auto', 'frozen', 'markers', 'clock-step'];
+const LISTED = 40;
+
+function builder(y: Argv): Argv<MinimiseArgs> {
+  return y
+    .positional('trace', { type: 'string', demandOption: true, describe: 'QEMU trace log (plain or gzip)' })
+    .options({
+      line: { type: 'number', requiresArg: true, coerce: nonNegativeInteger('line'), describe: 'The divergence at this trace line (default: the first failing one)' },
+      register: { type: 'string', requiresArg: true, describe: 'The first failing divergence of this register (STATUS, RDBAL(0))' },
+      device: { type: 'string', requiresArg: true, describe: 'Target -device (default: the recording\'s, from its sidecar, else igb)' },
+      time: { choices: TIME_CHOICES, default: 'auto', describe: 'Virtual time, as for replay' },
+      qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
+      'max-replays': { type: 'number', default: 300, coerce: nonNegativeInteger('max-replays'), describe: 'Most replays to spend (each starts a fresh QEMU, ~0.3 s); then the smallest trace found so far is written' },
+      output: { type: 'string', alias: 'o', requiresArg: true, describe: 'Write the minimal trace to FILE (default: TRACE-NAME.min.log in the current directory)' },
+    })
+    .conflicts('line', 'register')
+    .example('$0 minimise traces/linux-6.1-init.log --device e1000e', 'The fewest accesses that still make e1000e diverge first')
+    .example('$0 minimise trace.log --device e1000e --register SRRCTL(0) -o srrctl.log', 'A short trace that shows one register\'s divergence')
+    .example('$0 minimise trace.log --line 3726 --max-replays 100', 'The divergence at line 3726, spending at most 100 replays') as unknown as Argv<MinimiseArgs>;
+}
+
+export function minimiseCommand(ctx: CliContext): CommandModule<object, MinimiseArgs> {
+  return {
+    command: 'minimise <trace>',
+    aliases: ['minimize'],
+    describe: 'Shrink a trace to the fewest accesses that still reproduce a divergence against the target QEMU',
+    builder,
+    handler: (args) => runMinimise(args, ctx),
+  };
+}
+
+export async function runMinimise(args: MinimiseArgs, ctx: CliContext): Promise<void> {
+  if (args.trace === '-') throw new UsageError('minimise needs a trace file (it is replayed many times)', 'save the trace to a file first');
+  const { minimiseTrace, MinimiseError } = await import('../../minimise/minimise-trace.js');
+  const output = args.output ?? `${basename(args.trace, extname(args.trace)).replace(/\.log$/, '')}.min.log`;
+  const progress = progressReporter(ctx, `minimising ${args.trace}`, ' replays');
+  const started = Date.now();
+  let result;
+  try {
+    result = await minimiseTrace(args.trace, {
+      qemu: args.qemu, device: args.device, time: args.time, maxReplays: args.maxReplays,
+      ...(args.line === undefined ? {} : { line: args.line }),
+      ...(args.register === undefined ? {} : { register: args.register }),
+      onWarning: (message) => warn(ctx, message),
+      onProgress: (replays) => progress.update(replays, args.maxReplays),
+    });
+  } catch (error) {
+    if (error instanceof MinimiseError) throw new UsageError(error.message, error.hint);
+    throw error;
+  } finally {
+    progress.done();
+  }
+  const file = await openOutput(output, ctx.stdout);
+  file.write(result.text);
+  await file.close();
+  const c = colorFor(ctx.env, ctx.stdout.isTTY === true);
+  const t = result.target;
+  const fields = t.fields.length === 0 ? '' : ` (${t.fields.map((f) => `${t.register}.${f.field}: expected ${f.expected}, got ${f.actual}`).join('; ')})`;
+  const lines = [
+    `${c.bold('Minimised')}  ${result.trace} → ${output}`,
+    `Divergence  line ${num(t.line)}: ${t.register} ${t.class}${fields}`,
+    `Kept        ${num(result.kept)} of ${plural(result.accesses, 'access', 'accesses')} (the divergent read included), `
+      + `after ${plural(result.replays, 'replay')} in ${((Date.now() - started) / 1000).toFixed(1)} s; `
+      + (result.minimal ? 'removing any one of them loses the divergence' : c.yellow('replay budget spent: a smaller trace may exist (--max-replays)')),
+    `Replay it   igb-replay replay ${output} --device ${result.device}`,
+    '',
+    `Kept accesses (lines of ${result.trace})${result.keptLines.length > LISTED ? `, first ${LISTED}` : ''}:`,
+    `  ${result.keptLines.slice(0, LISTED).map((n) => num(n)).join(', ')}${result.keptLines.length > LISTED ? ', …' : ''}`,
+  ];
+  ctx.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,138 @@
+// `export --qtest`: the plan as a qtest command script for `qemu-system-x86_64 … -qtest stdio <
+// script`, plus a companion shell script with the command line and what the script leaves out.
+//
+// qtest has no comment syntax: QEMU 10.0.2 answers `FAIL Unknown command '#'` to a `#` line and
+// aborts on an empty line (g_assert in qtest_process_command), so the script is commands only and
+// everything a reader needs (trace, lines, time markers) goes into the companion.
+
+import { DEFAULT_MACHINE } from '../target/qemu-args.js';
+import { RECORDED_GUEST_BARS, type PciFunction } from '../target/pci-setup.js';
+import { encodeCommand, type QtestCommand } from '../target/qtest-protocol.js';
+import { DEBUG_EXIT_PORT, DEBUG_EXIT_STATUS, scriptQemuArgs, shellQuote, shellWords, type ScriptTime } from './qemu-command.js';
+import { configWriteCommands, nicSetupCommands, type ScriptCommand } from './qtest-setup.js';
+import type { ExportPlan, RegisterStep, TimeStep } from './steps.js';
+
+/** A script line that replays a read of the recording. */
+export interface ReadCheck {
+  readonly seq: number;
+  readonly line: number;
+  readonly register: string;
+  /** Recorded reads this line stands for: a folded loop's count, else 1 (as replay tallies them). */
+  readonly stands: number;
+  readonly unchecked?: string;
+}
+
+export interface ScriptLine extends ScriptCommand {
+  readonly read?: ReadCheck;
+}
+
+export interface QtestScript {
+  readonly lines: readonly ScriptLine[];
+  /** Timer markers of the recording the script does not reproduce (frozen time). */
+  readonly frozenMarkers: readonly TimeStep[];
+  readonly time: ScriptTime;
+}
+
+const NIC = (): PciFunction => ({ bus: 0, device: DEFAULT_MACHINE.slot, fn: DEFAULT_MACHINE.fn });
+const MEM_READ = { 1: 'readb', 2: 'readw', 4: 'readl' } as const;
+const MEM_WRITE = { 1: 'writeb', 2: 'writew', 4: 'writel' } as const;
+const PORT_IN = { 1: 'inb', 2: 'inw', 4: 'inl' } as const;
+const PORT_OUT = { 1: 'outb', 2: 'outw', 4: 'outl' } as const;
+
+export function qtestScript(plan: ExportPlan, time: ScriptTime): QtestScript {
+  const nic = NIC();
+  const lines: ScriptLine[] = nicSetupCommands(plan.device.model, nic);
+  const frozenMarkers: TimeStep[] = [];
+  for (const step of plan.steps) {
+    if (step.kind === 'time') {
+      if (time === 'clock-step') lines.push({ command: { op: 'clock_step' }, what: `${step.marker} timer (line ${step.line})` });
+      else frozenMarkers.push(step);
+    } else if (step.kind === 'config-write') {
+      lines.push(...configWriteCommands(nic, step.offset, step.width, step.value, `config 0x${step.offset.toString(16)} (line ${step.line})`));
+    } else {
+      lines.push(...registerLines(step));
+    }
+  }
+  lines.push({ command: { op: 'outb', port: DEBUG_EXIT_PORT, value: 0 }, what: 'isa-debug-exit: end QEMU' });
+  return { lines, frozenMarkers, time };
+}
+
+function registerLines(step: RegisterStep): ScriptLine[] {
+  const what = `${step.register} (line ${step.line})`;
+  if (step.kind === 'write') return [{ command: accessCommand(step), what }];
+  const reads = step.poll?.reads ?? 1;
+  const read: ReadCheck = {
+    seq: step.seq, line: step.line, register: step.register, stands: step.poll?.recordedReads ?? 1,
+    ...(step.unchecked === undefined ? {} : { unchecked: step.unchecked }),
+  };
+  const lines: ScriptLine[] = [];
+  // Only the last read of a folded loop is compared: the loop's outcome.
+  for (let i = 1; i < reads; i++) lines.push({ command: accessCommand(step), what: `${what}, polling read ${i} of ${reads}` });
+  lines.push({ command: accessCommand(step), what, expect: step.value, read });
+  return lines;
+}
+
+function accessCommand(step: RegisterStep): QtestCommand {
+  const { mmio, io } = RECORDED_GUEST_BARS;
+  if (step.space === 'io') {
+    return step.kind === 'read' ? { op: PORT_IN[step.width], port: io + step.offset } : { op: PORT_OUT[step.width], port: io + step.offset, value: step.value };
+  }
+  return step.kind === 'read' ? { op: MEM_READ[step.width], addr: mmio + step.offset } : { op: MEM_WRITE[step.width], addr: mmio + step.offset, value: step.value };
+}
+
+export function renderScript(script: QtestScript): string {
+  return `${script.lines.map((line) => encodeCommand(line.command)).join('\n')}\n`;
+}
+
+/**
+ * The companion of a script written to `scriptPath`: a shell script that runs it (QEMU from
+ * $QTEST_QEMU_BINARY, else qemu-system-x86_64) and says where it came from. Exit 0 when QEMU
+ * reached the script's last command.
+ */
+export function renderCompanion(plan: ExportPlan, script: QtestScript, scriptPath: string): string {
+  const args = scriptQemuArgs(plan.device, script.time);
+  const reads = script.lines.filter((line) => line.read !== undefined);
+  const checked = reads.filter((line) => line.read?.unchecked === undefined).length;
+  const out = [
+    '#!/bin/sh',
+    `# Runs ${scriptPath}, exported by \`igb-replay export --qtest\` from ${plan.trace}`,
+    `# (${plan.steps.length} steps; ${plan.skipped} accesses skipped as replay skips them: PHY accesses are replayed by`,
+    '# their MDIC write, the tool programs the BARs itself).',
+    '#',
+    '# qtest scripts cannot hold comments (QEMU answers FAIL to a "#" line and aborts on an empty one),',
+    '# so this file carries the command line. Every command answers one line: "OK", "OK <value>" for',
+    '# reads, or "FAIL <reason>". The first commands program the PCI BARs as igb-replay does, the last',
+    `# one ends QEMU through isa-debug-exit (exit status ${DEBUG_EXIT_STATUS}, mapped to 0 below).`,
+    `# Commands: ${script.lines.length}.`,
+    `# Reads compared with the recording: ${reads.length}, ${checked} of them in registers the compare policy`,
+    '# checks (a folded polling loop is compared at its last read).',
+    ...timeComment(script),
+    '',
+    'set -u',
+    'qemu="${QTEST_QEMU_BINARY:-qemu-system-x86_64}"',
+    `script=$(dirname "$0")/${shellQuote(basenameOf(scriptPath))}`,
+    `"$qemu" ${shellWords(args)} < "$script"`,
+    'status=$?',
+    `[ "$status" -eq ${DEBUG_EXIT_STATUS} ] && exit 0`,
+    'echo "QEMU exited with status $status before the end of the script" >&2',
+    'exit 1',
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+function timeComment(script: QtestScript): string[] {
+  if (script.time === 'clock-step') {
+    return ['# Time: the VM runs under -accel qtest (QEMU built from source; Debian removes the accelerator) and',
+      '# each timer marker of the recording is a clock_step to the next deadline, as `replay --time clock-step`.'];
+  }
+  const markers = script.frozenMarkers;
+  const lines = ['# Time: frozen (-S), as `replay --time frozen`: without the qtest accelerator (Debian\'s QEMU) there is',
+    '# no clock_step; export with --clock-step for a QEMU built from source.'];
+  if (markers.length === 0) return lines;
+  const listed = markers.slice(0, 12).map((m) => `${m.marker}@${m.line}`).join(', ');
+  return [...lines, `# Timer markers not reproduced (${markers.length}, kind@line): ${listed}${markers.length > 12 ? ', …' : ''}`];
+}
+
+function basenameOf(path: string): string {
+  return path.split('/').pop() ?? path;
+}
