@@ -15,6 +15,24 @@ export const lenientOption = {
   describe: 'Skip malformed device lines instead of stopping; report how many and the first few',
 } as const;
 
+export const barBaseOption = {
+  type: 'string',
+  requiresArg: true,
+  coerce: hexAddress('bar-base'),
+  describe: 'mmiotrace input: physical address (hex) of the NIC\'s BAR0, if its PCIDEV line is missing or ambiguous',
+} as const;
+
+/** A physical address given in hex, with or without `0x`. */
+export function hexAddress(name: string): (value: unknown) => number | undefined {
+  return (value) => {
+    if (value === undefined) return undefined;
+    const text = String(value).trim().toLowerCase();
+    const n = /^(0x)?[0-9a-f]{1,13}$/.test(text) ? Number.parseInt(text.replace(/^0x/, ''), 16) : Number.NaN;
+    if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a hex address such as 0xfeba0000, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
 export const jsonOption = {
   type: 'boolean',
   describe: 'Print the result as JSON (schemas in docs/json-schemas.md)',

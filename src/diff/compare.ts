@@ -23,6 +23,8 @@ export interface DiffOptions {
   readonly registers?: readonly string[];
   readonly selectors?: readonly RegisterSelector[];
   readonly block?: BlockName;
+  /** Do not compare QEMU verdicts: one trace has none (mmiotrace), so every flagged access would differ. */
+  readonly ignoreVerdicts?: boolean;
   /** Differences kept in `differences` (counts and tallies always cover all); default 10,000. */
   readonly limit?: number;
   readonly maxEdit?: number;
@@ -101,7 +103,7 @@ class Walk {
   matched(i: number, j: number): void {
     const { a, b } = this;
     const valueDiffers = a.values[i] !== b.values[j];
-    const verdictDiffers = a.verdicts[i] !== b.verdicts[j];
+    const verdictDiffers = this.options.ignoreVerdicts !== true && a.verdicts[i] !== b.verdicts[j];
     if (!valueDiffers && !verdictDiffers) return;
     const token = a.tokens[i] as number;
     const reg = this.describe(token);

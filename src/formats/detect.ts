@@ -6,7 +6,8 @@ import { isDeviceEvent } from './qemu-log/events.js';
 
 export type Dialect =
   | { readonly format: 'qemu-log'; readonly timestamps: TimestampStyle }
-  | { readonly format: 'mmiotrace' };
+  /** `bar0`: the NIC's BAR0 the accesses were taken from (known after reading; absent from the sniffer). */
+  | { readonly format: 'mmiotrace'; readonly bar0?: { readonly base: number; readonly size: number; readonly source: string } };
 
 /** How much of the start of a trace the sniffer looks at. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -48,8 +49,17 @@ export function sniffDialect(head: string): SniffResult {
   return { dialect: undefined, firstLine };
 }
 
+/** Whether the trace says what QEMU thought of each access (mmiotrace has no emulator to ask). */
+export function recordsVerdicts(dialect: Dialect): boolean {
+  return dialect.format === 'qemu-log';
+}
+
 export function describeDialect(dialect: Dialect): string {
-  if (dialect.format === 'mmiotrace') return 'Linux mmiotrace';
+  if (dialect.format === 'mmiotrace') {
+    const bar = dialect.bar0;
+    const where = bar === undefined ? '' : `, NIC BAR0 0x${bar.base.toString(16)} (${bar.size / 1024} KiB, from ${bar.source})`;
+    return `Linux mmiotrace${where}; no QEMU verdicts (all ok); accesses outside BAR0 counted as other events`;
+  }
   const time = { none: 'no timestamps', 'tid-epoch': 'TID@SEC.USEC timestamps (QEMU <= 10.0)', iso8601: 'ISO-8601 timestamps (QEMU >= 10.1)' };
   return `QEMU log trace backend, ${time[dialect.timestamps]}`;
 }

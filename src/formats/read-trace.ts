@@ -10,11 +10,18 @@ import { isGzip, openTrace } from './input-stream.js';
 import { scanInWorker, shouldScanInWorker } from './worker-scan.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { LineSplitter } from './line-splitter.js';
+import { MmiotraceParser } from './mmiotrace/parser.js';
 
 export type { RecordSink } from './qemu-log/assembler.js';
 
-export interface ReadTraceOptions {
+/** How to interpret a trace, as the commands' `--lenient` and `--bar-base` say. */
+export interface TraceSourceOptions {
   readonly lenient?: boolean;
+  /** mmiotrace only: physical address of the NIC's BAR0, overriding detection from PCIDEV/MAP lines. */
+  readonly barBase?: number;
+}
+
+export interface ReadTraceOptions extends TraceSourceOptions {
   /** Called after each chunk with the bytes consumed so far (of the decompressed text). */
   readonly onProgress?: (bytesRead: number, byteSize: number | undefined) => void;
   readonly stdin?: NodeJS.ReadableStream;
@@ -38,7 +45,11 @@ export interface TraceReadResult {
 export async function readTrace(path: string, sink: RecordSink, options: ReadTraceOptions = {}): Promise<TraceReadResult> {
   if (shouldScanInWorker(path)) {
     const head = readHead(path);
-    if (!isGzip(head)) return readWithWorker(path, head, sink, options);
+    if (!isGzip(head)) {
+      const dialect = detect(path, head.toString('latin1'));
+      // The worker's first stage is the QEMU-log scanner; mmiotrace takes the streaming path below.
+      if (dialect.format === 'qemu-log') return readWithWorker(path, dialect, sink, options);
+    }
   }
   const input = await openTrace(path, options.stdin);
   const iterator = input.chunks[Symbol.asyncIterator]();
@@ -55,7 +66,9 @@ export async function readTrace(path: string, sink: RecordSink, options: ReadTra
   }
   if (headBytes === 0) throw new TraceInputError(input.name, 'is empty', 'record a trace with -trace \'igb*\' -trace \'e1000e*\' -D FILE');
   const dialect = detect(input.name, Buffer.concat(head).toString('latin1', 0, Math.min(headBytes, SNIFF_BYTES)));
-  const parser = new QemuLogParser({ file: input.name, lenient: options.lenient }, sink);
+  const parser = dialect.format === 'mmiotrace'
+    ? new MmiotraceParser({ file: input.name, lenient: options.lenient, barBase: options.barBase }, sink)
+    : new QemuLogParser({ file: input.name, lenient: options.lenient }, sink);
   const splitter = new LineSplitter(parser);
   let bytes = 0;
   const feed = (chunk: Buffer): void => {
@@ -74,12 +87,15 @@ export async function readTrace(path: string, sink: RecordSink, options: ReadTra
     feed(next.value);
   }
   splitter.end();
-  return { file: input.name, compressed: input.compressed, bytes, dialect, stats: parser.finish(), scannedInWorker: false };
+  const stats = parser.finish();
+  return {
+    file: input.name, compressed: input.compressed, bytes, stats, scannedInWorker: false,
+    dialect: parser instanceof MmiotraceParser ? parser.dialect() : dialect,
+  };
 }
 
 /** Large plain files: a worker thread reads and scans while this thread builds records. */
-async function readWithWorker(path: string, head: Buffer, sink: RecordSink, options: ReadTraceOptions): Promise<TraceReadResult> {
-  const dialect = detect(path, head.toString('latin1'));
+async function readWithWorker(path: string, dialect: Dialect, sink: RecordSink, options: ReadTraceOptions): Promise<TraceReadResult> {
   const parser = new QemuLogParser({ file: path, lenient: options.lenient }, sink);
   const byteSize = statSync(path).size;
   const bytes = await scanInWorker(path, path, parser, (read) => options.onProgress?.(read, byteSize), options.pace);
@@ -100,11 +116,8 @@ function detect(name: string, head: string): Dialect {
   const { dialect, firstLine } = sniffDialect(head);
   if (dialect === undefined) {
     throw new TraceInputError(name, `is not a trace this tool reads (first line: ${JSON.stringify(firstLine.slice(0, 80))})`,
-      'expected QEMU log-backend lines such as "e1000e_core_read Read from register 0x8, 4 byte(s), value: 0x80080481"');
-  }
-  if (dialect.format === 'mmiotrace') {
-    throw new TraceInputError(name, 'is a Linux mmiotrace; reading mmiotrace is not implemented yet',
-      'record the run under QEMU with -trace \'igb*\' -trace \'e1000e*\' -D FILE instead');
+      'expected QEMU log-backend lines such as "e1000e_core_read Read from register 0x8, 4 byte(s), value: 0x80080481", '
+      + 'or Linux mmiotrace lines such as "R 4 1.865344 1 0xfeba0018 0x0 0x0 0"');
   }
   return dialect;
 }

@@ -25,7 +25,8 @@ export const ADDRESS_SPACES: readonly AddressSpace[] = ['mmio', 'io', 'pci-confi
 
 /**
  * What the recording QEMU said about the access.
- * - `ok`: handled normally.
+ * - `ok`: handled normally; also every access of a trace without verdicts (Linux mmiotrace records
+ *   what the driver saw, with no emulator to complain), so nothing is flagged that QEMU did not flag.
  * - `unknown`: QEMU has no handler (a read returned 0, a write was dropped).
  * - `read-only`: a write to a register QEMU only reads (dropped).
  * - `partial`: QEMU's "not fully implemented" warning (`wrn_regs_*_trivial`).
@@ -51,9 +52,12 @@ export interface SideEvent {
 
 /** When and on which thread a line was printed; absent fields were not in the trace. */
 export interface Timing {
-  /** Microseconds since the Unix epoch (wall clock of the recording host). */
+  /**
+   * Microseconds since the Unix epoch (QEMU logs: wall clock of the recording host); for mmiotrace
+   * since the guest kernel's trace clock origin (roughly its boot), which is all it records.
+   */
   readonly timeUs?: number;
-  /** Host thread id (QEMU <= 10.0 `-msg timestamp=on` prefix). */
+  /** Host thread id (QEMU <= 10.0 `-msg timestamp=on` prefix); for mmiotrace the guest pid it prints. */
   readonly thread?: number;
 }
 
@@ -89,11 +93,13 @@ export interface Access extends Timing {
  * - `link-change`: the network backend's link went up or down.
  * - `reset`: the device was reset by QEMU (machine reset), not by a guest register write.
  * - `async`: device activity that no guest access explains and no known event identifies.
+ * - `mark`: a note the recording put in the trace (mmiotrace `MARK`, a write to trace_marker); not
+ *   device activity, so replay lets no time run there.
  */
-export type MarkerKind = 'autoneg' | 'itr-timer' | 'rx-packet' | 'tx-packet' | 'link-change' | 'reset' | 'async';
+export type MarkerKind = 'autoneg' | 'itr-timer' | 'rx-packet' | 'tx-packet' | 'link-change' | 'reset' | 'async' | 'mark';
 
 export const MARKER_KINDS: readonly MarkerKind[] = [
-  'autoneg', 'itr-timer', 'rx-packet', 'tx-packet', 'link-change', 'reset', 'async',
+  'autoneg', 'itr-timer', 'rx-packet', 'tx-packet', 'link-change', 'reset', 'async', 'mark',
 ];
 
 export interface Marker extends Timing {

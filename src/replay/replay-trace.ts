@@ -4,7 +4,7 @@
 
 import type { Access, Marker, TraceRecord } from '../model/access.js';
 import type { ReplayResult, TargetDescription } from '../model/replay.js';
-import { readTrace } from '../formats/read-trace.js';
+import { readTrace, type TraceSourceOptions } from '../formats/read-trace.js';
 import { igbRegisters } from '../regs/database.js';
 import { chooseReplayDevice } from '../record/replay-device.js';
 import { runPlan } from './engine.js';
@@ -19,6 +19,8 @@ export interface ReplayOptions {
   readonly time: TimeModeChoice;
   readonly strict: boolean;
   readonly lenient?: boolean;
+  /** mmiotrace input: the NIC's BAR0 physical address (`--bar-base`). */
+  readonly barBase?: number;
   readonly keepTempDir?: boolean;
   /** Progress of the replay itself (steps done of total). */
   readonly onProgress?: (done: number, total: number) => void;
@@ -30,9 +32,11 @@ export interface ReplayOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-export async function loadRecords(path: string, lenient = false): Promise<TraceRecord[]> {
+/** `source`: `--lenient` alone (boolean), or with `--bar-base`. */
+export async function loadRecords(path: string, source: boolean | TraceSourceOptions = false): Promise<TraceRecord[]> {
   const records: TraceRecord[] = [];
-  await readTrace(path, { access: (a: Access) => records.push(a), marker: (m: Marker) => records.push(m) }, { lenient });
+  const { lenient, barBase } = typeof source === 'boolean' ? { lenient: source, barBase: undefined } : source;
+  await readTrace(path, { access: (a: Access) => records.push(a), marker: (m: Marker) => records.push(m) }, { lenient, barBase });
   return records;
 }
 
@@ -51,7 +55,7 @@ export function recordedMac(records: readonly TraceRecord[]): string | undefined
 export async function replayTrace(path: string, options: ReplayOptions): Promise<ReplayResult> {
   const started = Date.now();
   const registers = igbRegisters();
-  const records = await loadRecords(path, options.lenient);
+  const records = await loadRecords(path, options);
   const plan = planReplay(records, registers);
   const chosen = await chooseReplayDevice(path, options.device, options.onWarning ?? (() => undefined));
   const target = await QemuReplayTarget.start({

@@ -7,6 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { diffTraces } from '../../diff/compare.js';
 import { readTracePair } from '../../diff/read-pair.js';
 import { parseSelectors } from '../../diff/registers.js';
+import { recordsVerdicts } from '../../formats/detect.js';
 import type { BlockName } from '../../analysis/trace-summary.js';
 import { FUNCTIONAL_BLOCKS } from '../../model/register.js';
 import { igbRegisters } from '../../regs/index.js';
@@ -14,7 +15,7 @@ import { renderDiff } from '../../report/diff-text.js';
 import { colorFor } from '../color.js';
 import type { CliContext } from '../context.js';
 import { EXIT_DIVERGENCES, EXIT_OK, UsageError } from '../errors.js';
-import { dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
+import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
 import { openOutput, ReaderGone } from '../output.js';
 import { warnMalformed } from './parse.js';
 
@@ -26,6 +27,7 @@ export interface DiffArgs {
   readonly ignoreVolatile: boolean;
   readonly limit: number;
   readonly lenient: boolean;
+  readonly barBase?: number;
   readonly json?: boolean;
   readonly output?: string;
 }
@@ -46,6 +48,7 @@ function builder(y: Argv): Argv<DiffArgs> {
       },
       limit: { type: 'number', default: 20, coerce: nonNegativeInteger('limit'), describe: 'Differences listed in the text report (0: all)' },
       lenient: lenientOption,
+      'bar-base': barBaseOption,
       json: { ...jsonOption, describe: 'Print the diff as JSON (schema igb-replay/diff)' },
       output: { ...outputOption, alias: 'o', coerce: dashArg },
     })
@@ -70,9 +73,10 @@ export async function runDiff(args: DiffArgs, ctx: CliContext): Promise<void> {
   const registers = args.registers?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const selectors = registers === undefined ? undefined : parseSelectors(db, registers);
   if (registers !== undefined && registers.length === 0) throw new UsageError('--registers needs at least one name or offset');
-  const pair = await readTracePair(args.a, args.b, db, { lenient: args.lenient, stdin: ctx.stdin });
+  const pair = await readTracePair(args.a, args.b, db, { lenient: args.lenient, barBase: args.barBase, stdin: ctx.stdin });
   const result = diffTraces(pair.a, pair.b, pair.table, db, {
     ignoreVolatile: args.ignoreVolatile,
+    ignoreVerdicts: pair.reads.some((read) => !recordsVerdicts(read.dialect)),
     ...(registers === undefined ? {} : { registers, selectors }),
     ...(block === undefined ? {} : { block }),
   });

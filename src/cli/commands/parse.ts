@@ -8,12 +8,12 @@ import { TraceSummaryBuilder } from '../../analysis/trace-summary.js';
 import { describeDialect } from '../../formats/detect.js';
 import { excerpt } from '../../formats/errors.js';
 import type { MalformedLine } from '../../formats/qemu-log/stats.js';
-import { readTrace } from '../../formats/read-trace.js';
+import { readTrace, type TraceSourceOptions } from '../../formats/read-trace.js';
 import { igbRegisters } from '../../regs/index.js';
 import { renderParseSummary } from '../../report/parse-summary-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
-import { dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
+import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
 import { openOutput, ReaderGone, type Output } from '../output.js';
 import { progressReporter, type Progress } from '../progress.js';
 import { csvSink, jsonlSink, registerNamer } from '../record-stream.js';
@@ -21,6 +21,7 @@ import { csvSink, jsonlSink, registerNamer } from '../record-stream.js';
 export interface ParseArgs {
   readonly trace: string;
   readonly lenient: boolean;
+  readonly barBase?: number;
   // The output switches have no default: yargs' conflicts() would count a default as given.
   readonly json?: boolean;
   readonly jsonl?: boolean;
@@ -34,6 +35,7 @@ function builder(y: Argv): Argv<ParseArgs> {
     .positional('trace', { type: 'string', demandOption: true, coerce: dashArg, describe: 'QEMU trace log (plain or gzip); - for stdin' })
     .options({
       lenient: lenientOption,
+      'bar-base': barBaseOption,
       json: { ...jsonOption, describe: 'Print the summary as JSON (schema igb-replay/parse-summary)' },
       jsonl: { type: 'boolean', describe: 'Stream every access and marker record as one JSON object per line' },
       csv: { type: 'boolean', describe: 'Stream the accesses as CSV with a header row' },
@@ -73,7 +75,7 @@ export async function runParse(args: ParseArgs, ctx: CliContext): Promise<void> 
 }
 
 async function summarize(args: ParseArgs, ctx: CliContext, out: Output): Promise<void> {
-  const summary = await summarizeTrace(args.trace, args.lenient, ctx);
+  const summary = await summarizeTrace(args.trace, args, ctx);
   if (args.json === true) {
     out.write(`${JSON.stringify(summary, null, 2)}\n`);
     warnMalformed(ctx, summary.source.file, summary.lines.malformed, summary.lines.malformedExamples);
@@ -83,7 +85,7 @@ async function summarize(args: ParseArgs, ctx: CliContext, out: Output): Promise
 }
 
 /** Reads the trace once into the aggregate; shared with `triage`. */
-export async function summarizeTrace(trace: string, lenient: boolean, ctx: CliContext): Promise<ParseSummary> {
+export async function summarizeTrace(trace: string, source: TraceSourceOptions, ctx: CliContext): Promise<ParseSummary> {
   // The aggregate needs register names only when the result is built, so the database (tens of
   // ms to load) is loaded while the trace reader starts up (worker start, first reads).
   const aggregate = new TraceSummaryBuilder({
@@ -92,7 +94,7 @@ export async function summarizeTrace(trace: string, lenient: boolean, ctx: CliCo
   });
   const warmUp = setImmediate(() => igbRegisters());
   const progress = progressReporter(ctx, `reading ${trace}`, " MB");
-  const read = await readTrace(trace, aggregate, { lenient, stdin: ctx.stdin, onProgress: bytesProgress(progress) })
+  const read = await readTrace(trace, aggregate, { lenient: source.lenient, barBase: source.barBase, stdin: ctx.stdin, onProgress: bytesProgress(progress) })
     .finally(() => {
       clearImmediate(warmUp);
       progress.done();
@@ -107,7 +109,7 @@ async function streamRecords(args: ParseArgs, ctx: CliContext, out: Output): Pro
   const toTerminal = args.output === undefined && ctx.stdout.isTTY === true;
   const progress = progressReporter(ctx, `reading ${args.trace}`, ' MB', toTerminal);
   const read = await readTrace(args.trace, sink, {
-    lenient: args.lenient, stdin: ctx.stdin, pace: () => out.ready(), onProgress: bytesProgress(progress),
+    lenient: args.lenient, barBase: args.barBase, stdin: ctx.stdin, pace: () => out.ready(), onProgress: bytesProgress(progress),
   }).finally(() => progress.done());
   sink.flush();
   warnMalformed(ctx, read.file, read.stats.malformedLines, read.stats.malformedExamples);

@@ -11,11 +11,12 @@ import { isFailing, type ReplayResult } from '../../model/replay.js';
 import { renderJunit, type JunitGrouping, type RegisterRead } from '../../report/junit.js';
 import { DeviceOptionError } from '../../replay/device-option.js';
 import type { TimeModeChoice } from '../../replay/qemu-target.js';
+import type { TraceSourceOptions } from '../../formats/read-trace.js';
 import { renderReplay } from '../../report/replay-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { EXIT_DIVERGENCES, EXIT_TARGET, UsageError } from '../errors.js';
-import { dashArg, lenientOption } from '../options.js';
+import { barBaseOption, dashArg, lenientOption } from '../options.js';
 import { openOutput, ReaderGone } from '../output.js';
 import { progressReporter } from '../progress.js';
 
@@ -27,6 +28,7 @@ export interface ReplayArgs {
   readonly strict: boolean;
   readonly json?: string;
   readonly lenient: boolean;
+  readonly barBase?: number;
   readonly keepTemp: boolean;
   readonly baseline?: string;
   readonly updateBaseline: boolean;
@@ -47,6 +49,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
       strict: { type: 'boolean', default: false, describe: 'Count differences in volatile registers (statistics, free-running clocks) as divergences' },
       json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the full result to FILE (- for stdout) as JSON, schema igb-replay/replay-report' },
       lenient: lenientOption,
+      'bar-base': barBaseOption,
       'keep-temp': { type: 'boolean', default: false, describe: "Keep QEMU's temp dir (its log and sockets) for debugging" },
       baseline: { type: 'string', requiresArg: true, describe: 'Accepted divergences (igb-replay/baseline JSON): they do not fail the run' },
       'update-baseline': { type: 'boolean', default: false, describe: 'Write the current failing divergences to the --baseline FILE, exit 0' },
@@ -87,7 +90,7 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
     const progress = progressReporter(ctx, `replaying ${trace}`);
     try {
       results.push(await replayTrace(trace, {
-        qemu: args.qemu, device: args.device, time: args.time, strict: args.strict, lenient: args.lenient,
+        qemu: args.qemu, device: args.device, time: args.time, strict: args.strict, lenient: args.lenient, barBase: args.barBase,
         keepTempDir: args.keepTemp, onProgress: progress.update, onWarning: (message) => warn(ctx, message),
       }));
     } catch (error) {
@@ -137,7 +140,7 @@ async function writeJunit(file: string, results: readonly ReplayResult[], compar
   const traces = [];
   for (const result of results) {
     const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
-    traces.push({ result, registersRead: await registersRead(result.trace, args.lenient), ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
+    traces.push({ result, registersRead: await registersRead(result.trace, args), ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
   }
   await write(file, renderJunit(traces, { strict: args.strict, by: args.junitBy }), ctx);
 }
@@ -147,19 +150,19 @@ async function writeHtml(file: string, results: readonly ReplayResult[], compari
   const traces = [];
   for (const result of results) {
     const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
-    const lines = (await loadRecords(result.trace, args.lenient)).reduce((max, record) => Math.max(max, record.line), 0);
+    const lines = (await loadRecords(result.trace, args)).reduce((max, record) => Math.max(max, record.line), 0);
     traces.push({ result, lines, ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
   }
   await write(file, renderHtml(traces, { strict: args.strict }), ctx);
 }
 
 /** The registers a trace reads (MMIO and IO; config reads are not replayed), named as in divergences. */
-async function registersRead(trace: string, lenient: boolean): Promise<RegisterRead[]> {
+async function registersRead(trace: string, source: TraceSourceOptions): Promise<RegisterRead[]> {
   const [{ loadRecords }, { registerName }, { igbRegisters }] = await Promise.all([
     import('../../replay/replay-trace.js'), import('../../replay/result.js'), import('../../regs/database.js'),
   ]);
   const registers = igbRegisters();
-  return (await loadRecords(trace, lenient)).flatMap((record) => {
+  return (await loadRecords(trace, source)).flatMap((record) => {
     if (record.type !== 'access' || record.kind !== 'read' || (record.space !== 'mmio' && record.space !== 'io')) return [];
     const { name, block } = registerName(registers, record);
     return [{ register: name, block }];

@@ -11,7 +11,7 @@ import { renderReplayTriage, renderTriage } from '../../report/triage-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { dashArg, jsonOption, lenientOption, outputOption } from '../options.js';
+import { barBaseOption, dashArg, jsonOption, lenientOption, outputOption } from '../options.js';
 import { openOutput, ReaderGone } from '../output.js';
 import { progressReporter } from '../progress.js';
 import { summarizeTrace, warnMalformed } from './parse.js';
@@ -19,6 +19,7 @@ import { summarizeTrace, warnMalformed } from './parse.js';
 export interface TriageArgs {
   readonly trace: string;
   readonly lenient: boolean;
+  readonly barBase?: number;
   readonly json?: boolean;
   readonly output?: string;
   readonly device?: string;
@@ -31,6 +32,7 @@ function builder(y: Argv): Argv<TriageArgs> {
     .positional('trace', { type: 'string', demandOption: true, coerce: dashArg, describe: 'QEMU trace log (plain or gzip); - for stdin' })
     .options({
       lenient: lenientOption,
+      'bar-base': barBaseOption,
       json: { ...jsonOption, describe: 'Print the triage as JSON (schema igb-replay/triage)' },
       output: { ...outputOption, alias: 'o', coerce: dashArg },
       device: { type: 'string', requiresArg: true, describe: 'Also replay against this target -device (igb, e1000e, …) and rank with its evidence' },
@@ -52,7 +54,7 @@ export function triageCommand(ctx: CliContext): CommandModule<object, TriageArgs
 }
 
 export async function runTriage(args: TriageArgs, ctx: CliContext): Promise<void> {
-  const summary = await summarizeTrace(args.trace, args.lenient, ctx);
+  const summary = await summarizeTrace(args.trace, args, ctx);
   const input: TriageInput = { accesses: summary.accesses.total, registers: summary.registers };
   const source: TriageSource = { file: summary.source.file, dialectDescription: summary.source.dialectDescription };
   const withReplay = args.device !== undefined || args.replay === true;
@@ -80,11 +82,11 @@ async function triageWithReplay(args: TriageArgs, input: TriageInput, source: Tr
   try {
     // No --device: the recording's device (its sidecar), else igb.
     const result = await replayTrace(args.trace, {
-      qemu: args.qemu, device: args.device, time: 'auto', strict: false, lenient: args.lenient, onProgress: progress.update,
+      qemu: args.qemu, device: args.device, time: 'auto', strict: false, lenient: args.lenient, barBase: args.barBase, onProgress: progress.update,
       onWarning: (message) => warn(ctx, message),
     });
     if (!result.completed) warn(ctx, `the replay stopped early (${result.stopped?.reason ?? 'unknown reason'}): the triage uses what it found until then`);
-    return replayTriage(input, source, result, await loadRecords(args.trace, args.lenient));
+    return replayTriage(input, source, result, await loadRecords(args.trace, args));
   } catch (error) {
     if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
     throw error;

@@ -1,0 +1,143 @@
+// Linux mmiotrace text (see line.ts for the formats) into the access model: accesses inside the NIC's
+// BAR0 become `mmio` Access records at canonical offsets, MARK lines become `mark` Markers, and
+// everything else is counted. Lines arrive in blocks from the LineSplitter, so memory stays bounded.
+//
+// What the model cannot get from mmiotrace: QEMU's verdicts (every access is `ok`: no emulator was
+// asked), PHY accesses behind MDIC (they stay plain MDIC register accesses) and wall-clock time
+// (`timeUs` counts from the kernel trace clock's origin, roughly boot).
+
+import type { Access, Marker } from '../../model/access.js';
+import type { Dialect } from '../detect.js';
+import { excerpt, TraceFormatError, TraceInputError } from '../errors.js';
+import type { LineBlockConsumer } from '../line-splitter.js';
+import type { RecordSink } from '../qemu-log/assembler.js';
+import type { QemuLogStats } from '../qemu-log/stats.js';
+import { Bar0Ambiguity, Bar0Locator } from './bar0.js';
+import { type CanonicalOffset, igbCanonicalOffset } from './canonical-offset.js';
+import { parseMmiotraceLine, type RwLine } from './line.js';
+import { MmiotraceCounters, OTHER } from './stats.js';
+
+export interface MmiotraceOptions {
+  /** Name used in error messages. */
+  readonly file: string;
+  /** Skip malformed lines (counting them) instead of failing on the first. */
+  readonly lenient?: boolean;
+  /** Physical address of the NIC's BAR0, overriding detection from PCIDEV/MAP lines. */
+  readonly barBase?: number;
+  /** Alias -> canonical register offset (default: the igb register database). */
+  readonly canonicalOffset?: CanonicalOffset;
+}
+
+const BAR_BASE_HINT = 'pass --bar-base ADDR with the physical address of the NIC\'s BAR0 (lspci -v: "Memory at ...", or the PCIDEV line)';
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+
+export class MmiotraceParser implements LineBlockConsumer {
+  private readonly counters = new MmiotraceCounters();
+  private readonly bar0: Bar0Locator;
+  private readonly canonicalOffset: CanonicalOffset;
+  private lineNo = 0;
+  private seq = 0;
+
+  constructor(private readonly options: MmiotraceOptions, private readonly sink: RecordSink) {
+    this.bar0 = new Bar0Locator(options.barBase);
+    this.canonicalOffset = options.canonicalOffset ?? igbCanonicalOffset;
+  }
+
+  block(bytes: Buffer, start: number, end: number): void {
+    let pos = start;
+    while (pos < end) {
+      let newline = bytes.indexOf(NEWLINE, pos);
+      if (newline < 0 || newline >= end) newline = end;
+      const stop = newline > pos && bytes[newline - 1] === CR ? newline - 1 : newline;
+      this.line(bytes.toString('latin1', pos, stop));
+      pos = newline + 1;
+    }
+  }
+
+  /** One line without its terminator. */
+  line(text: string): void {
+    const lineNo = ++this.lineNo;
+    const c = this.counters;
+    c.lines++;
+    const parsed = parseMmiotraceLine(text);
+    switch (parsed.type) {
+      case 'empty': c.emptyLines++; return;
+      case 'other': c.otherTextLines++; return;
+      case 'malformed': return this.malformed(text, parsed.reason);
+      case 'lost': return this.malformed(text, `the tracer lost ${parsed.count} events, so the trace is incomplete`);
+      case 'version': c.other('VERSION'); return;
+      case 'pcidev':
+        if (this.bar0.addPciDev(parsed)) c.device('PCIDEV');
+        else c.other(OTHER.otherPciDev);
+        return;
+      case 'map':
+        this.guard(text, () => this.bar0.addMap(parsed));
+        c.other('MAP');
+        return;
+      case 'unmap': c.other('UNMAP'); return;
+      case 'unknown-op':
+        if (this.guard(text, () => this.bar0.locate(parsed.phys)) === undefined) c.other(OTHER.unknownOutside);
+        else this.malformed(text, 'mmiotrace could not decode the instruction of this BAR0 access, so its kind, width and value are unknown');
+        return;
+      case 'mark': return this.mark(lineNo, parsed.timeUs, parsed.text);
+      case 'rw': return this.access(lineNo, text, parsed);
+    }
+  }
+
+  finish(): QemuLogStats {
+    const missing = this.bar0.result() === undefined ? this.bar0.describeMissing() : undefined;
+    if (missing !== undefined && !this.bar0.hasNicCandidates) {
+      throw new TraceInputError(this.options.file, `is a Linux mmiotrace, but ${missing}`, BAR_BASE_HINT);
+    }
+    return this.counters.snapshot();
+  }
+
+  /** The dialect with the BAR0 the accesses were taken from. */
+  dialect(): Dialect {
+    const bar0 = this.bar0.result();
+    return bar0 === undefined ? { format: 'mmiotrace' } : { format: 'mmiotrace', bar0 };
+  }
+
+  private access(lineNo: number, text: string, rw: RwLine): void {
+    const bar = this.guard(text, () => this.bar0.locate(rw.phys));
+    if (bar === undefined) {
+      this.counters.other(rw.kind === 'read' ? OTHER.readOutside : OTHER.writeOutside);
+      return;
+    }
+    if (rw.value === undefined) return this.malformed(text, 'the value does not fit in 53 bits, which this tool cannot represent exactly');
+    this.counters.accesses++;
+    this.counters.device(rw.kind === 'read' ? 'R' : 'W');
+    const access: Access = {
+      type: 'access', seq: this.seq++, line: lineNo, kind: rw.kind, space: 'mmio',
+      offset: this.canonicalOffset(rw.phys - bar.base), size: rw.width, value: rw.value, verdict: 'ok',
+      events: [], timeUs: rw.timeUs, thread: rw.pid,
+    };
+    this.sink.access(access);
+  }
+
+  private mark(lineNo: number, timeUs: number, text: string): void {
+    this.counters.device('MARK');
+    const marker: Marker = {
+      type: 'marker', kind: 'mark', line: lineNo, afterSeq: this.seq - 1, timeUs,
+      events: [{ name: 'MARK', category: 'other', line: lineNo, text }],
+    };
+    this.sink.marker(marker);
+  }
+
+  /** Runs a BAR0 decision; an ambiguity is an input error at this line (not skippable: it is no typo). */
+  private guard<T>(text: string, decide: () => T): T {
+    try {
+      return decide();
+    } catch (error) {
+      if (!(error instanceof Bar0Ambiguity)) throw error;
+      throw new TraceInputError(this.options.file,
+        `${this.lineNo}: which range is the NIC's BAR0 is ambiguous (${error.message}): ${excerpt(text)}`, BAR_BASE_HINT);
+    }
+  }
+
+  private malformed(text: string, reason: string): void {
+    if (!this.options.lenient) throw new TraceFormatError(this.options.file, this.lineNo, text, reason);
+    this.counters.addMalformed(this.lineNo, text, reason);
+  }
+}
