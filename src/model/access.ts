@@ -95,11 +95,14 @@ export interface Access extends Timing {
  * - `async`: device activity that no guest access explains and no known event identifies.
  * - `mark`: a note the recording put in the trace (mmiotrace `MARK`, a write to trace_marker); not
  *   device activity, so replay lets no time run there.
+ * - `idle`: the driver left the device alone for a while (a gap in the recorded times), in a
+ *   dialect that cannot show timers (mmiotrace): the device's timers had time to fire there, so
+ *   replay lets time run.
  */
-export type MarkerKind = 'autoneg' | 'itr-timer' | 'rx-packet' | 'tx-packet' | 'link-change' | 'reset' | 'async' | 'mark';
+export type MarkerKind = 'autoneg' | 'itr-timer' | 'rx-packet' | 'tx-packet' | 'link-change' | 'reset' | 'async' | 'mark' | 'idle';
 
 export const MARKER_KINDS: readonly MarkerKind[] = [
-  'autoneg', 'itr-timer', 'rx-packet', 'tx-packet', 'link-change', 'reset', 'async', 'mark',
+  'autoneg', 'itr-timer', 'rx-packet', 'tx-packet', 'link-change', 'reset', 'async', 'mark', 'idle',
 ];
 
 export interface Marker extends Timing {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseSidecar, recordedDevice, sidecarPathFor, SidecarError, type RecordedDevice } from './sidecar.js';
+import { describedSha256s, parseSidecar, recordedDevice, sidecarPathFor, SidecarError, type RecordedDevice } from './sidecar.js';
 
 export const DEFAULT_REPLAY_DEVICE = 'igb';
 
@@ -49,7 +49,7 @@ async function matchingSidecar(tracePath: string, warn: (message: string) => voi
   try {
     const sidecar = parseSidecar(text, file);
     const sha = await fileSha256(tracePath);
-    if (sidecar.sha256 !== sha) {
+    if (!describedSha256s(sidecar).includes(sha)) {
       warn(`${file} describes ${sidecar.trace} with sha256 ${sidecar.sha256.slice(0, 12)}…, but ${basename(tracePath)} has ${sha.slice(0, 12)}…; `
         + 'not using its device (re-record, or pass --device)');
       return undefined;

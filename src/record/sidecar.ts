@@ -92,6 +92,16 @@ const FIELDS: Readonly<Record<string, { type: FieldType; format?: RegExp; requir
   guest_console_markers: { type: 'strings' },
 };
 
+/**
+ * The sha256 of every file the sidecar describes: its trace, and a companion recorded in the same
+ * run (the mmiotrace recording's `mmiotrace: {file, sha256}`), which replays on the same device.
+ */
+export function describedSha256s(sidecar: Sidecar): string[] {
+  const companion = sidecar.mmiotrace;
+  const sha = typeof companion === 'object' && companion !== null && 'sha256' in companion ? companion.sha256 : undefined;
+  return typeof sha === 'string' && SHA256.test(sha) ? [sidecar.sha256, sha] : [sidecar.sha256];
+}
+
 /** A sidecar that cannot be used: `file:line: reason: offending text`. */
 export class SidecarError extends Error {
   override readonly name = 'SidecarError';

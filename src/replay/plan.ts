@@ -44,7 +44,7 @@ export interface ReplayPlan {
  * Timer markers at which virtual time may run. Packets (rx-packet) and backend link changes are
  * not reproduced by a register replay, and a machine reset happened before the replay started.
  */
-const TIMER_MARKERS: ReadonlySet<string> = new Set(['autoneg', 'itr-timer', 'async']);
+const TIMER_MARKERS: ReadonlySet<string> = new Set(['autoneg', 'itr-timer', 'async', 'idle']);
 /** PCI config BARs and the expansion ROM BAR. */
 const BAR_FIRST = 0x10;
 const BAR_LAST = 0x27;
@@ -74,7 +74,8 @@ export function planReplay(records: readonly TraceRecord[], registers: RegisterD
     autoneg.see(record);
     phases.observe(record);
     if (record.type === 'marker') {
-      if (seenAccess && TIMER_MARKERS.has(record.kind) && (record.kind === 'autoneg' || autoneg.quiet)) {
+      // An idle gap comes from a dialect without timer events, where no autoneg can be seen pending.
+      if (seenAccess && TIMER_MARKERS.has(record.kind) && (record.kind === 'autoneg' || record.kind === 'idle' || autoneg.quiet)) {
         steps.push({ kind: 'advance-time', marker: record });
         markers++;
       }

@@ -62,6 +62,16 @@ describe('planReplay edge cases (synthetic records)', () => {
     expect(plan.steps.findIndex((s) => s.kind === 'advance-time')).toBe(4);
   });
 
+  it('lets time run at idle gaps (mmiotrace) although no autoneg can be seen pending, and never at a MARK (synthetic)', () => {
+    const records: TraceRecord[] = [read(0, 0x8, 0x80080481),
+      { type: 'marker', kind: 'idle', line: 2, afterSeq: 0, events: [] },
+      read(1, 0x8, 0x80080483),
+      { type: 'marker', kind: 'mark', line: 3, afterSeq: 1, events: [] },
+      read(2, 0x8, 0x80080483)];
+    const plan = planReplay(records, registers);
+    expect(plan.steps.map((s) => s.kind)).toEqual(['read', 'advance-time', 'read', 'read']);
+  });
+
   it('does not fold reads of clear-on-read registers', () => {
     const records = [0, 1, 2, 3].map((s) => read(s, 0xc0, 0));
     expect(planReplay(records, registers).polls).toEqual([]);

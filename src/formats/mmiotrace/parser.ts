@@ -31,6 +31,15 @@ export interface MmiotraceOptions {
 const BAR_BASE_HINT = 'pass --bar-base ADDR with the physical address of the NIC\'s BAR0 (lspci -v: "Memory at ...", or the PCIDEV line)';
 const NEWLINE = 0x0a;
 const CR = 0x0d;
+/**
+ * A pause of the driver this long (recorded time) lets the device's timers run in the replay.
+ * Longer than the driver's busy-waits (udelay polls of EECD, MDIC, SWSM: microseconds apart) and
+ * its short sleeps while resetting (msleep 10–20 ms): letting time run fires every pending timer at
+ * once (without the qtest accelerator time cannot be advanced by a set amount), so a drain there
+ * would complete autonegotiation long before the driver saw it happen. Shorter than its long
+ * sleeps (100 ms PHY and reset waits) and the wait for link-up, where the hardware's timers did fire.
+ */
+export const IDLE_GAP_US = 50_000;
 
 export class MmiotraceParser implements LineBlockConsumer {
   private readonly counters = new MmiotraceCounters();
@@ -38,6 +47,7 @@ export class MmiotraceParser implements LineBlockConsumer {
   private readonly canonicalOffset: CanonicalOffset;
   private lineNo = 0;
   private seq = 0;
+  private lastAccessUs: number | undefined;
 
   constructor(private readonly options: MmiotraceOptions, private readonly sink: RecordSink) {
     this.bar0 = new Bar0Locator(options.barBase);
@@ -108,12 +118,28 @@ export class MmiotraceParser implements LineBlockConsumer {
     if (rw.value === undefined) return this.malformed(text, 'the value does not fit in 53 bits, which this tool cannot represent exactly');
     this.counters.accesses++;
     this.counters.device(rw.kind === 'read' ? 'R' : 'W');
+    this.idleGap(lineNo, rw.timeUs);
     const access: Access = {
       type: 'access', seq: this.seq++, line: lineNo, kind: rw.kind, space: 'mmio',
       offset: this.canonicalOffset(rw.phys - bar.base), size: rw.width, value: rw.value, verdict: 'ok',
       events: [], timeUs: rw.timeUs, thread: rw.pid,
     };
     this.sink.access(access);
+  }
+
+  /**
+   * A long enough pause of the driver before this access is where the device's timers (autoneg,
+   * interrupt throttling) fired on the recorded hardware; mmiotrace shows no timers, so the gap
+   * itself becomes the marker replay lets time run at.
+   */
+  private idleGap(lineNo: number, timeUs: number): void {
+    const last = this.lastAccessUs;
+    this.lastAccessUs = timeUs;
+    if (last === undefined || timeUs - last < IDLE_GAP_US) return;
+    this.sink.marker({
+      type: 'marker', kind: 'idle', line: lineNo, afterSeq: this.seq - 1, timeUs: last,
+      events: [{ name: 'idle', category: 'other', line: lineNo, text: `no device access for ${((timeUs - last) / 1000).toFixed(1)} ms` }],
+    });
   }
 
   private mark(lineNo: number, timeUs: number, text: string): void {

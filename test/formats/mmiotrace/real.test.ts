@@ -1,6 +1,7 @@
 // The mmiotrace parser on the REAL recording traces/linux-6.1-init-mmiotrace.txt (Linux 6.1 igb
 // init in a QEMU 10.0.2 guest, by scripts/record-linux-traces.sh) and on QEMU's own log of the
 // same run (linux-6.1-init-mmiotrace.log): the driver's view and the device's view must agree.
+import { IDLE_GAP_US } from '../../../src/formats/mmiotrace/parser.js';
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -37,7 +38,16 @@ describe('real mmiotrace linux-6.1-init-mmiotrace.txt', () => {
     expect((result.stats.otherEvents.get('R outside the NIC BAR0') ?? 0) + (result.stats.otherEvents.get('W outside the NIC BAR0') ?? 0)).toBe(outside);
     expect(result.stats).toMatchObject({ lines: lines.length, malformedLines: 0, otherTextLines: 0 });
     expect(result.dialect).toEqual({ format: 'mmiotrace', bar0: { base: BAR0, size: 0x20000, source: 'PCIDEV 0010 8086:10c9 (82576)' } });
-    expect(markers).toEqual([expect.objectContaining({ kind: 'mark', afterSeq: accesses.length - 1, events: [expect.objectContaining({ text: 'IGBREC end of recording' })] })]);
+    expect(markers.filter((m) => m.kind === 'mark')).toEqual([expect.objectContaining({ kind: 'mark', afterSeq: accesses.length - 1, events: [expect.objectContaining({ text: 'IGBREC end of recording' })] })]);
+  });
+
+  it('marks every pause of the driver of at least IDLE_GAP_US as an idle marker, before the access that ends it', async () => {
+    const { accesses, markers } = await parseFile(TXT);
+    const gaps = accesses.flatMap((a, i) => (i > 0 && a.timeUs! - accesses[i - 1]!.timeUs! >= IDLE_GAP_US ? [a.seq - 1] : []));
+    expect(gaps.length).toBeGreaterThan(0);
+    const idle = markers.filter((m) => m.kind === 'idle');
+    expect(idle.map((m) => m.afterSeq)).toEqual(gaps);
+    for (const m of idle) expect(accesses[m.afterSeq + 1]!.line).toBe(m.line);
   });
 
   it('keeps the invariants: 32-bit widths, offsets inside BAR0, times that never go back', async () => {
