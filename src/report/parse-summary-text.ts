@@ -51,6 +51,10 @@ function header(s: ParseSummary, c: ChalkInstance): string[] {
 function timeText(s: ParseSummary): string {
   const t = s.time;
   if (t === null) return 'no timestamps in this trace';
+  // mmiotrace stamps seconds since the traced machine booted, not wall-clock time.
+  if (s.source.dialect.format === 'mmiotrace') {
+    return `${(t.firstUs / 1e6).toFixed(6)} s .. ${(t.lastUs / 1e6).toFixed(6)} s since boot (${duration(t.durationUs)}, ${plural(t.threads, 'pid')})`;
+  }
   return `${isoMicros(t.firstUs)} .. ${isoMicros(t.lastUs)} (${duration(t.durationUs)}, ${plural(t.threads, 'thread')})`;
 }
 
