@@ -1,13 +1,14 @@
-// The igb (82576) register database: BAR0 registers and the MII registers behind MDIC, with name
-// and offset lookups, alias resolution and bit-field decoding. `igbRegisters()` is the shared,
-// lazily loaded instance; construct RegisterDatabase directly to use other tables (tests).
+// The register database of QEMU's igb (82576) or e1000e (82574L): BAR0 registers and the MII
+// registers behind MDIC, with name and offset lookups, alias resolution and bit-field decoding.
+// `registersFor(model)` is the shared, lazily loaded instance per device (`igbRegisters()` the igb
+// one); construct RegisterDatabase directly to use other tables (tests).
 
 import {
   FUNCTIONAL_BLOCKS,
   type DecodedField, type FunctionalBlock, type RegisterDef, type RegisterRef,
 } from '../model/register.js';
 import { decodeValue, diffValues, type DecodeOptions, type FieldDiff } from './decode.js';
-import { loadIgbTables, type IgbTables } from './loader.js';
+import { loadTables, type DeviceModel, type IgbTables } from './loader.js';
 import { RegisterSpace } from './register-space.js';
 import { MMIO_SPACE, PHY_SPACE } from './space.js';
 
@@ -87,10 +88,19 @@ function groupByBlock(defs: readonly RegisterDef[]): Map<FunctionalBlock, readon
   return groups;
 }
 
-let shared: RegisterDatabase | undefined;
+const shared = new Map<DeviceModel, RegisterDatabase>();
 
 /** The igb register database, loaded from the bundled CSVs on first use. */
 export function igbRegisters(): RegisterDatabase {
-  shared ??= new RegisterDatabase(loadIgbTables());
-  return shared;
+  return registersFor('igb');
+}
+
+/** The register database of one device model (igb: 82576, e1000e: 82574L), loaded once on first use. */
+export function registersFor(model: DeviceModel): RegisterDatabase {
+  let db = shared.get(model);
+  if (db === undefined) {
+    db = new RegisterDatabase(loadTables(model));
+    shared.set(model, db);
+  }
+  return db;
 }

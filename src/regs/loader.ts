@@ -1,4 +1,5 @@
-// Loads and validates the register database CSVs (igb-registers.csv + igb-fields.csv for BAR0,
+// Loads and validates the register database CSVs (<model>-registers.csv + <model>-fields.csv for BAR0,
+// model igb or e1000e;
 // phy-registers.csv + phy-fields.csv for the MII registers). Any inconsistency throws a
 // RegisterDatabaseError at load time naming file and line, so bad data never reaches a report.
 
@@ -57,11 +58,25 @@ export interface IgbTables {
   readonly phy: RegisterDef[];
 }
 
+/** The devices the bundled tables describe: QEMU's igb (82576) and its ancestor e1000e (82574L). */
+export type DeviceModel = 'igb' | 'e1000e';
+
+export const DEVICE_MODELS: readonly DeviceModel[] = ['igb', 'e1000e'];
+
 /** Loads the CSVs shipped beside this module (src/regs, or dist/src/regs after the build copies them). */
 export function loadIgbTables(): IgbTables {
+  return loadTables('igb');
+}
+
+/**
+ * The BAR0 tables of one device model, `<model>-registers.csv` + `<model>-fields.csv`. Both devices
+ * use the same MII register set behind MDIC (QEMU models both PHYs with one register layout; the
+ * 82574's paged registers share the numbers), so the PHY tables are common.
+ */
+export function loadTables(model: DeviceModel): IgbTables {
   return {
     mmio: parseRegisterTables(
-      { registers: readBundled('igb-registers.csv'), fields: readBundled('igb-fields.csv') }, MMIO_SPACE),
+      { registers: readBundled(`${model}-registers.csv`), fields: readBundled(`${model}-fields.csv`) }, MMIO_SPACE),
     phy: parseRegisterTables(
       { registers: readBundled('phy-registers.csv'), fields: readBundled('phy-fields.csv') }, PHY_SPACE),
   };

@@ -5,7 +5,8 @@
 import type { Access, Marker, TraceRecord } from '../model/access.js';
 import type { ReplayResult, TargetDescription } from '../model/replay.js';
 import { readTrace, type TraceSourceOptions } from '../formats/read-trace.js';
-import { igbRegisters } from '../regs/database.js';
+import { traceDeviceModel } from '../analysis/device-model.js';
+import { registersFor } from '../regs/database.js';
 import { chooseReplayDevice } from '../record/replay-device.js';
 import { runPlan } from './engine.js';
 import { planReplay } from './plan.js';
@@ -54,8 +55,10 @@ export function recordedMac(records: readonly TraceRecord[]): string | undefined
 
 export async function replayTrace(path: string, options: ReplayOptions): Promise<ReplayResult> {
   const started = Date.now();
-  const registers = igbRegisters();
   const records = await loadRecords(path, options);
+  // Named and planned with the recorded device's registers (an e1000e trace with the 82574L's);
+  // what the target lacks comes from the target QEMU's own verdicts, whatever the device.
+  const registers = registersFor(traceDeviceModel(records));
   const plan = planReplay(records, registers);
   const chosen = await chooseReplayDevice(path, options.device, options.onWarning ?? (() => undefined));
   const target = await QemuReplayTarget.start({

@@ -10,7 +10,8 @@ import { parseSelectors } from '../../diff/registers.js';
 import { recordsVerdicts } from '../../formats/detect.js';
 import type { BlockName } from '../../analysis/trace-summary.js';
 import { FUNCTIONAL_BLOCKS } from '../../model/register.js';
-import { igbRegisters } from '../../regs/index.js';
+import { commonDeviceModel, sniffDeviceModel } from '../../analysis/device-sniff.js';
+import { registersFor } from '../../regs/index.js';
 import { renderDiff } from '../../report/diff-text.js';
 import { colorFor } from '../color.js';
 import type { CliContext } from '../context.js';
@@ -69,7 +70,8 @@ export function diffCommand(ctx: CliContext): CommandModule<object, DiffArgs> {
 export async function runDiff(args: DiffArgs, ctx: CliContext): Promise<void> {
   if (args.a === '-' && args.b === '-') throw new UsageError('only one of A and B can be standard input', 'give a file for the other');
   const block = parseBlock(args.block);
-  const db = igbRegisters();
+  // Both traces are named with one database: the device they were recorded on (igb or e1000e).
+  const db = registersFor(commonDeviceModel(sniffDeviceModel(args.a), sniffDeviceModel(args.b)));
   const registers = args.registers?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const selectors = registers === undefined ? undefined : parseSelectors(db, registers);
   if (registers !== undefined && registers.length === 0) throw new UsageError('--registers needs at least one name or offset');

@@ -54,8 +54,9 @@ export async function runExport(args: ExportArgs, ctx: CliContext): Promise<void
   if (args.clockStep && !args.qtest) throw new UsageError('--clock-step applies to --qtest only', 'the C test always steps the clock (libqtest runs -accel qtest)');
   if (args.trace === '-') throw new UsageError('export needs a trace file', 'save the trace to a file first');
   // Loaded on demand, like the replay stack in `replay`.
-  const [{ loadRecords, recordedMac }, { chooseReplayDevice }, { igbRegisters }, { exportPlan }] = await Promise.all([
+  const [{ loadRecords, recordedMac }, { chooseReplayDevice }, { registersFor }, { exportPlan }, { traceDeviceModel }] = await Promise.all([
     import('../../replay/replay-trace.js'), import('../../record/replay-device.js'), import('../../regs/database.js'), import('../../export/steps.js'),
+    import('../../analysis/device-model.js'),
   ]);
   const records = await loadRecords(args.trace, args.lenient);
   const chosen = await chooseReplayDevice(args.trace, args.device, (message) => warn(ctx, message));
@@ -66,7 +67,7 @@ export async function runExport(args: ExportArgs, ctx: CliContext): Promise<void
     if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
     throw error;
   }
-  const plan = exportPlan(args.trace, records, igbRegisters(), device);
+  const plan = exportPlan(args.trace, records, registersFor(traceDeviceModel(records)), device);
   const name = args.name ?? basename(args.trace).replace(/\.log(\.gz)?$/, '');
   if (args.cTest) {
     const { renderCTest } = await import('../../export/c-test.js');

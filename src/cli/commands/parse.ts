@@ -9,7 +9,10 @@ import { describeDialect } from '../../formats/detect.js';
 import { excerpt } from '../../formats/errors.js';
 import type { MalformedLine } from '../../formats/qemu-log/stats.js';
 import { readTrace, type TraceSourceOptions } from '../../formats/read-trace.js';
-import { igbRegisters } from '../../regs/index.js';
+import { DeviceModelDetector } from '../../analysis/device-model.js';
+import { sniffDeviceModel } from '../../analysis/device-sniff.js';
+import type { Access, Marker } from '../../model/access.js';
+import { igbRegisters, registersFor, type RegisterDatabase } from '../../regs/index.js';
 import { renderParseSummary } from '../../report/parse-summary-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
@@ -87,23 +90,34 @@ async function summarize(args: ParseArgs, ctx: CliContext, out: Output): Promise
 /** Reads the trace once into the aggregate; shared with `triage`. */
 export async function summarizeTrace(trace: string, source: TraceSourceOptions, ctx: CliContext): Promise<ParseSummary> {
   // The aggregate needs register names only when the result is built, so the database (tens of
-  // ms to load) is loaded while the trace reader starts up (worker start, first reads).
+  // ms to load) is loaded while the trace reader starts up (worker start, first reads). It is the
+  // database of the device the trace was recorded on (igb or e1000e), known once the trace is read.
+  const device = new DeviceModelDetector(false);
+  const chosen: { db?: RegisterDatabase } = {};
+  const registers = (): RegisterDatabase => chosen.db ?? igbRegisters();
   const aggregate = new TraceSummaryBuilder({
-    lookupOffset: (offset) => igbRegisters().lookupOffset(offset),
-    lookupPhy: (reg) => igbRegisters().lookupPhy(reg),
+    lookupOffset: (offset) => registers().lookupOffset(offset),
+    lookupPhy: (reg) => registers().lookupPhy(reg),
   });
   const warmUp = setImmediate(() => igbRegisters());
   const progress = progressReporter(ctx, `reading ${trace}`, " MB");
-  const read = await readTrace(trace, aggregate, { lenient: source.lenient, barBase: source.barBase, stdin: ctx.stdin, onProgress: bytesProgress(progress) })
+  const sink = {
+    access: (a: Access): void => { aggregate.access(a); device.access(a); },
+    marker: (m: Marker): void => { aggregate.marker(m); device.marker(m); },
+  };
+  const read = await readTrace(trace, sink, { lenient: source.lenient, barBase: source.barBase, stdin: ctx.stdin, onProgress: bytesProgress(progress) })
     .finally(() => {
       clearImmediate(warmUp);
       progress.done();
     });
+  device.eventCounts(read.stats.deviceEvents);
+  chosen.db = registersFor(device.result().model ?? 'igb');
   return buildParseSummary(read, aggregate.result(), describeDialect(read.dialect));
 }
 
 async function streamRecords(args: ParseArgs, ctx: CliContext, out: Output): Promise<void> {
-  const nameOf = registerNamer(igbRegisters());
+  // Records are named as they stream, so the device comes from the trace's head (igb when it cannot tell).
+  const nameOf = registerNamer(registersFor(sniffDeviceModel(args.trace) ?? 'igb'));
   const sink = args.jsonl === true ? jsonlSink(out, nameOf) : csvSink(out, nameOf);
   // Progress would mix with the records when they go to the terminal too.
   const toTerminal = args.output === undefined && ctx.stdout.isTTY === true;

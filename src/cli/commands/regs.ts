@@ -1,11 +1,12 @@
 // `igb-replay regs NAME|OFFSET [VALUE]`: what a register is, its fields, and a value decoded field
-// by field; `igb-replay regs --list [--block NAME]` lists the database.
+// by field; `igb-replay regs --list [--block NAME]` lists the database; `--device e1000e` uses the
+// 82574L database instead of the igb one.
 
 import type { Argv, CommandModule } from 'yargs';
 import { FUNCTIONAL_BLOCKS, type FunctionalBlock } from '../../model/register.js';
 import { listRegisters } from '../../analysis/register-layout.js';
 import { lookupRegister, parseNumber } from '../../analysis/register-lookup.js';
-import { igbRegisters } from '../../regs/index.js';
+import { DEVICE_MODELS, registersFor, type DeviceModel } from '../../regs/index.js';
 import { renderRegisterInfo, renderRegisterListing } from '../../report/register-text.js';
 import { colorFor } from '../color.js';
 import type { CliContext } from '../context.js';
@@ -20,6 +21,7 @@ export interface RegsArgs {
   readonly list: boolean;
   readonly block?: FunctionalBlock;
   readonly json?: boolean;
+  readonly device: DeviceModel;
 }
 
 function builder(y: Argv): Argv<RegsArgs> {
@@ -32,12 +34,14 @@ function builder(y: Argv): Argv<RegsArgs> {
       list: { type: 'boolean', default: false, describe: 'List the registers (of one block with --block)' },
       block: { type: 'string', choices: FUNCTIONAL_BLOCKS, requiresArg: true, describe: 'With --list: only this functional block' },
       json: { ...jsonOption, describe: 'Print as JSON (schemas igb-replay/register, igb-replay/register-list)' },
+      device: { type: 'string', choices: DEVICE_MODELS, default: 'igb' as DeviceModel, requiresArg: true, describe: "Whose register database: QEMU's igb (82576) or e1000e (82574L)" },
     })
     .example('$0 regs STATUS 0x80080483', 'Decode a STATUS value: FD, LU, SPEED, ...')
     .example('$0 regs 0xc0c0', 'Which register is at BAR0 offset 0xc0c0 (RDBAL(3))')
     .example('$0 regs rdbal(3)', 'An array element by name')
     .example('$0 regs --phy BMSR 0x796d', 'A PHY register and value')
-    .example('$0 regs --list --block statistics', 'The statistics registers') as unknown as Argv<RegsArgs>;
+    .example('$0 regs --list --block statistics', 'The statistics registers')
+    .example('$0 regs --device e1000e 0x2900', 'The e1000e (82574L) register at 0x2900 (RDBAL(1))') as unknown as Argv<RegsArgs>;
 }
 
 export function regsCommand(ctx: CliContext): CommandModule<object, RegsArgs> {
@@ -53,7 +57,7 @@ export async function runRegs(args: RegsArgs, ctx: CliContext): Promise<void> {
   const out = await openOutput(undefined, ctx.stdout);
   const c = colorFor(ctx.env, out.isTTY);
   const space = args.phy ? 'phy' : 'mmio';
-  const db = igbRegisters();
+  const db = registersFor(args.device);
   if (args.list) {
     if (args.register !== undefined) throw new UsageError('give either a register or --list, not both');
     const listing = listRegisters(args.phy ? db.allPhy() : db.all(), space, args.block);

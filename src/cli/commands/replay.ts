@@ -158,11 +158,13 @@ async function writeHtml(file: string, results: readonly ReplayResult[], compari
 
 /** The registers a trace reads (MMIO and IO; config reads are not replayed), named as in divergences. */
 async function registersRead(trace: string, source: TraceSourceOptions): Promise<RegisterRead[]> {
-  const [{ loadRecords }, { registerName }, { igbRegisters }] = await Promise.all([
+  const [{ loadRecords }, { registerName }, { registersFor }, { traceDeviceModel }] = await Promise.all([
     import('../../replay/replay-trace.js'), import('../../replay/result.js'), import('../../regs/database.js'),
+    import('../../analysis/device-model.js'),
   ]);
-  const registers = igbRegisters();
-  return (await loadRecords(trace, source)).flatMap((record) => {
+  const records = await loadRecords(trace, source);
+  const registers = registersFor(traceDeviceModel(records));
+  return records.flatMap((record) => {
     if (record.type !== 'access' || record.kind !== 'read' || (record.space !== 'mmio' && record.space !== 'io')) return [];
     const { name, block } = registerName(registers, record);
     return [{ register: name, block }];
