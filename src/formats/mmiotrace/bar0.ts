@@ -7,7 +7,7 @@
 // only ever hit one of them; the first access that hits a second one is an ambiguity error.
 
 import { PCI_RESOURCES, type MapLine, type PciDevLine } from './line.js';
-import { nicName } from './nic-ids.js';
+import { nicName, nicRegisterModel } from './nic-ids.js';
 
 /** The size of an 82576 / 82574L BAR0. */
 export const NIC_BAR0_SIZE = 128 * 1024;
@@ -20,6 +20,8 @@ export interface Bar0 {
   readonly size: number;
   /** Where the range came from, for messages: `PCIDEV 0010 8086:10c9 (82576)`, `--bar-base`, `MAP 1 (...)`. */
   readonly source: string;
+  /** The register layout, known when a PCIDEV line names the chip (else the igb layout is assumed). */
+  readonly model?: 'igb' | 'e1000e';
 }
 
 /** Thrown when the trace does not say unambiguously which range is the NIC's BAR0. */
@@ -48,7 +50,7 @@ export class Bar0Locator {
     const size = dev.sizes[0] ?? 0;
     const name = nicName(dev.vendor, dev.device);
     if (name === undefined || base === 0 || start % 2 === IO_RESOURCE_FLAG) return false;
-    this.nics.push({ base, size: size > 0 ? size : NIC_BAR0_SIZE, source: `PCIDEV ${dev.busDevfn} ${id} (${name})` });
+    this.nics.push({ base, size: size > 0 ? size : NIC_BAR0_SIZE, source: `PCIDEV ${dev.busDevfn} ${id} (${name})`, model: nicRegisterModel(dev.vendor, dev.device) });
     return true;
   }
 

@@ -21,6 +21,11 @@ const NIC_DEVICES: ReadonlyMap<number, string> = new Map([
   [0x10d3, '82574L'],
 ]);
 
+/** Which register database a NIC's BAR0 follows: the 82574L's is e1000e's, every other listed one igb's. */
+export function nicRegisterModel(vendor: number, device: number): 'igb' | 'e1000e' {
+  return vendor === INTEL_VENDOR && device === 0x10d3 ? 'e1000e' : 'igb';
+}
+
 /** The chip name when `vendor:device` is a NIC this tool reads, else undefined. */
 export function nicName(vendor: number, device: number): string | undefined {
   return vendor === INTEL_VENDOR ? NIC_DEVICES.get(device) : undefined;

@@ -13,7 +13,7 @@ import type { LineBlockConsumer } from '../line-splitter.js';
 import type { RecordSink } from '../qemu-log/assembler.js';
 import type { QemuLogStats } from '../qemu-log/stats.js';
 import { Bar0Ambiguity, Bar0Locator } from './bar0.js';
-import { type CanonicalOffset, igbCanonicalOffset } from './canonical-offset.js';
+import { canonicalOffsetFor, type CanonicalOffset } from './canonical-offset.js';
 import { parseMmiotraceLine, type RwLine } from './line.js';
 import { MmiotraceCounters, OTHER } from './stats.js';
 
@@ -51,7 +51,7 @@ export class MmiotraceParser implements LineBlockConsumer {
 
   constructor(private readonly options: MmiotraceOptions, private readonly sink: RecordSink) {
     this.bar0 = new Bar0Locator(options.barBase);
-    this.canonicalOffset = options.canonicalOffset ?? igbCanonicalOffset;
+    this.canonicalOffset = options.canonicalOffset ?? canonicalOffsetFor;
   }
 
   block(bytes: Buffer, start: number, end: number): void {
@@ -121,7 +121,7 @@ export class MmiotraceParser implements LineBlockConsumer {
     this.idleGap(lineNo, rw.timeUs);
     const access: Access = {
       type: 'access', seq: this.seq++, line: lineNo, kind: rw.kind, space: 'mmio',
-      offset: this.canonicalOffset(rw.phys - bar.base), size: rw.width, value: rw.value, verdict: 'ok',
+      offset: this.canonicalOffset(rw.phys - bar.base, bar.model), size: rw.width, value: rw.value, verdict: 'ok',
       events: [], timeUs: rw.timeUs, thread: rw.pid,
     };
     this.sink.access(access);

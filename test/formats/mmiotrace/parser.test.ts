@@ -16,7 +16,7 @@ describe('accesses', () => {
       { type: 'access', seq: 0, line: 5, kind: 'read', space: 'mmio', offset: 0x8, size: 4, value: 0x80080481, verdict: 'ok', events: [], timeUs: 1_866_469, thread: 0 },
       { type: 'access', seq: 1, line: 6, kind: 'write', space: 'mmio', offset: 0x0, size: 4, value: 0x4140241, verdict: 'ok', events: [], timeUs: 2_000_001, thread: 77 },
     ]);
-    expect(result.dialect).toEqual({ format: 'mmiotrace', bar0: { base: BAR0, size: 0x20000, source: 'PCIDEV 0010 8086:10c9 (82576)' } });
+    expect(result.dialect).toEqual({ format: 'mmiotrace', bar0: { base: BAR0, size: 0x20000, source: 'PCIDEV 0010 8086:10c9 (82576)', model: 'igb' } });
     expect(describeDialect(result.dialect)).toMatch(/^Linux mmiotrace, NIC BAR0 0xfeba0000 \(128 KiB, from PCIDEV 0010 8086:10c9 \(82576\)\)/);
   });
 
@@ -113,9 +113,12 @@ describe('finding BAR0', () => {
 
   it('recognises an e1000e NIC (82574L, 8086:10d3) too', async () => {
     const header = ['VERSION 20070824', 'PCIDEV 0018 808610d3 a fe800000 fe820000 c061 fe840000 0 0 0 20000 20000 20 4000 0 0 0 e1000e'];
-    const { accesses, result } = await parseMmio([...header, 'R 4 1.000000 1 0xfe800008 0x80080783 0x0 0']);
+    const { accesses, result } = await parseMmio([...header, 'R 4 1.000000 1 0xfe800008 0x80080783 0x0 0',
+      // Aliases by the 82574L's own layout: RDBAL_A at 0x110 is RDBAL(0) at 0x2800 (on igb it is 0xc000).
+      'W 4 1.000100 1 0xfe800110 0x1000 0x0 0', 'W 4 1.000200 1 0xfe802800 0x1000 0x0 0']);
     expect(accesses[0]).toMatchObject({ offset: 8, value: 0x80080783 });
-    expect(result.dialect).toMatchObject({ bar0: { source: 'PCIDEV 0018 8086:10d3 (82574L)' } });
+    expect(accesses.slice(1).map((a) => a.offset)).toEqual([0x2800, 0x2800]);
+    expect(result.dialect).toMatchObject({ bar0: { source: 'PCIDEV 0018 8086:10d3 (82574L)', model: 'e1000e' } });
   });
 });
 

@@ -37,7 +37,7 @@ describe('real mmiotrace linux-6.1-init-mmiotrace.txt', () => {
     expect(outside).toBeGreaterThan(0);
     expect((result.stats.otherEvents.get('R outside the NIC BAR0') ?? 0) + (result.stats.otherEvents.get('W outside the NIC BAR0') ?? 0)).toBe(outside);
     expect(result.stats).toMatchObject({ lines: lines.length, malformedLines: 0, otherTextLines: 0 });
-    expect(result.dialect).toEqual({ format: 'mmiotrace', bar0: { base: BAR0, size: 0x20000, source: 'PCIDEV 0010 8086:10c9 (82576)' } });
+    expect(result.dialect).toEqual({ format: 'mmiotrace', bar0: { base: BAR0, size: 0x20000, source: 'PCIDEV 0010 8086:10c9 (82576)', model: 'igb' } });
     expect(markers.filter((m) => m.kind === 'mark')).toEqual([expect.objectContaining({ kind: 'mark', afterSeq: accesses.length - 1, events: [expect.objectContaining({ text: 'IGBREC end of recording' })] })]);
   });
 
