@@ -4,6 +4,7 @@
 
 import type { AccessKind, QemuVerdict } from '../model/access.js';
 import type { Dialect } from '../formats/detect.js';
+import type { DeviceModel } from '../regs/loader.js';
 import type { MalformedLine, QemuLogStats } from '../formats/qemu-log/stats.js';
 import type { BlockName, RecordSummary, RegisterSpaceName, RegisterTally, TimeSpan } from './trace-summary.js';
 
@@ -57,6 +58,8 @@ export interface ParseSummary {
     readonly bytes: number;
     readonly dialect: Dialect;
     readonly dialectDescription: string;
+    /** The device the trace was recorded on, whose register database names its registers, and why. */
+    readonly device?: { readonly model: DeviceModel; readonly reason: string };
   };
   readonly lines: LineAccounting;
   readonly accesses: {
@@ -72,13 +75,14 @@ export interface ParseSummary {
 
 const VERDICT_ORDER: readonly QemuVerdict[] = ['unknown', 'partial', 'read-only', 'phy-unhandled'];
 
-export function buildParseSummary(source: SourceInfo, records: RecordSummary, dialectDescription: string): ParseSummary {
+export function buildParseSummary(source: SourceInfo, records: RecordSummary, dialectDescription: string,
+  device?: { readonly model: DeviceModel; readonly reason: string }): ParseSummary {
   return {
     schema: PARSE_SUMMARY_SCHEMA,
     version: PARSE_SUMMARY_VERSION,
     source: {
       file: source.file, compressed: source.compressed, bytes: source.bytes,
-      dialect: source.dialect, dialectDescription,
+      dialect: source.dialect, dialectDescription, ...(device === undefined ? {} : { device }),
     },
     lines: lineAccounting(source.stats),
     accesses: { total: records.accesses, bySpace: records.bySpace, byVerdict: records.verdicts },

@@ -36,6 +36,7 @@ function header(s: ParseSummary, c: ChalkInstance): string[] {
   const lines = [
     `${c.bold('Trace')}     ${s.source.file} (${size})`,
     `${c.bold('Dialect')}   ${s.source.dialectDescription}`,
+    ...(s.source.device === undefined ? [] : [`${c.bold('Device')}    ${s.source.device.model} register names (${s.source.device.reason})`]),
     `${c.bold('Lines')}     ${num(l.total)}: ${num(l.device)} device, ${num(l.otherEvents)} other events`
       + `${l.otherPci > 0 ? ` (${num(l.otherPci)} PCI config of other functions)` : ''}, ${num(l.otherText)} other text, `
       + `${num(l.empty)} empty, ${num(l.glued)} glued, ${plural(l.malformed, 'malformed line')} skipped`,

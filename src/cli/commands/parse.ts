@@ -111,8 +111,11 @@ export async function summarizeTrace(trace: string, source: TraceSourceOptions, 
       progress.done();
     });
   device.eventCounts(read.stats.deviceEvents);
-  chosen.db = registersFor(device.result().model ?? 'igb');
-  return buildParseSummary(read, aggregate.result(), describeDialect(read.dialect));
+  const inferred = device.result();
+  const model = inferred.model ?? 'igb';
+  chosen.db = registersFor(model);
+  const reason = inferred.model === undefined ? `nothing in the trace tells igb and e1000e apart (${inferred.reason}); igb assumed` : inferred.reason;
+  return buildParseSummary(read, aggregate.result(), describeDialect(read.dialect), { model, reason });
 }
 
 async function streamRecords(args: ParseArgs, ctx: CliContext, out: Output): Promise<void> {
