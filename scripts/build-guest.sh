@@ -87,23 +87,8 @@ fi
 
 # --- host tools --------------------------------------------------------------------
 
-as_root() {
-	if [[ $EUID -eq 0 ]]; then
-		"$@"
-	elif command -v sudo >/dev/null 2>&1; then
-		if [[ -t 0 ]]; then sudo "$@"; else sudo -n "$@"; fi
-	else
-		die "need root (or sudo) to run: $*"
-	fi
-}
-
-apt_updated=0
-apt_update_once() {
-	((apt_updated)) && return 0
-	log "apt-get update"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get -qq update </dev/null >/dev/null
-	apt_updated=1
-}
+# shellcheck source=scripts/lib/root-apt.sh
+source "$SCRIPT_DIR/lib/root-apt.sh"
 
 # modinfo lives in /sbin, which is not on every user's PATH.
 MODINFO=$(PATH=$PATH:/sbin:/usr/sbin command -v modinfo || true)

@@ -25,15 +25,8 @@ die() {
 	exit 2
 }
 
-as_root() {
-	if [[ $EUID -eq 0 ]]; then
-		"$@"
-	elif command -v sudo >/dev/null 2>&1; then
-		if [[ -t 0 ]]; then sudo "$@"; else sudo -n "$@"; fi
-	else
-		die "need root (or sudo) to run: $*"
-	fi
-}
+# shellcheck source=scripts/lib/root-apt.sh
+source scripts/lib/root-apt.sh
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
