@@ -99,11 +99,12 @@ class Batcher {
   constructor(private readonly target: ReplayTarget, private readonly pipeline: Pipeline,
     private readonly actual: Map<number, number>) {}
 
-  async add(access: Access): Promise<void> {
+  /** Returns a promise only when the batch was sent: awaiting every access would cost a microtask each. */
+  add(access: Access): Promise<void> | undefined {
     const space = access.space === 'io' ? 'io' : 'mmio';
     this.ops.push({ kind: access.kind, space, offset: access.offset, value: access.value });
     this.accesses.push(access);
-    if (this.ops.length >= BATCH_SIZE) await this.flush();
+    return this.ops.length >= BATCH_SIZE ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {
@@ -131,6 +132,7 @@ export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: E
   };
   const retries = options.pollRetries ?? DEFAULT_POLL_RETRIES;
   let current: Access | undefined;
+  let flushed: Promise<void> | undefined;
   try {
     for (let i = 0; i < plan.steps.length; i++) {
       const step = plan.steps[i]!;
@@ -160,11 +162,13 @@ export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: E
             break;
           }
           state.sent.push(step.access);
-          await batcher.add(step.access);
+          flushed = batcher.add(step.access);
+          if (flushed !== undefined) await flushed;
           break;
         case 'write':
           state.sent.push(step.access);
-          await batcher.add(step.access);
+          flushed = batcher.add(step.access);
+          if (flushed !== undefined) await flushed;
           break;
       }
     }
