@@ -33,7 +33,7 @@ function builder(y: Argv): Argv<MinimiseArgs> {
     .positional('trace', { type: 'string', demandOption: true, describe: 'QEMU trace log (plain or gzip)' })
     .options({
       line: { type: 'number', requiresArg: true, coerce: nonNegativeInteger('line'), describe: 'The divergence at this trace line (default: the first failing one)' },
-      register: { type: 'string', requiresArg: true, describe: 'The first failing divergence of this register (STATUS, RDBAL(0))' },
+      register: { type: 'string', requiresArg: true, describe: 'The first failing divergence of this register (STATUS, MDIC, RDBAL(0))' },
       device: { type: 'string', requiresArg: true, describe: 'Target -device (default: the recording\'s, from its sidecar, else igb)' },
       time: { choices: TIME_CHOICES, default: 'auto', describe: 'Virtual time, as for replay' },
       qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
@@ -42,8 +42,8 @@ function builder(y: Argv): Argv<MinimiseArgs> {
     })
     .conflicts('line', 'register')
     .example('$0 minimise traces/linux-6.1-init.log --device e1000e', 'The fewest accesses that still make e1000e diverge first')
-    .example('$0 minimise trace.log --device e1000e --register SRRCTL(0) -o srrctl.log', 'A short trace that shows one register\'s divergence')
-    .example('$0 minimise trace.log --line 3726 --max-replays 100', 'The divergence at line 3726, spending at most 100 replays') as unknown as Argv<MinimiseArgs>;
+    .example('$0 minimise traces/linux-6.1-init.log --device e1000e --register MDIC -o mdic.log', 'Two accesses: the PHY identifier e1000e answers differently')
+    .example('$0 minimise trace.log --device e1000e --line 2515 --max-replays 100', 'The divergence at line 2515, spending at most 100 replays') as unknown as Argv<MinimiseArgs>;
 }
 
 export function minimiseCommand(ctx: CliContext): CommandModule<object, MinimiseArgs> {
