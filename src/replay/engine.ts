@@ -10,6 +10,8 @@ export interface BatchOp {
   readonly kind: 'read' | 'write';
   readonly space: 'mmio' | 'io';
   readonly offset: number;
+  /** Access width in bytes as recorded (mmiotrace keeps the driver's 1/2/4/8; QEMU logs always say 4). */
+  readonly size: number;
   /** Written value (ignored for reads). */
   readonly value: number;
 }
@@ -102,7 +104,7 @@ class Batcher {
   /** Returns a promise only when the batch was sent: awaiting every access would cost a microtask each. */
   add(access: Access): Promise<void> | undefined {
     const space = access.space === 'io' ? 'io' : 'mmio';
-    this.ops.push({ kind: access.kind, space, offset: access.offset, value: access.value });
+    this.ops.push({ kind: access.kind, space, offset: access.offset, size: access.size, value: access.value });
     this.accesses.push(access);
     return this.ops.length >= BATCH_SIZE ? this.flush() : undefined;
   }

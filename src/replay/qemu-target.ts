@@ -22,6 +22,14 @@ import { parseDeviceOption, type DeviceOption } from './device-option.js';
 
 export type TimeModeChoice = TimeMode | 'auto';
 
+/** qtest ops by MMIO access width: the driver's own width is replayed (mmiotrace records it). */
+const MMIO_OPS: Readonly<Record<number, { read: 'readb' | 'readw' | 'readl' | 'readq'; write: 'writeb' | 'writew' | 'writel' | 'writeq' }>> = {
+  1: { read: 'readb', write: 'writeb' },
+  2: { read: 'readw', write: 'writew' },
+  4: { read: 'readl', write: 'writel' },
+  8: { read: 'readq', write: 'writeq' },
+};
+
 export interface TargetVerdicts {
   /** Verdict on each MMIO/IO access sent, in the order sent. */
   readonly accesses: QemuVerdict[];
@@ -90,11 +98,13 @@ export class QemuReplayTarget implements ReplayTarget {
   async runBatch(ops: readonly BatchOp[]): Promise<readonly number[]> {
     const { mmio, io } = this.bars;
     const commands: QtestCommand[] = ops.map((op) => {
+      // The IO BAR's IOADDR/IODATA are dwords (QEMU logs its path as 8 bytes wide).
       if (op.space === 'io') return op.kind === 'read' ? { op: 'inl', port: io + op.offset } : { op: 'outl', port: io + op.offset, value: op.value };
-      return op.kind === 'read' ? { op: 'readl', addr: mmio + op.offset } : { op: 'writel', addr: mmio + op.offset, value: op.value };
+      const width = MMIO_OPS[op.size] ?? MMIO_OPS[4]!;
+      return op.kind === 'read' ? { op: width.read, addr: mmio + op.offset } : { op: width.write, addr: mmio + op.offset, value: op.value };
     });
     const replies = await this.session.qtest.sendBatch(commands);
-    return replies.map((reply) => (typeof reply === 'number' ? reply : 0));
+    return replies.map((reply) => (typeof reply === 'number' ? reply : typeof reply === 'bigint' ? Number(reply) : 0));
   }
 
   readMmio(offset: number): Promise<number> {
