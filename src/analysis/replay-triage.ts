@@ -10,6 +10,7 @@ import { FAILING_CLASSES, type Divergence, type ReadClass, type ReplayResult } f
 import { cascades, writeReadbacks, type CascadeAnalysis, type WriteIgnored } from './divergence-analysis.js';
 import { blockImpact, TRIAGE_SCHEMA, type TriageInput, type TriageRegister, type TriageSource } from './offline-triage.js';
 import { registerLabel } from './register-label.js';
+import { phaseOf } from './phases.js';
 import { groupArrayElements, groupLabel, mergeTallies } from './array-groups.js';
 import type { BlockName, RegisterTally, VerdictTally } from './trace-summary.js';
 
@@ -54,6 +55,8 @@ export interface ReplayTriageEntry extends TriageRegister {
   readonly accesses: number;
   readonly firstSeq: number;
   readonly firstLine: number;
+  /** The recording's phase of that first access (`nvm-phy-id #2`): when in the driver's life it was needed. */
+  readonly firstPhase?: string;
   readonly score: number;
   readonly scoreParts: { readonly recording: number; readonly replay: number; readonly count: number; readonly earliness: number };
 }
@@ -121,7 +124,10 @@ export function replayTriage(summary: TriageInput, source: TriageSource, replay:
   const total = Math.max(1, summary.accesses);
   const ranked = listed.map((d) => scoreEntry(d, maxAccesses, total, weights))
     .sort((a, b) => b.score - a.score || a.firstSeq - b.firstSeq || a.offset - b.offset)
-    .map((entry, i) => ({ ...entry, rank: i + 1 }));
+    .map((entry, i) => {
+      const phase = entry.accesses > 0 ? phaseOf(replay.phases, entry.firstSeq)?.label : undefined;
+      return { ...entry, rank: i + 1, ...(phase === undefined ? {} : { firstPhase: phase }) };
+    });
   return {
     schema: TRIAGE_SCHEMA, version: REPLAY_TRIAGE_VERSION, source, totalAccesses: summary.accesses,
     registers: ranked.length, groups: groupByBlock(ranked),

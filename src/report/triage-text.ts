@@ -80,18 +80,18 @@ export function renderReplayTriage(t: ReplayTriageResult, c: ChalkInstance): str
 function replayGroupLines(group: ReplayTriageGroup, position: number, c: ChalkInstance): string[] {
   const heading = `${position}. ${c.bold(group.title)} [${group.block}]  best score ${group.score.toFixed(1)}, `
     + `${plural(group.entries.length, 'register')}`;
-  const rows = [['rank', 'register', 'recording QEMU', 'replay', 'accesses', 'first line', 'score', 'description']];
+  const rows = [['rank', 'register', 'recording QEMU', 'replay', 'accesses', 'first line', 'phase', 'score', 'description']];
   for (const item of collapseArrays(group.entries)) {
     if ('more' in item) {
-      rows.push(['', `… ${item.base}: ${item.more} more`, '', '', '', '', '', `ranks ${item.ranks}, in --json`]);
+      rows.push(['', `… ${item.base}: ${item.more} more`, '', '', '', '', '', '', `ranks ${item.ranks}, in --json`]);
       continue;
     }
     const e = item;
     const verdicts = e.verdicts.map((v) => `${verdictText(v.verdict, c)} ${v.kind} ×${num(v.count)}`).join(', ');
     rows.push([String(e.rank), e.label, verdicts === '' ? '-' : verdicts, replayText(e.replay), num(e.accesses),
-      e.accesses === 0 ? '-' : num(e.firstLine), e.score.toFixed(1), clip(e.description ?? '(not in the register database)')]);
+      e.accesses === 0 ? '-' : num(e.firstLine), e.firstPhase ?? '-', e.score.toFixed(1), clip(e.description ?? '(not in the register database)')]);
   }
-  return [heading, ...renderTable(rows, { align: ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'left'] })];
+  return [heading, ...renderTable(rows, { align: ['right', 'left', 'left', 'left', 'right', 'right', 'left', 'right', 'left'] })];
 }
 
 function replayText(e: ReplayEvidence): string {

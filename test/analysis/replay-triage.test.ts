@@ -104,6 +104,11 @@ describe('triage --device (built CLI, real QEMU)', () => {
     const rank = (label: string): number => all.find((e) => e.label === label)?.rank ?? Infinity;
     const bestCounter = Math.min(...all.filter((e) => e.block === 'statistics').map((e) => e.rank));
     for (const label of ['SW_FW_SYNC', 'EIAM', 'EIMS', 'IVAR(0)', 'SRRCTL(0)', 'RXDCTL(0)', 'GPIE']) expect(rank(label)).toBeLessThan(bestCounter);
+    // When in the driver's life each was first needed.
+    const phase = (label: string): string | undefined => all.find((e) => e.label === label)?.firstPhase;
+    expect(phase('SW_FW_SYNC')).toBe('nvm-phy-id');
+    expect(phase('SRRCTL(0)')).toBe('queue-setup');
+    expect(phase('UTA(0–127)')).toBe('hw-init');
   });
 
   it('lists the registers QEMU igb itself lacks, statistics among them, also as JSON', () => {
