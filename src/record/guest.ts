@@ -5,6 +5,7 @@
 // itself whether anything needs rebuilding (changed scripts/guest files, a damaged image).
 
 import { spawn } from 'node:child_process';
+import { registerForReaping } from '../target/reaper.js';
 import { constants as fsConstants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -106,6 +107,18 @@ export async function projectGuest(options: ProjectGuestOptions): Promise<Guest>
 function runBuildGuest(script: string, args: readonly string[], options: ProjectGuestOptions): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(script, [...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...options.env } as NodeJS.ProcessEnv, shell: false });
+    // Ended with us on a signal or exit, like QEMU: the script removes its work dir on SIGTERM, and
+    // writes guest.json last, so an interrupted build leaves no half-built guest behind.
+    const reaping = registerForReaping({
+      shutdown: async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        await new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once('close', () => done())));
+      },
+      shutdownSync: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
+    });
+    child.once('close', () => reaping.dispose());
     let stderr = '';
     let partial = '';
     child.stderr.setEncoding('utf8');
