@@ -111,6 +111,16 @@ describe('triage --device (built CLI, real QEMU)', () => {
     expect(phase('UTA(0–127)')).toBe('hw-init');
   });
 
+  it('--replay takes the recorded device from the sidecar: the e1000e driver\'s trace is replayed against e1000e', () => {
+    const result = runCli(['triage', 'traces/linux-6.1-e1000e-init.log', '--replay', '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const t = JSON.parse(result.stdout) as ReplayTriageResult;
+    expect(t.replay.device).toBe('e1000e');
+    expect(t.replay.byClass.mismatch).toBe(0);
+    expect(t.replay.byClass['unknown-in-target']).toBe(0);
+  });
+
   it('lists the registers QEMU igb itself lacks, statistics among them, also as JSON', () => {
     const result = runCli(['triage', 'traces/linux-6.1-init.log', '--device', 'igb', '--json']);
     expect(result.status).toBe(0);
