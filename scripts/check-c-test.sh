@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that the C tests `igb-replay export --c-test` writes compile against QEMU's own libqtest
 # headers (tests/qtest/libqtest.h, libqos/pci-pc.h and what they include), with QEMU's warning
-# flags and -Werror, using `gcc -fsyntax-only`.
+# flags and -Werror, compiling to an object (`gcc -c`, so that -Wunused-function fires too).
 #
 # Usage: scripts/check-c-test.sh [TRACE… | FILE.c…]
 #   TRACE: exported for igb and for e1000e, then checked (default: traces/linux-6.1-init.log);
@@ -124,13 +124,13 @@ done
 WARNINGS=(-Wall -Wundef -Wwrite-strings -Wmissing-prototypes -Wstrict-prototypes -Wold-style-declaration
 	-Wold-style-definition -Wtype-limits -Wformat-security -Winit-self -Wignored-qualifiers -Wempty-body
 	-Wnested-externs -Wendif-labels -Wexpansion-to-defined -Wimplicit-fallthrough=2 -Wmissing-format-attribute
-	-Wno-missing-include-dirs -Wno-shift-negative-value -Wno-psabi -Wshadow=local -Wvla -Werror)
+	-Wno-missing-include-dirs -Wno-shift-negative-value -Wno-psabi -Wshadow=local -Wvla -Wunused-function -Werror)
 read -r -a GLIB <<<"$(pkg-config --cflags glib-2.0)"
 INCLUDES=(-I"$STUBS" -I"$GEN" -I"$SRC/include" -I"$SRC/host/include/x86_64" -I"$SRC/host/include/generic" -I"$SRC/tests/qtest")
 
 failed=0
 check() {
-	if gcc -fsyntax-only -std=gnu11 "${WARNINGS[@]}" "${GLIB[@]}" "${INCLUDES[@]}" "$1"; then
+	if gcc -c -o /dev/null -std=gnu11 "${WARNINGS[@]}" "${GLIB[@]}" "${INCLUDES[@]}" "$1"; then
 		log "OK    $2 ($(wc -l <"$1") lines)"
 	else
 		log "FAIL  $2"

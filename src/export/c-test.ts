@@ -11,7 +11,7 @@
 //  - libqtest always runs `-accel qtest`, so timer markers are `qtest_clock_step_next` and a polling
 //    loop that waited for time steps the clock between reads, like `replay --time clock-step`.
 
-import type { ExportPlan, ExportStep, RegisterStep } from './steps.js';
+import type { ExportPlan, ExportStep, RegisterStep, TimeStep } from './steps.js';
 import { groupByPhase } from './steps.js';
 import { findRuns } from './repeats.js';
 import { DEFAULT_MACHINE, NIC_IDENTITIES } from '../target/qemu-args.js';
@@ -102,7 +102,26 @@ function header(plan: ExportPlan, options: CTestOptions): string[] {
   ];
 }
 
+/** Which helpers the test's body calls: only those are defined (QEMU builds with -Werror, -Wunused-function). */
+function helpersUsed(steps: readonly ExportStep[]): Record<'rd' | 'wr' | 'ioRd' | 'ioWr' | 'config' | 'poll' | 'autoneg', boolean> {
+  const dword = (kind: 'read' | 'write', space: 'mmio' | 'io'): boolean =>
+    steps.some((s) => s.kind === kind && s.space === space && s.width === 4 && s.poll === undefined);
+  const poll = steps.some((s) => s.kind === 'read' && s.poll !== undefined);
+  const autoneg = steps.some((s) => s.kind === 'time' && s.marker === 'autoneg' && s.elapsedNs === undefined);
+  return {
+    // poll() and wait_autoneg() read through rd().
+    rd: dword('read', 'mmio') || poll || autoneg,
+    wr: dword('write', 'mmio'),
+    ioRd: dword('read', 'io'),
+    ioWr: dword('write', 'io'),
+    config: steps.some((s) => s.kind === 'config-write'),
+    poll,
+    autoneg,
+  };
+}
+
 function prelude(plan: ExportPlan): string[] {
+  const uses = helpersUsed(plan.steps);
   const { model, mac, properties } = plan.device;
   const id = NIC_IDENTITIES[model];
   const props = Object.entries(properties).map(([key, value]) => `,${key}=${value}`).join('');
@@ -125,74 +144,101 @@ function prelude(plan: ExportPlan): string[] {
     '    QPCIBar io;     /* BAR2: IOADDR (+0), IODATA (+4) */',
     '} IgbReplay;',
     '',
-    'static uint32_t rd(IgbReplay *r, uint32_t offset)',
-    '{',
-    '    return qpci_io_readl(r->dev, r->mmio, offset);',
-    '}',
-    '',
-    'static void wr(IgbReplay *r, uint32_t offset, uint32_t value)',
-    '{',
-    '    qpci_io_writel(r->dev, r->mmio, offset, value);',
-    '}',
-    '',
-    'static uint32_t io_rd(IgbReplay *r, uint32_t offset)',
-    '{',
-    '    return qpci_io_readl(r->dev, r->io, offset);',
-    '}',
-    '',
-    'static void io_wr(IgbReplay *r, uint32_t offset, uint32_t value)',
-    '{',
-    '    qpci_io_writel(r->dev, r->io, offset, value);',
-    '}',
-    '',
-    '/* Config space; offsets >= 0x100 (SR-IOV, AER) only through MMCONFIG. */',
-    'static void cfg_wr(IgbReplay *r, int width, uint16_t offset, uint32_t value)',
-    '{',
-    '    uint64_t addr = MMCONFIG_BASE + ((uint64_t)r->dev->devfn << 12) + offset;',
-    '',
-    '    if (offset < 0x100) {',
-    '        if (width == 1) {',
-    '            qpci_config_writeb(r->dev, offset, value);',
-    '        } else if (width == 2) {',
-    '            qpci_config_writew(r->dev, offset, value);',
-    '        } else {',
-    '            qpci_config_writel(r->dev, offset, value);',
-    '        }',
-    '    } else if (width == 1) {',
-    '        qtest_writeb(r->qts, addr, value);',
-    '    } else if (width == 2) {',
-    '        qtest_writew(r->qts, addr, value);',
-    '    } else {',
-    '        qtest_writel(r->qts, addr, value);',
-    '    }',
-    '}',
-    '',
-    '/*',
-    ' * A polling loop of the recording: read until the recorded outcome appears, at most `reads`',
-    ' * times; if the loop waited for time (its value changed), then step the clock between reads.',
-    ' * Returns the last value read.',
-    ' */',
-    'static uint32_t poll(IgbReplay *r, uint32_t offset, uint32_t outcome, int reads, bool waits)',
-    '{',
-    '    uint32_t value = 0;',
-    '    int i;',
-    '',
-    '    for (i = 0; i < reads; i++) {',
-    '        value = rd(r, offset);',
-    '        if (value == outcome) {',
-    '            return value;',
-    '        }',
-    '    }',
+    ...(uses.rd ? [
+      'static uint32_t rd(IgbReplay *r, uint32_t offset)',
+      '{',
+      '    return qpci_io_readl(r->dev, r->mmio, offset);',
+      '}',
+      '',
+    ] : []),
+    ...(uses.wr ? [
+      'static void wr(IgbReplay *r, uint32_t offset, uint32_t value)',
+      '{',
+      '    qpci_io_writel(r->dev, r->mmio, offset, value);',
+      '}',
+      '',
+    ] : []),
+    ...(uses.ioRd ? [
+      'static uint32_t io_rd(IgbReplay *r, uint32_t offset)',
+      '{',
+      '    return qpci_io_readl(r->dev, r->io, offset);',
+      '}',
+      '',
+    ] : []),
+    ...(uses.ioWr ? [
+      'static void io_wr(IgbReplay *r, uint32_t offset, uint32_t value)',
+      '{',
+      '    qpci_io_writel(r->dev, r->io, offset, value);',
+      '}',
+      '',
+    ] : []),
+    ...(uses.config ? [
+      '/* Config space; offsets >= 0x100 (SR-IOV, AER) only through MMCONFIG. */',
+      'static void cfg_wr(IgbReplay *r, int width, uint16_t offset, uint32_t value)',
+      '{',
+      '    uint64_t addr = MMCONFIG_BASE + ((uint64_t)r->dev->devfn << 12) + offset;',
+      '',
+      '    if (offset < 0x100) {',
+      '        if (width == 1) {',
+      '            qpci_config_writeb(r->dev, offset, value);',
+      '        } else if (width == 2) {',
+      '            qpci_config_writew(r->dev, offset, value);',
+      '        } else {',
+      '            qpci_config_writel(r->dev, offset, value);',
+      '        }',
+      '    } else if (width == 1) {',
+      '        qtest_writeb(r->qts, addr, value);',
+      '    } else if (width == 2) {',
+      '        qtest_writew(r->qts, addr, value);',
+      '    } else {',
+      '        qtest_writel(r->qts, addr, value);',
+      '    }',
+      '}',
+      '',
+    ] : []),
+    ...(uses.poll ? [
+      '/*',
+      ' * A polling loop of the recording: read until the recorded outcome appears, at most `reads`',
+      ' * times; if the loop waited for time (its value changed), then step the clock between reads.',
+      ' * Returns the last value read.',
+      ' */',
+      'static uint32_t poll(IgbReplay *r, uint32_t offset, uint32_t outcome, int reads, bool waits)',
+      '{',
+      '    uint32_t value = 0;',
+      '    int i;',
+      '',
+      '    for (i = 0; i < reads; i++) {',
+      '        value = rd(r, offset);',
+      '        if (value == outcome) {',
+      '            return value;',
+      '        }',
+      '    }',
     `    for (i = 0; waits && i < ${POLL_RETRIES}; i++) {`,
-    '        qtest_clock_step_next(r->qts);',
-    '        value = rd(r, offset);',
-    '        if (value == outcome) {',
-    '            return value;',
-    '        }',
-    '    }',
-    '    return value;',
-    '}',
-    '',
+      '        qtest_clock_step_next(r->qts);',
+      '        value = rd(r, offset);',
+      '        if (value == outcome) {',
+      '            return value;',
+      '        }',
+      '    }',
+      '    return value;',
+      '}',
+      '',
+    ] : []),
+    ...(uses.autoneg ? [
+      '/*',
+      ' * QEMU completes autonegotiation on a timer, and the next deadline is often another one (the PIT,',
+      ' * interrupt throttling): step deadline by deadline until STATUS.LU is set, at most 5 s of virtual',
+      ' * time (a device that takes longer shows it in the reads that follow).',
+      ' */',
+      'static void wait_autoneg(IgbReplay *r)',
+      '{',
+      '    int64_t start = qtest_clock_step_next(r->qts);',
+      '',
+      '    while (!(rd(r, 0x00008) & 0x2) && qtest_clock_step_next(r->qts) - start < 5000000000LL) {',
+      '    }',
+      '}',
+      '',
+    ] : []),
     'static void igb_replay_start(IgbReplay *r)',
     '{',
     '    QPCIDevice *mch;',
@@ -253,7 +299,7 @@ function withComment(s: Statement): string {
 function statement(step: ExportStep): Statement {
   switch (step.kind) {
     case 'time':
-      return { code: 'qtest_clock_step_next(r->qts);', comment: `${step.marker} timer fired here, line ${step.line}`, line: step.line };
+      return { code: timeCall(step), comment: `${step.marker} timer fired here, line ${step.line}`, line: step.line };
     case 'config-write': {
       const name = CONFIG_NAMES[step.offset] ?? `config ${hex(step.offset)}`;
       return { code: `cfg_wr(r, ${step.width}, ${hex(step.offset, 3)}, ${hex(step.value)});`, comment: `${name}, line ${step.line}`, line: step.line };
@@ -261,6 +307,12 @@ function statement(step: ExportStep): Statement {
     default:
       return registerStatement(step);
   }
+}
+
+/** As `replay --time clock-step`: autoneg until the link is up, an idle gap by its recorded time, else the next deadline. */
+function timeCall(step: TimeStep): string {
+  if (step.elapsedNs !== undefined) return `qtest_clock_step(r->qts, ${step.elapsedNs}LL);`;
+  return step.marker === 'autoneg' ? 'wait_autoneg(r);' : 'qtest_clock_step_next(r->qts);';
 }
 
 function registerStatement(step: RegisterStep): Statement {

@@ -45,7 +45,7 @@ export function qtestScript(plan: ExportPlan, time: ScriptTime): QtestScript {
   const frozenMarkers: TimeStep[] = [];
   for (const step of plan.steps) {
     if (step.kind === 'time') {
-      if (time === 'clock-step') lines.push({ command: { op: 'clock_step' }, what: `${step.marker} timer (line ${step.line})` });
+      if (time === 'clock-step') lines.push({ command: clockStepFor(step), what: `${step.marker} timer (line ${step.line})` });
       else frozenMarkers.push(step);
     } else if (step.kind === 'config-write') {
       lines.push(...configWriteCommands(nic, step.offset, step.width, step.value, `config 0x${step.offset.toString(16)} (line ${step.line})`));
@@ -136,3 +136,18 @@ function timeComment(script: QtestScript): string[] {
 function basenameOf(path: string): string {
   return path.split('/').pop() ?? path;
 }
+
+/**
+ * How far a script steps the clock at a timer marker. A script cannot wait for an event, so an
+ * autoneg marker steps by QEMU's autonegotiation delay (500 ms: the negotiation started before the
+ * marker, so its deadline lies within); an idle gap steps by the recorded time; anything else to
+ * the next deadline. (`replay` instead steps deadline by deadline until the target logs the
+ * negotiation done.)
+ */
+function clockStepFor(step: TimeStep): QtestCommand {
+  if (step.elapsedNs !== undefined) return { op: 'clock_step', ns: step.elapsedNs };
+  if (step.marker === 'autoneg') return { op: 'clock_step', ns: AUTONEG_DELAY_NS };
+  return { op: 'clock_step' };
+}
+
+const AUTONEG_DELAY_NS = 500_000_000n;

@@ -58,6 +58,8 @@ export interface TimeStep {
   readonly kind: 'time';
   readonly marker: MarkerKind;
   readonly line: number;
+  /** For an idle marker (mmiotrace): the recorded time since the previous one, to step the clock by. */
+  readonly elapsedNs?: bigint;
 }
 
 export type ExportStep = RegisterStep | ConfigWriteStep | TimeStep;
@@ -88,7 +90,10 @@ function convert(step: ReplayStep, registers: RegisterDatabase): ExportStep | un
     case 'skip':
       return undefined;
     case 'advance-time':
-      return { kind: 'time', marker: step.marker.kind, line: step.marker.line };
+      return {
+        kind: 'time', marker: step.marker.kind, line: step.marker.line,
+        ...(step.marker.elapsedUs === undefined ? {} : { elapsedNs: BigInt(Math.round(step.marker.elapsedUs)) * 1000n }),
+      };
     case 'config-write':
       return { kind: 'config-write', offset: step.access.offset, width: widthOf(step.access.size), value: step.value, seq: step.access.seq, line: step.access.line };
     case 'write':

@@ -114,6 +114,11 @@ export interface Marker extends Timing {
   readonly afterSeq: number;
   /** The events of this happening, the first one being the event that identified it. */
   readonly events: SideEvent[];
+  /**
+   * For `idle`: recorded time since the previous idle marker (or the first access), for a replay
+   * that can step virtual time by exactly that much (the qtest accelerator's clock_step).
+   */
+  readonly elapsedUs?: number;
 }
 
 export type TraceRecord = Access | Marker;

@@ -57,9 +57,9 @@ describe('qtest script (synthetic plan)', () => {
     expect(text).toBe(`${[...IGB_SETUP, ...TRACE_PART, ...AFTER_MARKER].join('\n')}\n`);
   });
 
-  it('steps the clock at the timer marker with --clock-step', () => {
+  it('steps the clock at the timer marker with --clock-step: by QEMU\'s 500 ms autoneg delay for an autoneg marker', () => {
     const text = renderScript(qtestScript(syntheticPlan(), 'clock-step'));
-    expect(text).toBe(`${[...IGB_SETUP, ...TRACE_PART, 'clock_step', ...AFTER_MARKER].join('\n')}\n`);
+    expect(text).toBe(`${[...IGB_SETUP, ...TRACE_PART, 'clock_step 0x1dcd6500', ...AFTER_MARKER].join('\n')}\n`);
   });
 
   it('compares only the last read of a folded loop, and marks volatile reads unchecked', () => {
@@ -110,7 +110,7 @@ static void replay_reset(IgbReplay *r)
     g_assert_cmphex(poll(r, 0x00010, 0x00001190, 3, true), ==, 0x00001190); /* EECD, line 6, polled 3x in the recording */
     io_wr(r, 0x0, 0x00000008); /* IOADDR, line 9 */
     g_assert_cmphex(io_rd(r, 0x4), ==, 0x80080483); /* IODATA (STATUS), line 10 */
-    qtest_clock_step_next(r->qts); /* autoneg timer fired here, line 11 */
+    wait_autoneg(r); /* autoneg timer fired here, line 11 */
 }
 
 /* Phase link-up: trace lines 12-14 (started by autonegotiation completed) */
@@ -138,6 +138,17 @@ int main(int argc, char **argv)
     return g_test_run();
 }
 `);
+  });
+
+  it('defines only the helpers its body calls (QEMU builds with -Wunused-function -Werror)', () => {
+    for (const helper of ['rd', 'wr', 'io_rd', 'io_wr', 'cfg_wr', 'poll', 'wait_autoneg']) {
+      expect(text).toMatch(new RegExp(`^static \\w+ ${helper}\\(IgbReplay \\*r`, 'm'));
+    }
+    // A plan of MMIO writes only: no read, IO, config, poll or autoneg helper is left unused.
+    const writesOnly = syntheticPlan();
+    const onlyWrites = renderCTest({ ...writesOnly, steps: writesOnly.steps.filter((s) => s.kind === 'write' && s.space === 'mmio') }, { name: 'w' });
+    expect(onlyWrites).toMatch(/^static void wr\(IgbReplay \*r/m);
+    for (const helper of ['rd', 'io_rd', 'io_wr', 'cfg_wr', 'poll', 'wait_autoneg']) expect(onlyWrites).not.toMatch(new RegExp(`^static \\w+ ${helper}\\(`, 'm'));
   });
 
   it('checks the e1000e identity when exported for e1000e', () => {

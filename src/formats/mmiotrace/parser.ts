@@ -48,6 +48,7 @@ export class MmiotraceParser implements LineBlockConsumer {
   private lineNo = 0;
   private seq = 0;
   private lastAccessUs: number | undefined;
+  private lastIdleUs: number | undefined;
 
   constructor(private readonly options: MmiotraceOptions, private readonly sink: RecordSink) {
     this.bar0 = new Bar0Locator(options.barBase);
@@ -135,9 +136,14 @@ export class MmiotraceParser implements LineBlockConsumer {
   private idleGap(lineNo: number, timeUs: number): void {
     const last = this.lastAccessUs;
     this.lastAccessUs = timeUs;
+    this.lastIdleUs ??= timeUs;
     if (last === undefined || timeUs - last < IDLE_GAP_US) return;
+    // Time elapsed since the previous idle marker, so that stepping by it at each marker keeps the
+    // replay's virtual clock where the recording's was (the short pauses in between included).
+    const elapsedUs = timeUs - this.lastIdleUs;
+    this.lastIdleUs = timeUs;
     this.sink.marker({
-      type: 'marker', kind: 'idle', line: lineNo, afterSeq: this.seq - 1, timeUs: last,
+      type: 'marker', kind: 'idle', line: lineNo, afterSeq: this.seq - 1, timeUs: last, elapsedUs,
       events: [{ name: 'idle', category: 'other', line: lineNo, text: `no device access for ${((timeUs - last) / 1000).toFixed(1)} ms` }],
     });
   }
