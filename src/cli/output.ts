@@ -6,7 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { OutputError } from './errors.js';
@@ -155,4 +155,21 @@ class FileOutput extends Output {
 /** `--output FILE` or stdout. */
 export async function openOutput(path: string | undefined, stdout: Writable & { isTTY?: boolean }): Promise<Output> {
   return path === undefined || path === '-' ? Output.stdout(stdout) : Output.file(path);
+}
+
+/**
+ * Writes a whole text to `path` (atomically) or stdout (`undefined` or `-`), then sets the file's
+ * mode if one is given. A reader that closed the pipe early is no error.
+ */
+export async function writeText(path: string | undefined, text: string, stdout: Writable & { isTTY?: boolean }, mode?: number): Promise<void> {
+  const out = await openOutput(path, stdout);
+  try {
+    out.write(text);
+    await out.close();
+  } catch (error) {
+    await out.abort();
+    if (error instanceof ReaderGone || out.readerGone) return;
+    throw error;
+  }
+  if (mode !== undefined && path !== undefined && path !== '-') await chmod(path, mode);
 }

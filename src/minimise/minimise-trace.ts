@@ -15,8 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Access, TraceRecord } from '../model/access.js';
 import { isFailing, type Divergence, type ReplayResult } from '../model/replay.js';
 import { isGzip } from '../formats/input-stream.js';
-import { chooseReplayDevice } from '../record/replay-device.js';
-import { loadRecords, recordedMac, replayTrace } from '../replay/replay-trace.js';
+import { loadRecords, replayDevice, replayTrace } from '../replay/replay-trace.js';
 import type { TimeModeChoice } from '../replay/qemu-target.js';
 import { ddmin } from './ddmin.js';
 
@@ -124,12 +123,12 @@ export function candidateText(lines: readonly string[], lastLine: number, remove
 export async function minimiseTrace(path: string, options: MinimiseOptions): Promise<MinimiseResult> {
   const warn = options.onWarning ?? (() => undefined);
   const records = await loadRecords(path);
-  const chosen = await chooseReplayDevice(path, options.device, warn);
-  const mac = recordedMac(records) ?? chosen.mac;
+  const chosen = await replayDevice(path, records, options.device, warn);
   // Candidates lose the sidecar and maybe the MAC events: pin the device the full replay used.
-  const device = mac === undefined || /(^|,)mac=/.test(chosen.device) ? chosen.device : `${chosen.device},mac=${mac}`;
-  const replay = (trace: string): Promise<ReplayResult> => replayTrace(trace, { qemu: options.qemu, device, time: options.time, strict: false });
-  const full = await replay(path);
+  const device = chosen.mac === undefined || /(^|,)mac=/.test(chosen.device) ? chosen.device : `${chosen.device},mac=${chosen.mac}`;
+  const replay = (trace: string, known?: readonly TraceRecord[]): Promise<ReplayResult> =>
+    replayTrace(trace, { qemu: options.qemu, device, time: options.time, strict: false, ...(known === undefined ? {} : { records: known }) });
+  const full = await replay(path, records);
   if (!full.completed) throw new MinimiseError(`the replay of ${path} stopped early: ${full.stopped?.reason ?? 'unknown reason'}`);
   const target = chooseDivergence(full, options);
   const signature = signatureOf(target);

@@ -31,6 +31,14 @@ export interface ReplayOptions {
   readonly onResult?: (result: ReplayResult) => void;
   /** Problems worth telling the user that do not stop the replay (a stale sidecar). */
   readonly onWarning?: (message: string) => void;
+  /** The trace's records when the caller has read them already (it needs them too): not read again. */
+  readonly records?: readonly TraceRecord[];
+}
+
+/** The target a replay recreates: `-device` string and the MAC to give it. */
+export interface ReplayDevice {
+  readonly device: string;
+  readonly mac?: string;
 }
 
 /** `source`: `--lenient` alone (boolean), or with `--bar-base`. */
@@ -53,17 +61,26 @@ export function recordedMac(records: readonly TraceRecord[]): string | undefined
   return undefined;
 }
 
+/**
+ * The device a replay of `path` recreates: the user's `--device`, else the recording's from its
+ * sidecar, else igb; the MAC from the recording QEMU's own events, else the sidecar's.
+ */
+export async function replayDevice(path: string, records: readonly TraceRecord[], userDevice: string | undefined,
+  warn: (message: string) => void = () => undefined): Promise<ReplayDevice> {
+  const chosen = await chooseReplayDevice(path, userDevice, warn);
+  const mac = recordedMac(records) ?? chosen.mac;
+  return mac === undefined ? { device: chosen.device } : { device: chosen.device, mac };
+}
+
 export async function replayTrace(path: string, options: ReplayOptions): Promise<ReplayResult> {
   const started = Date.now();
-  const records = await loadRecords(path, options);
+  const records = options.records ?? await loadRecords(path, options);
   // Named and planned with the recorded device's registers (an e1000e trace with the 82574L's);
   // what the target lacks comes from the target QEMU's own verdicts, whatever the device.
   const registers = registersFor(traceDeviceModel(records));
   const plan = planReplay(records, registers);
-  const chosen = await chooseReplayDevice(path, options.device, options.onWarning ?? (() => undefined));
-  const target = await QemuReplayTarget.start({
-    qemu: options.qemu, device: chosen.device, time: options.time, mac: recordedMac(records) ?? chosen.mac, keepTempDir: options.keepTempDir,
-  });
+  const { device, mac } = await replayDevice(path, records, options.device, options.onWarning);
+  const target = await QemuReplayTarget.start({ qemu: options.qemu, device, time: options.time, mac, keepTempDir: options.keepTempDir });
   try {
     options.onTarget?.(target);
     const run = await runPlan(plan, target, { onProgress: options.onProgress });

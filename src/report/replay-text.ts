@@ -96,8 +96,9 @@ function phaseLines(r: ReplayResult, c: ChalkInstance, options: ReplayTextOption
   const volatile = new Map<string, number>();
   for (const d of r.divergences) {
     if (d.phase === undefined) continue;
-    if (isFailing(d.class, options) && !isAccepted(d, options)) failing.set(d.phase, [...(failing.get(d.phase) ?? []), d]);
-    else volatile.set(d.phase, (volatile.get(d.phase) ?? 0) + 1);
+    if (!isFailing(d.class, options) || isAccepted(d, options)) volatile.set(d.phase, (volatile.get(d.phase) ?? 0) + 1);
+    else if (failing.has(d.phase)) failing.get(d.phase)!.push(d);
+    else failing.set(d.phase, [d]);
   }
   const rows = [['phase', 'lines', 'reads', 'failing', 'not counted', 'first failing divergence', 'started by'], ...r.phases.map((p) => {
     const mine = failing.get(p.label) ?? [];

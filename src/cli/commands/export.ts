@@ -9,7 +9,7 @@ import { DeviceOptionError, parseDeviceOption } from '../../replay/device-option
 import { warn, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { dashArg, lenientOption, outputOption } from '../options.js';
-import { openOutput, ReaderGone } from '../output.js';
+import { writeText } from '../output.js';
 
 export interface ExportArgs {
   readonly trace: string;
@@ -54,15 +54,15 @@ export async function runExport(args: ExportArgs, ctx: CliContext): Promise<void
   if (args.clockStep && !args.qtest) throw new UsageError('--clock-step applies to --qtest only', 'the C test always steps the clock (libqtest runs -accel qtest)');
   if (args.trace === '-') throw new UsageError('export needs a trace file', 'save the trace to a file first');
   // Loaded on demand, like the replay stack in `replay`.
-  const [{ loadRecords, recordedMac }, { chooseReplayDevice }, { registersFor }, { exportPlan }, { traceDeviceModel }] = await Promise.all([
-    import('../../replay/replay-trace.js'), import('../../record/replay-device.js'), import('../../regs/database.js'), import('../../export/steps.js'),
+  const [{ loadRecords, replayDevice }, { registersFor }, { exportPlan }, { traceDeviceModel }] = await Promise.all([
+    import('../../replay/replay-trace.js'), import('../../regs/database.js'), import('../../export/steps.js'),
     import('../../analysis/device-model.js'),
   ]);
   const records = await loadRecords(args.trace, args.lenient);
-  const chosen = await chooseReplayDevice(args.trace, args.device, (message) => warn(ctx, message));
+  const chosen = await replayDevice(args.trace, records, args.device, (message) => warn(ctx, message));
   let device;
   try {
-    device = parseDeviceOption(chosen.device, recordedMac(records) ?? chosen.mac);
+    device = parseDeviceOption(chosen.device, chosen.mac);
   } catch (error) {
     if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
     throw error;
@@ -71,36 +71,20 @@ export async function runExport(args: ExportArgs, ctx: CliContext): Promise<void
   const name = args.name ?? basename(args.trace).replace(/\.log(\.gz)?$/, '');
   if (args.cTest) {
     const { renderCTest } = await import('../../export/c-test.js');
-    await write(args.output, renderCTest(plan, { name }), ctx);
+    await writeText(args.output, renderCTest(plan, { name }), ctx.stdout);
     return;
   }
   const [{ qtestScript, renderScript, renderCompanion }, { scriptQemuArgs, shellWords }] = await Promise.all([
     import('../../export/qtest-script.js'), import('../../export/qemu-command.js'),
   ]);
   const script = qtestScript(plan, args.clockStep ? 'clock-step' : 'frozen');
-  await write(args.output, renderScript(script), ctx);
+  await writeText(args.output, renderScript(script), ctx.stdout);
   if (args.output !== undefined && args.output !== '-') {
     const companion = `${args.output}.sh`;
-    await write(companion, renderCompanion(plan, script, args.output), ctx, 0o755);
+    await writeText(companion, renderCompanion(plan, script, args.output), ctx.stdout, 0o755);
     ctx.stderr.write(`wrote ${args.output} (${script.lines.length} qtest commands) and ${companion}, which runs it: sh ${companion}\n`);
   } else {
     // The script itself cannot say how to run it: tell the user on stderr.
     ctx.stderr.write(`run with: qemu-system-x86_64 ${shellWords(scriptQemuArgs(plan.device, script.time))} < SCRIPT\n`);
-  }
-}
-
-async function write(path: string | undefined, text: string, ctx: CliContext, mode?: number): Promise<void> {
-  const out = await openOutput(path, ctx.stdout);
-  try {
-    out.write(text);
-    await out.close();
-  } catch (error) {
-    await out.abort();
-    if (error instanceof ReaderGone || out.readerGone) return;
-    throw error;
-  }
-  if (mode !== undefined && path !== undefined && path !== '-') {
-    const { chmod } = await import('node:fs/promises');
-    await chmod(path, mode);
   }
 }

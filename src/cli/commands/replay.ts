@@ -7,17 +7,17 @@
 import type { Argv, CommandModule } from 'yargs';
 import { compareWithBaseline, updatedBaseline, type BaselineComparison } from '../../baseline/compare.js';
 import { loadBaseline, serializeBaseline } from '../../baseline/file.js';
+import type { TraceRecord } from '../../model/access.js';
 import { isFailing, type ReplayResult } from '../../model/replay.js';
 import { renderJunit, type JunitGrouping, type RegisterRead } from '../../report/junit.js';
 import { DeviceOptionError } from '../../replay/device-option.js';
 import type { TimeModeChoice } from '../../replay/qemu-target.js';
-import type { TraceSourceOptions } from '../../formats/read-trace.js';
 import { renderReplay } from '../../report/replay-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { EXIT_DIVERGENCES, EXIT_TARGET, UsageError } from '../errors.js';
 import { barBaseOption, dashArg, lenientOption } from '../options.js';
-import { openOutput, ReaderGone } from '../output.js';
+import { writeText } from '../output.js';
 import { progressReporter } from '../progress.js';
 
 export interface ReplayArgs {
@@ -81,16 +81,20 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
   if (args.updateBaseline && args.baseline === undefined) {
     throw new UsageError('--update-baseline needs --baseline FILE', 'name the baseline file to write: --baseline b.json --update-baseline');
   }
-  const { replayTrace } = await import('../../replay/replay-trace.js');
+  const { loadRecords, replayTrace } = await import('../../replay/replay-trace.js');
   // Read before replaying, so a bad baseline fails fast (exit 2) instead of after minutes of replay.
   const baseline = args.baseline === undefined ? undefined : await loadBaseline(args.baseline, args.updateBaseline);
   const results: ReplayResult[] = [];
+  // Kept only for the reports that list what each trace read (JUnit) or how long it is (HTML).
+  const recordsOf = new Map<string, readonly TraceRecord[]>();
   for (const trace of args.traces.map((t) => dashArg(t))) {
     if (trace === '-') throw new UsageError('replay needs trace files (stdin cannot be replayed twice)', 'save the trace to a file first');
     const progress = progressReporter(ctx, `replaying ${trace}`);
     try {
+      const records = await loadRecords(trace, args);
+      if (args.junit !== undefined || args.html !== undefined) recordsOf.set(trace, records);
       results.push(await replayTrace(trace, {
-        qemu: args.qemu, device: args.device, time: args.time, strict: args.strict, lenient: args.lenient, barBase: args.barBase,
+        qemu: args.qemu, device: args.device, time: args.time, strict: args.strict, records,
         keepTempDir: args.keepTemp, onProgress: progress.update, onWarning: (message) => warn(ctx, message),
       }));
     } catch (error) {
@@ -103,14 +107,14 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
   if (args.baseline !== undefined && args.updateBaseline) {
     // A replay that stopped early would drop the entries after where it stopped: keep the old file.
     if (results.every((r) => r.completed)) {
-      await write(args.baseline, serializeBaseline(updatedBaseline(results, baseline?.accepted ?? [], args.strict)), ctx);
+      await writeText(args.baseline, serializeBaseline(updatedBaseline(results, baseline?.accepted ?? [], args.strict)), ctx.stdout);
     } else warn(ctx, `${args.baseline} not updated: a replay stopped early`);
   }
   const comparison = args.baseline === undefined || args.updateBaseline
     ? undefined
     : compareWithBaseline(results, baseline?.accepted ?? [], args.baseline, args.strict);
-  if (args.junit !== undefined) await writeJunit(args.junit, results, comparison, args, ctx);
-  if (args.html !== undefined) await writeHtml(args.html, results, comparison, args, ctx);
+  if (args.junit !== undefined) await writeJunit(args.junit, results, recordsOf, comparison, args, ctx);
+  if (args.html !== undefined) await writeHtml(args.html, results, recordsOf, comparison, args, ctx);
   await report(results, comparison, args, ctx);
   ctx.exitCode = exitCodeOf(results, comparison, args);
 }
@@ -126,59 +130,46 @@ function exitCodeOf(results: readonly ReplayResult[], comparison: BaselineCompar
 async function report(results: readonly ReplayResult[], comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
   if (args.json !== undefined) {
     const doc = { schema: 'igb-replay/replay-report', version: 1, results, ...(comparison === undefined ? {} : { baseline: comparison.summary }) };
-    await write(args.json, `${JSON.stringify(doc, null, 2)}\n`, ctx);
+    await writeText(args.json, `${JSON.stringify(doc, null, 2)}\n`, ctx.stdout);
     if (args.json === '-') return;
   }
   const color = colorFor(ctx.env, ctx.stdout.isTTY === true);
-  await write(undefined, results.map((r) => renderReplay(r, color, {
+  await writeText(undefined, results.map((r) => renderReplay(r, color, {
     strict: args.strict,
     ...(comparison === undefined ? {} : { baseline: { summary: comparison.summary, acceptedSeqs: comparison.acceptedSeqs.get(r.trace) ?? new Set() } }),
-  })).join('\n'), ctx);
+  })).join('\n'), ctx.stdout);
 }
 
-async function writeJunit(file: string, results: readonly ReplayResult[], comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
+async function writeJunit(file: string, results: readonly ReplayResult[], recordsOf: ReadonlyMap<string, readonly TraceRecord[]>,
+  comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
   const traces = [];
   for (const result of results) {
     const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
-    traces.push({ result, registersRead: await registersRead(result.trace, args), ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
+    traces.push({ result, registersRead: await registersRead(recordsOf.get(result.trace) ?? []), ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
   }
-  await write(file, renderJunit(traces, { strict: args.strict, by: args.junitBy }), ctx);
+  await writeText(file, renderJunit(traces, { strict: args.strict, by: args.junitBy }), ctx.stdout);
 }
 
-async function writeHtml(file: string, results: readonly ReplayResult[], comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
-  const [{ renderHtml }, { loadRecords }] = await Promise.all([import('../../report/html.js'), import('../../replay/replay-trace.js')]);
-  const traces = [];
-  for (const result of results) {
+async function writeHtml(file: string, results: readonly ReplayResult[], recordsOf: ReadonlyMap<string, readonly TraceRecord[]>,
+  comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
+  const { renderHtml } = await import('../../report/html.js');
+  const traces = results.map((result) => {
     const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
-    const lines = (await loadRecords(result.trace, args)).reduce((max, record) => Math.max(max, record.line), 0);
-    traces.push({ result, lines, ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
-  }
-  await write(file, renderHtml(traces, { strict: args.strict }), ctx);
+    const lines = (recordsOf.get(result.trace) ?? []).reduce((max, record) => Math.max(max, record.line), 0);
+    return { result, lines, ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) };
+  });
+  await writeText(file, renderHtml(traces, { strict: args.strict }), ctx.stdout);
 }
 
 /** The registers a trace reads (MMIO and IO; config reads are not replayed), named as in divergences. */
-async function registersRead(trace: string, source: TraceSourceOptions): Promise<RegisterRead[]> {
-  const [{ loadRecords }, { registerName }, { registersFor }, { traceDeviceModel }] = await Promise.all([
-    import('../../replay/replay-trace.js'), import('../../replay/result.js'), import('../../regs/database.js'),
-    import('../../analysis/device-model.js'),
+async function registersRead(records: readonly TraceRecord[]): Promise<RegisterRead[]> {
+  const [{ registerName }, { registersFor }, { traceDeviceModel }] = await Promise.all([
+    import('../../replay/result.js'), import('../../regs/database.js'), import('../../analysis/device-model.js'),
   ]);
-  const records = await loadRecords(trace, source);
   const registers = registersFor(traceDeviceModel(records));
   return records.flatMap((record) => {
     if (record.type !== 'access' || record.kind !== 'read' || (record.space !== 'mmio' && record.space !== 'io')) return [];
     const { name, block } = registerName(registers, record);
     return [{ register: name, block }];
   });
-}
-
-async function write(path: string | undefined, text: string, ctx: CliContext): Promise<void> {
-  const out = await openOutput(path === '-' ? undefined : path, ctx.stdout);
-  try {
-    out.write(text);
-    await out.close();
-  } catch (error) {
-    await out.abort();
-    if (error instanceof ReaderGone || out.readerGone) return;
-    throw error;
-  }
 }

@@ -80,13 +80,15 @@ async function triageWithReplay(args: TriageArgs, input: TriageInput, source: Tr
   const { loadRecords, replayTrace } = await import('../../replay/replay-trace.js');
   const progress = progressReporter(ctx, `replaying ${args.trace} against ${args.device ?? 'the recorded device'}`);
   try {
+    // Read once: the replay and the write-readback analysis both need the records.
+    const records = await loadRecords(args.trace, args);
     // No --device: the recording's device (its sidecar), else igb.
     const result = await replayTrace(args.trace, {
-      qemu: args.qemu, device: args.device, time: 'auto', strict: false, lenient: args.lenient, barBase: args.barBase, onProgress: progress.update,
+      qemu: args.qemu, device: args.device, time: 'auto', strict: false, records, onProgress: progress.update,
       onWarning: (message) => warn(ctx, message),
     });
     if (!result.completed) warn(ctx, `the replay stopped early (${result.stopped?.reason ?? 'unknown reason'}): the triage uses what it found until then`);
-    return replayTriage(input, source, result, await loadRecords(args.trace, args));
+    return replayTriage(input, source, result, records);
   } catch (error) {
     if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
     throw error;
