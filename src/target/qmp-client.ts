@@ -8,6 +8,7 @@
 import { Emitter } from './events.js';
 import { LineFramer } from './line-framing.js';
 import type { Transport, TransportClosed } from './transport.js';
+import { closeErrorFor } from './close-error.js';
 import { ProtocolError, QmpCommandError, TargetClosedError, TargetTimeoutError } from './errors.js';
 
 export interface QmpGreeting {
@@ -222,16 +223,7 @@ export class QmpClient {
   private async onTransportClosed(closed: TransportClosed): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'closing';
-    const fallback = (): Error => new TargetClosedError(
-      closed.error === undefined ? 'QEMU closed the QMP connection' : `QMP connection failed: ${closed.error.message}`,
-      undefined, '', { cause: closed.error });
-    let error: Error;
-    try {
-      error = this.options.describeClose === undefined ? fallback() : await this.options.describeClose(closed);
-    } catch {
-      error = fallback();
-    }
-    this.finalize(error);
+    this.finalize(await closeErrorFor('QMP', closed, this.options.describeClose));
   }
 
   private finalize(error: Error): void {

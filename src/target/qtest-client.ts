@@ -15,6 +15,7 @@ import { Emitter } from './events.js';
 import { LineFramer, encodeLines } from './line-framing.js';
 import { PendingQueue } from './pending-queue.js';
 import type { Transport, TransportClosed } from './transport.js';
+import { closeErrorFor } from './close-error.js';
 import {
   decodeReply, encodeCommand, parseIrqLine, replyKind, validateRawCommand,
   type Endianness, type Integer, type IrqEvent, type QtestCommand, type QtestResult, type QtestResultByOp,
@@ -237,16 +238,7 @@ export class QtestClient {
   private async onTransportClosed(closed: TransportClosed): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'closing';
-    const fallback = (): Error => new TargetClosedError(
-      closed.error === undefined ? 'QEMU closed the qtest connection' : `qtest connection failed: ${closed.error.message}`,
-      undefined, '', { cause: closed.error });
-    let error: Error;
-    try {
-      error = this.options.describeClose === undefined ? fallback() : await this.options.describeClose(closed);
-    } catch {
-      error = fallback();
-    }
-    this.finalize(error);
+    this.finalize(await closeErrorFor('qtest', closed, this.options.describeClose));
   }
 
   private finalize(error: Error): void {
