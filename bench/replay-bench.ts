@@ -29,7 +29,9 @@ import { join } from 'node:path';
 import type { ReplayResult, TimeMode } from '../src/model/replay.js';
 import { igbRegisters } from '../src/regs/database.js';
 import { planReplay, type ReplayPlan } from '../src/replay/plan.js';
-import { loadRecords, replayTrace } from '../src/replay/replay-trace.js';
+import { loadTrace, recordsOf } from '../src/trace/load.js';
+import { prepareReplay } from '../src/replay/prepare.js';
+import { runReplay } from '../src/replay/run.js';
 import { findQemu } from '../src/target/qemu-binary.js';
 import { COMMAND_IO_MEM_MASTER, configAddress, DEFAULT_MMCONFIG_BASE, RECORDED_GUEST_BARS, type PciFunction } from '../src/target/pci-setup.js';
 import { encodeCommand, replyKind, type QtestCommand } from '../src/target/qtest-protocol.js';
@@ -213,8 +215,8 @@ async function runLibrary(time: TimeMode): Promise<LibraryRun> {
   let ready = 0;
   let engineDone = 0;
   let resultDone = 0;
-  await replayTrace(TRACE, {
-    device: 'igb', time, strict: false,
+  const job = prepareReplay(await loadTrace(TRACE), { device: 'igb', time, strict: false });
+  await runReplay(job, undefined, {
     onTarget: () => { ready = performance.now(); },
     onProgress: (done, total) => { if (done === total) engineDone = performance.now(); },
     onResult: () => { resultDone = performance.now(); },
@@ -285,7 +287,7 @@ async function measureRaw(qemu: string, script: RawScript, name: string, extraAr
 
 async function main(): Promise<void> {
   const qemu = await findQemu({ device: 'igb' });
-  const plan = planReplay(await loadRecords(TRACE), igbRegisters());
+  const plan = planReplay(await recordsOf(await loadTrace(TRACE)), igbRegisters());
   const script = rawScript(plan);
   console.log(`trace: ${TRACE} (real recording), ${script.accesses.toLocaleString('en-US')} accesses replayed; `
     + `${qemu.version.text}; best of ${RUNS} CLI runs, of ${FAST_RUNS} raw-pipe and library runs`);

@@ -4,7 +4,7 @@
 
 import type { AccessKind, QemuVerdict } from '../model/access.js';
 import type { Dialect } from '../formats/detect.js';
-import type { DeviceModel } from '../regs/loader.js';
+import type { DeviceModel } from '../devices/table.js';
 import type { MalformedLine, QemuLogStats } from '../formats/qemu-log/stats.js';
 import type { BlockName, RecordSummary, RegisterSpaceName, RegisterTally, TimeSpan } from './trace-summary.js';
 

@@ -14,7 +14,8 @@
 import type { ExportPlan, ExportStep, RegisterStep, TimeStep } from './steps.js';
 import { groupByPhase } from './steps.js';
 import { findRuns } from './repeats.js';
-import { DEFAULT_MACHINE, NIC_IDENTITIES } from '../target/qemu-args.js';
+import { DEFAULT_MACHINE } from '../target/qemu-args.js';
+import { deviceRow } from '../devices/table.js';
 import { DEFAULT_MMCONFIG_BASE } from '../target/pci-setup.js';
 
 export interface CTestOptions {
@@ -123,7 +124,7 @@ function helpersUsed(steps: readonly ExportStep[]): Record<'rd' | 'wr' | 'ioRd' 
 function prelude(plan: ExportPlan): string[] {
   const uses = helpersUsed(plan.steps);
   const { model, mac, properties } = plan.device;
-  const id = NIC_IDENTITIES[model];
+  const id = deviceRow(model).pci;
   const props = Object.entries(properties).map(([key, value]) => `,${key}=${value}`).join('');
   const slot = DEFAULT_MACHINE.slot;
   return [

@@ -4,7 +4,7 @@
 // MMCONFIG window for extended config space), with the reply each read must give instead of the
 // checks those functions make. Also how one config write of the trace becomes qtest commands.
 
-import { NIC_IDENTITIES, type NicModel } from '../target/qemu-args.js';
+import { deviceRow, type DeviceModel } from '../devices/table.js';
 import {
   COMMAND_IO_MEM_MASTER, configAddress, DEFAULT_MMCONFIG_BASE, RECORDED_GUEST_BARS, type NicBars, type PciFunction,
 } from '../target/pci-setup.js';
@@ -60,18 +60,18 @@ export function mmconfigAddress(base: number, f: PciFunction, reg: number): numb
   return base + f.bus * 0x100000 + f.device * 0x8000 + f.fn * 0x1000 + reg;
 }
 
-/** BAR3 (MSI-X) is 64-bit on igb and 32-bit on e1000e; the others are 32-bit. */
-function barKinds(model: NicModel): { io: boolean; is64: boolean }[] {
-  return [{ io: false, is64: false }, { io: false, is64: false }, { io: true, is64: false }, { io: false, is64: model === 'igb' }];
+/** BAR3 (MSI-X) is 64-bit on some models (igb); the others are 32-bit. */
+function barKinds(model: DeviceModel): { io: boolean; is64: boolean }[] {
+  return [{ io: false, is64: false }, { io: false, is64: false }, { io: true, is64: false }, { io: false, is64: deviceRow(model).msixBar64 }];
 }
 
 /**
  * The commands that make the NIC at `f` reachable as a replay's target is: identity check, BAR0-3
  * at `bars`, COMMAND = IO | memory | bus master, then MMCONFIG enabled and checked through the MCH.
  */
-export function nicSetupCommands(model: NicModel, f: PciFunction, bars: NicBars = RECORDED_GUEST_BARS,
+export function nicSetupCommands(model: DeviceModel, f: PciFunction, bars: NicBars = RECORDED_GUEST_BARS,
   mmconfigBase = DEFAULT_MMCONFIG_BASE): ScriptCommand[] {
-  const id = NIC_IDENTITIES[model];
+  const id = deviceRow(model).pci;
   const commands = configReadCommands(f, 0x00, 4, ((id.device << 16) | id.vendor) >>> 0, `vendor:device of the ${model}`);
   const addresses = [bars.mmio, bars.flash, bars.io, bars.msix];
   let reg = PCI_BAR0;

@@ -6,17 +6,20 @@
 //
 // A candidate is the original text with whole accesses removed: an access's own line, the lines
 // of its side events and of the PHY accesses it caused. Every other line (timer events, header)
-// stays, so candidates are traces in the recording's own dialect and replay like any other.
+// stays, so candidates are traces in the recording's own dialect: each is parsed from memory with
+// the same parser, prepared with the device of the full replay pinned, and run against a fresh
+// target (src/replay/run.ts), with nothing written to disk until the result.
 
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import type { Access, TraceRecord } from '../model/access.js';
-import { isFailing, type Divergence, type ReplayResult } from '../model/replay.js';
+import type { Trace } from '../model/trace.js';
+import { isFailing, type Divergence, type ReplayResult, type TimeModeChoice } from '../model/replay.js';
 import { isGzip } from '../formats/input-stream.js';
-import { loadRecords, replayDevice, replayTrace } from '../replay/replay-trace.js';
-import type { TimeModeChoice } from '../replay/qemu-target.js';
+import { loadTrace } from '../trace/load.js';
+import { prepareReplay, targetDevice } from '../replay/prepare.js';
+import { runReplay, type TargetFactory } from '../replay/run.js';
 import { ddmin } from './ddmin.js';
 
 export interface MinimiseOptions {
@@ -30,6 +33,8 @@ export interface MinimiseOptions {
   readonly maxReplays: number;
   readonly onWarning?: (message: string) => void;
   readonly onProgress?: (replays: number, accesses: number) => void;
+  /** Where candidates run; default a fresh QEMU each. */
+  readonly targets?: TargetFactory;
 }
 
 /** What identifies "the same divergence" in a candidate: its line and value may change. */
@@ -122,49 +127,44 @@ export function candidateText(lines: readonly string[], lastLine: number, remove
 
 export async function minimiseTrace(path: string, options: MinimiseOptions): Promise<MinimiseResult> {
   const warn = options.onWarning ?? (() => undefined);
-  const records = await loadRecords(path);
-  const chosen = await replayDevice(path, records, options.device, warn);
+  const trace = await loadTrace(path, { onWarning: warn });
+  const records = trace.records ?? [];
   // Candidates lose the sidecar and maybe the MAC events: pin the device the full replay used.
-  const device = chosen.mac === undefined || /(^|,)mac=/.test(chosen.device) ? chosen.device : `${chosen.device},mac=${chosen.mac}`;
-  const replay = (trace: string, known?: readonly TraceRecord[]): Promise<ReplayResult> =>
-    replayTrace(trace, { qemu: options.qemu, device, time: options.time, strict: false, ...(known === undefined ? {} : { records: known }) });
-  const full = await replay(path, records);
+  const device = targetDevice(trace, options.device);
+  const pinned = `${device.text}${/(^|,)mac=/.test(device.text) ? '' : `,mac=${device.mac}`}`;
+  const replay = (candidate: Trace): Promise<ReplayResult> => runReplay(
+    prepareReplay(candidate, { qemu: options.qemu, device: pinned, time: options.time, strict: false }), options.targets);
+  const full = await replay(trace);
   if (!full.completed) throw new MinimiseError(`the replay of ${path} stopped early: ${full.stopped?.reason ?? 'unknown reason'}`);
   const target = chooseDivergence(full, options);
   const signature = signatureOf(target);
   const accesses = records.filter((r): r is Access => r.type === 'access');
   const lines = await readTraceLines(path);
   const units = removableUnits(records, target.seq);
-  const dir = await mkdtemp(join(tmpdir(), 'igb-replay-minimise-'));
   let replays = 1;
-  try {
-    const all = new Set(units.flat());
-    const test = async (candidate: readonly number[][]): Promise<boolean> => {
-      const keep = new Set(candidate.flat());
-      const removed = new Set([...all].filter((line) => !keep.has(line)));
-      const file = join(dir, 'candidate.log');
-      await writeFile(file, candidateText(lines, target.line, removed), 'latin1');
-      replays++;
-      const result = await replay(file);
-      return result.completed && reproduces(result, signature);
-    };
-    // The cut after the divergent read must reproduce by itself, or nothing smaller will.
-    if (!(await test(units))) {
-      throw new MinimiseError(`the divergence at line ${target.line} (${target.register}) does not reproduce when the trace ends there`,
-        'it depends on what the driver did later (e.g. a timer); minimise another divergence');
-    }
-    const result = await ddmin(units, test, {
-      maxTests: Math.max(0, options.maxReplays - replays),
-      onTest: (_, size) => options.onProgress?.(replays, size + 1),
-    });
-    const keep = new Set(result.kept.flat());
+  const all = new Set(units.flat());
+  const test = async (candidate: readonly number[][]): Promise<boolean> => {
+    const keep = new Set(candidate.flat());
     const removed = new Set([...all].filter((line) => !keep.has(line)));
-    const keptLines = accesses.filter((a) => a.seq <= target.seq && a.cause === undefined && !removed.has(a.line)).map((a) => a.line);
-    return {
-      trace: path, device, target, signature, accesses: accesses.length, kept: keptLines.length,
-      text: candidateText(lines, target.line, removed), keptLines, replays, minimal: result.minimal,
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    const text = Buffer.from(candidateText(lines, target.line, removed), 'latin1');
+    replays++;
+    const result = await replay(await loadTrace('-', { stdin: Readable.from([text]) }));
+    return result.completed && reproduces(result, signature);
+  };
+  // The cut after the divergent read must reproduce by itself, or nothing smaller will.
+  if (!(await test(units))) {
+    throw new MinimiseError(`the divergence at line ${target.line} (${target.register}) does not reproduce when the trace ends there`,
+      'it depends on what the driver did later (e.g. a timer); minimise another divergence');
   }
+  const result = await ddmin(units, test, {
+    maxTests: Math.max(0, options.maxReplays - replays),
+    onTest: (_, size) => options.onProgress?.(replays, size + 1),
+  });
+  const keep = new Set(result.kept.flat());
+  const removed = new Set([...all].filter((line) => !keep.has(line)));
+  const keptLines = accesses.filter((a) => a.seq <= target.seq && a.cause === undefined && !removed.has(a.line)).map((a) => a.line);
+  return {
+    trace: path, device: pinned, target, signature, accesses: accesses.length, kept: keptLines.length,
+    text: candidateText(lines, target.line, removed), keptLines, replays, minimal: result.minimal,
+  };
 }

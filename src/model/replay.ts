@@ -4,6 +4,11 @@
 /** How virtual time was controlled during the replay. */
 export type TimeMode = 'frozen' | 'markers' | 'clock-step';
 
+/** What the user asks for: a mode, or `auto` (clock-step where the qtest accelerator exists, else markers). */
+export type TimeModeChoice = TimeMode | 'auto';
+
+export const TIME_MODE_CHOICES: readonly TimeModeChoice[] = ['auto', 'frozen', 'markers', 'clock-step'];
+
 /**
  * How a replayed read compares with the recording.
  * - `match`: same value.

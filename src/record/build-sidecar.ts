@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import type { Guest } from './guest.js';
 import { recordDeviceArg, type RecordDevice } from './qemu-command.js';
-import type { Sidecar } from './sidecar.js';
+import type { Sidecar } from '../trace/sidecar.js';
 
 export interface FileFacts {
   readonly sha256: string;

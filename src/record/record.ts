@@ -17,7 +17,7 @@ import { RecordError, RecordInputError } from './errors.js';
 import { PROJECT_SCENARIOS, projectGuest, userGuest, type Guest } from './guest.js';
 import { buildRecordArgs, defaultAppend, WORK_FILES, type RecordDevice } from './qemu-command.js';
 import { runGuest, type GuestRun } from './run-guest.js';
-import { serializeSidecar, sidecarPathFor, type Sidecar } from './sidecar.js';
+import { serializeSidecar, sidecarPathFor, type Sidecar } from '../trace/sidecar.js';
 
 export interface RecordOptions {
   /** Where the trace goes; the sidecar and console go beside it. */

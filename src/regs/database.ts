@@ -8,7 +8,8 @@ import {
   type DecodedField, type FunctionalBlock, type RegisterDef, type RegisterRef,
 } from '../model/register.js';
 import { decodeValue, diffValues, type DecodeOptions, type FieldDiff } from './decode.js';
-import { loadTables, type DeviceModel, type IgbTables } from './loader.js';
+import { loadTables, type IgbTables } from './loader.js';
+import type { DeviceModel } from '../devices/table.js';
 import { RegisterSpace } from './register-space.js';
 import { MMIO_SPACE, PHY_SPACE } from './space.js';
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldDef, RegisterDef } from '../model/register.js';
+import { deviceRow, type DeviceModel } from '../devices/table.js';
 import { readCsv, type CsvSource } from './csv.js';
 import { FIELD_COLUMNS, parseFieldRows } from './field-rows.js';
 import { checkLayout, checkNames, checkReferences } from './layout.js';
@@ -58,10 +59,6 @@ export interface IgbTables {
   readonly phy: RegisterDef[];
 }
 
-/** The devices the bundled tables describe: QEMU's igb (82576) and its ancestor e1000e (82574L). */
-export type DeviceModel = 'igb' | 'e1000e';
-
-export const DEVICE_MODELS: readonly DeviceModel[] = ['igb', 'e1000e'];
 
 /** Loads the CSVs shipped beside this module (src/regs, or dist/src/regs after the build copies them). */
 export function loadIgbTables(): IgbTables {
@@ -69,14 +66,15 @@ export function loadIgbTables(): IgbTables {
 }
 
 /**
- * The BAR0 tables of one device model, `<model>-registers.csv` + `<model>-fields.csv`. Both devices
+ * The BAR0 tables of one device model, the CSVs its row in src/devices/table.ts names. Both devices
  * use the same MII register set behind MDIC (QEMU models both PHYs with one register layout; the
  * 82574's paged registers share the numbers), so the PHY tables are common.
  */
 export function loadTables(model: DeviceModel): IgbTables {
+  const tables = deviceRow(model).registerTables;
   return {
     mmio: parseRegisterTables(
-      { registers: readBundled(`${model}-registers.csv`), fields: readBundled(`${model}-fields.csv`) }, MMIO_SPACE),
+      { registers: readBundled(tables.registers), fields: readBundled(tables.fields) }, MMIO_SPACE),
     phy: parseRegisterTables(
       { registers: readBundled('phy-registers.csv'), fields: readBundled('phy-fields.csv') }, PHY_SPACE),
   };

@@ -1,10 +1,11 @@
 // Parses the user's `--device` string (`igb`, `e1000e`, `igb,mac=52:54:00:12:34:56,x-pcie-flr-init=off`)
 // into the NIC model, its MAC and other properties. The replay owns `addr` and `netdev`.
 
-import { DEFAULT_MAC, NIC_IDENTITIES } from '../target/qemu-args.js';
+import { DEFAULT_MAC } from '../target/qemu-args.js';
+import { DEVICE_MODELS, isDeviceModel, type DeviceModel } from '../devices/table.js';
 
 export interface DeviceOption {
-  readonly model: keyof typeof NIC_IDENTITIES;
+  readonly model: DeviceModel;
   readonly mac: string;
   readonly properties: Readonly<Record<string, string>>;
   /** The string as given, for reports. */
@@ -22,9 +23,9 @@ const OWNED_BY_REPLAY = new Set(['addr', 'netdev', 'bus', 'id']);
 
 export function parseDeviceOption(text: string, recordedMac?: string): DeviceOption {
   const [model = '', ...rest] = text.split(',');
-  if (!(model in NIC_IDENTITIES)) {
+  if (!isDeviceModel(model)) {
     throw new DeviceOptionError(`unsupported device model ${JSON.stringify(model)}`,
-      `use one of ${Object.keys(NIC_IDENTITIES).join(', ')}, optionally with properties: --device 'igb,mac=52:54:00:12:34:56'`);
+      `use one of ${DEVICE_MODELS.join(', ')}, optionally with properties: --device 'igb,mac=52:54:00:12:34:56'`);
   }
   const properties: Record<string, string> = {};
   let mac = recordedMac ?? DEFAULT_MAC;
@@ -37,5 +38,5 @@ export function parseDeviceOption(text: string, recordedMac?: string): DeviceOpt
     if (key === 'mac') mac = value;
     else properties[key] = value;
   }
-  return { model: model as DeviceOption['model'], mac, properties, text };
+  return { model, mac, properties, text };
 }

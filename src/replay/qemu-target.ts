@@ -11,7 +11,7 @@
 //    deadline at markers, deterministic by construction.
 
 import type { Access, Marker, QemuVerdict } from '../model/access.js';
-import type { TimeMode } from '../model/replay.js';
+import type { TargetDescription, TimeMode, TimeModeChoice } from '../model/replay.js';
 import { readTrace } from '../formats/read-trace.js';
 import { configWrite, enableMmconfig, setupNic, type MmconfigWindow, type NicBars, type PciFunction } from '../target/pci-setup.js';
 import { launchQemu, type QemuSession } from '../target/qemu-process.js';
@@ -20,7 +20,7 @@ import type { BatchOp, ReplayTarget } from './engine.js';
 import type { QtestCommand } from '../target/qtest-protocol.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
 
-export type TimeModeChoice = TimeMode | 'auto';
+export type { TimeModeChoice } from '../model/replay.js';
 
 /** qtest ops by MMIO access width: the driver's own width is replayed (mmiotrace records it). */
 const MMIO_OPS: Readonly<Record<number, { read: 'readb' | 'readw' | 'readl' | 'readq'; write: 'writeb' | 'writew' | 'writel' | 'writeq' }>> = {
@@ -202,6 +202,17 @@ export class QemuReplayTarget implements ReplayTarget {
     };
     await readTrace(this.session.logPath, sink, { lenient: true });
     return result;
+  }
+
+  get alive(): boolean {
+    return this.session.alive;
+  }
+
+  describe(): TargetDescription {
+    return {
+      binary: this.session.binary.path, version: this.session.binary.version.text, device: this.device.text,
+      qtestAccelerator: this.timeMode === 'clock-step', timeMode: this.timeMode,
+    };
   }
 
   close(): Promise<void> {

@@ -23,8 +23,8 @@ export {
 } from './qemu-binary.js';
 export {
   buildQemuArgs, deviceOption, escapeOptionValue, haltFirmwareImage, validateMachineConfig,
-  DEFAULT_MACHINE, DEFAULT_MAC, NIC_IDENTITIES,
-  type MachineConfig, type NicModel, type NicIdentity, type SessionFiles, type QtestEndpoint,
+  DEFAULT_MACHINE, DEFAULT_MAC,
+  type MachineConfig, type SessionFiles, type QtestEndpoint,
 } from './qemu-args.js';
 export { launchQemu, QemuSession, type LaunchOptions } from './qemu-process.js';
 export { waitForLogLine, logSize, type LogMatch, type WaitForLogOptions } from './log-tail.js';

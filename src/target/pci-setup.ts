@@ -8,7 +8,7 @@
 // Config accesses go out as one pipelined batch (address write + data access).
 
 import type { QtestClient } from './qtest-client.js';
-import { NIC_IDENTITIES, type NicModel } from './qemu-args.js';
+import { deviceRow, type DeviceModel } from '../devices/table.js';
 import { TargetError } from './errors.js';
 
 export type ConfigSize = 1 | 2 | 4;
@@ -74,7 +74,7 @@ export interface NicBars {
 export const RECORDED_GUEST_BARS: NicBars = { mmio: 0xfeba0000, flash: 0xfebc0000, io: 0xc040, msix: 0xfebf0000 };
 
 export interface NicSetupOptions {
-  readonly model: NicModel;
+  readonly model: DeviceModel;
   readonly slot: number;
   readonly fn?: number;
   readonly bars?: NicBars;
@@ -109,7 +109,7 @@ async function programBar(io: ConfigIo, f: PciFunction, index: number, address: 
 export async function setupNic(io: ConfigIo, options: NicSetupOptions): Promise<NicBars> {
   const f: PciFunction = { bus: 0, device: options.slot, fn: options.fn ?? 0 };
   const bars = options.bars ?? RECORDED_GUEST_BARS;
-  const expected = NIC_IDENTITIES[options.model];
+  const expected = deviceRow(options.model).pci;
   const id = await configRead(io, f, 0x00, 4);
   const want = ((expected.device << 16) | expected.vendor) >>> 0;
   if (id !== want) {

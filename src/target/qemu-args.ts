@@ -12,23 +12,13 @@
 //    recording had one, so the default is a restricted user-mode netdev (restrict=on: a replay
 //    that makes the device transmit cannot reach the host's network).
 
-export type NicModel = 'igb' | 'e1000e';
-
-export interface NicIdentity {
-  readonly vendor: number;
-  readonly device: number;
-}
-
-export const NIC_IDENTITIES: Readonly<Record<NicModel, NicIdentity>> = {
-  igb: { vendor: 0x8086, device: 0x10c9 }, // 82576
-  e1000e: { vendor: 0x8086, device: 0x10d3 }, // 82574L
-};
+import type { DeviceModel } from '../devices/table.js';
 
 /** The MAC QEMU gives its first NIC by default, and the one the recorded guests had. */
 export const DEFAULT_MAC = '52:54:00:12:34:56';
 
 export interface MachineConfig {
-  readonly model: NicModel;
+  readonly model: DeviceModel;
   /** PCI slot (device number) on bus 0 and function of the NIC. */
   readonly slot: number;
   readonly fn: number;

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { PhaseTracker, phaseOf, recognisePhases, type Phase } from '../../src/analysis/phases.js';
 import type { TraceRecord } from '../../src/model/access.js';
 import { igbRegisters } from '../../src/regs/database.js';
-import { loadRecords } from '../../src/replay/replay-trace.js';
+import { loadRecords } from '../replay/replay-env.js';
 import { accesses, marker } from './synthetic.js';
 
 const registers = igbRegisters();

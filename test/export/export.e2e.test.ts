@@ -10,7 +10,8 @@ import { exportPlan } from '../../src/export/steps.js';
 import { qtestScript, renderScript, type QtestScript } from '../../src/export/qtest-script.js';
 import { igbRegisters } from '../../src/regs/index.js';
 import { parseDeviceOption } from '../../src/replay/device-option.js';
-import { loadRecords, recordedMac, replayTrace } from '../../src/replay/replay-trace.js';
+import { loadTrace } from '../../src/trace/load.js';
+import { replayFile } from '../replay/replay-env.js';
 import { removeTempDirs, runCli, tempDir } from '../cli/run-cli.js';
 import { INIT_TRACE, requireQemu } from '../replay/replay-env.js';
 
@@ -21,8 +22,8 @@ beforeAll(async () => {
 afterAll(removeTempDirs);
 
 async function libraryScript(): Promise<QtestScript> {
-  const records = await loadRecords(INIT_TRACE);
-  return qtestScript(exportPlan(INIT_TRACE, records, igbRegisters(), parseDeviceOption('igb', recordedMac(records))), 'frozen');
+  const trace = await loadTrace(INIT_TRACE);
+  return qtestScript(exportPlan(INIT_TRACE, trace.records ?? [], igbRegisters(), parseDeviceOption('igb', trace.mac)), 'frozen');
 }
 
 interface Tally {
@@ -69,7 +70,7 @@ describe('export --qtest (built CLI, real QEMU)', () => {
     expect(replies.filter((reply) => !reply.startsWith('OK'))).toEqual([]);
 
     const script_ = tally(script, replies);
-    const replay = await replayTrace(INIT_TRACE, { device: 'igb', time: 'frozen', strict: false });
+    const replay = await replayFile(INIT_TRACE, { device: 'igb', time: 'frozen', strict: false });
     expect(script_.setupWrong).toEqual([]);
     expect(script_.match).toBeGreaterThanOrEqual(replay.byClass.match);
     expect(script_.mismatch).toBeLessThanOrEqual(replay.byClass.mismatch);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { buildRecordArgs, defaultAppend, recordDeviceArg, RECORD_TRACE_PATTERNS } from '../../src/record/qemu-command.js';
-import { parseSidecar } from '../../src/record/sidecar.js';
+import { parseSidecar } from '../../src/trace/sidecar.js';
 
 const igb = { model: 'igb', mac: '52:54:00:12:34:56', properties: {} };
 

@@ -6,8 +6,7 @@
 //    these (self-replay.test.ts), which is the evidence that time control matters.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { ReplayResult } from '../../src/model/replay.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
-import { INIT_TRACE, requireQemu } from './replay-env.js';
+import { INIT_TRACE, replayFile, requireQemu } from './replay-env.js';
 
 beforeAll(async () => {
   await requireQemu();
@@ -17,7 +16,7 @@ describe('linux-6.1-init.log against e1000e', () => {
   let result: ReplayResult;
 
   beforeAll(async () => {
-    result = await replayTrace(INIT_TRACE, { device: 'e1000e', time: 'auto', strict: false });
+    result = await replayFile(INIT_TRACE, { device: 'e1000e', time: 'auto', strict: false });
   });
 
   it('completes, with reads of registers e1000e lacks', () => {
@@ -39,7 +38,7 @@ describe('linux-6.1-init.log with the clock frozen', () => {
   let result: ReplayResult;
 
   beforeAll(async () => {
-    result = await replayTrace(INIT_TRACE, { device: 'igb', time: 'frozen', strict: false });
+    result = await replayFile(INIT_TRACE, { device: 'igb', time: 'frozen', strict: false });
   });
 
   it('completes without advancing time', () => {

@@ -8,9 +8,9 @@ import { dirname, join } from 'node:path';
 import type { ReplayResult } from '../../src/model/replay.js';
 import { igbRegisters } from '../../src/regs/database.js';
 import { planReplay } from '../../src/replay/plan.js';
-import { loadRecords, replayTrace } from '../../src/replay/replay-trace.js';
+import type { QemuReplayTarget } from '../../src/replay/qemu-target.js';
 import { MAIN, plainEnv, removeTempDirs, tempDir } from '../cli/run-cli.js';
-import { concatenatedTrace, qemuChildOf, qemuTempDir, RELOAD_TRACE, requireQemu, sleep, waitFor } from './replay-env.js';
+import { concatenatedTrace, loadRecords, qemuChildOf, qemuTempDir, RELOAD_TRACE, replayFile, requireQemu, sleep, waitFor } from './replay-env.js';
 
 /** QEMU has logged this much of the replay's register accesses: the replay is under way. */
 const LOG_UNDER_WAY_BYTES = 100_000;
@@ -111,11 +111,11 @@ describe('QEMU killed mid-replay', () => {
     let pid = -1;
     let tempDirPath = '';
     let killedAt: { done: number; total: number; time: number } | undefined;
-    const result = await replayTrace(RELOAD_TRACE, {
-      device: 'igb', time: 'auto', strict: false,
+    const result = await replayFile(RELOAD_TRACE, { device: 'igb', time: 'auto', strict: false }, {
       onTarget: (target) => {
-        pid = target.session.pid;
-        tempDirPath = target.session.tempDir;
+        const qemu = target as QemuReplayTarget;
+        pid = qemu.session.pid;
+        tempDirPath = qemu.session.tempDir;
       },
       onProgress: (done, total) => {
         if (killedAt !== undefined || done / total <= 0.3) return;

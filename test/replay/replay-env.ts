@@ -2,7 +2,11 @@
 // must fail, not skip, when QEMU is missing (requireQemu throws with what to install).
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TraceRecord } from '../../src/model/access.js';
 import type { Divergence, ReplayResult } from '../../src/model/replay.js';
+import { prepareReplay, type PrepareOptions } from '../../src/replay/prepare.js';
+import { runReplay, type RunHooks } from '../../src/replay/run.js';
+import { loadTrace, recordsOf } from '../../src/trace/load.js';
 
 export { requireQemu, processAlive } from '../target/qemu-env.js';
 
@@ -90,4 +94,14 @@ export async function waitFor<T>(what: string, timeoutMs: number, condition: () 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/** Load, prepare and run one trace file against a fresh QEMU, as `igb-replay replay` does. */
+export async function replayFile(path: string, options: PrepareOptions, hooks: RunHooks = {}): Promise<ReplayResult> {
+  return runReplay(prepareReplay(await loadTrace(path), options), undefined, hooks);
+}
+
+/** A trace file's records. */
+export async function loadRecords(path: string): Promise<readonly TraceRecord[]> {
+  return recordsOf(await loadTrace(path));
 }

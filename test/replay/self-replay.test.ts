@@ -7,8 +7,7 @@
 // icount, so the clock the driver reads is a function of the replay, not of the host).
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { FAILING_CLASSES, type ReplayResult } from '../../src/model/replay.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
-import { divergenceKeys, INIT_TRACE, realTraces, requireQemu } from './replay-env.js';
+import { divergenceKeys, INIT_TRACE, realTraces, replayFile, requireQemu } from './replay-env.js';
 
 beforeAll(async () => {
   await requireQemu();
@@ -18,7 +17,7 @@ describe.each(realTraces())('self-replay of %s against its recorded device', (tr
   let result: ReplayResult;
 
   beforeAll(async () => {
-    result = await replayTrace(trace, { time: 'auto', strict: false });
+    result = await replayFile(trace, { time: 'auto', strict: false });
   });
 
   it('completes with no failing divergence', () => {
@@ -41,7 +40,7 @@ describe.each(realTraces())('self-replay of %s against its recorded device', (tr
 describe('determinism', () => {
   it('replays linux-6.1-init.log 5 times with identical divergences, SYSTIM values included', async () => {
     const runs: ReplayResult[] = [];
-    for (let i = 0; i < 5; i++) runs.push(await replayTrace(INIT_TRACE, { device: 'igb', time: 'auto', strict: false }));
+    for (let i = 0; i < 5; i++) runs.push(await replayFile(INIT_TRACE, { device: 'igb', time: 'auto', strict: false }));
     expect(runs[0]!.target.timeMode).toBe('markers');
     const first = divergenceKeys(runs[0]!);
     // SYSTIM is read before the first time advance (still 0) and again at the end (after time ran).

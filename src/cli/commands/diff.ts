@@ -10,11 +10,11 @@ import { parseSelectors } from '../../diff/registers.js';
 import { recordsVerdicts } from '../../formats/detect.js';
 import type { BlockName } from '../../analysis/trace-summary.js';
 import { FUNCTIONAL_BLOCKS } from '../../model/register.js';
-import { commonDeviceModel, sniffDeviceModel } from '../../analysis/device-sniff.js';
+import { commonDevice, sniffRecordedDevice } from '../../trace/head.js';
 import { registersFor } from '../../regs/index.js';
 import { renderDiff } from '../../report/diff-text.js';
 import { colorFor } from '../color.js';
-import type { CliContext } from '../context.js';
+import { warn, type CliContext } from '../context.js';
 import { EXIT_DIVERGENCES, EXIT_OK, UsageError } from '../errors.js';
 import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
 import { openOutput, ReaderGone } from '../output.js';
@@ -70,8 +70,9 @@ export function diffCommand(ctx: CliContext): CommandModule<object, DiffArgs> {
 export async function runDiff(args: DiffArgs, ctx: CliContext): Promise<void> {
   if (args.a === '-' && args.b === '-') throw new UsageError('only one of A and B can be standard input', 'give a file for the other');
   const block = parseBlock(args.block);
-  // Both traces are named with one database: the device they were recorded on (igb or e1000e).
-  const db = registersFor(commonDeviceModel(sniffDeviceModel(args.a), sniffDeviceModel(args.b)));
+  // Both traces are named with one database: the device they were recorded on.
+  const onWarning = (message: string): void => warn(ctx, message);
+  const db = registersFor(commonDevice(await sniffRecordedDevice(args.a, onWarning), await sniffRecordedDevice(args.b, onWarning)).model);
   const registers = args.registers?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const selectors = registers === undefined ? undefined : parseSelectors(db, registers);
   if (registers !== undefined && registers.length === 0) throw new UsageError('--registers needs at least one name or offset');

@@ -5,7 +5,7 @@
 
 import type { Argv, CommandModule } from 'yargs';
 import { basename } from 'node:path';
-import { DeviceOptionError, parseDeviceOption } from '../../replay/device-option.js';
+import { DeviceOptionError } from '../../replay/device-option.js';
 import { warn, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { dashArg, lenientOption, outputOption } from '../options.js';
@@ -54,20 +54,18 @@ export async function runExport(args: ExportArgs, ctx: CliContext): Promise<void
   if (args.clockStep && !args.qtest) throw new UsageError('--clock-step applies to --qtest only', 'the C test always steps the clock (libqtest runs -accel qtest)');
   if (args.trace === '-') throw new UsageError('export needs a trace file', 'save the trace to a file first');
   // Loaded on demand, like the replay stack in `replay`.
-  const [{ loadRecords, replayDevice }, { registersFor }, { exportPlan }, { traceDeviceModel }] = await Promise.all([
-    import('../../replay/replay-trace.js'), import('../../regs/database.js'), import('../../export/steps.js'),
-    import('../../analysis/device-model.js'),
+  const [{ loadTrace }, { targetDevice }, { registersFor }, { exportPlan }] = await Promise.all([
+    import('../../trace/load.js'), import('../../replay/prepare.js'), import('../../regs/database.js'), import('../../export/steps.js'),
   ]);
-  const records = await loadRecords(args.trace, args.lenient);
-  const chosen = await replayDevice(args.trace, records, args.device, (message) => warn(ctx, message));
+  const trace = await loadTrace(args.trace, { lenient: args.lenient, onWarning: (message) => warn(ctx, message) });
   let device;
   try {
-    device = parseDeviceOption(chosen.device, chosen.mac);
+    device = targetDevice(trace, args.device);
   } catch (error) {
     if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
     throw error;
   }
-  const plan = exportPlan(args.trace, records, registersFor(traceDeviceModel(records)), device);
+  const plan = exportPlan(args.trace, trace.records ?? [], registersFor(trace.device.model), device);
   const name = args.name ?? basename(args.trace).replace(/\.log(\.gz)?$/, '');
   if (args.cTest) {
     const { renderCTest } = await import('../../export/c-test.js');

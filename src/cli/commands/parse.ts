@@ -9,10 +9,11 @@ import { describeDialect } from '../../formats/detect.js';
 import { excerpt } from '../../formats/errors.js';
 import type { MalformedLine } from '../../formats/qemu-log/stats.js';
 import { readTrace, type TraceSourceOptions } from '../../formats/read-trace.js';
-import { DeviceModelDetector } from '../../analysis/device-model.js';
-import { sniffDeviceModel } from '../../analysis/device-sniff.js';
-import type { Access, Marker } from '../../model/access.js';
-import { igbRegisters, registersFor, type RegisterDatabase } from '../../regs/index.js';
+import type { Trace } from '../../model/trace.js';
+import { DEFAULT_DEVICE_MODEL } from '../../devices/table.js';
+import { registersFor, type RegisterDatabase } from '../../regs/index.js';
+import { loadTrace } from '../../trace/load.js';
+import { sniffRecordedDevice } from '../../trace/head.js';
 import { renderParseSummary } from '../../report/parse-summary-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
@@ -78,7 +79,7 @@ export async function runParse(args: ParseArgs, ctx: CliContext): Promise<void> 
 }
 
 async function summarize(args: ParseArgs, ctx: CliContext, out: Output): Promise<void> {
-  const summary = await summarizeTrace(args.trace, args, ctx);
+  const { summary } = await summarizeTrace(args.trace, args, ctx);
   if (args.json === true) {
     out.write(`${JSON.stringify(summary, null, 2)}\n`);
     warnMalformed(ctx, summary.source.file, summary.lines.malformed, summary.lines.malformedExamples);
@@ -87,40 +88,38 @@ async function summarize(args: ParseArgs, ctx: CliContext, out: Output): Promise
   }
 }
 
-/** Reads the trace once into the aggregate; shared with `triage`. */
-export async function summarizeTrace(trace: string, source: TraceSourceOptions, ctx: CliContext): Promise<ParseSummary> {
+/**
+ * Loads the trace once, building the summary aggregate as records stream past; shared with
+ * `triage`, which keeps the records too when it replays them.
+ */
+export async function summarizeTrace(path: string, source: TraceSourceOptions & { readonly keepRecords?: boolean }, ctx: CliContext): Promise<{ summary: ParseSummary; trace: Trace }> {
   // The aggregate needs register names only when the result is built, so the database (tens of
   // ms to load) is loaded while the trace reader starts up (worker start, first reads). It is the
-  // database of the device the trace was recorded on (igb or e1000e), known once the trace is read.
-  const device = new DeviceModelDetector(false);
+  // database of the device the trace was recorded on, known once the trace is read.
   const chosen: { db?: RegisterDatabase } = {};
-  const registers = (): RegisterDatabase => chosen.db ?? igbRegisters();
+  const registers = (): RegisterDatabase => chosen.db ?? registersFor(DEFAULT_DEVICE_MODEL);
   const aggregate = new TraceSummaryBuilder({
     lookupOffset: (offset) => registers().lookupOffset(offset),
     lookupPhy: (reg) => registers().lookupPhy(reg),
   });
-  const warmUp = setImmediate(() => igbRegisters());
-  const progress = progressReporter(ctx, `reading ${trace}`, " MB");
-  const sink = {
-    access: (a: Access): void => { aggregate.access(a); device.access(a); },
-    marker: (m: Marker): void => { aggregate.marker(m); device.marker(m); },
-  };
-  const read = await readTrace(trace, sink, { lenient: source.lenient, barBase: source.barBase, stdin: ctx.stdin, onProgress: bytesProgress(progress) })
-    .finally(() => {
-      clearImmediate(warmUp);
-      progress.done();
-    });
-  device.eventCounts(read.stats.deviceEvents);
-  const inferred = device.result();
-  const model = inferred.model ?? 'igb';
-  chosen.db = registersFor(model);
-  const reason = inferred.model === undefined ? `nothing in the trace tells igb and e1000e apart (${inferred.reason}); igb assumed` : inferred.reason;
-  return buildParseSummary(read, aggregate.result(), describeDialect(read.dialect), { model, reason });
+  const warmUp = setImmediate(() => registersFor(DEFAULT_DEVICE_MODEL));
+  const progress = progressReporter(ctx, `reading ${path}`, " MB");
+  const trace = await loadTrace(path, {
+    lenient: source.lenient, barBase: source.barBase, stdin: ctx.stdin, onProgress: bytesProgress(progress),
+    keepRecords: source.keepRecords === true, sink: aggregate, onWarning: (message) => warn(ctx, message),
+  }).finally(() => {
+    clearImmediate(warmUp);
+    progress.done();
+  });
+  chosen.db = registersFor(trace.device.model);
+  const summary = buildParseSummary(trace.read, aggregate.result(), describeDialect(trace.read.dialect),
+    { model: trace.device.model, reason: trace.device.reason });
+  return { summary, trace };
 }
 
 async function streamRecords(args: ParseArgs, ctx: CliContext, out: Output): Promise<void> {
   // Records are named as they stream, so the device comes from the trace's head (igb when it cannot tell).
-  const nameOf = registerNamer(registersFor(sniffDeviceModel(args.trace) ?? 'igb'));
+  const nameOf = registerNamer(registersFor((await sniffRecordedDevice(args.trace, (message) => warn(ctx, message))).model));
   const sink = args.jsonl === true ? jsonlSink(out, nameOf) : csvSink(out, nameOf);
   // Progress would mix with the records when they go to the terminal too.
   const toTerminal = args.output === undefined && ctx.stdout.isTTY === true;

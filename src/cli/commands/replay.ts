@@ -7,7 +7,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { compareWithBaseline, updatedBaseline, type BaselineComparison } from '../../baseline/compare.js';
 import { loadBaseline, serializeBaseline } from '../../baseline/file.js';
-import type { TraceRecord } from '../../model/access.js';
+import type { Trace } from '../../model/trace.js';
 import { isFailing, type ReplayResult } from '../../model/replay.js';
 import { renderJunit, type JunitGrouping, type RegisterRead } from '../../report/junit.js';
 import { DeviceOptionError } from '../../replay/device-option.js';
@@ -81,22 +81,22 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
   if (args.updateBaseline && args.baseline === undefined) {
     throw new UsageError('--update-baseline needs --baseline FILE', 'name the baseline file to write: --baseline b.json --update-baseline');
   }
-  const { loadRecords, replayTrace } = await import('../../replay/replay-trace.js');
+  const [{ loadTrace }, { prepareReplay }, { runReplay }] = await Promise.all([
+    import('../../trace/load.js'), import('../../replay/prepare.js'), import('../../replay/run.js'),
+  ]);
   // Read before replaying, so a bad baseline fails fast (exit 2) instead of after minutes of replay.
   const baseline = args.baseline === undefined ? undefined : await loadBaseline(args.baseline, args.updateBaseline);
   const results: ReplayResult[] = [];
   // Kept only for the reports that list what each trace read (JUnit) or how long it is (HTML).
-  const recordsOf = new Map<string, readonly TraceRecord[]>();
-  for (const trace of args.traces.map((t) => dashArg(t))) {
-    if (trace === '-') throw new UsageError('replay needs trace files (stdin cannot be replayed twice)', 'save the trace to a file first');
-    const progress = progressReporter(ctx, `replaying ${trace}`);
+  const tracesByPath = new Map<string, Trace>();
+  for (const path of args.traces.map((t) => dashArg(t))) {
+    if (path === '-') throw new UsageError('replay needs trace files (stdin cannot be replayed twice)', 'save the trace to a file first');
+    const progress = progressReporter(ctx, `replaying ${path}`);
     try {
-      const records = await loadRecords(trace, args);
-      if (args.junit !== undefined || args.html !== undefined) recordsOf.set(trace, records);
-      results.push(await replayTrace(trace, {
-        qemu: args.qemu, device: args.device, time: args.time, strict: args.strict, records,
-        keepTempDir: args.keepTemp, onProgress: progress.update, onWarning: (message) => warn(ctx, message),
-      }));
+      const trace = await loadTrace(path, { lenient: args.lenient, barBase: args.barBase, onWarning: (message) => warn(ctx, message) });
+      if (args.junit !== undefined || args.html !== undefined) tracesByPath.set(path, trace);
+      const job = prepareReplay(trace, { qemu: args.qemu, device: args.device, time: args.time, strict: args.strict, keepTempDir: args.keepTemp });
+      results.push(await runReplay(job, undefined, { onProgress: progress.update }));
     } catch (error) {
       if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
       throw error;
@@ -113,8 +113,8 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
   const comparison = args.baseline === undefined || args.updateBaseline
     ? undefined
     : compareWithBaseline(results, baseline?.accepted ?? [], args.baseline, args.strict);
-  if (args.junit !== undefined) await writeJunit(args.junit, results, recordsOf, comparison, args, ctx);
-  if (args.html !== undefined) await writeHtml(args.html, results, recordsOf, comparison, args, ctx);
+  if (args.junit !== undefined) await writeJunit(args.junit, results, tracesByPath, comparison, args, ctx);
+  if (args.html !== undefined) await writeHtml(args.html, results, tracesByPath, comparison, args, ctx);
   await report(results, comparison, args, ctx);
   ctx.exitCode = exitCodeOf(results, comparison, args);
 }
@@ -140,34 +140,33 @@ async function report(results: readonly ReplayResult[], comparison: BaselineComp
   })).join('\n'), ctx.stdout);
 }
 
-async function writeJunit(file: string, results: readonly ReplayResult[], recordsOf: ReadonlyMap<string, readonly TraceRecord[]>,
+async function writeJunit(file: string, results: readonly ReplayResult[], tracesByPath: ReadonlyMap<string, Trace>,
   comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
   const traces = [];
   for (const result of results) {
     const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
-    traces.push({ result, registersRead: await registersRead(recordsOf.get(result.trace) ?? []), ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
+    const trace = tracesByPath.get(result.trace);
+    traces.push({ result, registersRead: trace === undefined ? [] : await registersRead(trace), ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
   }
   await writeText(file, renderJunit(traces, { strict: args.strict, by: args.junitBy }), ctx.stdout);
 }
 
-async function writeHtml(file: string, results: readonly ReplayResult[], recordsOf: ReadonlyMap<string, readonly TraceRecord[]>,
+async function writeHtml(file: string, results: readonly ReplayResult[], tracesByPath: ReadonlyMap<string, Trace>,
   comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
   const { renderHtml } = await import('../../report/html.js');
   const traces = results.map((result) => {
     const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
-    const lines = (recordsOf.get(result.trace) ?? []).reduce((max, record) => Math.max(max, record.line), 0);
+    const lines = (tracesByPath.get(result.trace)?.records ?? []).reduce((max, record) => Math.max(max, record.line), 0);
     return { result, lines, ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) };
   });
   await writeText(file, renderHtml(traces, { strict: args.strict }), ctx.stdout);
 }
 
 /** The registers a trace reads (MMIO and IO; config reads are not replayed), named as in divergences. */
-async function registersRead(records: readonly TraceRecord[]): Promise<RegisterRead[]> {
-  const [{ registerName }, { registersFor }, { traceDeviceModel }] = await Promise.all([
-    import('../../replay/result.js'), import('../../regs/database.js'), import('../../analysis/device-model.js'),
-  ]);
-  const registers = registersFor(traceDeviceModel(records));
-  return records.flatMap((record) => {
+async function registersRead(trace: Trace): Promise<RegisterRead[]> {
+  const [{ registerName }, { registersFor }] = await Promise.all([import('../../replay/result.js'), import('../../regs/database.js')]);
+  const registers = registersFor(trace.device.model);
+  return (trace.records ?? []).flatMap((record) => {
     if (record.type !== 'access' || record.kind !== 'read' || (record.space !== 'mmio' && record.space !== 'io')) return [];
     const { name, block } = registerName(registers, record);
     return [{ register: name, block }];

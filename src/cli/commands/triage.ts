@@ -7,6 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { offlineTriage, type TriageInput, type TriageSource } from '../../analysis/offline-triage.js';
 import { replayTriage, type ReplayTriageResult } from '../../analysis/replay-triage.js';
 import { DeviceOptionError } from '../../replay/device-option.js';
+import type { Trace } from '../../model/trace.js';
 import { renderReplayTriage, renderTriage } from '../../report/triage-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
@@ -54,11 +55,13 @@ export function triageCommand(ctx: CliContext): CommandModule<object, TriageArgs
 }
 
 export async function runTriage(args: TriageArgs, ctx: CliContext): Promise<void> {
-  const summary = await summarizeTrace(args.trace, args, ctx);
+  const withReplay = args.device !== undefined || args.replay === true;
+  if (withReplay && args.trace === '-') throw new UsageError('triage with replay needs a trace file (stdin cannot be read twice)', 'save the trace to a file first');
+  // One read: the summary streams past, and the records are kept only for a replay.
+  const { summary, trace } = await summarizeTrace(args.trace, { ...args, keepRecords: withReplay }, ctx);
   const input: TriageInput = { accesses: summary.accesses.total, registers: summary.registers };
   const source: TriageSource = { file: summary.source.file, dialectDescription: summary.source.dialectDescription };
-  const withReplay = args.device !== undefined || args.replay === true;
-  const triage = withReplay ? await triageWithReplay(args, input, source, ctx) : offlineTriage(input, source);
+  const triage = withReplay ? await triageWithReplay(args, trace, input, source, ctx) : offlineTriage(input, source);
   const out = await openOutput(args.output, ctx.stdout);
   try {
     const color = colorFor(ctx.env, out.isTTY);
@@ -74,21 +77,16 @@ export async function runTriage(args: TriageArgs, ctx: CliContext): Promise<void
   warnMalformed(ctx, summary.source.file, summary.lines.malformed, summary.lines.malformedExamples);
 }
 
-async function triageWithReplay(args: TriageArgs, input: TriageInput, source: TriageSource, ctx: CliContext): Promise<ReplayTriageResult> {
-  if (args.trace === '-') throw new UsageError('triage with replay needs a trace file (stdin cannot be read twice)', 'save the trace to a file first');
+async function triageWithReplay(args: TriageArgs, trace: Trace, input: TriageInput, source: TriageSource, ctx: CliContext): Promise<ReplayTriageResult> {
   // Loaded on demand, as in `replay`: offline triage needs no QEMU stack.
-  const { loadRecords, replayTrace } = await import('../../replay/replay-trace.js');
+  const [{ prepareReplay }, { runReplay }] = await Promise.all([import('../../replay/prepare.js'), import('../../replay/run.js')]);
   const progress = progressReporter(ctx, `replaying ${args.trace} against ${args.device ?? 'the recorded device'}`);
   try {
-    // Read once: the replay and the write-readback analysis both need the records.
-    const records = await loadRecords(args.trace, args);
-    // No --device: the recording's device (its sidecar), else igb.
-    const result = await replayTrace(args.trace, {
-      qemu: args.qemu, device: args.device, time: 'auto', strict: false, records, onProgress: progress.update,
-      onWarning: (message) => warn(ctx, message),
-    });
+    // No --device: the recording's device (its sidecar), else the one the trace shows.
+    const job = prepareReplay(trace, { qemu: args.qemu, device: args.device, time: 'auto', strict: false });
+    const result = await runReplay(job, undefined, { onProgress: progress.update });
     if (!result.completed) warn(ctx, `the replay stopped early (${result.stopped?.reason ?? 'unknown reason'}): the triage uses what it found until then`);
-    return replayTriage(input, source, result, records);
+    return replayTriage(input, source, result, trace.records ?? []);
   } catch (error) {
     if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
     throw error;

@@ -8,6 +8,7 @@
 
 import { PCI_RESOURCES, type MapLine, type PciDevLine } from './line.js';
 import { nicName, nicRegisterModel } from './nic-ids.js';
+import type { DeviceModel } from '../../devices/table.js';
 
 /** The size of an 82576 / 82574L BAR0. */
 export const NIC_BAR0_SIZE = 128 * 1024;
@@ -21,7 +22,7 @@ export interface Bar0 {
   /** Where the range came from, for messages: `PCIDEV 0010 8086:10c9 (82576)`, `--bar-base`, `MAP 1 (...)`. */
   readonly source: string;
   /** The register layout, known when a PCIDEV line names the chip (else the igb layout is assumed). */
-  readonly model?: 'igb' | 'e1000e';
+  readonly model?: DeviceModel;
 }
 
 /** Thrown when the trace does not say unambiguously which range is the NIC's BAR0. */

@@ -3,11 +3,12 @@
 // (RDBAL(1) at 0xc040), and replay, diff and triage key registers by that.
 
 import { registersFor } from '../../regs/database.js';
+import { DEFAULT_DEVICE_MODEL, type DeviceModel } from '../../devices/table.js';
 
-export type CanonicalOffset = (offset: number, model?: 'igb' | 'e1000e') => number;
+export type CanonicalOffset = (offset: number, model?: DeviceModel) => number;
 
-/** Canonical offset by the chip's register database (igb unless known to be an 82574L); unknown offsets stay. */
-export function canonicalOffsetFor(offset: number, model: 'igb' | 'e1000e' = 'igb'): number {
+/** Canonical offset by the chip's register database (the default model's unless the chip is known); unknown offsets stay. */
+export function canonicalOffsetFor(offset: number, model: DeviceModel = DEFAULT_DEVICE_MODEL): number {
   const db = registersFor(model);
   const ref = db.lookupOffset(offset);
   if (ref === undefined) return offset;

@@ -3,10 +3,17 @@
 // traces/ (whose sidecars name the device) check the whole chain.
 
 import { describe, expect, it } from '@jest/globals';
-import { DeviceModelDetector, deviceModelFromLogText, eventModel, inferDeviceModel, traceDeviceModel } from '../../src/analysis/device-model.js';
-import { commonDeviceModel, sniffDeviceModel } from '../../src/analysis/device-sniff.js';
+import { afterAll } from '@jest/globals';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { modelOwningEvent } from '../../src/devices/table.js';
+import { DeviceModelDetector, inferDeviceModel } from '../../src/trace/device-evidence.js';
+import { decideDevice } from '../../src/trace/load.js';
+import { commonDevice, sniffRecordedDevice } from '../../src/trace/head.js';
 import type { Access, SideEvent } from '../../src/model/access.js';
-import { loadRecords } from '../../src/replay/replay-trace.js';
+import type { RecordedDevice } from '../../src/model/trace.js';
+import { loadRecords } from '../replay/replay-env.js';
 import { accesses } from '../analysis/synthetic.js';
 
 function event(name: string): SideEvent {
@@ -20,14 +27,14 @@ function readWithEvents(offset: number, names: readonly string[]): Access {
   return { ...a, events: names.map(event) };
 }
 
-describe('eventModel', () => {
+describe('modelOwningEvent (the device table)', () => {
   it.each([
     ['igb_core_mdic_read', 'igb'], ['igbvf_wrn_io_addr_unknown', 'igb'], ['e1000e_core_mdic_read', 'e1000e'],
     ['e1000e_link_status', 'e1000e'], ['e1000e_irq_itr_set', 'e1000e'],
     // Emitted by both devices: no evidence either way.
     ['e1000e_core_read', undefined], ['e1000e_cb_pci_realize', undefined], ['e1000x_rx_oversized', undefined],
   ])('%s -> %s', (name, model) => {
-    expect(eventModel(name)).toBe(model);
+    expect(modelOwningEvent(name)).toBe(model);
   });
 });
 
@@ -61,10 +68,10 @@ describe('inferDeviceModel on SYNTHETIC records', () => {
     expect(inferDeviceModel(accesses([{ offset: 0xc000, verdict: 'unknown' }, { offset: 0x3840 }])).model).toBe('e1000e');
   });
 
-  it('says so when nothing tells the devices apart, and traceDeviceModel then picks igb', () => {
+  it('says so when nothing tells the devices apart, and the loader then picks igb', () => {
     const records = accesses([{ offset: 0x0 }, { offset: 0x8 }]);
     expect(inferDeviceModel(records).model).toBeUndefined();
-    expect(traceDeviceModel(records)).toBe('igb');
+    expect(decideDevice(undefined, inferDeviceModel(records))).toMatchObject({ model: 'igb', source: 'default' });
   });
 
   it('works as a streaming sink', () => {
@@ -88,24 +95,41 @@ describe('inferDeviceModel on the real recordings', () => {
 });
 
 describe('the device from a trace head, before reading it (diff, parse --jsonl)', () => {
-  it('finds the first device-only event in SYNTHETIC log text', () => {
-    expect(deviceModelFromLogText('e1000e_core_read Read from register 0x8\ne1000e_link_status LU 1\n')).toBe('e1000e');
-    expect(deviceModelFromLogText('123@1.5:igb_irq_write_eims Update EIMS: 0x1\n')).toBe('igb');
-    expect(deviceModelFromLogText('e1000e_core_read Read from register 0x8, 4 byte(s), value: 0x80283\n')).toBeUndefined();
+  const dir = mkdtempSync(join(tmpdir(), 'igb-replay-head-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** A copy of a real recording without its sidecar, so only the trace's own evidence counts. */
+  const bare = (trace: string): string => {
+    const copy = join(dir, trace.split('/').pop()!);
+    copyFileSync(trace, copy);
+    return copy;
+  };
+
+  it('decides from the records of the first MiB, like the loader', async () => {
+    expect(await sniffRecordedDevice(bare('traces/linux-6.1-e1000e-init.log'))).toMatchObject({ model: 'e1000e', source: 'trace' });
+    expect(await sniffRecordedDevice(bare('traces/linux-6.1-init.log'))).toMatchObject({ model: 'igb', source: 'trace' });
+    // mmiotrace has no events: the registers QEMU's igb alone has decide.
+    expect(await sniffRecordedDevice(bare('traces/linux-6.1-init-mmiotrace.txt'))).toMatchObject({ model: 'igb', reason: expect.stringMatching(/registers only igb has$/) });
   });
 
-  it.each([
-    ['traces/linux-6.1-e1000e-init.log', 'e1000e'], ['traces/linux-6.1-init.log', 'igb'],
-    ['traces/linux-6.1-init-mmiotrace.txt', undefined], ['-', undefined], ['traces/no-such-trace.log', undefined],
-  ])('sniffs %s as %s', (path, model) => {
-    expect(sniffDeviceModel(path)).toBe(model);
+  it('reads SYNTHETIC log text with a device-only event', async () => {
+    const file = join(dir, 'synthetic.log');
+    writeFileSync(file, 'e1000e_core_read Read from register 0x8, 4 byte(s), value: 0x80080483\ne1000e_link_status Link up: 1, Duplex: 1, Speed: 1000, ASDV: 0\n');
+    expect((await sniffRecordedDevice(file)).model).toBe('e1000e');
+  });
+
+  it('takes the sidecar first, and the default for stdin or a missing file', async () => {
+    expect(await sniffRecordedDevice('traces/linux-6.1-e1000e-init.log')).toMatchObject({ model: 'e1000e', source: 'sidecar' });
+    expect(await sniffRecordedDevice('-')).toMatchObject({ model: 'igb', source: 'default' });
+    expect(await sniffRecordedDevice('traces/no-such-trace.log')).toMatchObject({ model: 'igb', source: 'default' });
   });
 
   it('uses one database for a pair: their common device, else igb', () => {
-    expect(commonDeviceModel('e1000e', 'e1000e')).toBe('e1000e');
-    expect(commonDeviceModel('e1000e', undefined)).toBe('e1000e');
-    expect(commonDeviceModel(undefined, 'e1000e')).toBe('e1000e');
-    expect(commonDeviceModel('igb', 'e1000e')).toBe('igb');
-    expect(commonDeviceModel(undefined, undefined)).toBe('igb');
+    const of = (model: 'igb' | 'e1000e' | undefined): RecordedDevice => (model === undefined
+      ? { model: 'igb', source: 'default', reason: '', properties: {} } : { model, source: 'trace', reason: '', properties: {} });
+    expect(commonDevice(of('e1000e'), of('e1000e')).model).toBe('e1000e');
+    expect(commonDevice(of('e1000e'), of(undefined)).model).toBe('e1000e');
+    expect(commonDevice(of(undefined), of('e1000e')).model).toBe('e1000e');
+    expect(commonDevice(of('igb'), of('e1000e')).model).toBe('igb');
+    expect(commonDevice(of(undefined), of(undefined)).model).toBe('igb');
   });
 });

@@ -5,8 +5,8 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSidecar } from '../../src/record/build-sidecar.js';
-import { fileSha256 } from '../../src/record/replay-device.js';
-import { parseSidecar, readSidecar, recordedDevice, serializeSidecar, sidecarPathFor, SidecarError, type Sidecar } from '../../src/record/sidecar.js';
+import { fileSha256 } from '../../src/trace/sidecar-device.js';
+import { parseSidecar, readSidecar, recordedDevice, serializeSidecar, sidecarPathFor, SidecarError, type Sidecar } from '../../src/trace/sidecar.js';
 
 const REAL = readdirSync('traces').filter((name) => name.endsWith('.json')).sort();
 

@@ -1,0 +1,63 @@
+// Preparing a replay: from a loaded Trace to a ReplayJob — the plan, the register database that
+// names and decodes it, and the target to run it against — without starting anything. The same job
+// can then run against any number of targets (src/replay/run.ts): QEMU builds, or a fake in tests.
+
+import type { Trace } from '../model/trace.js';
+import type { TimeModeChoice } from '../model/replay.js';
+import { registersFor, type RegisterDatabase } from '../regs/database.js';
+import { parseDeviceOption, type DeviceOption } from './device-option.js';
+import { planReplay, type ReplayPlan } from './plan.js';
+import type { CompareOptions } from './compare-policy.js';
+
+/** What a target must be: the QEMU binary, the device and how time is controlled. */
+export interface TargetSpec {
+  /** Explicit QEMU binary (--qemu); else $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH. */
+  readonly qemu?: string;
+  readonly device: DeviceOption;
+  readonly time: TimeModeChoice;
+  readonly keepTempDir?: boolean;
+}
+
+export interface ReplayJob {
+  /** The trace as named on the command line. */
+  readonly trace: string;
+  readonly registers: RegisterDatabase;
+  readonly plan: ReplayPlan;
+  readonly target: TargetSpec;
+  readonly compare: CompareOptions;
+}
+
+export interface PrepareOptions {
+  /** The user's `--device`; undefined: the recording's (its sidecar), else the model the trace shows. */
+  readonly device?: string;
+  readonly time: TimeModeChoice;
+  readonly qemu?: string;
+  readonly strict: boolean;
+  readonly keepTempDir?: boolean;
+}
+
+export function prepareReplay(trace: Trace, options: PrepareOptions): ReplayJob {
+  if (trace.records === undefined) throw new TypeError(`prepareReplay needs the records of ${trace.path}`);
+  // Named and planned with the recorded device's registers (an e1000e trace with the 82574L's);
+  // what the target lacks comes from the target QEMU's own verdicts, whatever the device.
+  const registers = registersFor(trace.device.model);
+  return {
+    trace: trace.path, registers, plan: planReplay(trace.records, registers),
+    target: {
+      device: targetDevice(trace, options.device), time: options.time,
+      ...(options.qemu === undefined ? {} : { qemu: options.qemu }),
+      ...(options.keepTempDir === undefined ? {} : { keepTempDir: options.keepTempDir }),
+    },
+    compare: { strict: options.strict },
+  };
+}
+
+/**
+ * The device a replay recreates: the user's `--device`, else the recorded one (model and
+ * properties from the sidecar); the MAC is the user's if the device string gives one, else the
+ * recording's. Throws DeviceOptionError for a bad `--device`.
+ */
+export function targetDevice(trace: Trace, userDevice: string | undefined): DeviceOption {
+  const recorded = [trace.device.model, ...Object.entries(trace.device.properties).map(([key, value]) => `${key}=${value}`)].join(',');
+  return parseDeviceOption(userDevice ?? recorded, trace.mac);
+}

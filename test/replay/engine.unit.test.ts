@@ -1,0 +1,125 @@
+// The replay engine and runner against an in-memory FakeTarget (no QEMU): order of accesses, read
+// classification, folded polls waiting for time, time advances at markers, and a target dying
+// midway. The records are SYNTHETIC (hand-made, a few accesses each); the register database is the
+// real igb one, so names, fields and the volatile rule are the ones real replays use.
+
+import { describe, expect, it } from '@jest/globals';
+import type { Marker, TraceRecord } from '../../src/model/access.js';
+import { igbRegisters } from '../../src/regs/index.js';
+import { parseDeviceOption } from '../../src/replay/device-option.js';
+import { planReplay } from '../../src/replay/plan.js';
+import type { ReplayJob } from '../../src/replay/prepare.js';
+import { runReplay } from '../../src/replay/run.js';
+import { accesses, type AccessSpec } from '../analysis/synthetic.js';
+import { FakeTarget, type FakeDevice } from './fake-target.js';
+
+const CTRL = 0x0;
+const STATUS = 0x8;
+const GPRC = 0x4074;
+const LINK_DOWN = 0x80080481;
+const LINK_UP = 0x80080483;
+
+function job(records: readonly TraceRecord[], strict = false): ReplayJob {
+  const registers = igbRegisters();
+  return {
+    trace: 'synthetic', registers, plan: planReplay(records, registers),
+    target: { device: parseDeviceOption('igb'), time: 'markers' }, compare: { strict },
+  };
+}
+
+async function replay(records: readonly TraceRecord[], device: FakeDevice = {}, strict = false): Promise<{ result: Awaited<ReturnType<typeof runReplay>>; target: FakeTarget }> {
+  const target = new FakeTarget(device);
+  const result = await runReplay(job(records, strict), async () => target);
+  return { result, target };
+}
+
+const reads = (offset: number, values: readonly number[]): AccessSpec[] => values.map((value) => ({ offset, value }));
+
+/** Records in trace order with a marker after access `afterSeq`. */
+function withMarker(list: TraceRecord[], kind: Marker['kind'], afterSeq: number): TraceRecord[] {
+  const marker: Marker = { type: 'marker', kind, line: 1000 + afterSeq, afterSeq, events: [] };
+  const at = list.findIndex((r) => r.type === 'access' && r.seq === afterSeq) + 1;
+  return [...list.slice(0, at), marker, ...list.slice(at)];
+}
+
+describe('engine and runner against a fake target', () => {
+  it('sends every access in trace order and finds nothing when the device answers as recorded', async () => {
+    const records = accesses([{ kind: 'write', offset: CTRL, value: 0x4 }, { offset: STATUS, value: LINK_UP }, { offset: CTRL, value: 0x4 }]);
+    const { result, target } = await replay(records, { registers: new Map([[STATUS, LINK_UP]]) });
+    expect(target.log).toEqual(['w 0x0=0x4', 'r 0x8', 'r 0x0']);
+    expect(result.completed).toBe(true);
+    expect(result.byClass.match).toBe(2);
+    expect(result.divergences).toEqual([]);
+    expect(result.counts).toMatchObject({ reads: 2, writes: 1, accesses: 3 });
+    expect(target.closed).toBe(true);
+  });
+
+  it('classifies a different value as a mismatch, decoded to fields', async () => {
+    const { result } = await replay(accesses([{ offset: STATUS, value: LINK_UP }]), { registers: new Map([[STATUS, LINK_DOWN]]) });
+    expect(result.divergences).toHaveLength(1);
+    expect(result.divergences[0]).toMatchObject({ register: 'STATUS', class: 'mismatch', expected: LINK_UP, actual: LINK_DOWN, line: 1 });
+    expect(result.divergences[0]!.fields).toContainEqual({ field: 'LU', expected: 1, actual: 0 });
+  });
+
+  it('tolerates statistics counters as volatile, and counts them with --strict', async () => {
+    const records = accesses([{ offset: GPRC, value: 5 }]);
+    expect((await replay(records)).result.divergences[0]).toMatchObject({ register: 'GPRC', class: 'volatile' });
+    expect((await replay(records, {}, true)).result.divergences[0]).toMatchObject({ register: 'GPRC', class: 'mismatch' });
+  });
+
+  it('says unknown-in-target when the target reports the register unknown', async () => {
+    const { result } = await replay(accesses([{ offset: 0x5b5c, value: 0x40 }]), { unknown: new Set([0x5b5c]) });
+    expect(result.divergences[0]).toMatchObject({ register: 'SW_FW_SYNC', class: 'unknown-in-target', actual: 0 });
+    expect(result.unknownInTarget).toEqual([{ register: 'SW_FW_SYNC', count: 1, firstLine: 1 }]);
+  });
+
+  it('folds a polling loop, letting time run until its outcome appears', async () => {
+    // The recording polled STATUS four times until the link came up.
+    const records = accesses(reads(STATUS, [LINK_DOWN, LINK_DOWN, LINK_DOWN, LINK_UP]));
+    const { result, target } = await replay(records, {
+      registers: new Map([[STATUS, LINK_DOWN]]),
+      onTime: (registers) => registers.set(STATUS, LINK_UP),
+    });
+    expect(result.counts.polls).toBe(1);
+    expect(target.timeAdvances).toEqual(['poll']);
+    expect(target.log).toEqual(['r 0x8', 'r 0x8', 'r 0x8', 'r 0x8', 't poll', 'r 0x8']);
+    expect(result.divergences).toHaveLength(1);
+    expect(result.divergences[0]).toMatchObject({ class: 'poll-satisfied', reason: expect.stringMatching(/after 5 reads \(time advanced 1 times\); recorded: 4 reads/) });
+  });
+
+  it('reports a polling loop that never reaches its outcome, after bounded retries', async () => {
+    const records = accesses(reads(STATUS, [LINK_DOWN, LINK_DOWN, LINK_DOWN, LINK_UP]));
+    const { result, target } = await replay(records, { registers: new Map([[STATUS, LINK_DOWN]]) });
+    expect(target.timeAdvances.length).toBe(20);
+    expect(result.divergences[0]).toMatchObject({ class: 'poll-never-satisfied', expected: LINK_UP, actual: LINK_DOWN });
+  });
+
+  it('lets time run at a timer marker, between the accesses around it', async () => {
+    const records = withMarker(accesses([{ offset: STATUS, value: LINK_DOWN }, { offset: STATUS, value: LINK_UP }]), 'autoneg', 0);
+    const { result, target } = await replay(records, {
+      registers: new Map([[STATUS, LINK_DOWN]]),
+      onTime: (registers) => registers.set(STATUS, LINK_UP),
+    });
+    expect(target.log).toEqual(['r 0x8', 't autoneg@1000', 'r 0x8']);
+    expect(result.counts.timeAdvances).toBe(1);
+    expect(result.divergences).toEqual([]);
+  });
+
+  it('never lets time run against a frozen target: the timer-dependent read then diverges', async () => {
+    const records = withMarker(accesses([{ offset: STATUS, value: LINK_DOWN }, { offset: STATUS, value: LINK_UP }]), 'autoneg', 0);
+    const { result, target } = await replay(records, { registers: new Map([[STATUS, LINK_DOWN]]), frozen: true });
+    expect(target.timeAdvances).toEqual([]);
+    expect(result.divergences[0]).toMatchObject({ register: 'STATUS', line: 2, class: 'mismatch' });
+  });
+
+  it('returns a partial result saying where it stopped when the target dies midway, and closes it', async () => {
+    // 600 writes and reads of CTRL: the engine sends them in batches of 256.
+    const records = accesses(Array.from({ length: 600 }, (_, i) => (i % 2 === 0 ? { kind: 'write' as const, offset: CTRL, value: i } : { offset: CTRL, value: i - 1 })));
+    const { result, target } = await replay(records, { dieAtAccess: 300 });
+    expect(result.completed).toBe(false);
+    expect(result.stopped?.reason).toMatch(/fake target died at access 300/);
+    expect(result.stopped?.line).toBeGreaterThan(0);
+    expect(result.counts.reads).toBeLessThan(300);
+    expect(target.closed).toBe(true);
+  });
+});
