@@ -15,6 +15,7 @@
 //  - `-msg timestamp=on`: a thread id per line, which tells the vCPU's accesses from timer events.
 
 import { escapeOptionValue } from '../target/qemu-args.js';
+import type { DeviceModel } from '../devices/table.js';
 
 export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e1000x*', 'pci_cfg_write'];
 
@@ -24,7 +25,7 @@ export const WORK_FILES = { kernel: 'vmlinuz', initrd: 'initrd.gz', trace: 'trac
 export const NETDEV_ID = 'n0';
 
 export interface RecordDevice {
-  readonly model: string;
+  readonly model: DeviceModel;
   readonly mac: string;
   /** Properties other than netdev, id and mac, in the order given. */
   readonly properties: Readonly<Record<string, string>>;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findQemu, type QemuInfo } from '../target/qemu-binary.js';
+import { deviceRow } from '../devices/table.js';
 import { makePrivateTempDir } from '../target/qemu-instance.js';
 import { registerForReaping } from '../target/reaper.js';
 import { describeExit } from '../target/errors.js';
@@ -96,7 +97,7 @@ export async function recordTrace(options: RecordOptions): Promise<RecordResult>
   const qemu = await findQemu({ explicit: options.qemu, env: options.env, device: options.device.model });
   const guest = options.kernel !== undefined && options.initrd !== undefined
     ? await userGuest(options.kernel, options.initrd)
-    : await projectGuest({ kernelPackage: options.kernelPackage, driver: options.device.model, env: options.env, onLog: options.onLog });
+    : await projectGuest({ kernelPackage: options.kernelPackage, driver: deviceRow(options.device.model).linuxDriver, env: options.env, onLog: options.onLog });
   const work = await makePrivateTempDir();
   const remove = (): void => { if (options.keepTemp !== true) rmSync(work, { recursive: true, force: true }); };
   const registration = registerForReaping({ shutdown: async () => remove(), shutdownSync: remove });

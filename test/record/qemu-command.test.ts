@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { buildRecordArgs, defaultAppend, recordDeviceArg, RECORD_TRACE_PATTERNS } from '../../src/record/qemu-command.js';
 import { parseSidecar } from '../../src/trace/sidecar.js';
 
-const igb = { model: 'igb', mac: '52:54:00:12:34:56', properties: {} };
+const igb = { model: 'igb' as const, mac: '52:54:00:12:34:56', properties: {} };
 
 /** Value following `flag`, each time it occurs. */
 function valuesOf(args: readonly string[], flag: string): string[] {
@@ -46,7 +46,7 @@ describe('recordDeviceArg', () => {
   });
 
   it('is what buildRecordArgs puts after -device', () => {
-    const device = { model: 'e1000e', mac: '52:54:00:00:00:01', properties: { 'x-pcie-flr-init': 'off' } };
+    const device = { model: 'e1000e' as const, mac: '52:54:00:00:00:01', properties: { 'x-pcie-flr-init': 'off' } };
     expect(valuesOf(buildRecordArgs({ device, append: 'x' }), '-device')).toEqual([recordDeviceArg(device)]);
   });
 });
