@@ -1,0 +1,186 @@
+// Comparing the device events of one place of a replay (an access, a stretch of time, the start)
+// with the recording's: notifications as a multiset (a different vector is one missing and one
+// extra), every other event kind pairwise in order. Differences in interrupt state that unreplayed
+// packets explain become `explained-by-traffic`, naming the packet's line.
+
+import type { SideEvent } from '../../model/access.js';
+import type { EventClass, EventDivergence, EventPlace } from '../../model/events.js';
+import type { FieldDifference } from '../../model/replay.js';
+import type { RegisterDatabase } from '../../regs/database.js';
+import { describeNotify, deviceEvent, exclusionReason, type DeviceEvent } from './device-event.js';
+import type { TrafficTaint } from './traffic-taint.js';
+
+export interface PlaceContext {
+  readonly line: number;
+  readonly seq: number;
+  readonly place: EventPlace;
+  /** Line of a packet event the recording shows at this very place, if any. */
+  readonly packetLine?: number;
+  readonly taint: TrafficTaint;
+  readonly registers: RegisterDatabase;
+}
+
+export interface PlaceComparison {
+  readonly divergences: EventDivergence[];
+  /** Typed events compared, both sides. */
+  readonly compared: number;
+  /** Events left out, by reason, both sides. */
+  readonly excluded: Map<string, number>;
+  /** The recorded events that were compared, typed, in order (for the traffic taint). */
+  readonly recorded: DeviceEvent[];
+}
+
+export function comparePlace(ctx: PlaceContext, recordedEvents: readonly SideEvent[], targetEvents: readonly SideEvent[]): PlaceComparison {
+  const excluded = new Map<string, number>();
+  const recorded = typed(recordedEvents, excluded);
+  const target = typed(targetEvents, excluded);
+  const divergences: EventDivergence[] = [];
+  for (const key of keysInOrder(recorded, target)) {
+    const rs = recorded.filter((e) => keyOf(e) === key);
+    const ts = target.filter((e) => keyOf(e) === key);
+    for (let i = 0; i < Math.max(rs.length, ts.length); i++) {
+      const difference = differenceOf(ctx, rs[i], ts[i]);
+      if (difference !== undefined) divergences.push(explain(ctx, difference, rs[i], ts[i]));
+    }
+  }
+  return { divergences, compared: recorded.length + target.length, excluded, recorded };
+}
+
+function typed(events: readonly SideEvent[], excluded: Map<string, number>): DeviceEvent[] {
+  const out: DeviceEvent[] = [];
+  for (const event of events) {
+    const typedEvent = deviceEvent(event);
+    if (typedEvent !== undefined) out.push(typedEvent);
+    else {
+      const reason = exclusionReason(event.name)!;
+      excluded.set(reason, (excluded.get(reason) ?? 0) + 1);
+    }
+  }
+  return out;
+}
+
+function keyOf(event: DeviceEvent): string {
+  switch (event.kind) {
+    case 'notify': return `notify ${event.how} ${event.value}`;
+    case 'postponed': return `postponed ${event.register}`;
+    case 'timer-fired': return `timer ${event.vector}`;
+    case 'irq-register': return `register ${event.op} ${event.register}`;
+    case 'pending': return 'pending';
+    case 'other': return `other ${event.name}`;
+  }
+}
+
+function keysInOrder(a: readonly DeviceEvent[], b: readonly DeviceEvent[]): string[] {
+  return [...new Set([...a, ...b].map(keyOf))];
+}
+
+type Difference = Omit<EventDivergence, 'line' | 'seq' | 'place' | 'reason' | 'phase'> & { readonly reason: string };
+
+function differenceOf(ctx: PlaceContext, r: DeviceEvent | undefined, t: DeviceEvent | undefined): Difference | undefined {
+  const sample = r ?? t;
+  if (sample === undefined) return undefined;
+  if (r !== undefined && t !== undefined && sameEvent(r, t)) return undefined;
+  const missing = t === undefined;
+  const extra = r === undefined;
+  switch (sample.kind) {
+    case 'notify': {
+      const what = `notified ${describeNotify(sample.how, sample.value)}`;
+      return {
+        class: missing ? 'interrupt-missing' : 'interrupt-extra', subject: describeNotify(sample.how, sample.value),
+        expected: missing ? what : 'none', actual: missing ? 'none' : what, fields: [],
+        reason: missing ? 'the recording sent this interrupt here; the target did not' : 'the target sent an interrupt the recording did not',
+      };
+    }
+    case 'irq-register': {
+      const name = registerName(ctx.registers, sample.register);
+      const show = (e: DeviceEvent | undefined): string => (e?.kind === 'irq-register' ? `${e.op} ${hex(e.from)} → ${hex(e.to)}` : 'none');
+      const fields = r?.kind === 'irq-register' && t?.kind === 'irq-register' ? registerFields(ctx.registers, sample.register, r, t) : [];
+      return {
+        class: missing || extra ? (missing ? 'event-missing' : 'event-extra') : 'cause-differs', subject: name,
+        expected: show(r), actual: show(t), fields, reason: `${name} ${missing ? 'was not changed by the target' : extra ? 'was changed only by the target' : 'went to a different value'}`,
+      };
+    }
+    case 'pending': {
+      const show = (e: DeviceEvent | undefined): string => (e?.kind === 'pending' ? `pending ${hex(e.pending)} (ICR ${hex(e.icr)}, IMS ${hex(e.ims)})` : 'none');
+      const fields = r?.kind === 'pending' && t?.kind === 'pending' ? icrFields(ctx.registers, r.icr, t.icr) : [];
+      return {
+        class: missing || extra ? (missing ? 'event-missing' : 'event-extra') : 'cause-differs', subject: 'pending interrupt causes',
+        expected: show(r), actual: show(t), fields, reason: 'the causes pending after this access differ',
+      };
+    }
+    case 'postponed': {
+      const subject = `${registerName(ctx.registers, sample.register)} throttling`;
+      return {
+        class: missing ? 'event-missing' : 'event-extra', subject, expected: missing ? 'interrupt postponed' : 'none', actual: missing ? 'none' : 'interrupt postponed',
+        fields: [], reason: missing ? 'the recording held this interrupt back by throttling; the target did not' : 'the target held back an interrupt the recording sent',
+      };
+    }
+    case 'timer-fired': {
+      const subject = `EITR(${sample.vector}) throttling timer`;
+      return {
+        class: missing ? 'event-missing' : 'event-extra', subject, expected: missing ? 'fired, sending what it held back' : 'none',
+        actual: missing ? 'none' : 'fired, sending what it held back', fields: [],
+        reason: missing ? 'the recording\'s throttling timer for this vector ran out here; the target\'s did not' : 'the target\'s throttling timer for this vector ran out here; the recording\'s did not',
+      };
+    }
+    case 'other': {
+      const text = (e: DeviceEvent | undefined): string => (e?.kind === 'other' ? e.text : 'none');
+      return {
+        class: missing ? 'event-missing' : extra ? 'event-extra' : 'event-differs', subject: sample.name,
+        expected: text(r), actual: text(t), fields: [],
+        reason: missing ? 'the recording logged this event here; the target did not' : extra ? 'only the target logged this event here' : 'the event says something else',
+      };
+    }
+  }
+}
+
+function sameEvent(a: DeviceEvent, b: DeviceEvent): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const INTERRUPT_FAMILY = (event: DeviceEvent): boolean => event.kind !== 'other' || event.name.includes('_irq_');
+
+/** Interrupt-state differences that unreplayed packets account for. */
+function explain(ctx: PlaceContext, difference: Difference, r: DeviceEvent | undefined, t: DeviceEvent | undefined): EventDivergence {
+  const base = { ...difference, line: ctx.line, seq: ctx.seq, place: ctx.place };
+  const sample = (r ?? t)!;
+  if (!INTERRUPT_FAMILY(sample)) return base;
+  // Two values of one register: only a difference entirely in bits packets changed is explained.
+  const valued = r !== undefined && t !== undefined && (r.kind === 'irq-register' || r.kind === 'pending');
+  const line = ctx.packetLine ?? (valued ? bitsLine(ctx, r, t)
+    : (r === undefined ? undefined : ctx.taint.involves(r)) ?? (t === undefined ? undefined : ctx.taint.involves(t)));
+  if (line === undefined) return base;
+  return {
+    ...base, class: 'explained-by-traffic' satisfies EventClass,
+    reason: `the recording moved a packet at line ${line.toLocaleString('en-US')}, which a register replay does not send (otherwise ${difference.class}: ${difference.reason})`,
+  };
+}
+
+/** For two values of one cause register: the packet line when every differing bit is tainted. */
+function bitsLine(ctx: PlaceContext, r: DeviceEvent | undefined, t: DeviceEvent | undefined): number | undefined {
+  if (r?.kind === 'irq-register' && t?.kind === 'irq-register') {
+    return ctx.taint.explainsBits(r.register, (r.to ^ t.to) | (r.from ^ t.from));
+  }
+  if (r?.kind === 'pending' && t?.kind === 'pending') return ctx.taint.explainsBits(0xc0, (r.icr ^ t.icr) | (r.pending ^ t.pending));
+  return undefined;
+}
+
+function registerName(registers: RegisterDatabase, offset: number): string {
+  return registers.lookupOffset(offset)?.name ?? hex(offset);
+}
+
+function registerFields(registers: RegisterDatabase, offset: number, r: { from: number; to: number }, t: { from: number; to: number }): FieldDifference[] {
+  const ref = registers.lookupOffset(offset);
+  if (ref === undefined) return [];
+  const [expected, actual] = r.to !== t.to ? [r.to, t.to] : [r.from, t.from];
+  return registers.diffFields(ref, expected, actual).map((d) => ({ field: d.field.name, expected: d.expected, actual: d.actual }));
+}
+
+function icrFields(registers: RegisterDatabase, expected: number, actual: number): FieldDifference[] {
+  const ref = registers.lookupOffset(0xc0);
+  return ref === undefined ? [] : registers.diffFields(ref, expected, actual).map((d) => ({ field: d.field.name, expected: d.expected, actual: d.actual }));
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}

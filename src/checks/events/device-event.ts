@@ -1,0 +1,92 @@
+// The side events a replay compares, typed from QEMU's trace lines, and the ones it leaves out with
+// the reason the report shows. Formats: QEMU 10.0.2 hw/net/trace-events (shared/reference/
+// igb-trace-events.tsv lists every event with its emitter).
+
+import type { SideEvent } from '../../model/access.js';
+
+export type DeviceEvent =
+  /** An interrupt sent: MSI-X vector, MSI message, or the legacy line's new level. */
+  | { readonly kind: 'notify'; readonly how: 'msix' | 'msi' | 'legacy'; readonly value: number }
+  /** An interrupt held back because the vector's [E]ITR throttling timer was running. */
+  | { readonly kind: 'postponed'; readonly register: number }
+  /** A vector's throttling timer ran out and sent what it held back (`Sending MSI-X postponed by EITR[n]`). */
+  | { readonly kind: 'timer-fired'; readonly vector: number }
+  /** `e1000e_irq_set` / `_clear`: an interrupt register (offset) went from one value to another. */
+  | { readonly kind: 'irq-register'; readonly op: 'set' | 'clear'; readonly register: number; readonly from: number; readonly to: number }
+  /** `e1000e_irq_pending_interrupts`: the causes pending after a change. */
+  | { readonly kind: 'pending'; readonly pending: number; readonly icr: number; readonly ims: number }
+  /** Any other compared event, compared by its text. */
+  | { readonly kind: 'other'; readonly name: string; readonly text: string };
+
+/** Why an event is not compared, keyed by the first rule that matches its name. */
+const EXCLUDED: readonly { readonly test: (name: string) => boolean; readonly reason: string }[] = [
+  {
+    test: (name) => /^e1000e_(core_(read|write)|wrn_regs_|io_)/.test(name) || name === 'igb_write_config' || name.startsWith('pci_cfg_'),
+    reason: 'the access itself (its read value is compared)',
+  },
+  { test: (name) => name.includes('mdic'), reason: 'PHY access through MDIC (compared as the MDIC read value)' },
+  {
+    test: (name) => /(^e1000x_rx_|_rx_|_tx_|ring_free_space|rx_can_recv|vlan_is_vlan_pkt)/.test(name),
+    reason: 'data path: frames and descriptors are not replayed, so receive and transmit events differ',
+  },
+  {
+    // Printed when the ITR timer is armed, with the delay left: depends on how much virtual time
+    // has passed, which a replay controls only at markers (the notifications themselves are compared).
+    test: (name) => name === 'e1000e_irq_rearm_timer',
+    reason: 'throttling timer armed: its delay depends on virtual time between markers',
+  },
+  { test: (name) => name.startsWith('e1000e_cb_') || name === 'e1000e_cfg_support_virtio', reason: 'QEMU device set-up callback' },
+];
+
+/** The reason an event is left out, or undefined when it is compared. */
+export function exclusionReason(name: string): string | undefined {
+  return EXCLUDED.find((rule) => rule.test(name))?.reason;
+}
+
+const HEX = '0x([0-9a-fA-F]+)';
+
+function num(text: string): number {
+  return text.startsWith('0x') ? Number.parseInt(text.slice(2), 16) : Number(text);
+}
+
+const PATTERNS: ReadonlyMap<string, { readonly re: RegExp; readonly make: (m: RegExpExecArray) => DeviceEvent }> = new Map([
+  ['e1000e_irq_msix_notify_vec', { re: new RegExp(`^MSI-X notify vector ${HEX}$`), make: (m) => ({ kind: 'notify', how: 'msix', value: num(`0x${m[1]!}`) }) }],
+  ['e1000e_irq_msi_notify', { re: new RegExp(`^MSI notify ${HEX}$`), make: (m) => ({ kind: 'notify', how: 'msi', value: num(`0x${m[1]!}`) }) }],
+  ['e1000e_irq_legacy_notify', { re: /^IRQ line state: (\d+)$/, make: (m) => ({ kind: 'notify', how: 'legacy', value: Number(m[1]) }) }],
+  ['e1000e_irq_postponed_by_xitr', { re: new RegExp(`^Interrupt postponed by \\[E\\]ITR register ${HEX}$`), make: (m) => ({ kind: 'postponed', register: num(`0x${m[1]!}`) }) }],
+  ['e1000e_irq_msix_notify_postponed_vec', { re: /^Sending MSI-X postponed by EITR\[(\d+)\]$/, make: (m) => ({ kind: 'timer-fired', vector: Number(m[1]) }) }],
+  ['e1000e_irq_pending_interrupts', {
+    re: new RegExp(`^ICR PENDING: ${HEX} \\(ICR: ${HEX}, IMS: ${HEX}\\)$`),
+    make: (m) => ({ kind: 'pending', pending: num(`0x${m[1]!}`), icr: num(`0x${m[2]!}`), ims: num(`0x${m[3]!}`) }),
+  }],
+]);
+
+const IRQ_REGISTER = new RegExp(`^(?:Setting|Clearing) interrupt register ${HEX}: ${HEX} --> ${HEX}$`);
+
+/** The typed event, or undefined when it is not compared (see exclusionReason). */
+export function deviceEvent(event: SideEvent): DeviceEvent | undefined {
+  if (exclusionReason(event.name) !== undefined) return undefined;
+  if (event.name === 'e1000e_irq_set' || event.name === 'e1000e_irq_clear') {
+    const m = IRQ_REGISTER.exec(event.text);
+    if (m !== null) {
+      return { kind: 'irq-register', op: event.name === 'e1000e_irq_set' ? 'set' : 'clear', register: num(`0x${m[1]!}`), from: num(`0x${m[2]!}`), to: num(`0x${m[3]!}`) };
+    }
+  }
+  const pattern = PATTERNS.get(event.name);
+  const m = pattern?.re.exec(event.text);
+  if (pattern !== undefined && m !== null && m !== undefined) return pattern.make(m);
+  return { kind: 'other', name: event.name, text: event.text };
+}
+
+/** True for events that show packets moving: a frame transmitted, received or written to the guest. */
+export function isPacketEvent(event: SideEvent): boolean {
+  if (event.name === 'e1000e_tx_descr') return !event.text.startsWith('(nil)');
+  return event.name === 'e1000e_rx_receive_iov' || event.name === 'e1000e_rx_written_to_guest';
+}
+
+/** Human form of a notification: `MSI-X vector 1`, `MSI`, `legacy INTx level 1`. */
+export function describeNotify(how: 'msix' | 'msi' | 'legacy', value: number): string {
+  if (how === 'msix') return `MSI-X vector ${value}`;
+  if (how === 'msi') return 'MSI';
+  return `legacy INTx level ${value}`;
+}

@@ -1,0 +1,142 @@
+// What packets the recording moved left behind in the device, which a register replay (no packets
+// sent or received) does not reproduce: interrupt cause bits they set (ICR TXDW/RXT0, the EICR bits
+// of their queue vectors) and the MSI-X vectors whose throttling timer they armed. A difference in
+// exactly that state is explained by unreplayed traffic, with the packet event's line as the reason;
+// any other difference still fails. The state is followed through the recording only, and ends
+// where the recording shows it gone (the bits read or cleared, the throttling timer fired).
+
+import type { DeviceEvent } from './device-event.js';
+
+/** Interrupt cause registers whose bits packets set (QEMU logs their offsets in e1000e_irq_set). */
+export const ICR = 0xc0;
+export const EICR = 0x1580;
+const IMS = 0xd0;
+/** EITR(n): the per-vector throttling register; `[E]ITR register 0x...` in QEMU's events. */
+const EITR0 = 0x1680;
+
+const EIAC_CLEAR = /^Clearing ICR bits due to EIAC, ICR: 0x([0-9a-fA-F]+)/;
+
+export class TrafficTaint {
+  /**
+   * Per interrupt register, the bits packets changed in the recording: `set` (the recording has them
+   * set, the target not) and `cleared` (the other way round, e.g. IMS bits auto-masked on a receive),
+   * with the line of the packet event that changed the first of them.
+   */
+  private readonly bits = new Map<number, { set: number; cleared: number; line: number }>();
+  /** Vectors whose throttling timer traffic armed, by the packet event's line. */
+  private readonly vectors = new Map<number, number>();
+  /** The last value the recording showed for each interrupt register. */
+  private readonly known = new Map<number, number>();
+
+  /** The packet line when every bit of `xor` in `register` is one packets changed. */
+  explainsBits(register: number, xor: number): number | undefined {
+    const taint = this.bits.get(register);
+    return taint !== undefined && xor !== 0 && (xor & ~(taint.set | taint.cleared)) === 0 ? taint.line : undefined;
+  }
+
+  /** The packet line when the event touches tainted state (a tainted vector, or tainted bits). */
+  involves(event: DeviceEvent): number | undefined {
+    switch (event.kind) {
+      case 'notify':
+        return event.how === 'msix' ? this.vectors.get(event.value) ?? this.bitLine(EICR, 1 << event.value) : this.bitLine(ICR, ~0);
+      case 'postponed':
+        return this.vectors.get((event.register - EITR0) >> 2);
+      case 'timer-fired':
+        return this.vectors.get(event.vector);
+      case 'irq-register':
+        return this.bitLine(event.register, event.from | event.to);
+      case 'pending':
+        return this.bitLine(ICR, event.icr | event.pending) ?? this.bitLine(IMS, event.ims);
+      case 'other': {
+        const eiac = EIAC_CLEAR.exec(event.text);
+        return eiac === null ? undefined : this.bitLine(EICR, Number.parseInt(eiac[1]!, 16));
+      }
+    }
+  }
+
+  /**
+   * Follows one place of the recording: `packetLine` when packets moved there (their effects become
+   * tainted), the recorded events there in order, and for a read of a cause register its value and
+   * whether the read cleared it.
+   */
+  observe(events: readonly DeviceEvent[], packetLine: number | undefined, read?: { register: number; value: number; cleared: boolean }): void {
+    let notified: number | undefined;
+    for (const event of events) {
+      if (packetLine !== undefined) this.taintFrom(event, packetLine);
+      else this.untaintFrom(event, notified);
+      notified = notifiedVector(event) ?? notified;
+    }
+    if (read !== undefined) this.narrow(read.register, read.cleared ? 0 : read.value);
+  }
+
+  private taintFrom(event: DeviceEvent, line: number): void {
+    if (event.kind === 'irq-register') this.changed(event.register, event.from, event.to, line);
+    else if (event.kind === 'pending') {
+      // e1000e's EIAME auto-mask changes IMS with no e1000e_irq_clear: only these values show it.
+      this.changed(ICR, this.known.get(ICR) ?? event.icr, event.icr, line);
+      this.changed(IMS, this.known.get(IMS) ?? event.ims, event.ims, line);
+    } else if (event.kind === 'notify' && event.how === 'msix' && !this.vectors.has(event.value)) {
+      this.vectors.set(event.value, line);
+    }
+  }
+
+  /** Packets took a register of the recording from one value to another. */
+  private changed(register: number, from: number, to: number, line: number): void {
+    this.known.set(register, to);
+    const set = to & ~from;
+    const cleared = from & ~to;
+    if (set === 0 && cleared === 0) return;
+    const taint = this.bits.get(register) ?? { set: 0, cleared: 0, line };
+    this.bits.set(register, { set: (taint.set | set) & ~cleared, cleared: (taint.cleared | cleared) & ~set, line: taint.line });
+  }
+
+  /** `notified`: the vector of the last MSI-X notification before this event, at this place. */
+  private untaintFrom(event: DeviceEvent, notified: number | undefined): void {
+    if (event.kind === 'irq-register') this.narrow(event.register, event.to);
+    else if (event.kind === 'pending') {
+      this.narrow(ICR, event.icr);
+      this.narrow(IMS, event.ims);
+    } else if (event.kind === 'timer-fired') {
+      // The recording's throttling timer fired: from here neither side has it running.
+      this.vectors.delete(event.vector);
+    } else if (event.kind === 'other' && event.name === 'e1000e_irq_icr_clear_eiac' && notified !== undefined) {
+      // EIAC auto-clears the notified vector's EICR bit without an e1000e_irq_clear event.
+      const eiac = /EIAC: 0x([0-9a-fA-F]+)$/.exec(event.text);
+      if (eiac !== null && (Number.parseInt(eiac[1]!, 16) & (1 << notified)) !== 0) this.forgetSet(EICR, 1 << notified);
+    }
+  }
+
+  /**
+   * The recording shows the register's whole value: bits it no longer has set that packets had set,
+   * and bits it has set again that packets had cleared, are the same on both sides from here.
+   */
+  private narrow(register: number, value: number): void {
+    this.known.set(register, value);
+    const taint = this.bits.get(register);
+    if (taint === undefined) return;
+    const set = taint.set & value;
+    const cleared = taint.cleared & ~value;
+    if (set === 0 && cleared === 0) this.bits.delete(register);
+    else this.bits.set(register, { set, cleared, line: taint.line });
+  }
+
+  /** The recording cleared these bits without showing the register's value (EIAC auto-clear). */
+  private forgetSet(register: number, bits: number): void {
+    const taint = this.bits.get(register);
+    if (taint === undefined) return;
+    const set = taint.set & ~bits;
+    if (set === 0 && taint.cleared === 0) this.bits.delete(register);
+    else this.bits.set(register, { ...taint, set });
+  }
+
+  private bitLine(register: number, bits: number): number | undefined {
+    const taint = this.bits.get(register);
+    return taint !== undefined && ((taint.set | taint.cleared) & bits) !== 0 ? taint.line : undefined;
+  }
+}
+
+/** The MSI-X vector an event notifies (directly, or when its throttling timer fires). */
+function notifiedVector(event: DeviceEvent): number | undefined {
+  if (event.kind === 'notify' && event.how === 'msix') return event.value;
+  return event.kind === 'timer-fired' ? event.vector : undefined;
+}
