@@ -16,7 +16,8 @@ import { groupByPhase } from './steps.js';
 import { findRuns } from './repeats.js';
 import { DEFAULT_MACHINE } from '../target/qemu-args.js';
 import { deviceRow } from '../devices/table.js';
-import { DEFAULT_MMCONFIG_BASE } from '../target/pci-setup.js';
+import { DEFAULT_MMCONFIG_BASE } from '../target/pci-config.js';
+import { accessOp, OP_WIDTH, type AccessWidth } from '../target/qtest-protocol.js';
 
 export interface CTestOptions {
   /** Test path component and file stem: `/igb-replay/<name>`. */
@@ -106,7 +107,7 @@ function header(plan: ExportPlan, options: CTestOptions): string[] {
 /** Which helpers the test's body calls: only those are defined (QEMU builds with -Werror, -Wunused-function). */
 function helpersUsed(steps: readonly ExportStep[]): Record<'rd' | 'wr' | 'ioRd' | 'ioWr' | 'config' | 'poll' | 'autoneg', boolean> {
   const dword = (kind: 'read' | 'write', space: 'mmio' | 'io'): boolean =>
-    steps.some((s) => s.kind === kind && s.space === space && s.width === 4 && s.poll === undefined);
+    steps.some((s) => s.kind === kind && s.space === space && sentWidth(s) === 4 && s.poll === undefined);
   const poll = steps.some((s) => s.kind === 'read' && s.poll !== undefined);
   const autoneg = steps.some((s) => s.kind === 'time' && s.marker === 'autoneg' && s.elapsedNs === undefined);
   return {
@@ -319,7 +320,7 @@ function timeCall(step: TimeStep): string {
 function registerStatement(step: RegisterStep): Statement {
   const where = `${step.register}, line ${step.line}`;
   const offset = hex(step.offset, step.space === 'io' ? 1 : 5);
-  const value = hex(step.value, 8);
+  const value = hex(step.value, sentWidth(step) === 8 ? 16 : 8);
   if (step.kind === 'write') return { code: `${writeCall(step, offset, value)};`, comment: where, line: step.line };
   const expression = step.poll === undefined
     ? readCall(step, offset)
@@ -331,13 +332,30 @@ function registerStatement(step: RegisterStep): Statement {
   return { code: `g_assert_cmphex(${expression}, ==, ${value});`, comment: `${where}${pollNote}`, line: step.line };
 }
 
-/** 32-bit accesses (all QEMU's trace records) use the helpers; other widths call libqos directly. */
+/** The width replay sends an access with: accessOp's (an 8-byte IO access is a dword). */
+function sentWidth(step: RegisterStep): AccessWidth {
+  return OP_WIDTH[accessOp(step.space === 'io' ? 'io' : 'mem', step.width, step.kind)];
+}
+
+/**
+ * Dwords (all QEMU's trace records) go through the helpers. Other widths call libqos and libqtest,
+ * whose accessors are named after qtest's memory ops (qpci_io_readb, qtest_readq): bytes and words
+ * through libqos; 8-byte MMIO accesses (mmiotrace of a driver using readq/writeq) as
+ * qtest_readq/qtest_writeq at the BAR's address, the command replay sends (libqos' qpci_io_readq
+ * would send a `read` of 8 bytes).
+ */
 function readCall(step: RegisterStep, offset: string): string {
-  if (step.width === 4) return `${step.space === 'io' ? 'io_rd' : 'rd'}(r, ${offset})`;
-  return `qpci_io_read${step.width === 1 ? 'b' : 'w'}(r->dev, r->${step.space === 'io' ? 'io' : 'mmio'}, ${offset})`;
+  const width = sentWidth(step);
+  const bar = step.space === 'io' ? 'io' : 'mmio';
+  if (width === 4) return `${step.space === 'io' ? 'io_rd' : 'rd'}(r, ${offset})`;
+  const op = accessOp('mem', width, 'read');
+  return width === 8 ? `qtest_${op}(r->qts, r->${bar}.addr + ${offset})` : `qpci_io_${op}(r->dev, r->${bar}, ${offset})`;
 }
 
 function writeCall(step: RegisterStep, offset: string, value: string): string {
-  if (step.width === 4) return `${step.space === 'io' ? 'io_wr' : 'wr'}(r, ${offset}, ${value})`;
-  return `qpci_io_write${step.width === 1 ? 'b' : 'w'}(r->dev, r->${step.space === 'io' ? 'io' : 'mmio'}, ${offset}, ${value})`;
+  const width = sentWidth(step);
+  const bar = step.space === 'io' ? 'io' : 'mmio';
+  if (width === 4) return `${step.space === 'io' ? 'io_wr' : 'wr'}(r, ${offset}, ${value})`;
+  const op = accessOp('mem', width, 'write');
+  return width === 8 ? `qtest_${op}(r->qts, r->${bar}.addr + ${offset}, ${value})` : `qpci_io_${op}(r->dev, r->${bar}, ${offset}, ${value})`;
 }
