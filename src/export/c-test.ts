@@ -17,7 +17,7 @@ import { findRuns } from './repeats.js';
 import { DEFAULT_MACHINE } from '../target/qemu-args.js';
 import { deviceRow } from '../devices/table.js';
 import { DEFAULT_MMCONFIG_BASE } from '../target/pci-config.js';
-import { accessOp, OP_WIDTH, type AccessWidth } from '../target/qtest-protocol.js';
+import { readCall, sentWidth, writeCall } from './c-access.js';
 
 export interface CTestOptions {
   /** Test path component and file stem: `/igb-replay/<name>`. */
@@ -330,32 +330,4 @@ function registerStatement(step: RegisterStep): Statement {
     return { code: `${expression};`, comment: `${where}${pollNote}; not asserted: ${step.unchecked}; recorded ${value}`, line: step.line };
   }
   return { code: `g_assert_cmphex(${expression}, ==, ${value});`, comment: `${where}${pollNote}`, line: step.line };
-}
-
-/** The width replay sends an access with: accessOp's (an 8-byte IO access is a dword). */
-function sentWidth(step: RegisterStep): AccessWidth {
-  return OP_WIDTH[accessOp(step.space === 'io' ? 'io' : 'mem', step.width, step.kind)];
-}
-
-/**
- * Dwords (all QEMU's trace records) go through the helpers. Other widths call libqos and libqtest,
- * whose accessors are named after qtest's memory ops (qpci_io_readb, qtest_readq): bytes and words
- * through libqos; 8-byte MMIO accesses (mmiotrace of a driver using readq/writeq) as
- * qtest_readq/qtest_writeq at the BAR's address, the command replay sends (libqos' qpci_io_readq
- * would send a `read` of 8 bytes).
- */
-function readCall(step: RegisterStep, offset: string): string {
-  const width = sentWidth(step);
-  const bar = step.space === 'io' ? 'io' : 'mmio';
-  if (width === 4) return `${step.space === 'io' ? 'io_rd' : 'rd'}(r, ${offset})`;
-  const op = accessOp('mem', width, 'read');
-  return width === 8 ? `qtest_${op}(r->qts, r->${bar}.addr + ${offset})` : `qpci_io_${op}(r->dev, r->${bar}, ${offset})`;
-}
-
-function writeCall(step: RegisterStep, offset: string, value: string): string {
-  const width = sentWidth(step);
-  const bar = step.space === 'io' ? 'io' : 'mmio';
-  if (width === 4) return `${step.space === 'io' ? 'io_wr' : 'wr'}(r, ${offset}, ${value})`;
-  const op = accessOp('mem', width, 'write');
-  return width === 8 ? `qtest_${op}(r->qts, r->${bar}.addr + ${offset}, ${value})` : `qpci_io_${op}(r->dev, r->${bar}, ${offset}, ${value})`;
 }
