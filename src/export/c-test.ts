@@ -16,7 +16,8 @@ import { groupByPhase } from './steps.js';
 import { findRuns } from './repeats.js';
 import { DEFAULT_MACHINE } from '../target/qemu-args.js';
 import { deviceRow } from '../devices/table.js';
-import { DEFAULT_MMCONFIG_BASE } from '../target/pci-config.js';
+import { DEFAULT_MMCONFIG_BASE, EXTENDED_CONFIG } from '../target/pci-config.js';
+import { PCIEXBAR } from '../target/pci-setup.js';
 import { readCall, sentWidth, writeCall } from './c-access.js';
 
 export interface CTestOptions {
@@ -135,7 +136,7 @@ function prelude(plan: ExportPlan): string[] {
     `#define NIC_DEVFN QPCI_DEVFN(${slot}, 0)`,
     `#define NIC_VENDOR_DEVICE ${hex((((id.device << 16) | id.vendor) >>> 0), 8)}`,
     '/* q35 MMCONFIG window for extended config space: PCIEXBAR in the MCH (00:00.0); firmware enables it. */',
-    '#define MCH_PCIEXBAR 0x60',
+    `#define MCH_PCIEXBAR ${hex(PCIEXBAR)}`,
     `#define MMCONFIG_BASE ${hex(DEFAULT_MMCONFIG_BASE)}ULL`,
     '',
     'typedef struct IgbReplay {',
@@ -175,12 +176,12 @@ function prelude(plan: ExportPlan): string[] {
       '',
     ] : []),
     ...(uses.config ? [
-      '/* Config space; offsets >= 0x100 (SR-IOV, AER) only through MMCONFIG. */',
+      `/* Config space; offsets >= ${hex(EXTENDED_CONFIG)} (SR-IOV, AER) only through MMCONFIG. */`,
       'static void cfg_wr(IgbReplay *r, int width, uint16_t offset, uint32_t value)',
       '{',
       '    uint64_t addr = MMCONFIG_BASE + ((uint64_t)r->dev->devfn << 12) + offset;',
       '',
-      '    if (offset < 0x100) {',
+      `    if (offset < ${hex(EXTENDED_CONFIG)}) {`,
       '        if (width == 1) {',
       '            qpci_config_writeb(r->dev, offset, value);',
       '        } else if (width == 2) {',

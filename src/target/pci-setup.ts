@@ -35,7 +35,8 @@ const MEM_TYPE_64 = 0x4;
 const MEM_PREFETCHABLE = 0x8;
 const MCH: PciFunction = { bus: 0, device: 0, fn: 0 };
 const MCH_ID_Q35 = 0x29c08086;
-const PCIEXBAR = 0x60;
+/** The MCH's config register that places and enables the MMCONFIG window. */
+export const PCIEXBAR = 0x60;
 
 /** BAR addresses; the defaults are what SeaBIOS assigned in the recorded guests. */
 export interface NicBars {
