@@ -33,7 +33,9 @@ import { loadTrace, recordsOf } from '../src/trace/load.js';
 import { prepareReplay } from '../src/replay/prepare.js';
 import { runReplay } from '../src/replay/run.js';
 import { findQemu } from '../src/target/qemu-binary.js';
-import { COMMAND_IO_MEM_MASTER, configAddress, DEFAULT_MMCONFIG_BASE, RECORDED_GUEST_BARS, type PciFunction } from '../src/target/pci-setup.js';
+import { configSize, configWriteCommands, type PciFunction } from '../src/target/pci-config.js';
+import { mmconfigSetupCommands, nicSetupCommands, RECORDED_GUEST_BARS } from '../src/target/pci-setup.js';
+import { barAccessCommand } from '../src/target/bar-access.js';
 import { encodeCommand, replyKind, type QtestCommand } from '../src/target/qtest-protocol.js';
 
 /** Internal: `--one-replay TIME TRACE` times one library replay in this (fresh) process. */
@@ -57,10 +59,6 @@ const RAW_ARGS = ['-M', 'q35', '-nodefaults', '-display', 'none', '-S', '-qtest'
  */
 const TARGET_TRACE = ['e1000e_core_*', 'e1000e_wrn_*', 'e1000e_io_*', 'igb_core_mdic*', 'e1000x_link_negotiation_done', 'igb_write_config'];
 const NIC: PciFunction = { bus: 0, device: 2, fn: 0 };
-const MCH: PciFunction = { bus: 0, device: 0, fn: 0 };
-const PCIEXBAR = 0x60;
-const OUT_OP = { 1: 'outb', 2: 'outw', 4: 'outl' } as const;
-const WRITE_OP = { 1: 'writeb', 2: 'writew', 4: 'writel' } as const;
 
 interface RawScript {
   readonly lines: readonly string[];
@@ -70,7 +68,10 @@ interface RawScript {
   readonly accesses: number;
 }
 
-/** The plan's accesses as qtest commands, after the PCI set-up src/target/pci-setup.ts does. */
+/**
+ * The PCI set-up igb-replay runs (src/target/pci-setup.ts, its read-backs unchecked here), then the
+ * plan's accesses as the target sends them (barAccessCommand).
+ */
 function rawScript(plan: ReplayPlan): RawScript {
   const bars = RECORDED_GUEST_BARS;
   const lines: string[] = [];
@@ -79,31 +80,19 @@ function rawScript(plan: ReplayPlan): RawScript {
     lines.push(encodeCommand(command));
     recorded.push(value);
   };
-  const config = (f: PciFunction, reg: number, size: number, value: number): void => {
-    const width = size === 1 || size === 2 ? size : 4;
-    if (reg >= 0x100) {
-      add({ op: WRITE_OP[width], addr: DEFAULT_MMCONFIG_BASE + f.device * 0x8000 + f.fn * 0x1000 + reg, value });
-      return;
-    }
-    add({ op: 'outl', port: 0xcf8, value: configAddress(f, reg) });
-    add({ op: OUT_OP[width], port: 0xcfc + (reg & 3), value });
-  };
-  // BAR0-BAR3 (BAR3 is 64-bit on igb), COMMAND, then MMCONFIG for extended config writes.
-  [bars.mmio, bars.flash, bars.io, bars.msix, 0].forEach((value, i) => config(NIC, 0x10 + 4 * i, 4, value));
-  config(NIC, 0x04, 2, COMMAND_IO_MEM_MASTER);
-  config(MCH, PCIEXBAR + 4, 4, 0);
-  config(MCH, PCIEXBAR, 4, (DEFAULT_MMCONFIG_BASE | 1) >>> 0);
+  for (const { command } of [...nicSetupCommands('igb', NIC), ...mmconfigSetupCommands()]) add(command);
   let accesses = 0;
   for (const step of plan.steps) {
     if (step.kind === 'skip' || step.kind === 'advance-time') continue;
     const { access } = step;
     accesses++;
-    if (step.kind === 'config-write') config(NIC, access.offset, access.size, step.value);
-    else if (access.space === 'io') {
-      if (step.kind === 'read') add({ op: 'inl', port: bars.io + access.offset }, access.value);
-      else add({ op: 'outl', port: bars.io + access.offset, value: access.value });
-    } else if (step.kind === 'read') add({ op: 'readl', addr: bars.mmio + access.offset }, access.value);
-    else add({ op: 'writel', addr: bars.mmio + access.offset, value: access.value });
+    if (step.kind === 'config-write') {
+      for (const { command } of configWriteCommands(NIC, access.offset, configSize(access.size), step.value, 'config')) add(command);
+      continue;
+    }
+    const space = access.space === 'io' ? 'io' : 'mmio';
+    add(barAccessCommand(bars, { kind: step.kind, space, offset: access.offset, size: access.size, value: access.value }),
+      step.kind === 'read' ? access.value : undefined);
   }
   return { lines, recorded, accesses };
 }

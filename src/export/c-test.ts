@@ -16,7 +16,9 @@ import { groupByPhase } from './steps.js';
 import { findRuns } from './repeats.js';
 import { DEFAULT_MACHINE } from '../target/qemu-args.js';
 import { deviceRow } from '../devices/table.js';
-import { DEFAULT_MMCONFIG_BASE } from '../target/pci-setup.js';
+import { DEFAULT_MMCONFIG_BASE, EXTENDED_CONFIG } from '../target/pci-config.js';
+import { PCIEXBAR } from '../target/pci-setup.js';
+import { readCall, sentWidth, writeCall } from './c-access.js';
 
 export interface CTestOptions {
   /** Test path component and file stem: `/igb-replay/<name>`. */
@@ -106,7 +108,7 @@ function header(plan: ExportPlan, options: CTestOptions): string[] {
 /** Which helpers the test's body calls: only those are defined (QEMU builds with -Werror, -Wunused-function). */
 function helpersUsed(steps: readonly ExportStep[]): Record<'rd' | 'wr' | 'ioRd' | 'ioWr' | 'config' | 'poll' | 'autoneg', boolean> {
   const dword = (kind: 'read' | 'write', space: 'mmio' | 'io'): boolean =>
-    steps.some((s) => s.kind === kind && s.space === space && s.width === 4 && s.poll === undefined);
+    steps.some((s) => s.kind === kind && s.space === space && sentWidth(s) === 4 && s.poll === undefined);
   const poll = steps.some((s) => s.kind === 'read' && s.poll !== undefined);
   const autoneg = steps.some((s) => s.kind === 'time' && s.marker === 'autoneg' && s.elapsedNs === undefined);
   return {
@@ -134,7 +136,7 @@ function prelude(plan: ExportPlan): string[] {
     `#define NIC_DEVFN QPCI_DEVFN(${slot}, 0)`,
     `#define NIC_VENDOR_DEVICE ${hex((((id.device << 16) | id.vendor) >>> 0), 8)}`,
     '/* q35 MMCONFIG window for extended config space: PCIEXBAR in the MCH (00:00.0); firmware enables it. */',
-    '#define MCH_PCIEXBAR 0x60',
+    `#define MCH_PCIEXBAR ${hex(PCIEXBAR)}`,
     `#define MMCONFIG_BASE ${hex(DEFAULT_MMCONFIG_BASE)}ULL`,
     '',
     'typedef struct IgbReplay {',
@@ -174,12 +176,12 @@ function prelude(plan: ExportPlan): string[] {
       '',
     ] : []),
     ...(uses.config ? [
-      '/* Config space; offsets >= 0x100 (SR-IOV, AER) only through MMCONFIG. */',
+      `/* Config space; offsets >= ${hex(EXTENDED_CONFIG)} (SR-IOV, AER) only through MMCONFIG. */`,
       'static void cfg_wr(IgbReplay *r, int width, uint16_t offset, uint32_t value)',
       '{',
       '    uint64_t addr = MMCONFIG_BASE + ((uint64_t)r->dev->devfn << 12) + offset;',
       '',
-      '    if (offset < 0x100) {',
+      `    if (offset < ${hex(EXTENDED_CONFIG)}) {`,
       '        if (width == 1) {',
       '            qpci_config_writeb(r->dev, offset, value);',
       '        } else if (width == 2) {',
@@ -319,7 +321,7 @@ function timeCall(step: TimeStep): string {
 function registerStatement(step: RegisterStep): Statement {
   const where = `${step.register}, line ${step.line}`;
   const offset = hex(step.offset, step.space === 'io' ? 1 : 5);
-  const value = hex(step.value, 8);
+  const value = hex(step.value, sentWidth(step) === 8 ? 16 : 8);
   if (step.kind === 'write') return { code: `${writeCall(step, offset, value)};`, comment: where, line: step.line };
   const expression = step.poll === undefined
     ? readCall(step, offset)
@@ -329,15 +331,4 @@ function registerStatement(step: RegisterStep): Statement {
     return { code: `${expression};`, comment: `${where}${pollNote}; not asserted: ${step.unchecked}; recorded ${value}`, line: step.line };
   }
   return { code: `g_assert_cmphex(${expression}, ==, ${value});`, comment: `${where}${pollNote}`, line: step.line };
-}
-
-/** 32-bit accesses (all QEMU's trace records) use the helpers; other widths call libqos directly. */
-function readCall(step: RegisterStep, offset: string): string {
-  if (step.width === 4) return `${step.space === 'io' ? 'io_rd' : 'rd'}(r, ${offset})`;
-  return `qpci_io_read${step.width === 1 ? 'b' : 'w'}(r->dev, r->${step.space === 'io' ? 'io' : 'mmio'}, ${offset})`;
-}
-
-function writeCall(step: RegisterStep, offset: string, value: string): string {
-  if (step.width === 4) return `${step.space === 'io' ? 'io_wr' : 'wr'}(r, ${offset}, ${value})`;
-  return `qpci_io_write${step.width === 1 ? 'b' : 'w'}(r->dev, r->${step.space === 'io' ? 'io' : 'mmio'}, ${offset}, ${value})`;
 }

@@ -6,10 +6,12 @@
 // everything a reader needs (trace, lines, time markers) goes into the companion.
 
 import { DEFAULT_MACHINE } from '../target/qemu-args.js';
-import { RECORDED_GUEST_BARS, type PciFunction } from '../target/pci-setup.js';
+import { configWriteCommands, type PciFunction } from '../target/pci-config.js';
+import { mmconfigSetupCommands, nicSetupCommands, RECORDED_GUEST_BARS } from '../target/pci-setup.js';
+import type { PlannedCommand } from '../target/planned-command.js';
+import { barAccessCommand } from '../target/bar-access.js';
 import { encodeCommand, type QtestCommand } from '../target/qtest-protocol.js';
 import { DEBUG_EXIT_PORT, DEBUG_EXIT_STATUS, scriptQemuArgs, shellQuote, shellWords, type ScriptTime } from './qemu-command.js';
-import { configWriteCommands, nicSetupCommands, type ScriptCommand } from './qtest-setup.js';
 import type { ExportPlan, RegisterStep, TimeStep } from './steps.js';
 
 /** A script line that replays a read of the recording. */
@@ -22,7 +24,7 @@ export interface ReadCheck {
   readonly unchecked?: string;
 }
 
-export interface ScriptLine extends ScriptCommand {
+export interface ScriptLine extends PlannedCommand {
   readonly read?: ReadCheck;
 }
 
@@ -34,14 +36,11 @@ export interface QtestScript {
 }
 
 const NIC = (): PciFunction => ({ bus: 0, device: DEFAULT_MACHINE.slot, fn: DEFAULT_MACHINE.fn });
-const MEM_READ = { 1: 'readb', 2: 'readw', 4: 'readl' } as const;
-const MEM_WRITE = { 1: 'writeb', 2: 'writew', 4: 'writel' } as const;
-const PORT_IN = { 1: 'inb', 2: 'inw', 4: 'inl' } as const;
-const PORT_OUT = { 1: 'outb', 2: 'outw', 4: 'outl' } as const;
 
 export function qtestScript(plan: ExportPlan, time: ScriptTime): QtestScript {
   const nic = NIC();
-  const lines: ScriptLine[] = nicSetupCommands(plan.device.model, nic);
+  // The set-up the live target runs; a script cannot stop at a failed check, the expected replies say what to look for.
+  const lines: ScriptLine[] = [...nicSetupCommands(plan.device.model, nic), ...mmconfigSetupCommands()];
   const frozenMarkers: TimeStep[] = [];
   for (const step of plan.steps) {
     if (step.kind === 'time') {
@@ -59,7 +58,7 @@ export function qtestScript(plan: ExportPlan, time: ScriptTime): QtestScript {
 
 function registerLines(step: RegisterStep): ScriptLine[] {
   const what = `${step.register} (line ${step.line})`;
-  if (step.kind === 'write') return [{ command: accessCommand(step), what }];
+  if (step.kind === 'write') return [{ command: registerCommand(step), what }];
   const reads = step.poll?.reads ?? 1;
   const read: ReadCheck = {
     seq: step.seq, line: step.line, register: step.register, stands: step.poll?.recordedReads ?? 1,
@@ -67,17 +66,14 @@ function registerLines(step: RegisterStep): ScriptLine[] {
   };
   const lines: ScriptLine[] = [];
   // Only the last read of a folded loop is compared: the loop's outcome.
-  for (let i = 1; i < reads; i++) lines.push({ command: accessCommand(step), what: `${what}, polling read ${i} of ${reads}` });
-  lines.push({ command: accessCommand(step), what, expect: step.value, read });
+  for (let i = 1; i < reads; i++) lines.push({ command: registerCommand(step), what: `${what}, polling read ${i} of ${reads}` });
+  lines.push({ command: registerCommand(step), what, expect: { value: step.value }, read });
   return lines;
 }
 
-function accessCommand(step: RegisterStep): QtestCommand {
-  const { mmio, io } = RECORDED_GUEST_BARS;
-  if (step.space === 'io') {
-    return step.kind === 'read' ? { op: PORT_IN[step.width], port: io + step.offset } : { op: PORT_OUT[step.width], port: io + step.offset, value: step.value };
-  }
-  return step.kind === 'read' ? { op: MEM_READ[step.width], addr: mmio + step.offset } : { op: MEM_WRITE[step.width], addr: mmio + step.offset, value: step.value };
+/** The command replay sends for the access (src/replay/qemu-target.ts), at the recorded guest BARs. */
+function registerCommand(step: RegisterStep): QtestCommand {
+  return barAccessCommand(RECORDED_GUEST_BARS, { ...step, size: step.width });
 }
 
 export function renderScript(script: QtestScript): string {

@@ -16,8 +16,8 @@ import { volatileReason } from '../replay/compare-policy.js';
 import type { DeviceOption } from '../replay/device-option.js';
 import { planReplay, type PollRun, type ReplayStep } from '../replay/plan.js';
 import { registerName } from '../replay/result.js';
-
-export type Width = 1 | 2 | 4;
+import { configSize, type ConfigSize } from '../target/pci-config.js';
+import { accessWidth, type AccessWidth } from '../target/qtest-protocol.js';
 
 export interface PollFold {
   /** Reads the script makes. */
@@ -33,7 +33,8 @@ export interface RegisterStep {
   readonly space: 'mmio' | 'io';
   /** Offset in BAR0 (mmio) or in the IO BAR (0 IOADDR, 4 IODATA). */
   readonly offset: number;
-  readonly width: Width;
+  /** As recorded (accessWidth); accessOp says which op sends it (an 8-byte IO access goes as a dword). */
+  readonly width: AccessWidth;
   /** The value written, or the value the recording read (a poll's outcome). */
   readonly value: number;
   /** Register name for comments: `STATUS`, `RDBAL(0)`, `IODATA (CTRL)`. */
@@ -48,7 +49,7 @@ export interface RegisterStep {
 export interface ConfigWriteStep {
   readonly kind: 'config-write';
   readonly offset: number;
-  readonly width: Width;
+  readonly width: ConfigSize;
   readonly value: number;
   readonly seq: number;
   readonly line: number;
@@ -95,7 +96,7 @@ function convert(step: ReplayStep, registers: RegisterDatabase): ExportStep | un
         ...(step.marker.elapsedUs === undefined ? {} : { elapsedNs: BigInt(Math.round(step.marker.elapsedUs)) * 1000n }),
       };
     case 'config-write':
-      return { kind: 'config-write', offset: step.access.offset, width: widthOf(step.access.size), value: step.value, seq: step.access.seq, line: step.access.line };
+      return { kind: 'config-write', offset: step.access.offset, width: configSize(step.access.size), value: step.value, seq: step.access.seq, line: step.access.line };
     case 'write':
       return registerStep(step.access, registers, undefined);
     case 'read':
@@ -105,15 +106,10 @@ function convert(step: ReplayStep, registers: RegisterDatabase): ExportStep | un
   }
 }
 
-/** Config writes keep their width; register accesses are 32-bit (QEMU logs MMIO as 4 bytes, IO as 8). */
-function widthOf(size: number): Width {
-  return size === 1 || size === 2 ? size : 4;
-}
-
 function registerStep(access: Access, registers: RegisterDatabase, poll: PollRun | undefined): RegisterStep {
   const space = access.space === 'io' ? 'io' : 'mmio';
   const base = {
-    kind: access.kind, space, offset: access.offset, width: widthOf(access.size),
+    kind: access.kind, space, offset: access.offset, width: accessWidth(access.size),
     value: poll === undefined ? access.value : poll.outcome,
     register: nameOf(access, registers), seq: access.seq, line: access.line,
   } as const;

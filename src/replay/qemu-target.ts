@@ -13,22 +13,16 @@
 import type { Access, Marker, QemuVerdict } from '../model/access.js';
 import type { TargetDescription, TimeMode, TimeModeChoice } from '../model/replay.js';
 import { readTrace } from '../formats/read-trace.js';
-import { configWrite, enableMmconfig, setupNic, type MmconfigWindow, type NicBars, type PciFunction } from '../target/pci-setup.js';
+import { enableMmconfig, setupNic, type MmconfigWindow, type NicBars } from '../target/pci-setup.js';
+import { configSize, configWriteCommands, type PciFunction } from '../target/pci-config.js';
 import { launchQemu, type QemuSession } from '../target/qemu-process.js';
 import { findQemu, hasQtestAccel } from '../target/qemu-binary.js';
 import type { BatchOp, ReplayTarget } from './engine.js';
 import type { QtestCommand } from '../target/qtest-protocol.js';
+import { barAccessCommand, type BarAccess } from '../target/bar-access.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
 
 export type { TimeModeChoice } from '../model/replay.js';
-
-/** qtest ops by MMIO access width: the driver's own width is replayed (mmiotrace records it). */
-const MMIO_OPS: Readonly<Record<number, { read: 'readb' | 'readw' | 'readl' | 'readq'; write: 'writeb' | 'writew' | 'writel' | 'writeq' }>> = {
-  1: { read: 'readb', write: 'writeb' },
-  2: { read: 'readw', write: 'writew' },
-  4: { read: 'readl', write: 'writel' },
-  8: { read: 'readq', write: 'writeq' },
-};
 
 export interface TargetVerdicts {
   /** Verdict on each MMIO/IO access sent, in the order sent. */
@@ -52,8 +46,8 @@ const NIC_SLOT = 2;
 /** Trace events the target logs: its verdicts on each access, and the timers markers wait for. */
 const TARGET_TRACE = ['e1000e_core_*', 'e1000e_wrn_*', 'e1000e_io_*', 'igb_core_mdic*', 'e1000x_link_negotiation_done',
   'igb_write_config'];
-/** Extended config space (SR-IOV and other capabilities) starts here and needs MMCONFIG. */
-const EXTENDED_CONFIG = 0x100;
+/** Single accesses outside batches (polls, ReplayTarget's readMmio & co.) are dwords. */
+const DWORD = 4;
 /** How long an autoneg marker waits for the target's own timer event before giving up. */
 const TIMER_WAIT_MS = 2_000;
 /** After the awaited event (or for markers with nothing to wait for), let the clock run this long. */
@@ -97,38 +91,42 @@ export class QemuReplayTarget implements ReplayTarget {
     }
   }
 
-  async runBatch(ops: readonly BatchOp[]): Promise<readonly number[]> {
-    const { mmio, io } = this.bars;
-    const commands: QtestCommand[] = ops.map((op) => {
-      // The IO BAR's IOADDR/IODATA are dwords (QEMU logs its path as 8 bytes wide).
-      if (op.space === 'io') return op.kind === 'read' ? { op: 'inl', port: io + op.offset } : { op: 'outl', port: io + op.offset, value: op.value };
-      const width = MMIO_OPS[op.size] ?? MMIO_OPS[4]!;
-      return op.kind === 'read' ? { op: width.read, addr: mmio + op.offset } : { op: width.write, addr: mmio + op.offset, value: op.value };
-    });
+  private async send(commands: readonly QtestCommand[]): Promise<readonly number[]> {
     const replies = await this.session.qtest.sendBatch(commands);
     return replies.map((reply) => (typeof reply === 'number' ? reply : typeof reply === 'bigint' ? Number(reply) : 0));
   }
 
-  readMmio(offset: number): Promise<number> {
-    return this.session.qtest.readl(this.bars.mmio + offset);
+  /** The driver's own width is replayed (mmiotrace records it; QEMU logs say 4), as `export` writes it. */
+  runBatch(ops: readonly BatchOp[]): Promise<readonly number[]> {
+    return this.send(ops.map((op) => barAccessCommand(this.bars, op)));
   }
 
-  writeMmio(offset: number, value: number): Promise<void> {
-    return this.session.qtest.writel(this.bars.mmio + offset, value);
+  private single(access: Omit<BarAccess, 'size'>): Promise<readonly number[]> {
+    return this.send([barAccessCommand(this.bars, { ...access, size: DWORD })]);
   }
 
-  readIo(offset: number): Promise<number> {
-    return this.session.qtest.inl(this.bars.io + offset);
+  async readMmio(offset: number): Promise<number> {
+    const [value] = await this.single({ kind: 'read', space: 'mmio', offset, value: 0 });
+    return value!;
   }
 
-  writeIo(offset: number, value: number): Promise<void> {
-    return this.session.qtest.outl(this.bars.io + offset, value);
+  async writeMmio(offset: number, value: number): Promise<void> {
+    await this.single({ kind: 'write', space: 'mmio', offset, value });
   }
 
-  writeConfig(offset: number, size: number, value: number): Promise<void> {
-    const width = size === 1 || size === 2 ? size : 4;
-    if (offset >= EXTENDED_CONFIG) return this.mmconfig.write(this.nic, offset, width, value);
-    return configWrite(this.session.qtest, this.nic, offset, width, value);
+  async readIo(offset: number): Promise<number> {
+    const [value] = await this.single({ kind: 'read', space: 'io', offset, value: 0 });
+    return value!;
+  }
+
+  async writeIo(offset: number, value: number): Promise<void> {
+    await this.single({ kind: 'write', space: 'io', offset, value });
+  }
+
+  /** Legacy config below 0x100, MMCONFIG above, as pci-config.ts decides for `export` too. */
+  async writeConfig(offset: number, size: number, value: number): Promise<void> {
+    const commands = configWriteCommands(this.nic, offset, configSize(size), value, `config 0x${offset.toString(16)}`, this.mmconfig.base);
+    await this.send(commands.map((c) => c.command));
   }
 
   async advanceTime(cause: Marker | 'poll'): Promise<void> {

@@ -29,4 +29,7 @@ export {
 export { launchQemu, QemuSession, type LaunchOptions } from './qemu-process.js';
 export { waitForLogLine, logSize, type LogMatch, type WaitForLogOptions } from './log-tail.js';
 export { liveProcessCount } from './reaper.js';
+export * from './planned-command.js';
+export * from './pci-config.js';
 export * from './pci-setup.js';
+export * from './bar-access.js';

@@ -1,63 +1,42 @@
-// PCI configuration of the NIC over qtest, as a guest's firmware would do it.
+// PCI configuration of the NIC over qtest, as a guest's firmware would do it, as one list of
+// commands with the reply each read must give: the live target runs and checks it (setupNic,
+// enableMmconfig), `export` prints it (src/export/qtest-script.ts).
 //
 // With -S (or the halt firmware) SeaBIOS never runs, so nobody has assigned BARs or enabled
-// decoding: the tool does it through the legacy config mechanism (ports 0xcf8/0xcfc), at the
-// addresses the recorded guests used, then reads everything back. Extended config space (>= 0x100:
-// AER, ARI, SR-IOV) needs MMCONFIG, whose window on q35 is PCIEXBAR in the MCH (00:00.0, 0x60);
-// it resets to base 0xb0000000 *disabled*, and only firmware would enable it.
-// Config accesses go out as one pipelined batch (address write + data access).
+// decoding: the set-up does it through the legacy config mechanism, at the addresses the recorded
+// guests used, and reads everything back. Extended config space (>= 0x100: AER, ARI, SR-IOV) needs
+// MMCONFIG, whose window on q35 is PCIEXBAR in the MCH (00:00.0, 0x60); it resets to base
+// 0xb0000000 *disabled*, and only firmware would enable it.
 
 import type { QtestClient } from './qtest-client.js';
 import { deviceRow, type DeviceModel } from '../devices/table.js';
 import { TargetError } from './errors.js';
+import { meetsExpectation, type ExpectedReply, type PlannedCommand } from './planned-command.js';
+import {
+  configWriteCommands, DEFAULT_MMCONFIG_BASE, legacyConfigRead, mmconfigRead,
+  type ConfigSize, type PciFunction,
+} from './pci-config.js';
 
-export type ConfigSize = 1 | 2 | 4;
-
-export interface PciFunction {
-  readonly bus: number;
-  readonly device: number;
-  readonly fn: number;
+/** One command of the set-up; a checked read says what a wrong reply means (the live error's detail). */
+export interface SetupCommand extends PlannedCommand {
+  readonly mismatch?: (reply: number) => string;
 }
 
-export type ConfigIo = Pick<QtestClient, 'sendBatch' | 'readb' | 'readw' | 'readl' | 'writeb' | 'writew' | 'writel'>;
+export type ConfigIo = Pick<QtestClient, 'sendBatch'>;
 
-const CONFIG_ADDRESS_PORT = 0xcf8;
-const CONFIG_DATA_PORT = 0xcfc;
 const PCI_COMMAND = 0x04;
 const PCI_BAR0 = 0x10;
 /** COMMAND bits: IO space, memory space, bus master. */
 export const COMMAND_IO_MEM_MASTER = 0x0007;
-
-function checkRegister(reg: number, size: ConfigSize, limit: number): void {
-  if (!Number.isInteger(reg) || reg < 0 || reg + size > limit || reg % size !== 0) {
-    throw new RangeError(`config register 0x${reg.toString(16)} (size ${size}) must be aligned and below 0x${limit.toString(16)}`);
-  }
-}
-
-/** The 0xcf8 value selecting `reg` (dword-aligned) of a function. */
-export function configAddress(f: PciFunction, reg: number): number {
-  return (0x80000000 | (f.bus << 16) | (f.device << 11) | (f.fn << 8) | (reg & 0xfc)) >>> 0;
-}
-
-const IN_OP = { 1: 'inb', 2: 'inw', 4: 'inl' } as const;
-const OUT_OP = { 1: 'outb', 2: 'outw', 4: 'outl' } as const;
-
-export async function configRead(io: ConfigIo, f: PciFunction, reg: number, size: ConfigSize): Promise<number> {
-  checkRegister(reg, size, 0x100);
-  const [, value] = await io.sendBatch([
-    { op: 'outl', port: CONFIG_ADDRESS_PORT, value: configAddress(f, reg) },
-    { op: IN_OP[size], port: CONFIG_DATA_PORT + (reg & 3) },
-  ]);
-  return value;
-}
-
-export async function configWrite(io: ConfigIo, f: PciFunction, reg: number, size: ConfigSize, value: number): Promise<void> {
-  checkRegister(reg, size, 0x100);
-  await io.sendBatch([
-    { op: 'outl', port: CONFIG_ADDRESS_PORT, value: configAddress(f, reg) },
-    { op: OUT_OP[size], port: CONFIG_DATA_PORT + (reg & 3), value },
-  ]);
-}
+const IO_BAR = 0x1;
+/** Memory BAR type bits 2:1 = 2: a 64-bit BAR, whose upper half is the next BAR register. */
+const MEM_TYPE_64 = 0x4;
+/** Prefetchable is the device's choice, not the set-up's: not checked. */
+const MEM_PREFETCHABLE = 0x8;
+const MCH: PciFunction = { bus: 0, device: 0, fn: 0 };
+const MCH_ID_Q35 = 0x29c08086;
+/** The MCH's config register that places and enables the MMCONFIG window. */
+export const PCIEXBAR = 0x60;
 
 /** BAR addresses; the defaults are what SeaBIOS assigned in the recorded guests. */
 export interface NicBars {
@@ -73,6 +52,99 @@ export interface NicBars {
 
 export const RECORDED_GUEST_BARS: NicBars = { mmio: 0xfeba0000, flash: 0xfebc0000, io: 0xc040, msix: 0xfebf0000 };
 
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+function checkedRead(f: PciFunction, reg: number, size: ConfigSize, expect: ExpectedReply, what: string,
+  mismatch: (reply: number) => string): SetupCommand[] {
+  const [select, data] = legacyConfigRead(f, reg, size);
+  return [{ command: select, what: `select ${what}` }, { command: data, expect, what, mismatch }];
+}
+
+/** Writes one BAR and reads it back; a 64-bit BAR's upper half (the next register) is set to 0. */
+function barCommands(f: PciFunction, index: number, address: number, kind: { io: boolean; is64: boolean }): SetupCommand[] {
+  const reg = PCI_BAR0 + 4 * index;
+  const readBack = (address | (kind.io ? IO_BAR : 0) | (kind.is64 ? MEM_TYPE_64 : 0)) >>> 0;
+  const commands: SetupCommand[] = [
+    ...configWriteCommands(f, reg, 4, address, `BAR${index} = ${hex(address)}`),
+    ...checkedRead(f, reg, 4, kind.io ? { value: readBack } : { value: readBack, mask: ~MEM_PREFETCHABLE >>> 0 }, `BAR${index} read back`,
+      (reply) => `BAR${index} reads back ${hex(reply)} after writing ${hex(address)} (misaligned or wrong type?)`),
+  ];
+  if (!kind.is64) return commands;
+  return [
+    ...commands,
+    ...configWriteCommands(f, reg + 4, 4, 0, `BAR${index + 1} = 0 (upper half of BAR${index})`),
+    ...checkedRead(f, reg + 4, 4, { value: 0 }, `BAR${index + 1} read back`,
+      (reply) => `BAR${index + 1} (upper half of BAR${index}) reads back ${hex(reply)}`),
+  ];
+}
+
+/**
+ * The commands that make the NIC at `f` reachable: identity check, BAR0-3 at `bars` (BAR3 64-bit
+ * where the device table says so, taking BAR4 as its upper half), COMMAND = IO | memory | bus
+ * master, each read back.
+ */
+export function nicSetupCommands(model: DeviceModel, f: PciFunction, bars: NicBars = RECORDED_GUEST_BARS): SetupCommand[] {
+  const { pci, msixBar64 } = deviceRow(model);
+  const id = ((pci.device << 16) | pci.vendor) >>> 0;
+  return [
+    ...checkedRead(f, 0x00, 4, { value: id }, `vendor:device of the ${model}`,
+      (reply) => `vendor:device is ${hex(reply & 0xffff)}:${hex(reply >>> 16)}, expected ${hex(pci.vendor)}:${hex(pci.device)} (${model})`),
+    ...barCommands(f, 0, bars.mmio, { io: false, is64: false }),
+    ...barCommands(f, 1, bars.flash, { io: false, is64: false }),
+    ...barCommands(f, 2, bars.io, { io: true, is64: false }),
+    ...barCommands(f, 3, bars.msix, { io: false, is64: msixBar64 }),
+    ...configWriteCommands(f, PCI_COMMAND, 2, COMMAND_IO_MEM_MASTER, 'COMMAND = IO | memory | bus master'),
+    ...checkedRead(f, PCI_COMMAND, 2, { value: COMMAND_IO_MEM_MASTER, mask: COMMAND_IO_MEM_MASTER }, 'COMMAND read back',
+      (reply) => `COMMAND reads back ${hex(reply)}`),
+  ];
+}
+
+/**
+ * The commands that enable MMCONFIG on q35 (PCIEXBAR = base | 256 buses | enable) and check it
+ * decodes by reading the MCH's ID through it. `base` must be 256 MiB aligned and below 4 GiB.
+ */
+export function mmconfigSetupCommands(base = DEFAULT_MMCONFIG_BASE): SetupCommand[] {
+  if (!Number.isInteger(base) || base <= 0 || base >= 0x100000000 || base % 0x10000000 !== 0) {
+    throw new RangeError(`MMCONFIG base ${hex(base)} must be 256 MiB aligned and below 4 GiB`);
+  }
+  return [
+    ...checkedRead(MCH, 0x00, 4, { value: MCH_ID_Q35 }, 'vendor:device of the q35 MCH (00:00.0)',
+      (reply) => `host bridge is ${hex(reply)}, not the q35 MCH (${hex(MCH_ID_Q35)})`),
+    ...configWriteCommands(MCH, PCIEXBAR + 4, 4, 0, 'PCIEXBAR high = 0'),
+    // Length field 0 = 256 buses.
+    ...configWriteCommands(MCH, PCIEXBAR, 4, (base | 1) >>> 0, `PCIEXBAR = ${hex(base)}, 256 buses, enabled`),
+    {
+      command: mmconfigRead(base, MCH, 0x00, 4), expect: { value: MCH_ID_Q35 }, what: 'MCH ID through MMCONFIG',
+      mismatch: (reply) => `MMCONFIG at ${hex(base)} reads ${hex(reply)} instead of the MCH ID`,
+    },
+  ];
+}
+
+function setupError(f: PciFunction, detail: string): TargetError {
+  return new TargetError('pci-setup', `PCI setup of 00:${f.device.toString(16).padStart(2, '0')}.${f.fn} failed: ${detail}`);
+}
+
+function replyNumber(reply: unknown): number {
+  return typeof reply === 'number' ? reply : typeof reply === 'bigint' ? Number(reply) : Number.NaN;
+}
+
+/**
+ * Runs a set-up list on `f`, pipelined up to each checked read and checking it before going on,
+ * so nothing after a failed check is sent (no PCIEXBAR write to a host bridge that is not q35's).
+ */
+async function runSetup(io: ConfigIo, f: PciFunction, commands: readonly SetupCommand[]): Promise<void> {
+  let start = 0;
+  for (let i = 0; i < commands.length; i++) {
+    const { expect, mismatch, what } = commands[i]!;
+    if (expect === undefined && i < commands.length - 1) continue;
+    const replies = await io.sendBatch(commands.slice(start, i + 1).map((c) => c.command));
+    start = i + 1;
+    if (expect === undefined) continue;
+    const reply = replyNumber(replies[replies.length - 1]);
+    if (!meetsExpectation(reply, expect)) throw setupError(f, mismatch?.(reply) ?? `${what}: ${hex(reply)}, expected ${hex(expect.value)}`);
+  }
+}
+
 export interface NicSetupOptions {
   readonly model: DeviceModel;
   readonly slot: number;
@@ -80,92 +152,32 @@ export interface NicSetupOptions {
   readonly bars?: NicBars;
 }
 
-function setupError(f: PciFunction, detail: string): TargetError {
-  return new TargetError('pci-setup', `PCI setup of 00:${f.device.toString(16).padStart(2, '0')}.${f.fn} failed: ${detail}`);
-}
-
-const hex = (n: number): string => `0x${n.toString(16)}`;
-
-/** Programs one BAR and checks it stuck; returns the index of the next BAR (64-bit BARs use two). */
-async function programBar(io: ConfigIo, f: PciFunction, index: number, address: number): Promise<number> {
-  const reg = PCI_BAR0 + 4 * index;
-  await configWrite(io, f, reg, 4, address);
-  const readBack = await configRead(io, f, reg, 4);
-  const isIo = (readBack & 1) === 1;
-  const base = (readBack & (isIo ? ~0x3 : ~0xf)) >>> 0;
-  if (base !== address) throw setupError(f, `BAR${index} reads back ${hex(readBack)} after writing ${hex(address)} (misaligned or wrong type?)`);
-  const is64 = !isIo && ((readBack >> 1) & 3) === 2;
-  if (!is64) return index + 1;
-  await configWrite(io, f, reg + 4, 4, 0);
-  const high = await configRead(io, f, reg + 4, 4);
-  if (high !== 0) throw setupError(f, `BAR${index + 1} (upper half of BAR${index}) reads back ${hex(high)}`);
-  return index + 2;
-}
-
-/**
- * Checks the function is the expected NIC, programs BAR0-BAR3 and enables IO, memory and bus
- * mastering, verifying every step. Resolves with the BAR bases in use.
- */
+/** Runs nicSetupCommands, checking every read-back. Resolves with the BAR bases in use. */
 export async function setupNic(io: ConfigIo, options: NicSetupOptions): Promise<NicBars> {
   const f: PciFunction = { bus: 0, device: options.slot, fn: options.fn ?? 0 };
   const bars = options.bars ?? RECORDED_GUEST_BARS;
-  const expected = deviceRow(options.model).pci;
-  const id = await configRead(io, f, 0x00, 4);
-  const want = ((expected.device << 16) | expected.vendor) >>> 0;
-  if (id !== want) {
-    throw setupError(f, `vendor:device is ${hex(id & 0xffff)}:${hex(id >>> 16)}, expected ${hex(expected.vendor)}:${hex(expected.device)} (${options.model})`);
-  }
-  let index = await programBar(io, f, 0, bars.mmio);
-  index = await programBar(io, f, index, bars.flash);
-  index = await programBar(io, f, index, bars.io);
-  await programBar(io, f, index, bars.msix);
-  await configWrite(io, f, PCI_COMMAND, 2, COMMAND_IO_MEM_MASTER);
-  const command = await configRead(io, f, PCI_COMMAND, 2);
-  if ((command & COMMAND_IO_MEM_MASTER) !== COMMAND_IO_MEM_MASTER) throw setupError(f, `COMMAND reads back ${hex(command)}`);
+  await runSetup(io, f, nicSetupCommands(options.model, f, bars));
   return bars;
 }
 
-const MCH: PciFunction = { bus: 0, device: 0, fn: 0 };
-const MCH_ID_Q35 = 0x29c08086;
-const PCIEXBAR = 0x60;
-export const DEFAULT_MMCONFIG_BASE = 0xb0000000;
+/** Runs mmconfigSetupCommands; resolves with the window for extended config accesses. */
+export async function enableMmconfig(io: ConfigIo, base = DEFAULT_MMCONFIG_BASE): Promise<MmconfigWindow> {
+  await runSetup(io, MCH, mmconfigSetupCommands(base));
+  return new MmconfigWindow(io, base);
+}
 
-/** Extended (4 KiB) config space through the MMCONFIG window. */
+/** Extended (4 KiB) config space through an enabled MMCONFIG window (writes: configWriteCommands). */
 export class MmconfigWindow {
   constructor(private readonly io: ConfigIo, readonly base: number) {}
 
-  /** Physical address of `reg` of a function: base + (bus << 20 | device << 15 | fn << 12 | reg). */
-  address(f: PciFunction, reg: number): number {
-    return this.base + f.bus * 0x100000 + f.device * 0x8000 + f.fn * 0x1000 + reg;
-  }
-
-  read(f: PciFunction, reg: number, size: ConfigSize): Promise<number> {
-    checkRegister(reg, size, 0x1000);
-    const addr = this.address(f, reg);
-    return size === 1 ? this.io.readb(addr) : size === 2 ? this.io.readw(addr) : this.io.readl(addr);
-  }
-
-  write(f: PciFunction, reg: number, size: ConfigSize, value: number): Promise<void> {
-    checkRegister(reg, size, 0x1000);
-    const addr = this.address(f, reg);
-    return size === 1 ? this.io.writeb(addr, value) : size === 2 ? this.io.writew(addr, value) : this.io.writel(addr, value);
+  async read(f: PciFunction, reg: number, size: ConfigSize): Promise<number> {
+    const [value] = await this.io.sendBatch([mmconfigRead(this.base, f, reg, size)]);
+    return replyNumber(value);
   }
 }
 
-/**
- * Enables MMCONFIG on q35 (PCIEXBAR = base | 256 buses | enable) and checks it decodes by reading
- * the MCH's ID through it. `base` must be 256 MiB aligned and below 4 GiB.
- */
-export async function enableMmconfig(io: ConfigIo, base = DEFAULT_MMCONFIG_BASE): Promise<MmconfigWindow> {
-  if (!Number.isInteger(base) || base <= 0 || base >= 0x100000000 || base % 0x10000000 !== 0) {
-    throw new RangeError(`MMCONFIG base ${hex(base)} must be 256 MiB aligned and below 4 GiB`);
-  }
-  const mchId = await configRead(io, MCH, 0x00, 4);
-  if (mchId !== MCH_ID_Q35) throw setupError(MCH, `host bridge is ${hex(mchId)}, not the q35 MCH (${hex(MCH_ID_Q35)})`);
-  await configWrite(io, MCH, PCIEXBAR + 4, 4, 0);
-  await configWrite(io, MCH, PCIEXBAR, 4, (base | 1) >>> 0); // length field 0 = 256 buses
-  const window = new MmconfigWindow(io, base);
-  const viaMmconfig = await window.read(MCH, 0x00, 4);
-  if (viaMmconfig !== mchId) throw setupError(MCH, `MMCONFIG at ${hex(base)} reads ${hex(viaMmconfig)} instead of the MCH ID`);
-  return window;
+/** A legacy config read (registers below 0x100), in one pipelined batch. */
+export async function configRead(io: ConfigIo, f: PciFunction, reg: number, size: ConfigSize): Promise<number> {
+  const [, value] = await io.sendBatch(legacyConfigRead(f, reg, size));
+  return replyNumber(value);
 }

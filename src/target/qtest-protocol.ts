@@ -15,6 +15,12 @@ export type MemReadOp = 'readb' | 'readw' | 'readl' | 'readq';
 export type MemWriteOp = 'writeb' | 'writew' | 'writel' | 'writeq';
 export type PortInOp = 'inb' | 'inw' | 'inl';
 export type PortOutOp = 'outb' | 'outw' | 'outl';
+export type AccessSpace = 'mem' | 'io';
+export type AccessWidth = 1 | 2 | 4 | 8;
+export type AccessKind = 'read' | 'write';
+
+/** The ops of one register access (memory or port IO, read or write, of a given width). */
+export type SizedOp = MemReadOp | MemWriteOp | PortInOp | PortOutOp;
 
 export type QtestCommand =
   | { readonly op: MemReadOp; readonly addr: Integer }
@@ -42,13 +48,64 @@ export interface QtestResultByOp {
 
 export type QtestResult<C extends QtestCommand = QtestCommand> = QtestResultByOp[C['op']];
 
-/** Access width in bytes of each sized op. */
-export const OP_WIDTH: Readonly<Record<MemReadOp | MemWriteOp | PortInOp | PortOutOp, 1 | 2 | 4 | 8>> = {
+/** Width in bytes each sized op carries (the value range encodeCommand allows); ACCESS_OPS maps the other way. */
+export const OP_WIDTH: Readonly<Record<SizedOp, AccessWidth>> = {
   readb: 1, readw: 2, readl: 4, readq: 8,
   writeb: 1, writew: 2, writel: 4, writeq: 8,
   inb: 1, inw: 2, inl: 4,
   outb: 1, outw: 2, outl: 4,
 };
+
+interface AccessOps {
+  readonly mem: { readonly read: MemReadOp; readonly write: MemWriteOp };
+  readonly io: { readonly read: PortInOp; readonly write: PortOutOp };
+}
+
+/**
+ * The one table from an access to its qtest op. Port IO has no 8-byte op (neither x86 nor qtest):
+ * an 8-byte IO access is sent as a dword, because the only ones are QEMU's own log lines of the
+ * igb/e1000e IO BAR, which say 8 bytes (its IO path passes a uint64_t) for IOADDR and IODATA,
+ * both dword registers.
+ */
+const ACCESS_OPS: { readonly [S in AccessSpace]: { readonly [K in AccessKind]: Readonly<Record<AccessWidth, AccessOps[S][K]>> } } = {
+  mem: {
+    read: { 1: 'readb', 2: 'readw', 4: 'readl', 8: 'readq' },
+    write: { 1: 'writeb', 2: 'writew', 4: 'writel', 8: 'writeq' },
+  },
+  io: {
+    read: { 1: 'inb', 2: 'inw', 4: 'inl', 8: 'inl' },
+    write: { 1: 'outb', 2: 'outw', 4: 'outl', 8: 'outl' },
+  },
+};
+
+/** The qtest op of a `width`-byte `kind` access in memory or port IO space. */
+export function accessOp(space: 'mem', width: AccessWidth, kind: 'read'): MemReadOp;
+export function accessOp(space: 'mem', width: AccessWidth, kind: 'write'): MemWriteOp;
+export function accessOp(space: 'io', width: AccessWidth, kind: 'read'): PortInOp;
+export function accessOp(space: 'io', width: AccessWidth, kind: 'write'): PortOutOp;
+export function accessOp(space: AccessSpace, width: AccessWidth, kind: AccessKind): SizedOp;
+export function accessOp(space: AccessSpace, width: AccessWidth, kind: AccessKind): SizedOp {
+  return ACCESS_OPS[space][kind][width];
+}
+
+/**
+ * The qtest command of one register access at `address` (a port for IO); `value` is for writes.
+ * Memory addresses may exceed 2^32, ports not (encodeCommand checks).
+ */
+export function accessCommand(space: AccessSpace, width: AccessWidth, kind: AccessKind, address: number, value = 0): QtestCommand {
+  if (space === 'io') {
+    return kind === 'read' ? { op: accessOp('io', width, 'read'), port: address } : { op: accessOp('io', width, 'write'), port: address, value };
+  }
+  return kind === 'read' ? { op: accessOp('mem', width, 'read'), addr: address } : { op: accessOp('mem', width, 'write'), addr: address, value };
+}
+
+/**
+ * A recorded access size as a qtest width: 1, 2, 4 and 8 as they are; any other size (no trace
+ * has one: mmiotrace accepts only these, QEMU logs MMIO as 4 bytes) as a dword.
+ */
+export function accessWidth(size: number): AccessWidth {
+  return size === 1 || size === 2 || size === 8 ? size : 4;
+}
 
 /** An inclusive upper bound, kept in both forms so the common number path needs no bigint. */
 interface Limit {
@@ -63,7 +120,7 @@ function limit(big: bigint): Limit {
 const U64 = limit((1n << 64n) - 1n);
 const I64 = limit((1n << 63n) - 1n);
 const PORT = limit(0xffffn);
-const WIDTH_LIMIT: Readonly<Record<1 | 2 | 4 | 8, Limit>> = {
+const WIDTH_LIMIT: Readonly<Record<AccessWidth, Limit>> = {
   1: limit(0xffn), 2: limit(0xffffn), 4: limit(0xffffffffn), 8: U64,
 };
 /** One `read`/`write` line carries the data as hex; keep lines (and QEMU's buffers) reasonable. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { exportPlan } from '../../src/export/steps.js';
 import { qtestScript, renderScript, type QtestScript } from '../../src/export/qtest-script.js';
 import { igbRegisters } from '../../src/regs/index.js';
+import { meetsExpectation } from '../../src/target/planned-command.js';
 import { parseDeviceOption } from '../../src/replay/device-option.js';
 import { loadTrace } from '../../src/trace/load.js';
 import { replayFile } from '../replay/replay-env.js';
@@ -43,8 +44,8 @@ function tally(script: QtestScript, replies: readonly string[]): Tally {
     if (line.expect === undefined) return;
     const value = Number.parseInt((replies[i] ?? '').slice(3), 16);
     if (line.read === undefined) {
-      if (value !== line.expect) result.setupWrong.push(`${line.what}: ${replies[i]}`);
-    } else if (value === line.expect) result.match += line.read.stands;
+      if (!meetsExpectation(value, line.expect)) result.setupWrong.push(`${line.what}: ${replies[i]}`);
+    } else if (meetsExpectation(value, line.expect)) result.match += line.read.stands;
     else if (line.read.unchecked !== undefined) result.volatile++;
     else result.mismatch++;
   });

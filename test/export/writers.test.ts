@@ -2,14 +2,14 @@
 // records, not a recording): exact output, so any change to what is sent shows here.
 import { describe, expect, it } from '@jest/globals';
 import { qtestScript, renderCompanion, renderScript } from '../../src/export/qtest-script.js';
-import { nicSetupCommands } from '../../src/export/qtest-setup.js';
+import { mmconfigSetupCommands, nicSetupCommands } from '../../src/target/pci-setup.js';
 import { renderCTest } from '../../src/export/c-test.js';
 import { encodeCommand } from '../../src/target/qtest-protocol.js';
 import { syntheticPlan } from './synthetic-plan.js';
 
 const NIC = { bus: 0, device: 2, fn: 0 };
 
-/** The PCI set-up of src/target/pci-setup.ts as qtest commands, for igb (BAR3 is 64-bit). */
+/** The PCI set-up of src/target/pci-setup.ts (NIC, then MMCONFIG) as qtest commands, for igb (BAR3 is 64-bit). */
 const IGB_SETUP = [
   'outl 0xcf8 0x80001000', 'inl 0xcfc',
   'outl 0xcf8 0x80001010', 'outl 0xcfc 0xfeba0000', 'outl 0xcf8 0x80001010', 'inl 0xcfc',
@@ -24,18 +24,20 @@ const IGB_SETUP = [
 ];
 
 describe('PCI set-up commands', () => {
+  const setup = (model: 'igb' | 'e1000e') => [...nicSetupCommands(model, NIC), ...mmconfigSetupCommands()];
+
   it('program the BARs at the recorded guest addresses, enable decoding and MMCONFIG, with the replies to expect', () => {
-    const setup = nicSetupCommands('igb', NIC);
-    expect(setup.map((c) => encodeCommand(c.command))).toEqual(IGB_SETUP);
-    expect(setup.filter((c) => c.expect !== undefined).map((c) => c.expect)).toEqual([
-      0x10c98086, 0xfeba0000, 0xfebc0000, 0xc041, 0xfebf0004, 0, 0x7, 0x29c08086, 0x29c08086,
+    expect(setup('igb').map((c) => encodeCommand(c.command))).toEqual(IGB_SETUP);
+    // Memory BARs are checked but for the prefetchable bit (the device's choice), COMMAND only in the bits set.
+    expect(setup('igb').flatMap((c) => (c.expect === undefined ? [] : [c.expect]))).toEqual([
+      { value: 0x10c98086 }, { value: 0xfeba0000, mask: 0xfffffff7 }, { value: 0xfebc0000, mask: 0xfffffff7 }, { value: 0xc041 },
+      { value: 0xfebf0004, mask: 0xfffffff7 }, { value: 0 }, { value: 0x7, mask: 0x7 }, { value: 0x29c08086 }, { value: 0x29c08086 },
     ]);
   });
 
   it('treat e1000e BAR3 as 32-bit: no upper half', () => {
-    const setup = nicSetupCommands('e1000e', NIC);
-    expect(setup.map((c) => encodeCommand(c.command))).not.toContain('outl 0xcf8 0x80001020');
-    expect(setup.filter((c) => c.expect !== undefined).map((c) => c.expect)).toEqual([
+    expect(setup('e1000e').map((c) => encodeCommand(c.command))).not.toContain('outl 0xcf8 0x80001020');
+    expect(setup('e1000e').flatMap((c) => (c.expect === undefined ? [] : [c.expect.value]))).toEqual([
       0x10d38086, 0xfeba0000, 0xfebc0000, 0xc041, 0xfebf0000, 0x7, 0x29c08086, 0x29c08086,
     ]);
   });
@@ -66,7 +68,7 @@ describe('qtest script (synthetic plan)', () => {
     const lines = qtestScript(syntheticPlan(), 'frozen').lines.slice(IGB_SETUP.length);
     expect(lines.map((l) => l.read === undefined ? '-' : `${l.read.register}@${l.read.line}x${l.read.stands}${l.read.unchecked === undefined ? '' : ' unchecked'}`))
       .toEqual(['-', '-', '-', 'STATUS@4x1', 'SYSTIML@5x1 unchecked', '-', '-', 'EECD@6x3', '-', 'IODATA (STATUS)@10x1', '-', '-', '-']);
-    expect(lines.flatMap((l) => (l.expect === undefined ? [] : [l.expect]))).toEqual([0x80080481, 0x1234, 0x1190, 0x80080483]);
+    expect(lines.flatMap((l) => (l.expect === undefined ? [] : [l.expect]))).toEqual([0x80080481, 0x1234, 0x1190, 0x80080483].map((value) => ({ value })));
   });
 
   it('has a companion with the exact QEMU command line, which names the markers it cannot reproduce', () => {

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import {
-  decodeReply, encodeCommand, parseIrqLine, replyKind, validateRawCommand, type QtestCommand,
+  accessCommand, accessOp, accessWidth, decodeReply, encodeCommand, OP_WIDTH, parseIrqLine, replyKind, validateRawCommand,
+  type AccessWidth, type QtestCommand,
 } from '../../src/target/qtest-protocol.js';
 import { QtestArgumentError } from '../../src/target/errors.js';
 
@@ -87,5 +88,37 @@ describe('replies', () => {
     expect(decodeReply({ op: 'read', addr: 0, size: 4 }, '0xbeef')).toBeInstanceOf(Error);
     expect(decodeReply({ op: 'writel', addr: 0, value: 0 }, '0x1')).toBeInstanceOf(Error);
     expect(decodeReply({ op: 'endianness' }, 'middle')).toBeInstanceOf(Error);
+  });
+});
+
+describe('accessOp: the one width -> op table', () => {
+  it.each<[AccessWidth, string, string, string, string]>([
+    [1, 'readb', 'writeb', 'inb', 'outb'],
+    [2, 'readw', 'writew', 'inw', 'outw'],
+    [4, 'readl', 'writel', 'inl', 'outl'],
+    // Port IO has no 8-byte op: QEMU logs IO-BAR accesses as 8 bytes, IOADDR/IODATA are dwords.
+    [8, 'readq', 'writeq', 'inl', 'outl'],
+  ])('width %i: %s %s %s %s', (width, read, write, portIn, portOut) => {
+    expect([accessOp('mem', width, 'read'), accessOp('mem', width, 'write'), accessOp('io', width, 'read'), accessOp('io', width, 'write')])
+      .toEqual([read, write, portIn, portOut]);
+  });
+
+  it('agrees with the width encodeCommand checks values against, except for 8-byte port IO', () => {
+    for (const width of [1, 2, 4, 8] as const) {
+      expect(OP_WIDTH[accessOp('mem', width, 'read')]).toBe(width);
+      expect(OP_WIDTH[accessOp('io', width, 'write')]).toBe(width === 8 ? 4 : width);
+    }
+  });
+
+  it('builds the command of an access, 8-byte memory accesses as readq/writeq', () => {
+    expect(encodeCommand(accessCommand('mem', 8, 'read', 0xfeba0000))).toBe('readq 0xfeba0000');
+    expect(encodeCommand(accessCommand('mem', 8, 'write', 0xfeba0008, 0x1_0000_0001))).toBe('writeq 0xfeba0008 0x100000001');
+    expect(encodeCommand(accessCommand('mem', 2, 'write', 0xfeba0000, 0xbeef))).toBe('writew 0xfeba0000 0xbeef');
+    expect(encodeCommand(accessCommand('io', 8, 'read', 0xc044))).toBe('inl 0xc044');
+    expect(encodeCommand(accessCommand('io', 1, 'write', 0xf4, 0))).toBe('outb 0xf4 0x0');
+  });
+
+  it('takes recorded sizes 1, 2, 4 and 8 as they are and anything else as a dword', () => {
+    expect([1, 2, 4, 8, 3, 16, 0].map(accessWidth)).toEqual([1, 2, 4, 8, 4, 4, 4]);
   });
 });
