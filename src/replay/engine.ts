@@ -25,6 +25,10 @@ export interface ReplayTarget {
   readIo(offset: number): Promise<number>;
   writeIo(offset: number, value: number): Promise<void>;
   writeConfig(offset: number, size: number, value: number): Promise<void>;
+  /** Reads the config-space dword at `offset` (a multiple of 4) of the NIC's function. */
+  readConfig(offset: number): Promise<number>;
+  /** Sets the backend link down or up, as QEMU's QMP `set_link` does (a host-side link change). */
+  setLink(up: boolean): Promise<void>;
   /** Lets virtual time run where the recording shows a timer firing (or, for a poll, a little). */
   advanceTime(cause: Marker | 'poll'): Promise<void>;
   /** False when time stays frozen for the whole replay. */
@@ -43,7 +47,7 @@ export interface PollOutcome {
 }
 
 export interface EngineRun {
-  /** Actual value of each replayed read, by access seq. */
+  /** Actual value of each replayed read, by access seq (for a config read: the whole dword it lies in). */
   readonly actual: Map<number, number>;
   /** Folded polls by their first read's seq. */
   readonly polls: Map<number, PollOutcome>;
@@ -54,6 +58,7 @@ export interface EngineRun {
   /** The access being replayed when the run stopped early. */
   readonly stoppedAt?: Access;
   readonly timeAdvances: number;
+  readonly linkChanges: number;
 }
 
 export interface EngineOptions {
@@ -126,7 +131,7 @@ class Batcher {
 export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: EngineOptions = {}): Promise<EngineRun> {
   // maxInFlight counts accesses; the pipeline holds batches.
   const pipeline = new Pipeline(Math.max(2, Math.ceil((options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) / BATCH_SIZE)));
-  const state = { actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], timeAdvances: 0 };
+  const state = { actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], timeAdvances: 0, linkChanges: 0 };
   const batcher = new Batcher(target, pipeline, state.actual);
   const sync = async (): Promise<void> => {
     await batcher.flush();
@@ -139,13 +144,24 @@ export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: E
     for (let i = 0; i < plan.steps.length; i++) {
       const step = plan.steps[i]!;
       if (i % PROGRESS_EVERY === 0) options.onProgress?.(i, plan.steps.length);
-      current = step.kind === 'advance-time' ? current : step.access;
+      current = step.kind === 'advance-time' || step.kind === 'set-link' ? current : step.access;
       switch (step.kind) {
         case 'skip':
           break;
         case 'config-write':
           await batcher.flush();
           await pipeline.add(target.writeConfig(step.access.offset, step.access.size, step.value));
+          break;
+        case 'config-read': {
+          await batcher.flush();
+          const seq = step.access.seq;
+          await pipeline.add(target.readConfig(step.access.offset & ~3).then((dword) => { state.actual.set(seq, dword); }));
+          break;
+        }
+        case 'set-link':
+          await sync();
+          await target.setLink(step.up);
+          state.linkChanges++;
           break;
         case 'advance-time':
           await sync();

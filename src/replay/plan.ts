@@ -3,9 +3,13 @@
 //
 // What is not replayed, and why:
 //  - `phy` accesses: derived from an MDIC write, which replays them.
-//  - PCI config writes to the BARs (0x10-0x27) and the expansion ROM (0x30): the tool programs
+//  - PCI config accesses to the BARs (0x10-0x27) and the expansion ROM (0x30): the tool programs
 //    the BARs itself; the recorded guest addresses mean nothing in the replay VM.
 //  - IO-BAR accesses QEMU reported as unknown: their value was not recorded.
+//  - Packets (rx-packet markers) and the frames the driver transmits: the register replay sends
+//    no frames (see the device-event check for what that explains).
+// Host-side link changes (link-change markers: QEMU's backend link went down or up, e.g. QMP
+// set_link, or QEMU's own teardown at the end of a recording) are reproduced with QMP set_link.
 
 import type { Access, Marker, TraceRecord } from '../model/access.js';
 import type { RegisterDatabase } from '../regs/database.js';
@@ -15,7 +19,11 @@ export type ReplayStep =
   | { readonly kind: 'write'; readonly access: Access }
   | { readonly kind: 'read'; readonly access: Access; readonly poll: PollRun | undefined }
   | { readonly kind: 'config-write'; readonly access: Access; readonly value: number }
+  /** A config read of the recording, compared (pci_cfg_read does not print its width: see result.ts). */
+  | { readonly kind: 'config-read'; readonly access: Access }
   | { readonly kind: 'advance-time'; readonly marker: Marker }
+  /** The backend link went down (`up` false) or up where the recording shows it. */
+  | { readonly kind: 'set-link'; readonly marker: Marker; readonly up: boolean }
   | { readonly kind: 'skip'; readonly access: Access; readonly reason: string };
 
 /** A polling loop in the recording: the same register read again and again. */
@@ -35,6 +43,8 @@ export interface ReplayPlan {
   readonly steps: readonly ReplayStep[];
   readonly polls: readonly PollRun[];
   readonly markers: number;
+  /** Host-side link changes replayed (set-link steps). */
+  readonly linkChanges: number;
   readonly skipped: number;
   /** The recording's phases (probe, reset, ...), for per-phase reporting. */
   readonly phases: readonly Phase[];
@@ -66,6 +76,7 @@ export function planReplay(records: readonly TraceRecord[], registers: RegisterD
   }
   const steps: ReplayStep[] = [];
   let markers = 0;
+  let linkChanges = 0;
   let skipped = 0;
   let seenAccess = false;
   const autoneg = new AutonegTracker(records);
@@ -74,6 +85,12 @@ export function planReplay(records: readonly TraceRecord[], registers: RegisterD
     autoneg.see(record);
     phases.observe(record);
     if (record.type === 'marker') {
+      const up = seenAccess && record.kind === 'link-change' ? linkState(record) : undefined;
+      if (up !== undefined) {
+        steps.push({ kind: 'set-link', marker: record, up });
+        linkChanges++;
+        continue;
+      }
       // An idle gap comes from a dialect without timer events, where no autoneg can be seen pending.
       if (seenAccess && TIMER_MARKERS.has(record.kind) && (record.kind === 'autoneg' || record.kind === 'idle' || autoneg.quiet)) {
         steps.push({ kind: 'advance-time', marker: record });
@@ -86,7 +103,14 @@ export function planReplay(records: readonly TraceRecord[], registers: RegisterD
     if (step.kind === 'skip') skipped++;
     steps.push(step);
   }
-  return { steps, polls, markers, skipped, phases: phases.phases() };
+  return { steps, polls, markers, linkChanges, skipped, phases: phases.phases() };
+}
+
+/** The link state a link-change marker reports (`e1000e_link_status_changed New link status: N`). */
+function linkState(marker: Marker): boolean | undefined {
+  const event = marker.events.find((e) => e.name === 'e1000e_link_status_changed');
+  const match = event === undefined ? null : /New link status: (\d+)/.exec(event.text);
+  return match === null ? undefined : match[1] !== '0';
 }
 
 /**
@@ -120,10 +144,10 @@ class AutonegTracker {
 function stepFor(access: Access, poll: PollRun | undefined): ReplayStep {
   if (access.space === 'phy') return { kind: 'skip', access, reason: 'PHY access replayed by its MDIC write' };
   if (access.space === 'pci-config') {
-    if (access.kind === 'read') return { kind: 'skip', access, reason: 'config reads are not compared' };
-    if ((access.offset >= BAR_FIRST && access.offset <= BAR_LAST) || access.offset === ROM_BAR) {
+    if ((access.offset >= BAR_FIRST && access.offset <= BAR_LAST) || (access.offset >= ROM_BAR && access.offset < ROM_BAR + 4)) {
       return { kind: 'skip', access, reason: 'BARs are programmed by the replay' };
     }
+    if (access.kind === 'read') return { kind: 'config-read', access };
     const value = access.offset === COMMAND ? access.value | DECODE_BITS : access.value;
     return { kind: 'config-write', access, value };
   }

@@ -14,7 +14,8 @@ import type { Access, Marker, QemuVerdict } from '../model/access.js';
 import type { TargetDescription, TimeMode, TimeModeChoice } from '../model/replay.js';
 import { readTrace } from '../formats/read-trace.js';
 import { enableMmconfig, setupNic, type MmconfigWindow, type NicBars } from '../target/pci-setup.js';
-import { configSize, configWriteCommands, type PciFunction } from '../target/pci-config.js';
+import { configReadCommands, configSize, configWriteCommands, type PciFunction } from '../target/pci-config.js';
+import { NETDEV_ID } from '../target/qemu-args.js';
 import { launchQemu, type QemuSession } from '../target/qemu-process.js';
 import { findQemu, hasQtestAccel } from '../target/qemu-binary.js';
 import type { BatchOp, ReplayTarget } from './engine.js';
@@ -127,6 +128,16 @@ export class QemuReplayTarget implements ReplayTarget {
   async writeConfig(offset: number, size: number, value: number): Promise<void> {
     const commands = configWriteCommands(this.nic, offset, configSize(size), value, `config 0x${offset.toString(16)}`, this.mmconfig.base);
     await this.send(commands.map((c) => c.command));
+  }
+
+  async readConfig(offset: number): Promise<number> {
+    const replies = await this.send(configReadCommands(this.nic, offset, 4, this.mmconfig.base));
+    return replies[replies.length - 1]!;
+  }
+
+  /** The NIC's backend is the netdev the target was given (qemu-args.ts names it); QMP works in every time mode. */
+  async setLink(up: boolean): Promise<void> {
+    await this.session.qmp!.execute('set_link', { name: NETDEV_ID, up });
   }
 
   async advanceTime(cause: Marker | 'poll'): Promise<void> {

@@ -70,6 +70,12 @@ function mmconfigWrite(base: number, f: PciFunction, reg: number, size: ConfigSi
   return { op: accessOp('mem', size, 'write'), addr: mmconfigAddress(base, f, reg), value };
 }
 
+/** A config read as replay makes it (legacy below 0x100, MMCONFIG above); the last command's reply is the value. */
+export function configReadCommands(f: PciFunction, reg: number, size: ConfigSize, mmconfigBase = DEFAULT_MMCONFIG_BASE): QtestCommand[] {
+  if (reg >= EXTENDED_CONFIG) return [mmconfigRead(mmconfigBase, f, reg, size)];
+  return legacyConfigRead(f, reg, size);
+}
+
 /**
  * A config write as replay makes it: legacy below 0x100 (as the recorded guests did), MMCONFIG at
  * `mmconfigBase` (which must be enabled) above. `what` names the register for readers of a script.

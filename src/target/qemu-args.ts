@@ -45,6 +45,9 @@ export interface MachineConfig {
   readonly extraArgs: readonly string[];
 }
 
+/** The id of the NIC's user-mode backend: `set_link` names it for a host-side link change. */
+export const NETDEV_ID = 'net0';
+
 export type QtestEndpoint = { readonly kind: 'unix'; readonly path: string } | { readonly kind: 'stdio' };
 
 export interface SessionFiles {
@@ -110,7 +113,7 @@ export function deviceOption(config: MachineConfig, netdevId: string | undefined
 export function buildQemuArgs(config: MachineConfig, files: SessionFiles): string[] {
   validateMachineConfig(config);
   const machine = ['q35', ...(config.pit ? [] : ['pit=off']), ...config.machineOptions].join(',');
-  const netdevId = config.netdev === 'user' ? 'net0' : undefined;
+  const netdevId = config.netdev === 'user' ? NETDEV_ID : undefined;
   const args = ['-M', machine, '-nodefaults', '-no-user-config', '-display', 'none'];
   if (config.accel !== undefined) args.push('-accel', config.accel);
   if (config.paused) args.push('-S');

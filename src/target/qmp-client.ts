@@ -34,6 +34,8 @@ export interface QmpCommands {
   cont: { args: undefined; result: Record<string, never> };
   quit: { args: undefined; result: Record<string, never> };
   'system_reset': { args: undefined; result: Record<string, never> };
+  /** A network client's link down or up (the NIC's backend: a host-side link change for the NIC). */
+  'set_link': { args: { name: string; up: boolean }; result: Record<string, never> };
 }
 
 export interface QmpClientOptions {

@@ -60,6 +60,8 @@ describe('8-byte accesses (synthetic records)', () => {
         return ops.map(() => 0);
       },
       readMmio: async () => 0,
+      readConfig: async () => 0,
+      setLink: async () => undefined,
       writeMmio: async () => undefined,
       readIo: async () => 0,
       writeIo: async () => undefined,

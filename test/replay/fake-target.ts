@@ -19,10 +19,15 @@ export interface FakeDevice {
   readonly dieAtAccess?: number;
   /** Time frozen: advanceTime is never called by the engine. */
   readonly frozen?: boolean;
+  /** Config space dwords by offset. */
+  readonly config?: ReadonlyMap<number, number>;
+  /** What a host-side link change does to the registers. */
+  readonly onLink?: (registers: Map<number, number>, up: boolean) => void;
 }
 
 export class FakeTarget implements OwnedTarget {
   readonly registers: Map<number, number>;
+  readonly config: ReadonlyMap<number, number>;
   readonly advancesTime: boolean;
   /** Every register access and time advance in the order received: `r 0x8`, `w 0x0=0x4`, `t autoneg@12`. */
   readonly log: string[] = [];
@@ -36,6 +41,7 @@ export class FakeTarget implements OwnedTarget {
 
   constructor(private readonly device: FakeDevice = {}) {
     this.registers = new Map(device.registers);
+    this.config = new Map(device.config);
     this.advancesTime = device.frozen !== true;
   }
 
@@ -65,6 +71,17 @@ export class FakeTarget implements OwnedTarget {
 
   async writeConfig(offset: number, size: number, value: number): Promise<void> {
     this.configWrites.push({ offset, size, value });
+  }
+
+  /** Config space reads as its dwords were written (the recording's config values don't matter here). */
+  async readConfig(offset: number): Promise<number> {
+    this.log.push(`c 0x${offset.toString(16)}`);
+    return this.config.get(offset) ?? 0;
+  }
+
+  async setLink(up: boolean): Promise<void> {
+    this.log.push(`link ${up ? 'up' : 'down'}`);
+    this.device.onLink?.(this.registers, up);
   }
 
   async advanceTime(cause: Marker | 'poll'): Promise<void> {

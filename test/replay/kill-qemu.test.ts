@@ -113,7 +113,7 @@ describe('QEMU killed mid-replay', () => {
     let killedAt: { done: number; total: number; time: number } | undefined;
     const result = await replayFile(RELOAD_TRACE, { device: 'igb', time: 'auto', strict: false }, {
       onTarget: (target) => {
-        const qemu = target as QemuReplayTarget;
+        const qemu = target as unknown as QemuReplayTarget;
         pid = qemu.session.pid;
         tempDirPath = qemu.session.tempDir;
       },
