@@ -32,6 +32,7 @@ export function isFailing(cls: ReadClass, options: { readonly strict: boolean })
   return FAILING_CLASSES.has(cls) || (options.strict && cls === 'volatile');
 }
 
+import type { QemuVerdict } from './access.js';
 import type { Phase } from './phase.js';
 
 export interface FieldDifference {
@@ -74,6 +75,17 @@ export interface TargetDescription {
   readonly device: string;
   readonly qtestAccelerator: boolean;
   readonly timeMode: TimeMode;
+}
+
+/**
+ * What the target QEMU said about the accesses it was sent, from its own trace log: the input the
+ * result builder takes from a target (not part of the JSON; the result carries what follows from it).
+ */
+export interface TargetVerdicts {
+  /** Verdict on each MMIO/IO access sent, in the order sent. */
+  readonly accesses: QemuVerdict[];
+  /** PHY registers the target reported unhandled; `sentIndex` is the MDIC write's index in the accesses sent. */
+  readonly phyUnhandled: { readonly register: number; readonly sentIndex: number }[];
 }
 
 export interface RegisterTally {

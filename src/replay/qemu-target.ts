@@ -10,8 +10,8 @@
 //  - clock-step: the qtest accelerator (QEMU built from source); `clock_step` to the next timer
 //    deadline at markers, deterministic by construction.
 
-import type { Access, Marker, QemuVerdict } from '../model/access.js';
-import type { TargetDescription, TimeMode, TimeModeChoice } from '../model/replay.js';
+import type { Access, Marker } from '../model/access.js';
+import type { TargetDescription, TargetVerdicts, TimeMode, TimeModeChoice } from '../model/replay.js';
 import { readTrace } from '../formats/read-trace.js';
 import { configWrite, enableMmconfig, setupNic, type MmconfigWindow, type NicBars, type PciFunction } from '../target/pci-setup.js';
 import { launchQemu, type QemuSession } from '../target/qemu-process.js';
@@ -20,8 +20,6 @@ import type { BatchOp, ReplayTarget } from './engine.js';
 import type { QtestCommand } from '../target/qtest-protocol.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
 
-export type { TimeModeChoice } from '../model/replay.js';
-
 /** qtest ops by MMIO access width: the driver's own width is replayed (mmiotrace records it). */
 const MMIO_OPS: Readonly<Record<number, { read: 'readb' | 'readw' | 'readl' | 'readq'; write: 'writeb' | 'writew' | 'writel' | 'writeq' }>> = {
   1: { read: 'readb', write: 'writeb' },
@@ -29,13 +27,6 @@ const MMIO_OPS: Readonly<Record<number, { read: 'readb' | 'readw' | 'readl' | 'r
   4: { read: 'readl', write: 'writel' },
   8: { read: 'readq', write: 'writeq' },
 };
-
-export interface TargetVerdicts {
-  /** Verdict on each MMIO/IO access sent, in the order sent. */
-  readonly accesses: QemuVerdict[];
-  /** PHY registers the target reported unhandled; `sentIndex` is the MDIC write's index in the accesses sent. */
-  readonly phyUnhandled: { readonly register: number; readonly sentIndex: number }[];
-}
 
 export interface QemuTargetOptions {
   readonly qemu?: string;

@@ -3,12 +3,12 @@
 // Pure function of its inputs.
 
 import type { Access, QemuVerdict } from '../model/access.js';
-import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterTally, type ReplayResult, type TargetDescription } from '../model/replay.js';
+import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterTally, type ReplayResult, type TargetDescription,
+  type TargetVerdicts } from '../model/replay.js';
 import { phaseOf } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { classifyDifference, type CompareOptions, fieldDifferences } from './compare-policy.js';
 import type { EngineRun, PollOutcome } from './engine.js';
-import type { TargetVerdicts } from './qemu-target.js';
 import type { ReplayPlan } from './plan.js';
 
 export interface ResultInputs {

@@ -5,7 +5,7 @@
 
 import type { Argv, CommandModule } from 'yargs';
 import { basename, extname } from 'node:path';
-import type { TimeModeChoice } from '../../replay/qemu-target.js';
+import { TIME_MODE_CHOICES, type TimeModeChoice } from '../../model/replay.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -25,7 +25,6 @@ export interface MinimiseArgs {
   readonly output?: string;
 }
 
-const TIME_CHOICES: readonly TimeModeChoice[] = ['auto', 'frozen', 'markers', 'clock-step'];
 const LISTED = 40;
 
 function builder(y: Argv): Argv<MinimiseArgs> {
@@ -35,7 +34,7 @@ function builder(y: Argv): Argv<MinimiseArgs> {
       line: { type: 'number', requiresArg: true, coerce: nonNegativeInteger('line'), describe: 'The divergence at this trace line (default: the first failing one)' },
       register: { type: 'string', requiresArg: true, describe: 'The first failing divergence of this register (STATUS, MDIC, RDBAL(0))' },
       device: { type: 'string', requiresArg: true, describe: 'Target -device (default: the recording\'s, from its sidecar, else igb)' },
-      time: { choices: TIME_CHOICES, default: 'auto', describe: 'Virtual time, as for replay' },
+      time: { choices: TIME_MODE_CHOICES, default: 'auto', describe: 'Virtual time, as for replay' },
       qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
       'max-replays': { type: 'number', default: 300, coerce: nonNegativeInteger('max-replays'), describe: 'Most replays to spend (each starts a fresh QEMU, ~0.3 s); then the smallest trace found so far is written' },
       output: { type: 'string', alias: 'o', requiresArg: true, describe: 'Write the minimal trace to FILE (default: TRACE-NAME.min.log in the current directory)' },

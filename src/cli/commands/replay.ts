@@ -8,10 +8,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { compareWithBaseline, updatedBaseline, type BaselineComparison } from '../../baseline/compare.js';
 import { loadBaseline, serializeBaseline } from '../../baseline/file.js';
 import type { Trace } from '../../model/trace.js';
-import { isFailing, type ReplayResult } from '../../model/replay.js';
+import { isFailing, TIME_MODE_CHOICES, type ReplayResult, type TimeModeChoice } from '../../model/replay.js';
 import { renderJunit, type JunitGrouping, type RegisterRead } from '../../report/junit.js';
 import { DeviceOptionError } from '../../replay/device-option.js';
-import type { TimeModeChoice } from '../../replay/qemu-target.js';
 import { renderReplay } from '../../report/replay-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
@@ -37,14 +36,12 @@ export interface ReplayArgs {
   readonly html?: string;
 }
 
-const TIME_CHOICES: readonly TimeModeChoice[] = ['auto', 'frozen', 'markers', 'clock-step'];
-
 function builder(y: Argv): Argv<ReplayArgs> {
   return y
     .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'QEMU trace logs (plain or gzip)' })
     .options({
       device: { type: 'string', requiresArg: true, describe: 'Target -device: igb, e1000e, with properties (igb,mac=…); default: the recording\'s, from the sidecar X.json beside X.log, else igb' },
-      time: { choices: TIME_CHOICES, default: 'auto', describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
+      time: { choices: TIME_MODE_CHOICES, default: 'auto', describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
       qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
       strict: { type: 'boolean', default: false, describe: 'Count differences in volatile registers (statistics, free-running clocks) as divergences' },
       json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the full result to FILE (- for stdout) as JSON, schema igb-replay/replay-report' },
