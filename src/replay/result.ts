@@ -7,6 +7,7 @@ import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type R
   type TargetVerdicts } from '../model/replay.js';
 import { phaseOf } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
+import { registerOf } from '../regs/naming.js';
 import { classifyDifference, type CompareOptions, fieldDifferences } from './compare-policy.js';
 import type { EngineRun, PollOutcome } from './engine.js';
 import type { ReplayPlan } from './plan.js';
@@ -118,16 +119,8 @@ function stoppedAt(run: EngineRun): { seq: number; line: number; reason: string 
   return { seq: run.stoppedAt?.seq ?? -1, line: run.stoppedAt?.line ?? 0, reason };
 }
 
-export function registerName(registers: RegisterDatabase, access: Pick<Access, 'space' | 'offset' | 'register'>): { name: string; block: string } {
-  if (access.space === 'pci-config') return { name: `config 0x${access.offset.toString(16)}`, block: 'pci-config' };
-  const offset = access.space === 'io' && access.register !== undefined ? access.register : access.offset;
-  if (access.space === 'io' && access.register === undefined) return { name: access.offset === 0 ? 'IOADDR' : 'IODATA', block: 'io' };
-  const ref = registers.lookupOffset(offset);
-  return ref === undefined ? { name: `0x${offset.toString(16)}`, block: 'unmapped' } : { name: ref.name, block: ref.def.block };
-}
-
 function divergenceOf(access: Access, actual: number, cls: Divergence['class'], reason: string, registers: RegisterDatabase): Divergence {
-  const { name, block } = registerName(registers, access);
+  const { name, block } = registerOf(registers, access);
   const ref = access.space === 'mmio' ? registers.lookupOffset(access.offset) : undefined;
   return {
     seq: access.seq, line: access.line, space: access.space === 'io' ? 'io' : access.space === 'pci-config' ? 'pci-config' : 'mmio',
@@ -167,12 +160,11 @@ function tallyUnknown(sent: readonly Access[], target: TargetVerdicts, registers
     else tally.count++;
   };
   sent.forEach((access, i) => {
-    if (target.accesses[i] === 'unknown') count(registerName(registers, access).name, access.line);
+    if (target.accesses[i] === 'unknown') count(registerOf(registers, access).name, access.line);
   });
   for (const phy of target.phyUnhandled) {
     const mdicWrite = sent[phy.sentIndex];
-    const name = registers.lookupPhy(phy.register)?.name;
-    if (mdicWrite !== undefined) count(`PHY[${phy.register}]${name === undefined ? '' : ` ${name}`}`, mdicWrite.line);
+    if (mdicWrite !== undefined) count(registerOf(registers, { space: 'phy', offset: phy.register }).name, mdicWrite.line);
   }
   return [...tallies.values()].sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
 }

@@ -161,11 +161,11 @@ async function writeHtml(file: string, results: readonly ReplayResult[], tracesB
 
 /** The registers a trace reads (MMIO and IO; config reads are not replayed), named as in divergences. */
 async function registersRead(trace: Trace): Promise<RegisterRead[]> {
-  const [{ registerName }, { registersFor }] = await Promise.all([import('../../replay/result.js'), import('../../regs/database.js')]);
+  const [{ registerOf }, { registersFor }] = await Promise.all([import('../../regs/naming.js'), import('../../regs/database.js')]);
   const registers = registersFor(trace.device.model);
   return (trace.records ?? []).flatMap((record) => {
     if (record.type !== 'access' || record.kind !== 'read' || (record.space !== 'mmio' && record.space !== 'io')) return [];
-    const { name, block } = registerName(registers, record);
+    const { name, block } = registerOf(registers, record);
     return [{ register: name, block }];
   });
 }
