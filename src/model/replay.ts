@@ -58,6 +58,8 @@ export interface Divergence {
   readonly fields: readonly FieldDifference[];
   /** Label of the recording's phase the read belongs to (`nvm-phy-id #2`); see model/phase.ts. */
   readonly phase?: string;
+  /** True when the report's baseline accepts it (set only in a ReplayReport with `baseline`). */
+  readonly accepted?: true;
 }
 
 /** A phase of the recording with what its replayed reads gave. */
@@ -94,6 +96,14 @@ export interface RegisterTally {
   readonly firstLine: number;
 }
 
+/** A register the trace reads, named as in divergences (src/regs/naming.ts `registerOf`). */
+export interface RegisterRead {
+  readonly register: string;
+  readonly block: string;
+  /** Reads of it in the recording. */
+  readonly reads: number;
+}
+
 export interface ReplayResult {
   readonly schema: 'igb-replay/replay-result';
   readonly version: 1;
@@ -119,5 +129,12 @@ export interface ReplayResult {
   readonly phases: readonly PhaseTally[];
   /** Registers the target QEMU reported as unknown (reads and writes), most frequent first. */
   readonly unknownInTarget: readonly RegisterTally[];
+  /**
+   * Every register the recording reads over MMIO and the IO BAR (config reads are not replayed),
+   * in order of first read, also past where a replay stopped: what a report lists as checked.
+   */
+  readonly registersRead: readonly RegisterRead[];
+  /** The trace line of the plan's last step (access or timer marker): the extent of a timeline. */
+  readonly lastLine: number;
   readonly durationMs: number;
 }

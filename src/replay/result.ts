@@ -3,7 +3,7 @@
 // Pure function of its inputs.
 
 import type { Access, QemuVerdict } from '../model/access.js';
-import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterTally, type ReplayResult, type TargetDescription,
+import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterRead, type RegisterTally, type ReplayResult, type TargetDescription,
   type TargetVerdicts } from '../model/replay.js';
 import { phaseOf } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
@@ -72,6 +72,7 @@ export function buildResult(inputs: ResultInputs): ReplayResult {
     byClass, divergences: withPhases(divergences, plan),
     phases: tallyPhases(plan, run, divergences),
     unknownInTarget: tallyUnknown(run.sent, inputs.targetVerdicts, registers),
+    registersRead: registersRead(plan, registers), lastLine: lastLine(plan),
     durationMs: inputs.durationMs,
   };
 }
@@ -106,6 +107,25 @@ function tallyPhases(plan: ReplayPlan, run: EngineRun, divergences: readonly Div
     ...phase, reads: reads.get(phase.label) ?? 0,
     byClass: byPhase.get(phase.label)?.byClass ?? {}, failing: byPhase.get(phase.label)?.failing ?? 0,
   }));
+}
+
+/** The registers the recording reads over MMIO and IO, in order of first read (skipped reads too: the plan has every access). */
+function registersRead(plan: ReplayPlan, registers: RegisterDatabase): RegisterRead[] {
+  const byName = new Map<string, { register: string; block: string; reads: number }>();
+  for (const step of plan.steps) {
+    if (step.kind !== 'read' && step.kind !== 'skip') continue;
+    const access = step.access;
+    if (access.kind !== 'read' || (access.space !== 'mmio' && access.space !== 'io')) continue;
+    const { name, block } = registerOf(registers, access);
+    const entry = byName.get(name);
+    if (entry === undefined) byName.set(name, { register: name, block, reads: 1 });
+    else entry.reads++;
+  }
+  return [...byName.values()];
+}
+
+function lastLine(plan: ReplayPlan): number {
+  return plan.steps.reduce((max, step) => Math.max(max, step.kind === 'advance-time' ? step.marker.line : step.access.line), 0);
 }
 
 /** A run that stopped early sent the steps before the access it stopped at (seqs follow the plan). */
