@@ -57,7 +57,7 @@ export function minimiseCommand(ctx: CliContext): CommandModule<object, Minimise
 
 export async function runMinimise(args: MinimiseArgs, ctx: CliContext): Promise<void> {
   if (args.trace === '-') throw new UsageError('minimise needs a trace file (it is replayed many times)', 'save the trace to a file first');
-  const { minimiseTrace, MinimiseError } = await import('../../minimise/minimise-trace.js');
+  const { minimiseTrace } = await import('../../minimise/minimise-trace.js');
   const output = args.output ?? `${basename(args.trace, extname(args.trace)).replace(/\.log$/, '')}.min.log`;
   const progress = progressReporter(ctx, `minimising ${args.trace}`, ' replays');
   const started = Date.now();
@@ -70,9 +70,6 @@ export async function runMinimise(args: MinimiseArgs, ctx: CliContext): Promise<
       onWarning: (message) => warn(ctx, message),
       onProgress: (replays) => progress.update(replays, args.maxReplays),
     });
-  } catch (error) {
-    if (error instanceof MinimiseError) throw new UsageError(error.message, error.hint);
-    throw error;
   } finally {
     progress.done();
   }

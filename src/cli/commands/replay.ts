@@ -11,7 +11,6 @@ import { TIME_MODE_CHOICES, type ReplayResult, type TimeModeChoice } from '../..
 import type { ReplayReport } from '../../model/replay-report.js';
 import { JUNIT_GROUPINGS, renderJunit, type JunitGrouping } from '../../report/junit.js';
 import { renderReplayReport } from '../../report/replay-text.js';
-import { DeviceOptionError } from '../../replay/device-option.js';
 import { buildReplayReport } from '../../replay/report.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
@@ -92,9 +91,6 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
       const trace = await loadTrace(path, { lenient: args.lenient, barBase: args.barBase, onWarning: (message) => warn(ctx, message) });
       const job = prepareReplay(trace, { qemu: args.qemu, device: args.device, time: args.time, strict: args.strict, keepTempDir: args.keepTemp });
       results.push(await runReplay(job, undefined, { onProgress: progress.update }));
-    } catch (error) {
-      if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
-      throw error;
     } finally {
       progress.done();
     }
