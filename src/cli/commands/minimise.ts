@@ -10,9 +10,9 @@ import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { nonNegativeInteger } from '../options.js';
-import { openOutput } from '../output.js';
+import { writeText } from '../output.js';
 import { progressReporter } from '../progress.js';
-import { num, plural } from '../../report/format.js';
+import { renderMinimise } from '../../report/minimise-text.js';
 
 export interface MinimiseArgs {
   readonly trace: string;
@@ -24,8 +24,6 @@ export interface MinimiseArgs {
   readonly maxReplays: number;
   readonly output?: string;
 }
-
-const LISTED = 40;
 
 function builder(y: Argv): Argv<MinimiseArgs> {
   return y
@@ -73,22 +71,7 @@ export async function runMinimise(args: MinimiseArgs, ctx: CliContext): Promise<
   } finally {
     progress.done();
   }
-  const file = await openOutput(output, ctx.stdout);
-  file.write(result.text);
-  await file.close();
-  const c = colorFor(ctx.env, ctx.stdout.isTTY === true);
-  const t = result.target;
-  const fields = t.fields.length === 0 ? '' : ` (${t.fields.map((f) => `${t.register}.${f.field}: expected ${f.expected}, got ${f.actual}`).join('; ')})`;
-  const lines = [
-    `${c.bold('Minimised')}  ${result.trace} → ${output}`,
-    `Divergence  line ${num(t.line)}: ${t.register} ${t.class}${fields}`,
-    `Kept        ${num(result.kept)} of ${plural(result.accesses, 'access', 'accesses')} (the divergent read included), `
-      + `after ${plural(result.replays, 'replay')} in ${((Date.now() - started) / 1000).toFixed(1)} s; `
-      + (result.minimal ? 'removing any one of them loses the divergence' : c.yellow('replay budget spent: a smaller trace may exist (--max-replays)')),
-    `Replay it   igb-replay replay ${output} --device ${result.device}`,
-    '',
-    `Kept accesses (lines of ${result.trace})${result.keptLines.length > LISTED ? `, first ${LISTED}` : ''}:`,
-    `  ${result.keptLines.slice(0, LISTED).map((n) => num(n)).join(', ')}${result.keptLines.length > LISTED ? ', …' : ''}`,
-  ];
-  ctx.stdout.write(`${lines.join('\n')}\n`);
+  await writeText(output, result.text, ctx.stdout);
+  const report = { result, output, durationMs: Date.now() - started };
+  ctx.stdout.write(renderMinimise(report, colorFor(ctx.env, ctx.stdout.isTTY === true)));
 }
