@@ -5,7 +5,7 @@
 
 import { BLOCK_TITLES } from '../model/register.js';
 import type { BlockName, RecordSummary, RegisterSpaceName, RegisterTally, VerdictTally } from './trace-summary.js';
-import { registerLabel } from './register-label.js';
+import { registerLabel } from '../regs/naming.js';
 import { groupArrayElements, groupLabel, mergeTallies } from './array-groups.js';
 
 export const TRIAGE_SCHEMA = 'igb-replay/triage';

@@ -1,6 +1,7 @@
 // `igb-replay regs`: everything the database says about one register element, and optionally a
 // value decoded field by field. Pure over the register database; the result is JSON-ready.
 
+import { UserError } from '../errors.js';
 import { BLOCK_TITLES, type FieldDef, type RegisterDef, type RegisterRef } from '../model/register.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { registerLayout, type LayoutSegment } from './register-layout.js';
@@ -57,12 +58,12 @@ export interface RegisterInfo {
   readonly decoded?: { readonly value: number; readonly fields: readonly (FieldInfo & { readonly value: number })[] };
 }
 
-/** A name or offset that names no register; carries suggestions for the message. */
-export class RegisterNotFoundError extends Error {
+/** A name or offset that names no register (exit 2); carries suggestions for the message. */
+export class RegisterNotFoundError extends UserError {
   override readonly name = 'RegisterNotFoundError';
 
-  constructor(readonly query: string, message: string, readonly suggestions: readonly string[], readonly hint: string) {
-    super(message);
+  constructor(readonly query: string, message: string, readonly suggestions: readonly string[], hint: string) {
+    super(message, hint);
   }
 }
 

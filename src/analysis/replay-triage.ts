@@ -9,7 +9,7 @@ import { BLOCK_TITLES, FUNCTIONAL_BLOCKS, type FunctionalBlock } from '../model/
 import { FAILING_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
 import { cascades, writeReadbacks, type CascadeAnalysis, type WriteIgnored } from './divergence-analysis.js';
 import { blockImpact, TRIAGE_SCHEMA, type TriageInput, type TriageRegister, type TriageSource } from './offline-triage.js';
-import { registerLabel } from './register-label.js';
+import { registerLabel } from '../regs/naming.js';
 import { phaseOf } from './phases.js';
 import { groupArrayElements, groupLabel, mergeTallies } from './array-groups.js';
 import type { BlockName, RegisterTally, VerdictTally } from './trace-summary.js';

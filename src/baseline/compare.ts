@@ -1,24 +1,14 @@
 // Comparing a run with a baseline: which failing divergences it accepts, which are new, and which
 // baseline entries no longer occur ("fixed since the baseline"). Pure functions.
 
+import type { BaselineSummary } from '../model/replay-report.js';
 import type { ReplayResult } from '../model/replay.js';
 import { keyedDivergences, traceKeyPart, traceOfKey } from './key.js';
 
-/** The report-level summary written to the JSON report and shown in the text report. */
-export interface BaselineSummary {
-  readonly file: string;
-  /** Failing divergences the baseline accepts. */
-  readonly accepted: number;
-  /** Keys of failing divergences not in the baseline: these fail the run. */
-  readonly new: readonly string[];
-  /** Baseline keys (of the replayed traces) that no longer occur. */
-  readonly fixed: readonly string[];
-}
-
 export interface BaselineComparison {
   readonly summary: BaselineSummary;
-  /** Seqs of accepted divergences, per trace path as given: renderers mark them. */
-  readonly acceptedSeqs: ReadonlyMap<string, ReadonlySet<number>>;
+  /** Seqs of the divergences the baseline accepts, per result (same order as the results). */
+  readonly acceptedSeqs: readonly ReadonlySet<number>[];
 }
 
 export function compareWithBaseline(
@@ -26,7 +16,7 @@ export function compareWithBaseline(
 ): BaselineComparison {
   const baseline = new Set(accepted);
   const occurring = new Set<string>();
-  const acceptedSeqs = new Map<string, Set<number>>();
+  const acceptedSeqs: Set<number>[] = [];
   const fresh: string[] = [];
   let acceptedCount = 0;
   for (const result of results) {
@@ -38,7 +28,7 @@ export function compareWithBaseline(
         seqs.add(divergence.seq);
       } else fresh.push(key);
     }
-    acceptedSeqs.set(result.trace, seqs);
+    acceptedSeqs.push(seqs);
   }
   // Only traces replayed to the end can tell that an entry no longer occurs.
   const covered = new Set(results.filter((r) => r.completed).map((r) => traceKeyPart(r.trace)));

@@ -2,6 +2,7 @@
 // Loading validates the document and names the file in every error (exit 2 via BaselineError).
 
 import { readFile } from 'node:fs/promises';
+import { UserError } from '../errors.js';
 
 export const BASELINE_SCHEMA = 'igb-replay/baseline';
 export const BASELINE_VERSION = 1;
@@ -13,12 +14,12 @@ export interface BaselineFile {
   readonly accepted: readonly string[];
 }
 
-/** A baseline file that cannot be read or is not a valid baseline. */
-export class BaselineError extends Error {
+/** A baseline file that cannot be read or is not a valid baseline: an input error (exit 2). */
+export class BaselineError extends UserError {
   override readonly name = 'BaselineError';
 
-  constructor(readonly file: string, message: string, readonly hint?: string) {
-    super(`${file}: ${message}`);
+  constructor(readonly file: string, message: string, hint?: string) {
+    super(`${file}: ${message}`, hint);
   }
 }
 

@@ -1,39 +1,27 @@
-// Typed errors of the command line and the one mapping from any error to an exit code and a
-// message with a hint. Exit codes are part of the interface (docs/cli.md):
-//   0 success, 1 divergences found (replay), 2 usage or input error, 3 target (QEMU) failure,
-//   4 internal error (a bug: reported with its stack).
+// The errors of the command line itself and the one mapping from any error to an exit code and a
+// message with a hint. Every error that is not a bug is a UserError (src/errors.ts) and carries its
+// own exit code and hint; anything else is a bug (exit 4, with its stack). Exit codes are part of
+// the interface (docs/cli.md).
 
-import { TraceFormatError, TraceInputError } from '../formats/errors.js';
-import { RegisterNotFoundError } from '../analysis/register-lookup.js';
+import { EXIT_INTERNAL, UserError } from '../errors.js';
 import { RegisterDatabaseError } from '../regs/index.js';
-import { BaselineError } from '../baseline/file.js';
+
+export { EXIT_DIVERGENCES, EXIT_INTERNAL, EXIT_OK, EXIT_TARGET, EXIT_USAGE, UserError } from '../errors.js';
 // The target layer's error type (QEMU missing, died, qtest failed): exit 3. Re-exported so
-// commands find every error the CLI maps in one place.
-import { TargetError } from '../target/errors.js';
+// commands find every error the CLI raises in one place.
+export { TargetError } from '../target/errors.js';
 
-export { TargetError };
-
-export const EXIT_OK = 0;
-export const EXIT_DIVERGENCES = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_TARGET = 3;
-export const EXIT_INTERNAL = 4;
-
-/** Bad command line: unknown option, missing argument, option value out of range. */
-export class UsageError extends Error {
+/** Bad command line: unknown option, missing argument, option value out of range (exit 2). */
+export class UsageError extends UserError {
   override readonly name = 'UsageError';
-
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-  }
 }
 
-/** The result could not be written (--output in a missing directory, disk full, ...). */
-export class OutputError extends Error {
+/** The result could not be written (--output in a missing directory, disk full, ...): exit 2. */
+export class OutputError extends UserError {
   override readonly name = 'OutputError';
 
-  constructor(readonly file: string, message: string, readonly hint?: string) {
-    super(`${file}: ${message}`);
+  constructor(readonly file: string, message: string, hint?: string) {
+    super(`${file}: ${message}`, hint);
   }
 }
 
@@ -46,15 +34,8 @@ export interface ErrorReport {
 }
 
 export function reportError(error: unknown): ErrorReport {
-  if (error instanceof TraceFormatError) {
-    return { exitCode: EXIT_USAGE, message: error.message, hint: 'run with --lenient to skip malformed lines and count them' };
-  }
-  if (error instanceof TraceInputError) return withHint(EXIT_USAGE, error.message, error.hint);
-  if (error instanceof RegisterNotFoundError) return withHint(EXIT_USAGE, error.message, error.hint);
-  if (error instanceof UsageError) return withHint(EXIT_USAGE, error.message, error.hint);
-  if (error instanceof OutputError) return withHint(EXIT_USAGE, error.message, error.hint);
-  if (error instanceof BaselineError) return withHint(EXIT_USAGE, error.message, error.hint);
-  if (error instanceof TargetError) return withHint(EXIT_TARGET, error.message, error.hint);
+  if (error instanceof UserError) return withHint(error.exitCode, error.message, error.hint);
+  // The register tables ship with the tool: a broken one is a damaged installation, not user input.
   if (error instanceof RegisterDatabaseError) {
     return { exitCode: EXIT_INTERNAL, message: `register database: ${error.message}`, hint: 'the installation is damaged; reinstall igb-replay' };
   }

@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Access, Marker } from '../model/access.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { CSV_COLUMNS, accessCsvRow, accessJson, markerJson, type NameOf } from '../report/records.js';
-import { hex } from '../report/format.js';
+import { databaseName } from '../regs/naming.js';
 import type { Output } from './output.js';
 
 const BATCH_CHARS = 1 << 16;
@@ -18,14 +18,9 @@ export interface StreamingSink {
   flush(): void;
 }
 
-/** Register names for accesses: MMIO and IODATA through the BAR0 table, PHY through the MII table. */
+/** Register names for accesses: the database name of the register reached, where it has one. */
 export function registerNamer(db: RegisterDatabase): NameOf {
-  return (a) => {
-    if (a.space === 'mmio') return db.lookupOffset(a.offset)?.name;
-    if (a.space === 'phy') return db.lookupPhy(a.offset)?.name;
-    if (a.space === 'io' && a.register !== undefined) return db.lookupOffset(a.register)?.name ?? hex(a.register);
-    return undefined;
-  };
+  return (a) => databaseName(db, a);
 }
 
 export function jsonlSink(out: Output, nameOf: NameOf): StreamingSink {

@@ -7,7 +7,8 @@ import type { BlockName } from '../analysis/trace-summary.js';
 import type { RegisterRef } from '../model/register.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { alignSequences, type Hunk as Span } from './align.js';
-import { describeToken, registerRef, selects, type RegisterSelector, type TokenRegister } from './registers.js';
+import { describeToken, selects, type RegisterSelector, type TokenRegister } from './registers.js';
+import { registerReached } from '../regs/naming.js';
 import {
   DIFF_SCHEMA, DIFF_VERSION,
   type DiffCounts, type DiffPhaseTally, type DiffRegister, type DiffResult, type Difference, type Hunk, type Position, type SeqRange,
@@ -223,7 +224,7 @@ class Walk {
     if (d === undefined) {
       const info = this.table.info(token);
       const reg = describeToken(this.db, info);
-      const ref = registerRef(this.db, info);
+      const ref = registerReached(this.db, info);
       const { selectors, block } = this.options;
       const selected = (block === undefined || reg.block === block) && (selectors === undefined || selects(selectors, ref));
       d = { ...reg, ref, selected };

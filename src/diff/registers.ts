@@ -1,17 +1,21 @@
 // What the diff needs to know about the register behind a token: its name and block, whether the
 // user's --registers/--block filter selects it, and whether --ignore-volatile discounts its value
 // differences. Computed once per distinct token, not per access.
+//
+// --ignore-volatile discounts two things. Reads: the registers the replay's compare policy calls
+// volatile (`volatileReason`, one rule for replay, export and diff: statistics counters, the
+// time-sync clock, the free-running timer). Writes: PER_BOOT_WRITES below, which is the diff's own
+// addition — values a driver chooses anew on every boot, which a replay does not compare because
+// it replays the recorded value.
 
 import { lookupRegister, parseNumber } from '../analysis/register-lookup.js';
-import { registerLabel } from '../analysis/register-label.js';
 import type { BlockName } from '../analysis/trace-summary.js';
 import type { RegisterDef, RegisterRef } from '../model/register.js';
 import type { RegisterDatabase } from '../regs/database.js';
+import { accessLabel, registerReached } from '../regs/naming.js';
+import { volatileReason } from '../replay/compare-policy.js';
 import type { DiffRegister } from './result.js';
 import type { TokenInfo } from './tokens.js';
-
-/** Blocks whose volatile registers change on their own between runs (counters, the PTP clock). */
-const VOLATILE_READ_BLOCKS: ReadonlySet<BlockName> = new Set(['statistics', 'timesync']);
 
 /**
  * Registers whose written value is chosen anew on every boot: DMA addresses of the rings and the
@@ -32,31 +36,18 @@ export interface TokenRegister extends DiffRegister {
   readonly perBootWrite: boolean;
 }
 
-/** The BAR0 or PHY register an access reaches (IODATA: the register selected through IOADDR). */
-export function registerRef(db: RegisterDatabase, info: Pick<TokenInfo, 'space' | 'offset' | 'register'>): RegisterRef | undefined {
-  switch (info.space) {
-    case 'mmio': return db.lookupOffset(info.offset);
-    case 'phy': return db.lookupPhy(info.offset);
-    case 'io': return info.offset === 4 && info.register !== undefined ? db.lookupOffset(info.register) : undefined;
-    case 'pci-config': return undefined;
-  }
-}
-
 export function isPerBootWrite(db: RegisterDatabase, info: TokenInfo): boolean {
   if (info.kind !== 'write' || info.space === 'phy') return false;
-  const ref = registerRef(db, info);
+  const ref = registerReached(db, info);
   return ref !== undefined && PER_BOOT_WRITES.has(ref.def.name);
 }
 
 export function describeToken(db: RegisterDatabase, info: TokenInfo): TokenRegister {
-  const ref = registerRef(db, info);
+  const ref = registerReached(db, info);
   const block: BlockName = info.space === 'phy' ? 'phy' : ref?.def.block ?? 'unmapped';
-  const label = info.space === 'io' && info.offset === 4 && info.register !== undefined
-    ? `IODATA ${ref?.name ?? `0x${info.register.toString(16)}`}`
-    : registerLabel(info.space, info.offset, ref?.name);
   return {
-    space: info.space, offset: info.offset, ...(ref === undefined ? {} : { name: ref.name }), label, block,
-    volatileRead: info.space !== 'phy' && ref !== undefined && ref.def.volatile && VOLATILE_READ_BLOCKS.has(block),
+    space: info.space, offset: info.offset, ...(ref === undefined ? {} : { name: ref.name }), label: accessLabel(db, info), block,
+    volatileRead: info.space !== 'phy' && volatileReason(ref) !== undefined,
     perBootWrite: isPerBootWrite(db, info),
   };
 }

@@ -12,10 +12,10 @@
 import type { Access, MarkerKind, TraceRecord } from '../model/access.js';
 import type { Phase } from '../model/phase.js';
 import type { RegisterDatabase } from '../regs/database.js';
+import { accessLabel } from '../regs/naming.js';
 import { volatileReason } from '../replay/compare-policy.js';
 import type { DeviceOption } from '../replay/device-option.js';
 import { planReplay, type PollRun, type ReplayStep } from '../replay/plan.js';
-import { registerName } from '../replay/result.js';
 import { configSize, type ConfigSize } from '../target/pci-config.js';
 import { accessWidth, type AccessWidth } from '../target/qtest-protocol.js';
 
@@ -37,7 +37,7 @@ export interface RegisterStep {
   readonly width: AccessWidth;
   /** The value written, or the value the recording read (a poll's outcome). */
   readonly value: number;
-  /** Register name for comments: `STATUS`, `RDBAL(0)`, `IODATA (CTRL)`. */
+  /** Register name for comments: `STATUS`, `RDBAL(0)`, `IODATA CTRL`. */
   readonly register: string;
   readonly seq: number;
   readonly line: number;
@@ -117,7 +117,7 @@ function registerStep(access: Access, registers: RegisterDatabase, poll: PollRun
   const base = {
     kind: access.kind, space, offset: access.offset, width: accessWidth(access.size),
     value: poll === undefined ? access.value : poll.outcome,
-    register: nameOf(access, registers), seq: access.seq, line: access.line,
+    register: accessLabel(registers, access), seq: access.seq, line: access.line,
   } as const;
   if (access.kind === 'write') return base;
   // IODATA reads reach the register IOADDR selected: that register decides volatility.
@@ -125,12 +125,6 @@ function registerStep(access: Access, registers: RegisterDatabase, poll: PollRun
   const reason = offset === undefined ? undefined : volatileReason(registers.lookupOffset(offset));
   const fold = poll === undefined ? undefined : { reads: poll.changed ? poll.reads : 1, recordedReads: poll.reads, changed: poll.changed };
   return { ...base, ...(reason === undefined ? {} : { unchecked: reason }), ...(fold === undefined ? {} : { poll: fold }) };
-}
-
-function nameOf(access: Access, registers: RegisterDatabase): string {
-  const { name } = registerName(registers, access);
-  if (access.space !== 'io' || access.register === undefined) return name;
-  return `IODATA (${name})`;
 }
 
 /** Steps of one phase of the recording (by the seq of their access; time steps go with the access before them). */

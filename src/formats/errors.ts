@@ -1,6 +1,8 @@
 // Typed errors for trace input. A TraceFormatError means "this is a trace of a format we know,
 // but this line is malformed"; it carries everything needed to point the user at the line.
 
+import { UserError } from '../errors.js';
+
 /** Longest excerpt of an offending line quoted in a message, so a binary file cannot flood the terminal. */
 const MAX_EXCERPT = 160;
 
@@ -14,22 +16,23 @@ export function excerpt(text: string): string {
   return clean.length > MAX_EXCERPT ? `${clean.slice(0, MAX_EXCERPT)}…` : clean;
 }
 
-export class TraceFormatError extends Error {
+/** A malformed line in a trace of a known format: exit 2, and --lenient skips such lines. */
+export class TraceFormatError extends UserError {
   constructor(
     readonly file: string,
     readonly line: number,
     readonly text: string,
     readonly reason: string,
   ) {
-    super(`${file}:${line}: ${reason}: ${excerpt(text)}`);
+    super(`${file}:${line}: ${reason}: ${excerpt(text)}`, 'run with --lenient to skip malformed lines and count them');
     this.name = 'TraceFormatError';
   }
 }
 
-/** The input could not be read or is not a trace at all (wrong dialect, binary, empty). */
-export class TraceInputError extends Error {
-  constructor(readonly file: string, message: string, readonly hint?: string) {
-    super(`${file}: ${message}`);
+/** The input could not be read or is not a trace at all (wrong dialect, binary, empty): exit 2. */
+export class TraceInputError extends UserError {
+  constructor(readonly file: string, message: string, hint?: string) {
+    super(`${file}: ${message}`, hint);
     this.name = 'TraceInputError';
   }
 }

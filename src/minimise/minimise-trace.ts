@@ -13,6 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
+import { UserError } from '../errors.js';
 import type { Access, TraceRecord } from '../model/access.js';
 import type { Trace } from '../model/trace.js';
 import { isFailing, type Divergence, type ReplayResult, type TimeModeChoice } from '../model/replay.js';
@@ -61,9 +62,10 @@ export interface MinimiseResult {
   readonly minimal: boolean;
 }
 
-export class MinimiseError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
+/** Nothing to minimise (no divergence, or not the one asked for): a usage error (exit 2). */
+export class MinimiseError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, hint);
     this.name = 'MinimiseError';
   }
 }

@@ -32,6 +32,7 @@ export function isFailing(cls: ReadClass, options: { readonly strict: boolean })
   return FAILING_CLASSES.has(cls) || (options.strict && cls === 'volatile');
 }
 
+import type { QemuVerdict } from './access.js';
 import type { Phase } from './phase.js';
 
 export interface FieldDifference {
@@ -57,6 +58,8 @@ export interface Divergence {
   readonly fields: readonly FieldDifference[];
   /** Label of the recording's phase the read belongs to (`nvm-phy-id #2`); see model/phase.ts. */
   readonly phase?: string;
+  /** True when the report's baseline accepts it (set only in a ReplayReport with `baseline`). */
+  readonly accepted?: true;
 }
 
 /** A phase of the recording with what its replayed reads gave. */
@@ -76,10 +79,29 @@ export interface TargetDescription {
   readonly timeMode: TimeMode;
 }
 
+/**
+ * What the target QEMU said about the accesses it was sent, from its own trace log: the input the
+ * result builder takes from a target (not part of the JSON; the result carries what follows from it).
+ */
+export interface TargetVerdicts {
+  /** Verdict on each MMIO/IO access sent, in the order sent. */
+  readonly accesses: QemuVerdict[];
+  /** PHY registers the target reported unhandled; `sentIndex` is the MDIC write's index in the accesses sent. */
+  readonly phyUnhandled: { readonly register: number; readonly sentIndex: number }[];
+}
+
 export interface RegisterTally {
   readonly register: string;
   readonly count: number;
   readonly firstLine: number;
+}
+
+/** A register the trace reads, named as in divergences (src/regs/naming.ts `registerOf`). */
+export interface RegisterRead {
+  readonly register: string;
+  readonly block: string;
+  /** Reads of it in the recording. */
+  readonly reads: number;
 }
 
 export interface ReplayResult {
@@ -107,5 +129,12 @@ export interface ReplayResult {
   readonly phases: readonly PhaseTally[];
   /** Registers the target QEMU reported as unknown (reads and writes), most frequent first. */
   readonly unknownInTarget: readonly RegisterTally[];
+  /**
+   * Every register the recording reads over MMIO and the IO BAR (config reads are not replayed),
+   * in order of first read, also past where a replay stopped: what a report lists as checked.
+   */
+  readonly registersRead: readonly RegisterRead[];
+  /** The trace line of the plan's last step (access or timer marker): the extent of a timeline. */
+  readonly lastLine: number;
   readonly durationMs: number;
 }

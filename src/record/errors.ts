@@ -5,14 +5,11 @@
 //    device accesses). It is a TargetError, so the CLI maps it to exit 3 like any QEMU failure,
 //    and its message carries the tail of the guest console.
 
+import { UserError } from '../errors.js';
 import { TargetError } from '../target/errors.js';
 
-export class RecordInputError extends Error {
+export class RecordInputError extends UserError {
   override readonly name = 'RecordInputError';
-
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-  }
 }
 
 export type RecordFailure = 'guest-build' | 'qemu-exit' | 'guest-failed' | 'timeout' | 'no-accesses';

@@ -1,6 +1,7 @@
 // Parses the user's `--device` string (`igb`, `e1000e`, `igb,mac=52:54:00:12:34:56,x-pcie-flr-init=off`)
 // into the NIC model, its MAC and other properties. The replay owns `addr` and `netdev`.
 
+import { UserError } from '../errors.js';
 import { DEFAULT_MAC } from '../target/qemu-args.js';
 import { DEVICE_MODELS, isDeviceModel, type DeviceModel } from '../devices/table.js';
 
@@ -12,9 +13,10 @@ export interface DeviceOption {
   readonly text: string;
 }
 
-export class DeviceOptionError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
+/** A `--device` the replay cannot use: a usage error (exit 2). */
+export class DeviceOptionError extends UserError {
+  constructor(message: string, hint: string) {
+    super(message, hint);
     this.name = 'DeviceOptionError';
   }
 }

@@ -10,8 +10,8 @@
 //  - clock-step: the qtest accelerator (QEMU built from source); `clock_step` to the next timer
 //    deadline at markers, deterministic by construction.
 
-import type { Access, Marker, QemuVerdict } from '../model/access.js';
-import type { TargetDescription, TimeMode, TimeModeChoice } from '../model/replay.js';
+import type { Access, Marker } from '../model/access.js';
+import type { TargetDescription, TargetVerdicts, TimeMode, TimeModeChoice } from '../model/replay.js';
 import { readTrace } from '../formats/read-trace.js';
 import { enableMmconfig, setupNic, type MmconfigWindow, type NicBars } from '../target/pci-setup.js';
 import { configReadCommands, configSize, configWriteCommands, type PciFunction } from '../target/pci-config.js';
@@ -23,14 +23,6 @@ import type { QtestCommand } from '../target/qtest-protocol.js';
 import { barAccessCommand, type BarAccess } from '../target/bar-access.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
 
-export type { TimeModeChoice } from '../model/replay.js';
-
-export interface TargetVerdicts {
-  /** Verdict on each MMIO/IO access sent, in the order sent. */
-  readonly accesses: QemuVerdict[];
-  /** PHY registers the target reported unhandled; `sentIndex` is the MDIC write's index in the accesses sent. */
-  readonly phyUnhandled: { readonly register: number; readonly sentIndex: number }[];
-}
 
 export interface QemuTargetOptions {
   readonly qemu?: string;

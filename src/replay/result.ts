@@ -3,12 +3,13 @@
 // Pure function of its inputs.
 
 import type { Access, QemuVerdict } from '../model/access.js';
-import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterTally, type ReplayResult, type TargetDescription } from '../model/replay.js';
+import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterRead, type RegisterTally, type ReplayResult, type TargetDescription,
+  type TargetVerdicts } from '../model/replay.js';
 import { phaseOf } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
+import { registerOf } from '../regs/naming.js';
 import { classifyDifference, type CompareOptions, fieldDifferences } from './compare-policy.js';
 import type { EngineRun, PollOutcome } from './engine.js';
-import type { TargetVerdicts } from './qemu-target.js';
 import type { ReplayPlan } from './plan.js';
 
 export interface ResultInputs {
@@ -71,6 +72,7 @@ export function buildResult(inputs: ResultInputs): ReplayResult {
     byClass, divergences: withPhases(divergences, plan),
     phases: tallyPhases(plan, run, divergences),
     unknownInTarget: tallyUnknown(run.sent, inputs.targetVerdicts, registers),
+    registersRead: registersRead(plan, registers), lastLine: lastLine(plan),
     durationMs: inputs.durationMs,
   };
 }
@@ -107,6 +109,25 @@ function tallyPhases(plan: ReplayPlan, run: EngineRun, divergences: readonly Div
   }));
 }
 
+/** The registers the recording reads over MMIO and IO, in order of first read (skipped reads too: the plan has every access). */
+function registersRead(plan: ReplayPlan, registers: RegisterDatabase): RegisterRead[] {
+  const byName = new Map<string, { register: string; block: string; reads: number }>();
+  for (const step of plan.steps) {
+    if (step.kind !== 'read' && step.kind !== 'skip') continue;
+    const access = step.access;
+    if (access.kind !== 'read' || (access.space !== 'mmio' && access.space !== 'io')) continue;
+    const { name, block } = registerOf(registers, access);
+    const entry = byName.get(name);
+    if (entry === undefined) byName.set(name, { register: name, block, reads: 1 });
+    else entry.reads++;
+  }
+  return [...byName.values()];
+}
+
+function lastLine(plan: ReplayPlan): number {
+  return plan.steps.reduce((max, step) => Math.max(max, step.kind === 'advance-time' || step.kind === 'set-link' ? step.marker.line : step.access.line), 0);
+}
+
 /** A run that stopped early sent the steps before the access it stopped at (seqs follow the plan). */
 function wasSent(access: Access, run: EngineRun): boolean {
   if (run.completed) return true;
@@ -118,16 +139,8 @@ function stoppedAt(run: EngineRun): { seq: number; line: number; reason: string 
   return { seq: run.stoppedAt?.seq ?? -1, line: run.stoppedAt?.line ?? 0, reason };
 }
 
-export function registerName(registers: RegisterDatabase, access: Pick<Access, 'space' | 'offset' | 'register'>): { name: string; block: string } {
-  if (access.space === 'pci-config') return { name: `config 0x${access.offset.toString(16)}`, block: 'pci-config' };
-  const offset = access.space === 'io' && access.register !== undefined ? access.register : access.offset;
-  if (access.space === 'io' && access.register === undefined) return { name: access.offset === 0 ? 'IOADDR' : 'IODATA', block: 'io' };
-  const ref = registers.lookupOffset(offset);
-  return ref === undefined ? { name: `0x${offset.toString(16)}`, block: 'unmapped' } : { name: ref.name, block: ref.def.block };
-}
-
 function divergenceOf(access: Access, actual: number, cls: Divergence['class'], reason: string, registers: RegisterDatabase): Divergence {
-  const { name, block } = registerName(registers, access);
+  const { name, block } = registerOf(registers, access);
   const ref = access.space === 'mmio' ? registers.lookupOffset(access.offset) : undefined;
   return {
     seq: access.seq, line: access.line, space: access.space === 'io' ? 'io' : access.space === 'pci-config' ? 'pci-config' : 'mmio',
@@ -167,12 +180,11 @@ function tallyUnknown(sent: readonly Access[], target: TargetVerdicts, registers
     else tally.count++;
   };
   sent.forEach((access, i) => {
-    if (target.accesses[i] === 'unknown') count(registerName(registers, access).name, access.line);
+    if (target.accesses[i] === 'unknown') count(registerOf(registers, access).name, access.line);
   });
   for (const phy of target.phyUnhandled) {
     const mdicWrite = sent[phy.sentIndex];
-    const name = registers.lookupPhy(phy.register)?.name;
-    if (mdicWrite !== undefined) count(`PHY[${phy.register}]${name === undefined ? '' : ` ${name}`}`, mdicWrite.line);
+    if (mdicWrite !== undefined) count(registerOf(registers, { space: 'phy', offset: phy.register }).name, mdicWrite.line);
   }
   return [...tallies.values()].sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
 }

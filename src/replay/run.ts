@@ -3,10 +3,10 @@
 // always closed — also when the run fails midway, in which case the result is partial and says
 // where it stopped.
 
-import type { ReplayResult, TargetDescription } from '../model/replay.js';
+import type { ReplayResult, TargetDescription, TargetVerdicts } from '../model/replay.js';
 import { runPlan, type ReplayTarget } from './engine.js';
 import type { ReplayJob, TargetSpec } from './prepare.js';
-import { QemuReplayTarget, type TargetVerdicts } from './qemu-target.js';
+import { QemuReplayTarget } from './qemu-target.js';
 import { buildResult } from './result.js';
 
 /** A target the runner owns: it replays, says what it is and what it logged, and is closed after. */

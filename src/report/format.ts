@@ -1,6 +1,9 @@
 // Small text formatting helpers shared by the text renderers.
 
-export { hex } from '../analysis/register-label.js';
+/** `0x80080483`: values and offsets as QEMU's trace prints them. */
+export function hex(value: number): string {
+  return `0x${value.toString(16)}`;
+}
 
 /** `6,113`: thousands separators make counts of million-access traces readable. */
 export function num(n: number): string {

@@ -1,23 +1,12 @@
-// Self-contained HTML report of replay results (--html): a header, a timeline of the trace with a
+// Self-contained HTML report of a replay report (--html): a header, a timeline of the trace with a
 // tick per divergence, a heat map of divergences per block × register, the first failing divergence
 // with its decoded fields, and a filterable table of every divergence. No network: CSS and JS are
 // inline. Trace content is untrusted: every string goes through `escapeHtml`, and the data the
 // script reads is JSON in a <script type="application/json"> with `<` written as \u003c.
 
-import { isFailing, READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
+import { READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
+import { acceptedCount, failingDivergences, traceVerdict, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
 import { hex, num, plural } from './format.js';
-
-export interface HtmlTrace {
-  readonly result: ReplayResult;
-  /** Last line of the trace (the timeline's extent); defaults to the last line a divergence is on. */
-  readonly lines?: number;
-  /** Seqs of divergences a baseline accepts: they do not fail the run. */
-  readonly acceptedSeqs?: ReadonlySet<number>;
-}
-
-export interface HtmlOptions {
-  readonly strict: boolean;
-}
 
 const CLASS_COLORS: Readonly<Record<Exclude<ReadClass, 'match'>, string>> = {
   mismatch: '#d62728',
@@ -40,31 +29,23 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function failingOf(t: HtmlTrace, options: HtmlOptions): Divergence[] {
-  return t.result.divergences.filter((d) => isFailing(d.class, options) && t.acceptedSeqs?.has(d.seq) !== true);
-}
-
-function verdict(t: HtmlTrace, options: HtmlOptions): 'PASS' | 'FAIL' | 'INCOMPLETE' {
-  if (!t.result.completed) return 'INCOMPLETE';
-  return failingOf(t, options).length > 0 ? 'FAIL' : 'PASS';
-}
-
-export function renderHtml(traces: readonly HtmlTrace[], options: HtmlOptions): string {
-  const verdicts = traces.map((t) => verdict(t, options));
-  const overall = verdicts.includes('INCOMPLETE') ? 'INCOMPLETE' : verdicts.includes('FAIL') ? 'FAIL' : 'PASS';
-  const names = traces.map((t) => t.result.trace).join(', ');
-  const data = { verdict: overall, traces: traces.map((t, i) => ({ trace: t.result.trace, verdict: verdicts[i] })) };
+export function renderHtml(report: ReplayReport): string {
+  const options = report.options;
+  const verdicts = report.results.map((r) => traceVerdict(r, options));
+  const names = report.results.map((r) => r.trace).join(', ');
+  const data = { verdict: report.verdict, traces: report.results.map((r, i) => ({ trace: r.trace, verdict: verdicts[i] })) };
+  const withBaseline = report.baseline !== undefined;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>igb-replay: ${overall} — ${escapeHtml(names)}</title>
+<title>igb-replay: ${report.verdict} — ${escapeHtml(names)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>igb-replay <span class="verdict ${overall}">${overall}</span></h1>
-${traces.map((t, i) => section(t, i, verdicts[i]!, options)).join('\n')}
+<h1>igb-replay <span class="verdict ${report.verdict}">${report.verdict}</span></h1>
+${report.results.map((r, i) => section(r, i, verdicts[i]!, options, withBaseline)).join('\n')}
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
 <script>${SCRIPT}</script>
 </body>
@@ -72,9 +53,8 @@ ${traces.map((t, i) => section(t, i, verdicts[i]!, options)).join('\n')}
 `;
 }
 
-function section(t: HtmlTrace, index: number, v: string, options: HtmlOptions): string {
-  const r = t.result;
-  const failing = failingOf(t, options);
+function section(r: ReplayResult, index: number, v: string, options: ReplayReportOptions, withBaseline: boolean): string {
+  const failing = failingDivergences(r, options);
   const stopped = r.stopped === undefined ? ''
     : `<p class="stopped">Stopped early at trace line ${num(r.stopped.line)} (access #${r.stopped.seq}): ${escapeHtml(r.stopped.reason)}</p>`;
   return `<section class="result" id="trace-${index}">
@@ -85,29 +65,29 @@ function section(t: HtmlTrace, index: number, v: string, options: HtmlOptions): 
 <dt>Replayed</dt><dd>${plural(r.counts.accesses, 'access', 'accesses')}: ${num(r.counts.reads)} reads compared, ${num(r.counts.writes)} writes, `
     + `${num(r.counts.configWrites)} config writes, ${num(r.counts.skipped)} skipped; ${num(r.durationMs)} ms</dd>
 <dt>Reads by class</dt><dd>${READ_CLASSES.map((c) => `<span class="cls ${c}">${c} ${num(r.byClass[c])}</span>`).join(' ')}</dd>
-<dt>Failing</dt><dd>${plural(failing.length, 'divergence')}${t.acceptedSeqs === undefined ? '' : ` (${num(t.acceptedSeqs.size)} accepted by the baseline)`}</dd>
+<dt>Failing</dt><dd>${plural(failing.length, 'divergence')}${withBaseline ? ` (${num(acceptedCount(r))} accepted by the baseline)` : ''}</dd>
 </dl>
 ${stopped}
 <h3>Timeline</h3>
-${timeline(t)}
+${timeline(r)}
 <h3>Heat map (divergences per block × register)</h3>
 ${heatMap(r.divergences)}
 <h3>First failing divergence</h3>
 ${firstDivergence(failing[0])}
 <h3>All divergences (${num(r.divergences.length)})</h3>
-${divergenceTable(r.divergences, t.acceptedSeqs)}
+${divergenceTable(r.divergences)}
 </section>`;
 }
 
-function timeline(t: HtmlTrace): string {
-  const ds = t.result.divergences;
-  const lines = Math.max(1, t.lines ?? 0, t.result.stopped?.line ?? 0, ...ds.map((d) => d.line));
+function timeline(r: ReplayResult): string {
+  const ds = r.divergences;
+  const lines = Math.max(1, r.lastLine, r.stopped?.line ?? 0, ...ds.map((d) => d.line));
   const x = (line: number): string => ((Math.max(0, line - 1) / Math.max(1, lines - 1)) * (TIMELINE_WIDTH - 2) + 1).toFixed(1);
   const ticks = ds.map((d) => `<line class="tick" x1="${x(d.line)}" x2="${x(d.line)}" y1="2" y2="30" stroke="${CLASS_COLORS[d.class]}">`
     + `<title>line ${d.line}: ${escapeHtml(d.register)} ${d.class}</title></line>`);
   const legend = Object.entries(CLASS_COLORS).map(([c, color]) => `<span class="key"><i style="background:${color}"></i>${c}</span>`).join(' ');
   // Phases of the recording as alternating bands behind the ticks, named in their tooltips.
-  const bands = t.result.phases.map((p, i) => {
+  const bands = r.phases.map((p, i) => {
     const x1 = Number(x(p.firstLine));
     const width = Math.max(0.5, Number(x(p.lastLine)) - x1);
     return `<rect class="phase ${p.kind}" x="${x1.toFixed(1)}" y="8" width="${width.toFixed(1)}" height="16" fill="${i % 2 === 0 ? '#dde6f0' : '#eef3f8'}">`
@@ -120,13 +100,13 @@ ${ticks.join('\n')}
 <text x="0" y="44">line 1</text><text x="${TIMELINE_WIDTH}" y="44" text-anchor="end">line ${num(lines)}</text>
 </svg>
 <p class="legend">${legend}</p>
-${phaseTable(t)}`;
+${phaseTable(r)}`;
 }
 
 /** Phases with their failing divergences, so the timeline's bands can be read by name. */
-function phaseTable(t: HtmlTrace): string {
-  if (t.result.phases.length === 0) return '';
-  const rows = t.result.phases.map((p) => `<tr class="phase-row${p.failing > 0 ? ' failing' : ''}"><td>${escapeHtml(p.label)}</td>`
+function phaseTable(r: ReplayResult): string {
+  if (r.phases.length === 0) return '';
+  const rows = r.phases.map((p) => `<tr class="phase-row${p.failing > 0 ? ' failing' : ''}"><td>${escapeHtml(p.label)}</td>`
     + `<td>${num(p.firstLine)}–${num(p.lastLine)}</td><td>${num(p.reads)}</td><td>${num(p.failing)}</td><td>${escapeHtml(p.cause)}</td></tr>`);
   return `<table class="phases"><thead><tr><th>phase</th><th>lines</th><th>reads</th><th>failing</th><th>started by</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
@@ -165,11 +145,11 @@ ${fields}
 </div>`;
 }
 
-function divergenceTable(ds: readonly Divergence[], accepted: ReadonlySet<number> | undefined): string {
+function divergenceTable(ds: readonly Divergence[]): string {
   const rows = ds.slice(0, MAX_TABLE_ROWS).map((d) => {
     const fields = d.fields.map((f) => `${f.field} ${f.expected}→${f.actual}`).join(', ');
     const filter = `${d.register} ${d.block} ${d.class} ${d.phase ?? ''}`.toLowerCase();
-    return `<tr data-filter="${escapeHtml(filter)}" class="${d.class}${accepted?.has(d.seq) === true ? ' accepted' : ''}">`
+    return `<tr data-filter="${escapeHtml(filter)}" class="${d.class}${d.accepted === true ? ' accepted' : ''}">`
       + `<td>${d.line}</td><td>${escapeHtml(d.phase ?? '')}</td><td>${escapeHtml(d.register)}</td><td>${escapeHtml(d.block)}</td><td>${d.class}</td>`
       + `<td>${hex(d.expected)}</td><td>${hex(d.actual)}</td><td>${escapeHtml(fields)}</td><td>${escapeHtml(d.reason)}</td></tr>`;
   });

@@ -1,4 +1,4 @@
-// JUnit XML rendering of replay results, for CI dashboards: one <testsuite> per trace, one
+// JUnit XML rendering of a replay report, for CI dashboards: one <testsuite> per trace, one
 // <testcase> per register the trace reads (classname = block, name = register) or, with
 // `by: 'phase'`, per phase of the recording (classname = phase kind, name = `reset #2`). A test
 // case fails when it has a failing divergence not accepted by a baseline; the failure message
@@ -10,29 +10,13 @@
 // through, so `escapeXml` below has to exist either way. It escapes & < > " ' and replaces
 // characters XML 1.0 forbids with a visible `\uXXXX`.
 
-import { isFailing, type Divergence, type ReplayResult } from '../model/replay.js';
+import type { Divergence, ReplayResult } from '../model/replay.js';
+import { failsRun, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
 import { hex, plural } from './format.js';
-
-export interface RegisterRead {
-  readonly register: string;
-  readonly block: string;
-}
-
-export interface JunitTrace {
-  readonly result: ReplayResult;
-  /** Every register the trace reads (duplicates allowed), in trace order. */
-  readonly registersRead: readonly RegisterRead[];
-  /** Seqs of divergences a baseline accepts. */
-  readonly acceptedSeqs?: ReadonlySet<number>;
-}
 
 export type JunitGrouping = 'register' | 'phase';
 
-export interface JunitOptions {
-  readonly strict: boolean;
-  /** One test case per register read (default) or per phase of the recording. */
-  readonly by?: JunitGrouping;
-}
+export const JUNIT_GROUPINGS: readonly JunitGrouping[] = ['register', 'phase'];
 
 // Tab, LF and CR are allowed; other C0 controls, lone surrogates and U+FFFE/U+FFFF are not. With the
 // `u` flag a surrogate range matches only unpaired surrogates (a pair is one code point).
@@ -52,8 +36,9 @@ export function escapeXmlText(text: string): string {
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
-export function renderJunit(traces: readonly JunitTrace[], options: JunitOptions): string {
-  const suites = traces.map((t) => suite(t, options));
+/** The report as JUnit XML; `by` chooses the test cases: one per register read (default) or per phase of the recording. */
+export function renderJunit(report: ReplayReport, by: JunitGrouping = 'register'): string {
+  const suites = report.results.map((r) => suite(r, report.options, by));
   const tests = suites.reduce((n, s) => n + s.tests, 0);
   const failures = suites.reduce((n, s) => n + s.failures, 0);
   const errors = suites.reduce((n, s) => n + s.errors, 0);
@@ -76,15 +61,15 @@ interface Suite {
 /** A test case: its class name and the divergences it covers. */
 interface CaseGroup { readonly classname: string; readonly divergences: Divergence[] }
 
-function suite(t: JunitTrace, options: JunitOptions): Suite {
-  const r = t.result;
-  const groups = options.by === 'phase' ? byPhase(r) : byRegister(t);
+function suite(r: ReplayResult, options: ReplayReportOptions, by: JunitGrouping): Suite {
+  const perPhase = by === 'phase';
+  const groups = perPhase ? byPhase(r) : byRegister(r);
   const cases: string[] = [];
   let failures = 0;
   for (const [name, g] of groups) {
-    const failing = g.divergences.filter((d) => isFailingHere(d, t, options));
+    const failing = g.divergences.filter((d) => failsRun(d, options));
     if (failing.length > 0) failures++;
-    cases.push(...testcase(name, g.classname, failing, g.divergences, t, options.by === 'phase'));
+    cases.push(...testcase(name, g.classname, failing, g.divergences, perPhase));
   }
   let errors = 0;
   if (!r.completed) {
@@ -97,15 +82,15 @@ function suite(t: JunitTrace, options: JunitOptions): Suite {
   return { tests, failures, errors, lines: [`  <testsuite ${attrs}>`, ...cases, '  </testsuite>'] };
 }
 
-function byRegister(t: JunitTrace): Map<string, CaseGroup> {
+function byRegister(r: ReplayResult): Map<string, CaseGroup> {
   const groups = new Map<string, CaseGroup>();
   const entry = (register: string, block: string): CaseGroup => {
     let g = groups.get(register);
     if (g === undefined) groups.set(register, g = { classname: block, divergences: [] });
     return g;
   };
-  for (const read of t.registersRead) entry(read.register, read.block);
-  for (const d of t.result.divergences) entry(d.register, d.block).divergences.push(d);
+  for (const read of r.registersRead) entry(read.register, read.block);
+  for (const d of r.divergences) entry(d.register, d.block).divergences.push(d);
   return groups;
 }
 
@@ -115,12 +100,7 @@ function byPhase(r: ReplayResult): Map<string, CaseGroup> {
   return groups;
 }
 
-function isFailingHere(d: Divergence, t: JunitTrace, options: JunitOptions): boolean {
-  return isFailing(d.class, options) && t.acceptedSeqs?.has(d.seq) !== true;
-}
-
-function testcase(name: string, classname: string, failing: readonly Divergence[], all: readonly Divergence[], t: JunitTrace,
-  perPhase: boolean): string[] {
+function testcase(name: string, classname: string, failing: readonly Divergence[], all: readonly Divergence[], perPhase: boolean): string[] {
   const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(name)}">`;
   const first = failing[0];
   // Per phase, each divergence names its register; per register, the test case's name does.
@@ -131,7 +111,7 @@ function testcase(name: string, classname: string, failing: readonly Divergence[
     return [open, `      <failure message="${escapeXml(describe(first) + more)}" type="${escapeXml(first.class)}">${escapeXmlText(body)}</failure>`, '    </testcase>'];
   }
   if (all.length === 0) return [`${open.slice(0, -1)}/>`];
-  const notes = all.map((d) => `${t.acceptedSeqs?.has(d.seq) === true ? 'accepted (baseline): ' : ''}${describe(d)}`);
+  const notes = all.map((d) => `${d.accepted === true ? 'accepted (baseline): ' : ''}${describe(d)}`);
   return [open, `      <system-out>${escapeXmlText(notes.join('\n'))}</system-out>`, '    </testcase>'];
 }
 

@@ -5,7 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import { ADDRESS_SPACES, MARKER_KINDS, QEMU_VERDICTS } from '../model/access.js';
 import type { ParseSummary, ReportedRegister } from '../analysis/parse-summary.js';
 import type { RegisterTally } from '../analysis/trace-summary.js';
-import { registerLabel } from '../analysis/register-label.js';
+import { registerLabel } from '../regs/naming.js';
 import { excerpt } from '../formats/errors.js';
 import { duration, hexPad, isoMicros, num, plural } from './format.js';
 import { renderTable } from './table.js';

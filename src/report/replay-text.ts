@@ -1,24 +1,30 @@
-// Text rendering of a ReplayResult: what was replayed against which QEMU, the reads by class,
-// the first divergence in full (fields decoded), the registers with most divergences, and what
-// the target QEMU said it does not implement.
+// Text rendering of a replay report, one section per trace: what was replayed against which QEMU,
+// the reads by class, the first divergence in full (fields decoded), the registers with most
+// divergences, what the target QEMU said it does not implement, and the trace's share of the
+// baseline comparison.
 
 import type { ChalkInstance } from 'chalk';
-import type { BaselineSummary } from '../baseline/compare.js';
-import { isFailing, READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
+import { READ_CLASSES, isFailing, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
+import { acceptedCount, failingDivergences, failsRun, type BaselineSummary, type ReplayReport } from '../model/replay-report.js';
 import { hex, num, plural } from './format.js';
 import { renderTable } from './table.js';
 
 const TOP_REGISTERS = 10;
 const TOP_UNKNOWN = 15;
 
-export interface ReplayTextOptions {
+/** What a trace's section needs of its report besides the result. */
+interface ReportContext {
   /** Volatile registers count as failures (--strict). */
   readonly strict: boolean;
-  /** With --baseline: the comparison, and which of this trace's divergences it accepts. */
-  readonly baseline?: { readonly summary: BaselineSummary; readonly acceptedSeqs: ReadonlySet<number> };
+  readonly baseline?: BaselineSummary;
 }
 
-export function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReplayTextOptions): string {
+export function renderReplayReport(report: ReplayReport, c: ChalkInstance): string {
+  const context: ReportContext = { strict: report.options.strict, ...(report.baseline === undefined ? {} : { baseline: report.baseline }) };
+  return report.results.map((r) => renderReplay(r, c, context)).join('\n');
+}
+
+function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReportContext): string {
   const lines = [
     `${c.bold('Replay')}  ${r.trace}`,
     `Target   ${r.target.binary} (${r.target.version}), -device ${r.target.device}, time: ${timeText(r)}`,
@@ -31,8 +37,7 @@ export function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReplayT
   }
   lines.push('', c.bold('Reads by class'), ...classLines(r, c, options));
   if (r.phases.length > 0) lines.push('', c.bold('By phase of the recording'), ...phaseLines(r, c, options));
-  const failing = r.divergences.filter((d) => isFailing(d.class, options) && !isAccepted(d, options));
-  const first = failing[0];
+  const first = failingDivergences(r, options)[0];
   lines.push('', first === undefined ? c.green('No unexplained divergence.') : `${c.bold('First divergence')}\n${divergenceLines(first, c).join('\n')}`);
   if (r.divergences.length > 0) lines.push('', c.bold('Registers with most divergences'), ...topRegisters(r.divergences, c, options));
   if (r.unknownInTarget.length > 0) {
@@ -47,17 +52,13 @@ export function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReplayT
   return `${lines.join('\n')}\n`;
 }
 
-function isAccepted(d: Divergence, options: ReplayTextOptions): boolean {
-  return options.baseline?.acceptedSeqs.has(d.seq) === true;
-}
-
 /** This trace's share of the baseline comparison (keys start with the trace's basename). */
-function baselineLines(r: ReplayResult, c: ChalkInstance, baseline: NonNullable<ReplayTextOptions['baseline']>): string[] {
+function baselineLines(r: ReplayResult, c: ChalkInstance, baseline: BaselineSummary): string[] {
   const name = r.trace.split('/').pop() ?? r.trace;
   const mine = (keys: readonly string[]): string[] => keys.filter((k) => k.startsWith(`${name}|`));
-  const fresh = mine(baseline.summary.new);
-  const fixed = mine(baseline.summary.fixed);
-  const lines = [`${c.bold('Baseline')} ${baseline.summary.file}: ${plural(baseline.acceptedSeqs.size, 'divergence')} accepted (baseline), `
+  const fresh = mine(baseline.new);
+  const fixed = mine(baseline.fixed);
+  const lines = [`${c.bold('Baseline')} ${baseline.file}: ${plural(acceptedCount(r), 'divergence')} accepted (baseline), `
     + `${num(fresh.length)} new, ${num(fixed.length)} fixed since the baseline`];
   for (const key of fresh) lines.push(`  ${c.red('new')}    ${key}`);
   for (const key of fixed) lines.push(`  ${c.green('fixed')}  ${key}`);
@@ -73,7 +74,7 @@ function timeText(r: ReplayResult): string {
   return modes[r.target.timeMode];
 }
 
-function classLines(r: ReplayResult, c: ChalkInstance, options: ReplayTextOptions): string[] {
+function classLines(r: ReplayResult, c: ChalkInstance, options: ReportContext): string[] {
   const explain: Record<ReadClass, string> = {
     match: 'same value as recorded',
     mismatch: 'different value, unexplained',
@@ -91,12 +92,12 @@ function classLines(r: ReplayResult, c: ChalkInstance, options: ReplayTextOption
 }
 
 /** One row per phase: where in the trace, how many reads, what diverged and what first. */
-function phaseLines(r: ReplayResult, c: ChalkInstance, options: ReplayTextOptions): string[] {
+function phaseLines(r: ReplayResult, c: ChalkInstance, options: ReportContext): string[] {
   const failing = new Map<string, Divergence[]>();
   const volatile = new Map<string, number>();
   for (const d of r.divergences) {
     if (d.phase === undefined) continue;
-    if (!isFailing(d.class, options) || isAccepted(d, options)) volatile.set(d.phase, (volatile.get(d.phase) ?? 0) + 1);
+    if (!failsRun(d, options)) volatile.set(d.phase, (volatile.get(d.phase) ?? 0) + 1);
     else if (failing.has(d.phase)) failing.get(d.phase)!.push(d);
     else failing.set(d.phase, [d]);
   }
@@ -121,7 +122,7 @@ function divergenceLines(d: Divergence, c: ChalkInstance): string[] {
   return lines;
 }
 
-function topRegisters(divergences: readonly Divergence[], c: ChalkInstance, options: ReplayTextOptions): string[] {
+function topRegisters(divergences: readonly Divergence[], c: ChalkInstance, options: ReportContext): string[] {
   const byRegister = new Map<string, { count: number; cls: ReadClass; firstLine: number; reason: string }>();
   for (const d of divergences) {
     const entry = byRegister.get(d.register);
@@ -137,10 +138,10 @@ function topRegisters(divergences: readonly Divergence[], c: ChalkInstance, opti
   return out;
 }
 
-function verdictLine(r: ReplayResult, c: ChalkInstance, options: ReplayTextOptions): string {
-  const failing = r.divergences.filter((d) => isFailing(d.class, options) && !isAccepted(d, options)).length;
+function verdictLine(r: ReplayResult, c: ChalkInstance, options: ReportContext): string {
+  const failing = failingDivergences(r, options).length;
   if (!r.completed) return c.red('Result: INCOMPLETE (the replay stopped early; the counts above cover what was replayed)');
-  const accepted = options.baseline === undefined ? '' : `; ${num(options.baseline.acceptedSeqs.size)} accepted (baseline)`;
+  const accepted = options.baseline === undefined ? '' : `; ${num(acceptedCount(r))} accepted (baseline)`;
   return failing === 0
     ? c.green(`Result: PASS (no unexplained divergence${accepted})`)
     : c.red(`Result: FAIL (${plural(failing, options.baseline === undefined ? 'divergence' : 'new divergence')}${accepted})`);

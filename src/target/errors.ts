@@ -6,6 +6,8 @@
 // QtestArgumentError is different: it means the caller built an invalid qtest command (a bug),
 // and it is thrown before anything is sent, because a malformed qtest line aborts QEMU.
 
+import { EXIT_TARGET, UserError, type UserExitCode } from '../errors.js';
+
 export type TargetErrorCode =
   | 'qemu-not-found'
   | 'qemu-not-executable'
@@ -25,17 +27,18 @@ export type TargetErrorCode =
 export const INSTALL_QEMU_HINT =
   'run scripts/install-qemu.sh, or pass --qemu PATH / set QTEST_QEMU_BINARY to a qemu-system-x86_64 >= 8.0 with the igb device';
 
-export class TargetError extends Error {
+export class TargetError extends UserError {
   override name = 'TargetError';
+  override readonly exitCode: UserExitCode = EXIT_TARGET;
 
   constructor(
     readonly code: TargetErrorCode,
     message: string,
     /** What the user can do about it (install, pass an option), when there is something. */
-    readonly hint?: string,
+    hint?: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, hint, options);
   }
 }
 

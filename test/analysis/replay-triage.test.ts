@@ -18,7 +18,7 @@ function syntheticReplay(divergences: Divergence[], unknownInTarget: RegisterTal
     target: { binary: 'qemu', version: 'synthetic', device: 'e1000e', qtestAccelerator: false, timeMode: 'frozen' },
     completed: true,
     counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
-    byClass, divergences, phases: [], unknownInTarget, durationMs: 0,
+    byClass, divergences, phases: [], unknownInTarget, registersRead: [], lastLine: 0, durationMs: 0,
   };
 }
 

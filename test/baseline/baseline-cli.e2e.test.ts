@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BaselineSummary } from '../../src/baseline/compare.js';
+import type { BaselineSummary } from '../../src/model/replay-report.js';
 import type { BaselineFile } from '../../src/baseline/file.js';
 import { removeTempDirs, runCli, tempDir, traceText } from '../cli/run-cli.js';
 import { INIT_TRACE, requireQemu } from '../replay/replay-env.js';

@@ -67,7 +67,7 @@ describe('qtest script (synthetic plan)', () => {
   it('compares only the last read of a folded loop, and marks volatile reads unchecked', () => {
     const lines = qtestScript(syntheticPlan(), 'frozen').lines.slice(IGB_SETUP.length);
     expect(lines.map((l) => l.read === undefined ? '-' : `${l.read.register}@${l.read.line}x${l.read.stands}${l.read.unchecked === undefined ? '' : ' unchecked'}`))
-      .toEqual(['-', '-', '-', 'STATUS@4x1', 'SYSTIML@5x1 unchecked', '-', '-', 'EECD@6x3', '-', 'IODATA (STATUS)@10x1', '-', '-', '-']);
+      .toEqual(['-', '-', '-', 'STATUS@4x1', 'SYSTIML@5x1 unchecked', '-', '-', 'EECD@6x3', '-', 'IODATA STATUS@10x1', '-', '-', '-']);
     expect(lines.flatMap((l) => (l.expect === undefined ? [] : [l.expect]))).toEqual([0x80080481, 0x1234, 0x1190, 0x80080483].map((value) => ({ value })));
   });
 
@@ -111,7 +111,7 @@ static void replay_reset(IgbReplay *r)
     rd(r, 0x0b600); /* SYSTIML, line 5; not asserted: free-running time-sync clock: absolute time differs from the recording; recorded 0x00001234 */
     g_assert_cmphex(poll(r, 0x00010, 0x00001190, 3, true), ==, 0x00001190); /* EECD, line 6, polled 3x in the recording */
     io_wr(r, 0x0, 0x00000008); /* IOADDR, line 9 */
-    g_assert_cmphex(io_rd(r, 0x4), ==, 0x80080483); /* IODATA (STATUS), line 10 */
+    g_assert_cmphex(io_rd(r, 0x4), ==, 0x80080483); /* IODATA STATUS, line 10 */
     wait_autoneg(r); /* autoneg timer fired here, line 11 */
 }
 

@@ -3,10 +3,9 @@
 // costs), and a way to die midway. Not a model of the igb: just enough device to drive the engine.
 
 import type { Marker, QemuVerdict } from '../../src/model/access.js';
-import type { TargetDescription } from '../../src/model/replay.js';
+import type { TargetDescription, TargetVerdicts } from '../../src/model/replay.js';
 import type { BatchOp } from '../../src/replay/engine.js';
 import type { OwnedTarget } from '../../src/replay/run.js';
-import type { TargetVerdicts } from '../../src/replay/qemu-target.js';
 
 export interface FakeDevice {
   /** Initial register values by BAR0 offset (unset registers read 0). */

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
 import { renderHtml } from '../../src/report/html.js';
+import { buildReplayReport } from '../../src/replay/report.js';
 import { removeTempDirs, runCli, tempDir } from '../cli/run-cli.js';
 import { INIT_TRACE, requireQemu } from '../replay/replay-env.js';
 
@@ -26,13 +27,13 @@ function syntheticResult(): ReplayResult {
     completed: false, stopped: { seq: 1, line: 7, reason: HOSTILE },
     counts: { accesses: 1, reads: 1, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
     byClass: { ...Object.fromEntries(READ_CLASSES.map((c) => [c, 0])), mismatch: 1 } as Record<ReadClass, number>,
-    divergences: [divergence], phases: [], unknownInTarget: [], durationMs: 1,
+    divergences: [divergence], phases: [], unknownInTarget: [], registersRead: [{ register: HOSTILE, block: HOSTILE, reads: 1 }], lastLine: 7, durationMs: 1,
   };
 }
 
 describe('renderHtml (synthetic result)', () => {
   it('escapes hostile register, block, reason, field and trace strings', () => {
-    const html = renderHtml([{ result: syntheticResult() }], { strict: false });
+    const html = renderHtml(buildReplayReport([syntheticResult()], { strict: false }));
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain(HOSTILE);
     expect(html).not.toContain('<!--');

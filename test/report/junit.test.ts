@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
+import { READ_CLASSES, type Divergence, type ReadClass, type RegisterRead, type ReplayResult } from '../../src/model/replay.js';
 import { escapeXml, renderJunit } from '../../src/report/junit.js';
+import { buildReplayReport } from '../../src/replay/report.js';
 import { removeTempDirs, runCli, tempDir } from '../cli/run-cli.js';
 import { INIT_TRACE, requireQemu } from '../replay/replay-env.js';
 
@@ -16,14 +17,17 @@ function divergence(seq: number, register: string, cls: Divergence['class'], ove
   };
 }
 
-function result(divergences: Divergence[], trace = 'traces/t.log', completed = true): ReplayResult {
+const reads: RegisterRead[] = [{ register: 'CTRL', block: 'general', reads: 1 }, { register: 'STATUS', block: 'general', reads: 2 },
+  { register: 'SYSTIML', block: 'timesync', reads: 1 }];
+
+function result(divergences: Divergence[], trace = 'traces/t.log', completed = true, registersRead = reads): ReplayResult {
   return {
     schema: 'igb-replay/replay-result', version: 1, trace,
     target: { binary: 'qemu', version: '10', device: 'igb', qtestAccelerator: false, timeMode: 'markers' },
     completed, ...(completed ? {} : { stopped: { seq: 4, line: 14, reason: 'QEMU died <signal & "9">' } }),
     counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
     byClass: Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>,
-    divergences, phases: [], unknownInTarget: [], durationMs: 1234,
+    divergences, phases: [], unknownInTarget: [], registersRead, lastLine: 40, durationMs: 1234,
   };
 }
 
@@ -37,13 +41,10 @@ function parse(xml: string): Suite[] {
   return doc.testsuites.testsuite;
 }
 
-const reads = [{ register: 'CTRL', block: 'general' }, { register: 'STATUS', block: 'general' }, { register: 'STATUS', block: 'general' },
-  { register: 'SYSTIML', block: 'timesync' }];
-
 describe('renderJunit', () => {
   it('has one testcase per register read; failures carry the first divergence and a count', () => {
     const r = result([divergence(1, 'STATUS', 'mismatch'), divergence(2, 'SYSTIML', 'volatile', { fields: [] }), divergence(3, 'STATUS', 'mismatch')]);
-    const [suite] = parse(renderJunit([{ result: r, registersRead: reads }], { strict: false }));
+    const [suite] = parse(renderJunit(buildReplayReport([r], { strict: false })));
     expect(suite).toMatchObject({ '@_name': 'traces/t.log', '@_tests': '3', '@_failures': '1' });
     expect(suite!.testcase.map((c) => `${c['@_classname']}.${c['@_name']}`)).toEqual(['general.CTRL', 'general.STATUS', 'timesync.SYSTIML']);
     const status = suite!.testcase[1]!;
@@ -54,7 +55,7 @@ describe('renderJunit', () => {
 
   it('passes accepted divergences with a note, and reports an incomplete replay as an error', () => {
     const r = result([divergence(1, 'STATUS', 'mismatch')], 'traces/t.log', false);
-    const xml = renderJunit([{ result: r, registersRead: reads, acceptedSeqs: new Set([1]) }], { strict: false });
+    const xml = renderJunit(buildReplayReport([r], { strict: false }, { file: 'b.json', accepted: ['t.log|STATUS|mismatch|LU#0'] }));
     const [suite] = parse(xml);
     expect(suite!['@_failures']).toBe('0');
     expect(suite!.testcase[1]!['system-out']).toMatch(/^accepted \(baseline\): line 11/);
@@ -64,8 +65,9 @@ describe('renderJunit', () => {
 
   it('stays well-formed with hostile names: markup, quotes, control characters, lone surrogates', () => {
     const hostile = 'X"\'<&>]]>\u0000\u0001\u001b\ud800\n\tend';
-    const r = result([divergence(1, hostile, 'mismatch', { block: hostile, reason: hostile, fields: [{ field: hostile, expected: 1, actual: 0 }] })], hostile);
-    const [suite] = parse(renderJunit([{ result: r, registersRead: [{ register: hostile, block: hostile }] }], { strict: false }));
+    const r = result([divergence(1, hostile, 'mismatch', { block: hostile, reason: hostile, fields: [{ field: hostile, expected: 1, actual: 0 }] })], hostile,
+      true, [{ register: hostile, block: hostile, reads: 1 }]);
+    const [suite] = parse(renderJunit(buildReplayReport([r], { strict: false })));
     const testcase = suite!.testcase[0]!;
     expect(testcase['@_name']).toContain('X"\'<&>]]>\\u0000\\u0001\\u001b\\ud800');
     expect(testcase.failure!['@_message']).toContain('<&>');

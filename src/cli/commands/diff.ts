@@ -44,7 +44,7 @@ function builder(y: Argv): Argv<DiffArgs> {
       block: { type: 'string', requiresArg: true, describe: `Only registers of this functional block (${BLOCKS.join(', ')})` },
       'ignore-volatile': {
         type: 'boolean', default: true,
-        describe: 'Ignore value changes that differ on every boot: reads of volatile statistics/timesync registers, '
+        describe: 'Ignore value changes that differ on every boot: reads of volatile registers (statistics, timesync, FRTIMER; as replay), '
           + 'written DMA addresses (RDBAL/RDBAH/TDBAL/TDBAH/TDWBAL/TDWBAH) and the RSS key (RSSRK); counted and reported',
       },
       limit: { type: 'number', default: 20, coerce: nonNegativeInteger('limit'), describe: 'Differences listed in the text report (0: all)' },

@@ -5,7 +5,6 @@
 
 import type { Argv, CommandModule } from 'yargs';
 import { basename } from 'node:path';
-import { DeviceOptionError } from '../../replay/device-option.js';
 import { warn, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { dashArg, lenientOption, outputOption } from '../options.js';
@@ -58,14 +57,7 @@ export async function runExport(args: ExportArgs, ctx: CliContext): Promise<void
     import('../../trace/load.js'), import('../../replay/prepare.js'), import('../../regs/database.js'), import('../../export/steps.js'),
   ]);
   const trace = await loadTrace(args.trace, { lenient: args.lenient, onWarning: (message) => warn(ctx, message) });
-  let device;
-  try {
-    device = targetDevice(trace, args.device);
-  } catch (error) {
-    if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
-    throw error;
-  }
-  const plan = exportPlan(args.trace, trace.records ?? [], registersFor(trace.device.model), device);
+  const plan = exportPlan(args.trace, trace.records ?? [], registersFor(trace.device.model), targetDevice(trace, args.device));
   const name = args.name ?? basename(args.trace).replace(/\.log(\.gz)?$/, '');
   if (args.cTest) {
     const { renderCTest } = await import('../../export/c-test.js');

@@ -5,14 +5,14 @@
 
 import type { Argv, CommandModule } from 'yargs';
 import { basename, extname } from 'node:path';
-import type { TimeModeChoice } from '../../replay/qemu-target.js';
+import { TIME_MODE_CHOICES, type TimeModeChoice } from '../../model/replay.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { nonNegativeInteger } from '../options.js';
-import { openOutput } from '../output.js';
+import { writeText } from '../output.js';
 import { progressReporter } from '../progress.js';
-import { num, plural } from '../../report/format.js';
+import { renderMinimise } from '../../report/minimise-text.js';
 
 export interface MinimiseArgs {
   readonly trace: string;
@@ -25,9 +25,6 @@ export interface MinimiseArgs {
   readonly output?: string;
 }
 
-const TIME_CHOICES: readonly TimeModeChoice[] = ['auto', 'frozen', 'markers', 'clock-step'];
-const LISTED = 40;
-
 function builder(y: Argv): Argv<MinimiseArgs> {
   return y
     .positional('trace', { type: 'string', demandOption: true, describe: 'QEMU trace log (plain or gzip)' })
@@ -35,7 +32,7 @@ function builder(y: Argv): Argv<MinimiseArgs> {
       line: { type: 'number', requiresArg: true, coerce: nonNegativeInteger('line'), describe: 'The divergence at this trace line (default: the first failing one)' },
       register: { type: 'string', requiresArg: true, describe: 'The first failing divergence of this register (STATUS, MDIC, RDBAL(0))' },
       device: { type: 'string', requiresArg: true, describe: 'Target -device (default: the recording\'s, from its sidecar, else igb)' },
-      time: { choices: TIME_CHOICES, default: 'auto', describe: 'Virtual time, as for replay' },
+      time: { choices: TIME_MODE_CHOICES, default: 'auto', describe: 'Virtual time, as for replay' },
       qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
       'max-replays': { type: 'number', default: 300, coerce: nonNegativeInteger('max-replays'), describe: 'Most replays to spend (each starts a fresh QEMU, ~0.3 s); then the smallest trace found so far is written' },
       output: { type: 'string', alias: 'o', requiresArg: true, describe: 'Write the minimal trace to FILE (default: TRACE-NAME.min.log in the current directory)' },
@@ -58,7 +55,7 @@ export function minimiseCommand(ctx: CliContext): CommandModule<object, Minimise
 
 export async function runMinimise(args: MinimiseArgs, ctx: CliContext): Promise<void> {
   if (args.trace === '-') throw new UsageError('minimise needs a trace file (it is replayed many times)', 'save the trace to a file first');
-  const { minimiseTrace, MinimiseError } = await import('../../minimise/minimise-trace.js');
+  const { minimiseTrace } = await import('../../minimise/minimise-trace.js');
   const output = args.output ?? `${basename(args.trace, extname(args.trace)).replace(/\.log$/, '')}.min.log`;
   const progress = progressReporter(ctx, `minimising ${args.trace}`, ' replays');
   const started = Date.now();
@@ -71,28 +68,10 @@ export async function runMinimise(args: MinimiseArgs, ctx: CliContext): Promise<
       onWarning: (message) => warn(ctx, message),
       onProgress: (replays) => progress.update(replays, args.maxReplays),
     });
-  } catch (error) {
-    if (error instanceof MinimiseError) throw new UsageError(error.message, error.hint);
-    throw error;
   } finally {
     progress.done();
   }
-  const file = await openOutput(output, ctx.stdout);
-  file.write(result.text);
-  await file.close();
-  const c = colorFor(ctx.env, ctx.stdout.isTTY === true);
-  const t = result.target;
-  const fields = t.fields.length === 0 ? '' : ` (${t.fields.map((f) => `${t.register}.${f.field}: expected ${f.expected}, got ${f.actual}`).join('; ')})`;
-  const lines = [
-    `${c.bold('Minimised')}  ${result.trace} → ${output}`,
-    `Divergence  line ${num(t.line)}: ${t.register} ${t.class}${fields}`,
-    `Kept        ${num(result.kept)} of ${plural(result.accesses, 'access', 'accesses')} (the divergent read included), `
-      + `after ${plural(result.replays, 'replay')} in ${((Date.now() - started) / 1000).toFixed(1)} s; `
-      + (result.minimal ? 'removing any one of them loses the divergence' : c.yellow('replay budget spent: a smaller trace may exist (--max-replays)')),
-    `Replay it   igb-replay replay ${output} --device ${result.device}`,
-    '',
-    `Kept accesses (lines of ${result.trace})${result.keptLines.length > LISTED ? `, first ${LISTED}` : ''}:`,
-    `  ${result.keptLines.slice(0, LISTED).map((n) => num(n)).join(', ')}${result.keptLines.length > LISTED ? ', …' : ''}`,
-  ];
-  ctx.stdout.write(`${lines.join('\n')}\n`);
+  await writeText(output, result.text, ctx.stdout);
+  const report = { result, output, durationMs: Date.now() - started };
+  ctx.stdout.write(renderMinimise(report, colorFor(ctx.env, ctx.stdout.isTTY === true)));
 }

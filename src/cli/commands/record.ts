@@ -4,7 +4,7 @@
 // Exit 0 when recorded, 2 for bad options or missing guest files, 3 when QEMU or the guest failed.
 
 import type { Argv, CommandModule } from 'yargs';
-import { DeviceOptionError, parseDeviceOption } from '../../replay/device-option.js';
+import { parseDeviceOption } from '../../replay/device-option.js';
 import type { RecordResult } from '../../record/record.js';
 import { DEFAULT_KERNEL_PACKAGE } from '../../record/guest.js';
 import type { CliContext } from '../context.js';
@@ -73,16 +73,10 @@ export function invocation(args: RecordArgs, output: string): string {
 
 export async function runRecord(args: RecordArgs, ctx: CliContext): Promise<void> {
   if (!(args.timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got ${args.timeout}`, 'e.g. --timeout 300');
-  let device;
-  try {
-    device = parseDeviceOption(args.device);
-  } catch (error) {
-    if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
-    throw error;
-  }
+  const device = parseDeviceOption(args.device);
   const output = args.output ?? defaultOutput(args, device.model);
   // Loaded on demand: only this command needs the recording stack.
-  const [{ recordTrace }, { RecordInputError }] = await Promise.all([import('../../record/record.js'), import('../../record/errors.js')]);
+  const { recordTrace } = await import('../../record/record.js');
   const status = statusLine(ctx);
   let result: RecordResult;
   try {
@@ -93,9 +87,6 @@ export async function runRecord(args: RecordArgs, ctx: CliContext): Promise<void
       onLog: (line) => { if (!line.includes('up to date')) status.log(line); },
       onProgress: status.update,
     });
-  } catch (error) {
-    if (error instanceof RecordInputError) throw new UsageError(error.message, error.hint);
-    throw error;
   } finally {
     status.done();
   }

@@ -5,14 +5,13 @@
 // writes JUnit XML for CI.
 
 import type { Argv, CommandModule } from 'yargs';
-import { compareWithBaseline, updatedBaseline, type BaselineComparison } from '../../baseline/compare.js';
+import { updatedBaseline } from '../../baseline/compare.js';
 import { loadBaseline, serializeBaseline } from '../../baseline/file.js';
-import type { Trace } from '../../model/trace.js';
-import { isFailing, type ReplayResult } from '../../model/replay.js';
-import { renderJunit, type JunitGrouping, type RegisterRead } from '../../report/junit.js';
-import { DeviceOptionError } from '../../replay/device-option.js';
-import type { TimeModeChoice } from '../../replay/qemu-target.js';
-import { renderReplay } from '../../report/replay-text.js';
+import { TIME_MODE_CHOICES, type ReplayResult, type TimeModeChoice } from '../../model/replay.js';
+import type { ReplayReport } from '../../model/replay-report.js';
+import { JUNIT_GROUPINGS, renderJunit, type JunitGrouping } from '../../report/junit.js';
+import { renderReplayReport } from '../../report/replay-text.js';
+import { buildReplayReport } from '../../replay/report.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { EXIT_DIVERGENCES, EXIT_TARGET, UsageError } from '../errors.js';
@@ -37,14 +36,12 @@ export interface ReplayArgs {
   readonly html?: string;
 }
 
-const TIME_CHOICES: readonly TimeModeChoice[] = ['auto', 'frozen', 'markers', 'clock-step'];
-
 function builder(y: Argv): Argv<ReplayArgs> {
   return y
     .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'QEMU trace logs (plain or gzip)' })
     .options({
       device: { type: 'string', requiresArg: true, describe: 'Target -device: igb, e1000e, with properties (igb,mac=…); default: the recording\'s, from the sidecar X.json beside X.log, else igb' },
-      time: { choices: TIME_CHOICES, default: 'auto', describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
+      time: { choices: TIME_MODE_CHOICES, default: 'auto', describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
       qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
       strict: { type: 'boolean', default: false, describe: 'Count differences in volatile registers (statistics, free-running clocks) as divergences' },
       json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the full result to FILE (- for stdout) as JSON, schema igb-replay/replay-report' },
@@ -54,7 +51,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
       baseline: { type: 'string', requiresArg: true, describe: 'Accepted divergences (igb-replay/baseline JSON): they do not fail the run' },
       'update-baseline': { type: 'boolean', default: false, describe: 'Write the current failing divergences to the --baseline FILE, exit 0' },
       junit: { type: 'string', requiresArg: true, describe: 'Write JUnit XML to FILE: a testsuite per trace, a testcase per register read (or phase)' },
-      'junit-by': { choices: ['register', 'phase'] as const, default: 'register' as const, describe: 'JUnit test cases: one per register read, or one per phase of the recording (probe, reset, …)' },
+      'junit-by': { choices: JUNIT_GROUPINGS, default: 'register' as const, describe: 'JUnit test cases: one per register read, or one per phase of the recording (probe, reset, …)' },
       html: { type: 'string', requiresArg: true, describe: 'Write a self-contained HTML report to FILE: timeline, heat map, filterable divergences' },
     })
     .example('$0 replay traces/linux-6.1-init.log', 'Replay a Linux igb init against QEMU\'s igb and check every read')
@@ -77,29 +74,23 @@ export function replayCommand(ctx: CliContext): CommandModule<object, ReplayArgs
 }
 
 export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void> {
-  // Loaded on demand: the replay stack (QEMU target, qtest client) is not needed by other commands.
   if (args.updateBaseline && args.baseline === undefined) {
     throw new UsageError('--update-baseline needs --baseline FILE', 'name the baseline file to write: --baseline b.json --update-baseline');
   }
+  // Loaded on demand: the replay stack (QEMU target, qtest client) is not needed by other commands.
   const [{ loadTrace }, { prepareReplay }, { runReplay }] = await Promise.all([
     import('../../trace/load.js'), import('../../replay/prepare.js'), import('../../replay/run.js'),
   ]);
   // Read before replaying, so a bad baseline fails fast (exit 2) instead of after minutes of replay.
   const baseline = args.baseline === undefined ? undefined : await loadBaseline(args.baseline, args.updateBaseline);
   const results: ReplayResult[] = [];
-  // Kept only for the reports that list what each trace read (JUnit) or how long it is (HTML).
-  const tracesByPath = new Map<string, Trace>();
   for (const path of args.traces.map((t) => dashArg(t))) {
     if (path === '-') throw new UsageError('replay needs trace files (stdin cannot be replayed twice)', 'save the trace to a file first');
     const progress = progressReporter(ctx, `replaying ${path}`);
     try {
       const trace = await loadTrace(path, { lenient: args.lenient, barBase: args.barBase, onWarning: (message) => warn(ctx, message) });
-      if (args.junit !== undefined || args.html !== undefined) tracesByPath.set(path, trace);
       const job = prepareReplay(trace, { qemu: args.qemu, device: args.device, time: args.time, strict: args.strict, keepTempDir: args.keepTemp });
       results.push(await runReplay(job, undefined, { onProgress: progress.update }));
-    } catch (error) {
-      if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
-      throw error;
     } finally {
       progress.done();
     }
@@ -110,65 +101,29 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
       await writeText(args.baseline, serializeBaseline(updatedBaseline(results, baseline?.accepted ?? [], args.strict)), ctx.stdout);
     } else warn(ctx, `${args.baseline} not updated: a replay stopped early`);
   }
-  const comparison = args.baseline === undefined || args.updateBaseline
-    ? undefined
-    : compareWithBaseline(results, baseline?.accepted ?? [], args.baseline, args.strict);
-  if (args.junit !== undefined) await writeJunit(args.junit, results, tracesByPath, comparison, args, ctx);
-  if (args.html !== undefined) await writeHtml(args.html, results, tracesByPath, comparison, args, ctx);
-  await report(results, comparison, args, ctx);
-  ctx.exitCode = exitCodeOf(results, comparison, args);
+  // An updated baseline is not compared with: the run it was made from would accept everything.
+  const compareWith = args.baseline === undefined || args.updateBaseline ? undefined : { file: args.baseline, accepted: baseline?.accepted ?? [] };
+  const report = buildReplayReport(results, { strict: args.strict }, compareWith);
+  await writeReports(report, args, ctx);
+  ctx.exitCode = exitCodeOf(report, args);
 }
 
-function exitCodeOf(results: readonly ReplayResult[], comparison: BaselineComparison | undefined, args: ReplayArgs): number {
-  if (results.some((r) => !r.completed)) return EXIT_TARGET;
+function exitCodeOf(report: ReplayReport, args: ReplayArgs): number {
+  if (report.verdict === 'INCOMPLETE') return EXIT_TARGET;
   if (args.updateBaseline) return 0;
-  if (comparison !== undefined) return comparison.summary.new.length > 0 ? EXIT_DIVERGENCES : 0;
-  const diverged = results.some((r) => r.divergences.some((d) => isFailing(d.class, { strict: args.strict })));
-  return diverged ? EXIT_DIVERGENCES : 0;
+  return report.verdict === 'FAIL' ? EXIT_DIVERGENCES : 0;
 }
 
-async function report(results: readonly ReplayResult[], comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
+/** Every output is a rendering of the one report: JUnit, HTML, JSON (the report itself) and the text on stdout. */
+async function writeReports(report: ReplayReport, args: ReplayArgs, ctx: CliContext): Promise<void> {
+  if (args.junit !== undefined) await writeText(args.junit, renderJunit(report, args.junitBy), ctx.stdout);
+  if (args.html !== undefined) {
+    const { renderHtml } = await import('../../report/html.js');
+    await writeText(args.html, renderHtml(report), ctx.stdout);
+  }
   if (args.json !== undefined) {
-    const doc = { schema: 'igb-replay/replay-report', version: 1, results, ...(comparison === undefined ? {} : { baseline: comparison.summary }) };
-    await writeText(args.json, `${JSON.stringify(doc, null, 2)}\n`, ctx.stdout);
+    await writeText(args.json, `${JSON.stringify(report, null, 2)}\n`, ctx.stdout);
     if (args.json === '-') return;
   }
-  const color = colorFor(ctx.env, ctx.stdout.isTTY === true);
-  await writeText(undefined, results.map((r) => renderReplay(r, color, {
-    strict: args.strict,
-    ...(comparison === undefined ? {} : { baseline: { summary: comparison.summary, acceptedSeqs: comparison.acceptedSeqs.get(r.trace) ?? new Set() } }),
-  })).join('\n'), ctx.stdout);
-}
-
-async function writeJunit(file: string, results: readonly ReplayResult[], tracesByPath: ReadonlyMap<string, Trace>,
-  comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
-  const traces = [];
-  for (const result of results) {
-    const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
-    const trace = tracesByPath.get(result.trace);
-    traces.push({ result, registersRead: trace === undefined ? [] : await registersRead(trace), ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) });
-  }
-  await writeText(file, renderJunit(traces, { strict: args.strict, by: args.junitBy }), ctx.stdout);
-}
-
-async function writeHtml(file: string, results: readonly ReplayResult[], tracesByPath: ReadonlyMap<string, Trace>,
-  comparison: BaselineComparison | undefined, args: ReplayArgs, ctx: CliContext): Promise<void> {
-  const { renderHtml } = await import('../../report/html.js');
-  const traces = results.map((result) => {
-    const acceptedSeqs = comparison?.acceptedSeqs.get(result.trace);
-    const lines = (tracesByPath.get(result.trace)?.records ?? []).reduce((max, record) => Math.max(max, record.line), 0);
-    return { result, lines, ...(acceptedSeqs === undefined ? {} : { acceptedSeqs }) };
-  });
-  await writeText(file, renderHtml(traces, { strict: args.strict }), ctx.stdout);
-}
-
-/** The registers a trace reads (MMIO and IO; config reads are not replayed), named as in divergences. */
-async function registersRead(trace: Trace): Promise<RegisterRead[]> {
-  const [{ registerName }, { registersFor }] = await Promise.all([import('../../replay/result.js'), import('../../regs/database.js')]);
-  const registers = registersFor(trace.device.model);
-  return (trace.records ?? []).flatMap((record) => {
-    if (record.type !== 'access' || record.kind !== 'read' || (record.space !== 'mmio' && record.space !== 'io')) return [];
-    const { name, block } = registerName(registers, record);
-    return [{ register: name, block }];
-  });
+  await writeText(undefined, renderReplayReport(report, colorFor(ctx.env, ctx.stdout.isTTY === true)), ctx.stdout);
 }

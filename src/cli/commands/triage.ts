@@ -6,7 +6,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { offlineTriage, type TriageInput, type TriageSource } from '../../analysis/offline-triage.js';
 import { replayTriage, type ReplayTriageResult } from '../../analysis/replay-triage.js';
-import { DeviceOptionError } from '../../replay/device-option.js';
 import type { Trace } from '../../model/trace.js';
 import { renderReplayTriage, renderTriage } from '../../report/triage-text.js';
 import { colorFor } from '../color.js';
@@ -87,9 +86,6 @@ async function triageWithReplay(args: TriageArgs, trace: Trace, input: TriageInp
     const result = await runReplay(job, undefined, { onProgress: progress.update });
     if (!result.completed) warn(ctx, `the replay stopped early (${result.stopped?.reason ?? 'unknown reason'}): the triage uses what it found until then`);
     return replayTriage(input, source, result, trace.records ?? []);
-  } catch (error) {
-    if (error instanceof DeviceOptionError) throw new UsageError(error.message, error.hint);
-    throw error;
   } finally {
     progress.done();
   }

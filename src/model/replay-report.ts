@@ -1,0 +1,57 @@
+// The report of one `replay` command: every trace's result, the options that decide what fails,
+// and the baseline comparison. Text, JSON (this object, serialized), JUnit and HTML all render it
+// and nothing else. Pure types and the predicates every renderer shares (docs/json-schemas.md).
+
+import { isFailing, type Divergence, type ReplayResult } from './replay.js';
+
+export const REPLAY_REPORT_SCHEMA = 'igb-replay/replay-report';
+
+/** PASS: nothing failing; FAIL: a failing divergence no baseline accepts; INCOMPLETE: a replay stopped early. */
+export type ReplayVerdict = 'PASS' | 'FAIL' | 'INCOMPLETE';
+
+/** How the run compares with a `--baseline` file (absent with `--update-baseline`). */
+export interface BaselineSummary {
+  readonly file: string;
+  /** Failing divergences the baseline accepts. */
+  readonly accepted: number;
+  /** Keys of failing divergences not in the baseline: these fail the run. */
+  readonly new: readonly string[];
+  /** Baseline keys (of the replayed traces) that no longer occur. */
+  readonly fixed: readonly string[];
+}
+
+export interface ReplayReportOptions {
+  /** --strict: volatile divergences fail too. */
+  readonly strict: boolean;
+}
+
+export interface ReplayReport {
+  readonly schema: typeof REPLAY_REPORT_SCHEMA;
+  readonly version: 1;
+  readonly options: ReplayReportOptions;
+  /** Over all traces: INCOMPLETE if any stopped early, else FAIL if any failed, else PASS. */
+  readonly verdict: ReplayVerdict;
+  /** One per trace, in command-line order; with a baseline, accepted divergences say so (`accepted`). */
+  readonly results: readonly ReplayResult[];
+  readonly baseline?: BaselineSummary;
+}
+
+/** Whether a divergence fails the run: a failing class (see isFailing) that no baseline accepts. */
+export function failsRun(d: Divergence, options: ReplayReportOptions): boolean {
+  return isFailing(d.class, options) && d.accepted !== true;
+}
+
+/** The divergences of a result that fail the run, in trace order. */
+export function failingDivergences(result: ReplayResult, options: ReplayReportOptions): Divergence[] {
+  return result.divergences.filter((d) => failsRun(d, options));
+}
+
+/** Divergences of a result its report's baseline accepts. */
+export function acceptedCount(result: ReplayResult): number {
+  return result.divergences.reduce((n, d) => n + (d.accepted === true ? 1 : 0), 0);
+}
+
+export function traceVerdict(result: ReplayResult, options: ReplayReportOptions): ReplayVerdict {
+  if (!result.completed) return 'INCOMPLETE';
+  return result.divergences.some((d) => failsRun(d, options)) ? 'FAIL' : 'PASS';
+}
