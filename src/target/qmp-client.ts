@@ -81,7 +81,6 @@ export class QmpClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     transport.onData((chunk) => this.framer.push(chunk));
     transport.onClose((closed) => void this.onTransportClosed(closed));
-    if (transport.closed) void this.onTransportClosed({});
   }
 
   /** Waits for the greeting and negotiates capabilities; the client is ready when this resolves. */

@@ -74,7 +74,6 @@ export class QtestClient {
     this.queue = new PendingQueue<Pending>((expired) => this.onTimeout(expired));
     transport.onData((chunk) => this.framer.push(chunk));
     transport.onClose((closed) => void this.onTransportClosed(closed));
-    if (transport.closed) void this.onTransportClosed({});
   }
 
   /** Requests written (or about to be) whose reply has not arrived. */
