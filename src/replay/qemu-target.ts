@@ -15,7 +15,7 @@ import type { TimeMode } from '../model/replay.js';
 import { readTrace } from '../formats/read-trace.js';
 import { configWrite, enableMmconfig, setupNic, type MmconfigWindow, type NicBars, type PciFunction } from '../target/pci-setup.js';
 import { launchQemu, type QemuSession } from '../target/qemu-process.js';
-import { findQemu, hasQtestAccel } from '../target/qemu-binary.js';
+import { findQemu, hasQtestAccel, resolveQemuBinary } from '../target/qemu-binary.js';
 import type { BatchOp, ReplayTarget } from './engine.js';
 import type { QtestCommand } from '../target/qtest-protocol.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
@@ -77,8 +77,12 @@ export class QemuReplayTarget implements ReplayTarget {
 
   static async start(options: QemuTargetOptions): Promise<QemuReplayTarget> {
     const device = parseDeviceOption(options.device, options.mac);
-    const binary = await findQemu({ explicit: options.qemu, device: device.model, requireQtestAccel: options.time === 'clock-step' });
-    const accelerator = options.time === 'auto' || options.time === 'clock-step' ? await hasQtestAccel(binary.path) : false;
+    // Both probes at once: on a first run (nothing cached yet) each starts QEMU.
+    const path = await resolveQemuBinary({ explicit: options.qemu });
+    const [binary, accelerator] = await Promise.all([
+      findQemu({ explicit: path, device: device.model, requireQtestAccel: options.time === 'clock-step' }),
+      options.time === 'auto' ? hasQtestAccel(path) : Promise.resolve(options.time === 'clock-step'),
+    ]);
     const timeMode = resolveTimeMode(options.time, accelerator);
     const session = await launchQemu({
       qemu: binary.path, model: device.model, slot: NIC_SLOT, mac: device.mac, deviceProperties: device.properties,

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ManagedChild } from './managed-child.js';
 import { QemuInstance, makePrivateTempDir } from './qemu-instance.js';
 import { DEFAULT_MACHINE, buildQemuArgs, haltFirmwareImage, type MachineConfig, type SessionFiles } from './qemu-args.js';
-import { findQemu, type QemuInfo } from './qemu-binary.js';
+import { defaultProbeCache, findQemu, forgetQemuProbe, type QemuInfo } from './qemu-binary.js';
 import { QtestClient } from './qtest-client.js';
 import { QmpClient } from './qmp-client.js';
 import { childStdioTransport } from './transport.js';
@@ -172,6 +172,9 @@ export async function launchQemu(options: LaunchOptions = {}): Promise<QemuSessi
     clients.qmp?.close();
     const stderr = instance?.child.stderrTail() ?? '';
     await (instance?.shutdown() ?? (keepTempDir ? undefined : rm(tempDir, { recursive: true, force: true })));
+    // What the cached probes said may be why it failed (a binary changed behind a wrapper, an
+    // accelerator module removed): the next run probes again.
+    await forgetQemuProbe(binary.path, defaultProbeCache(options.env ?? process.env));
     throw launchError(error, [binary.path, ...args], stderr);
   } finally {
     for (const listener of listeners) listener.close();
