@@ -27,6 +27,6 @@ export {
   type MachineConfig, type NicModel, type NicIdentity, type SessionFiles, type QtestEndpoint,
 } from './qemu-args.js';
 export { launchQemu, QemuSession, type LaunchOptions } from './qemu-process.js';
-export { waitForLogLine, logSize, type LogMatch, type WaitForLogOptions } from './log-tail.js';
+export { waitForLogLine, logSize, LogCursor, type LogMatch, type WaitForLogOptions } from './log-tail.js';
 export { liveProcessCount } from './reaper.js';
 export * from './pci-setup.js';

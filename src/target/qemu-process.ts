@@ -19,7 +19,7 @@ import { QmpClient } from './qmp-client.js';
 import { childStdioTransport } from './transport.js';
 import { UnixSocketListener } from './unix-socket.js';
 import { TargetClosedError, TargetError, describeExit, type ExitInfo } from './errors.js';
-import { logSize, waitForLogLine, type LogMatch, type WaitForLogOptions } from './log-tail.js';
+import { LogCursor, logSize, waitForLogLine, type LogMatch, type WaitForLogOptions } from './log-tail.js';
 
 export interface LaunchOptions extends Partial<MachineConfig> {
   /** Explicit QEMU binary (--qemu); else $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH. */
@@ -88,6 +88,11 @@ export class QemuSession {
   /** Current length of QEMU's log: pass it to waitForLog as the "from now on" offset. */
   logSize(): Promise<number> {
     return logSize(this.logPath);
+  }
+
+  /** Reads QEMU's log forward from `fromOffset` without waiting; the caller closes it. */
+  logCursor(fromOffset: number): LogCursor {
+    return new LogCursor(this.logPath, fromOffset);
   }
 
   /** Waits for a log line matching `pattern`; rejects early (TargetClosedError) if QEMU exits. */
