@@ -16,6 +16,16 @@ export interface BatchOp {
   readonly value: number;
 }
 
+/** What letting time run at a marker did, so a caller can tell a target whose timer never fired. */
+export interface TimeAdvance {
+  /** The timer event awaited in the target's own log; 'none' when the marker only lets time run. */
+  readonly awaited: 'autoneg' | 'none';
+  /** Whether the awaited event happened within the target's bound (true when nothing was awaited). */
+  readonly happened: boolean;
+  /** Wall time the clock was let run (or spent stepping it), ms. */
+  readonly waitedMs: number;
+}
+
 export interface ReplayTarget {
   /** Sends a batch in one go; resolves with each read's value (0 for writes), in order. */
   runBatch(ops: readonly BatchOp[]): Promise<readonly number[]>;
@@ -25,8 +35,11 @@ export interface ReplayTarget {
   readIo(offset: number): Promise<number>;
   writeIo(offset: number, value: number): Promise<void>;
   writeConfig(offset: number, size: number, value: number): Promise<void>;
-  /** Lets virtual time run where the recording shows a timer firing (or, for a poll, a little). */
-  advanceTime(cause: Marker | 'poll'): Promise<void>;
+  /**
+   * Lets virtual time run where the recording shows a timer firing (or, for a poll, a little).
+   * A target that can watch for the timer's event says whether it happened (void: nothing to say).
+   */
+  advanceTime(cause: Marker | 'poll'): Promise<TimeAdvance | void>;
   /** False when time stays frozen for the whole replay. */
   readonly advancesTime: boolean;
 }
