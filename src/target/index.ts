@@ -16,10 +16,10 @@ export {
 } from './qtest-client.js';
 export * from './qmp-client.js';
 export {
-  findQemu, resolveQemuBinary, probeQemu, hasQtestAccel, clearQemuProbeCache,
+  findQemu, resolveQemuBinary, probeQemu, hasQtestAccel, clearQemuProbeCache, forgetQemuProbe, defaultProbeCache,
   parseQemuVersion, parseDeviceList, compareVersions,
   DEFAULT_QEMU_NAME, QEMU_BINARY_ENV, MIN_QEMU_VERSION,
-  type QemuInfo, type QemuVersion, type FindQemuOptions,
+  type QemuInfo, type QemuVersion, type FindQemuOptions, type ProbeCache,
 } from './qemu-binary.js';
 export {
   buildQemuArgs, deviceOption, escapeOptionValue, haltFirmwareImage, validateMachineConfig,
