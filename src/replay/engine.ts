@@ -16,6 +16,16 @@ export interface BatchOp {
   readonly value: number;
 }
 
+/** What letting time run at a marker did, so a caller can tell a target whose timer never fired. */
+export interface TimeAdvance {
+  /** The timer event awaited in the target's own log; 'none' when the marker only lets time run. */
+  readonly awaited: 'autoneg' | 'none';
+  /** Whether the awaited event happened within the target's bound (true when nothing was awaited). */
+  readonly happened: boolean;
+  /** Wall time the clock was let run (or spent stepping it), ms. */
+  readonly waitedMs: number;
+}
+
 export interface ReplayTarget {
   /** Sends a batch in one go; resolves with each read's value (0 for writes), in order. */
   runBatch(ops: readonly BatchOp[]): Promise<readonly number[]>;
@@ -29,8 +39,11 @@ export interface ReplayTarget {
   readConfig(offset: number): Promise<number>;
   /** Sets the backend link down or up, as QEMU's QMP `set_link` does (a host-side link change). */
   setLink(up: boolean): Promise<void>;
-  /** Lets virtual time run where the recording shows a timer firing (or, for a poll, a little). */
-  advanceTime(cause: Marker | 'poll'): Promise<void>;
+  /**
+   * Lets virtual time run where the recording shows a timer firing (or, for a poll, a little).
+   * A target that can watch for the timer's event says whether it happened (void: nothing to say).
+   */
+  advanceTime(cause: Marker | 'poll'): Promise<TimeAdvance | void>;
   /** False when time stays frozen for the whole replay. */
   readonly advancesTime: boolean;
 }

@@ -16,10 +16,10 @@ export {
 } from './qtest-client.js';
 export * from './qmp-client.js';
 export {
-  findQemu, resolveQemuBinary, probeQemu, hasQtestAccel, clearQemuProbeCache,
+  findQemu, resolveQemuBinary, probeQemu, hasQtestAccel, clearQemuProbeCache, forgetQemuProbe, defaultProbeCache,
   parseQemuVersion, parseDeviceList, compareVersions,
   DEFAULT_QEMU_NAME, QEMU_BINARY_ENV, MIN_QEMU_VERSION,
-  type QemuInfo, type QemuVersion, type FindQemuOptions,
+  type QemuInfo, type QemuVersion, type FindQemuOptions, type ProbeCache,
 } from './qemu-binary.js';
 export {
   buildQemuArgs, deviceOption, escapeOptionValue, haltFirmwareImage, validateMachineConfig,
@@ -27,7 +27,7 @@ export {
   type MachineConfig, type SessionFiles, type QtestEndpoint,
 } from './qemu-args.js';
 export { launchQemu, QemuSession, type LaunchOptions } from './qemu-process.js';
-export { waitForLogLine, logSize, type LogMatch, type WaitForLogOptions } from './log-tail.js';
+export { waitForLogLine, logSize, LogCursor, type LogMatch, type WaitForLogOptions } from './log-tail.js';
 export { liveProcessCount } from './reaper.js';
 export * from './planned-command.js';
 export * from './pci-config.js';

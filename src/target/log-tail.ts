@@ -1,13 +1,16 @@
 // Waiting for QEMU to write a line to its log (`-D FILE`, where `-trace` output goes), e.g. the
-// autoneg timer's `e1000e_link_autoneg_flowctl` after a drain. QEMU flushes the log after every
+// autoneg timer's `e1000x_link_negotiation_done` after `cont`. QEMU flushes the log after every
 // message, so the file is the timely source of truth.
 //
-// The file is read incrementally from a byte offset (never re-read from the start), woken by
-// fs.watch (inotify on Linux) with a short poll as a fallback, because watch events can be
-// coalesced or, on some filesystems, missing. Only complete lines are matched.
+// The file is read incrementally from a byte offset (never re-read from the start) by a LogCursor.
+// A wait is woken by a change event on the log's directory (inotify on Linux; the directory, so it
+// works before QEMU has created the file), and reads as soon as data arrives. A slow poll stays as
+// a safety net for filesystems that deliver no change events; it does not set the latency.
+// Only complete lines are matched.
 
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { TargetTimeoutError } from './errors.js';
 
 export interface LogMatch {
@@ -24,7 +27,7 @@ export interface WaitForLogOptions {
   /** Byte offset to start scanning at; lines starting before it are ignored. Default 0. */
   readonly fromOffset?: number;
   readonly timeoutMs: number;
-  /** Fallback poll period; the watcher usually wakes us first. Default 10 ms. */
+  /** Safety-net poll period for filesystems without change events. Default 100 ms. */
   readonly pollMs?: number;
   /** Aborting rejects with the signal's reason (e.g. QEMU exited). */
   readonly signal?: AbortSignal;
@@ -42,15 +45,50 @@ export async function logSize(path: string): Promise<number> {
 const NEWLINE = 0x0a;
 /** Read at most this much per step, so a huge backlog does not land in memory at once. */
 const READ_CHUNK_BYTES = 1 << 20;
+const DEFAULT_POLL_MS = 100;
 
-/** Reads a growing file forward from an offset, keeping the descriptor open once the file exists. */
-class FileTail {
+/**
+ * A reading position in a growing log: each find() scans only what was appended since the last
+ * call (complete lines; an unfinished last line waits for its newline). Keeps the file open.
+ */
+export class LogCursor {
   private handle: FileHandle | undefined;
+  /** Bytes of an unfinished line, which starts at `offset - carry.length`. */
+  private carry: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly path: string, public offset: number) {}
+  constructor(private readonly path: string, private offset: number) {}
+
+  /** Offset up to which the file has been read. */
+  get position(): number {
+    return this.offset;
+  }
+
+  /** The first new complete line matching `pattern`; the cursor moves past it. */
+  async find(pattern: RegExp): Promise<LogMatch | undefined> {
+    const matcher = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+    for (;;) {
+      const chunk = await this.read();
+      if (chunk.length === 0) return undefined;
+      const base = this.offset - chunk.length - this.carry.length;
+      const found = scan(Buffer.concat([this.carry, chunk]), base, matcher);
+      if (found.match !== undefined) {
+        // Continue after the matching line next time: re-read what followed it.
+        this.offset = found.match.endOffset;
+        this.carry = Buffer.alloc(0);
+        return found.match;
+      }
+      this.carry = found.rest;
+    }
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
 
   /** The next bytes after `offset` (possibly none), advancing it. */
-  async read(): Promise<Buffer> {
+  private async read(): Promise<Buffer> {
     if (this.handle === undefined) {
       try {
         this.handle = await open(this.path, 'r');
@@ -64,77 +102,6 @@ class FileTail {
     const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, this.offset);
     this.offset += bytesRead;
     return buffer.subarray(0, bytesRead);
-  }
-
-  async close(): Promise<void> {
-    await this.handle?.close();
-  }
-}
-
-/** Resolves after `ms`, or earlier when the returned poke function is called. */
-function sleepUnlessPoked(ms: number): { done: Promise<void>; poke: () => void } {
-  let poke = (): void => undefined;
-  const done = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    poke = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
-  return { done, poke };
-}
-
-function abortPromise(signal: AbortSignal | undefined): { aborted: Promise<never>; dispose: () => void } {
-  let dispose = (): void => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    if (signal === undefined) return;
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    dispose = () => signal.removeEventListener('abort', onAbort);
-  });
-  aborted.catch(() => undefined);
-  return { aborted, dispose };
-}
-
-/** Waits until a complete line at or after `fromOffset` matches `pattern`. */
-export async function waitForLogLine(path: string, pattern: RegExp, options: WaitForLogOptions): Promise<LogMatch> {
-  const matcher = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
-  const tail = new FileTail(path, options.fromOffset ?? 0);
-  const deadline = performance.now() + options.timeoutMs;
-  const abort = abortPromise(options.signal);
-  let sleeper = sleepUnlessPoked(0);
-  let watcher: FSWatcher | undefined;
-  let carry: Buffer = Buffer.alloc(0);
-  try {
-    for (;;) {
-      if (watcher === undefined) watcher = tryWatch(path, () => sleeper.poke());
-      const chunk = await tail.read();
-      if (chunk.length > 0) {
-        const found = scan(Buffer.concat([carry, chunk]), tail.offset - chunk.length - carry.length, matcher);
-        if (found.match !== undefined) return found.match;
-        carry = found.rest;
-        if (chunk.length === READ_CHUNK_BYTES) continue; // more backlog to read
-      }
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) throw new TargetTimeoutError(`wait for log line ${String(pattern)} in ${path}`, options.timeoutMs);
-      sleeper = sleepUnlessPoked(Math.min(remaining, options.pollMs ?? 10));
-      await Promise.race([abort.aborted, sleeper.done]);
-    }
-  } finally {
-    watcher?.close();
-    abort.dispose();
-    await tail.close();
-  }
-}
-
-function tryWatch(path: string, onChange: () => void): FSWatcher | undefined {
-  try {
-    const watcher = watch(path, onChange);
-    watcher.on('error', () => undefined);
-    return watcher;
-  } catch {
-    return undefined; // the file may not exist yet; polling covers it and we retry next round
   }
 }
 
@@ -150,4 +117,79 @@ function scan(bytes: Buffer, base: number, matcher: RegExp): { match?: LogMatch;
     start = newline + 1;
   }
   return { rest: Buffer.from(bytes.subarray(start)) };
+}
+
+/** Waits until a complete line at or after `fromOffset` matches `pattern`. */
+export async function waitForLogLine(path: string, pattern: RegExp, options: WaitForLogOptions): Promise<LogMatch> {
+  const cursor = new LogCursor(path, options.fromOffset ?? 0);
+  const deadline = performance.now() + options.timeoutMs;
+  // Subscribed before the first read, so a line written in between still wakes us.
+  const wake = new Wakeup(path, options.pollMs ?? DEFAULT_POLL_MS, options.signal);
+  try {
+    for (;;) {
+      const found = await cursor.find(pattern);
+      if (found !== undefined) return found;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) throw new TargetTimeoutError(`wait for log line ${String(pattern)} in ${path}`, options.timeoutMs);
+      await wake.next(remaining);
+    }
+  } finally {
+    wake.dispose();
+    await cursor.close();
+  }
+}
+
+/** next() resolves when the file may have changed, the safety-net poll is due or time is up; rejects on abort. */
+class Wakeup {
+  private readonly watcher: FSWatcher | undefined;
+  /** A change arrived since the last next(): look again before sleeping. */
+  private pending = false;
+  private wakeNow: (() => void) | undefined;
+  private readonly onAbort = (): void => this.wakeNow?.();
+
+  constructor(path: string, private readonly pollMs: number, private readonly signal: AbortSignal | undefined) {
+    const name = basename(path);
+    this.watcher = tryWatch(dirname(path), (changed) => {
+      if (changed !== null && changed !== name) return;
+      this.pending = true;
+      this.wakeNow?.();
+    });
+    signal?.addEventListener('abort', this.onAbort);
+  }
+
+  async next(remainingMs: number): Promise<void> {
+    this.throwIfAborted();
+    if (!this.pending) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, Math.min(remainingMs, this.pollMs));
+        function finish(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wakeNow = finish;
+      });
+      this.wakeNow = undefined;
+      this.throwIfAborted();
+    }
+    this.pending = false;
+  }
+
+  dispose(): void {
+    this.watcher?.close();
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  private throwIfAborted(): void {
+    if (this.signal?.aborted === true) throw this.signal.reason;
+  }
+}
+
+function tryWatch(dir: string, onChange: (filename: string | null) => void): FSWatcher | undefined {
+  try {
+    const watcher = watch(dir, { persistent: false }, (_event, filename) => onChange(filename));
+    watcher.on('error', () => undefined);
+    return watcher;
+  } catch {
+    return undefined; // no change events here: the poll carries the wait
+  }
 }

@@ -3,7 +3,8 @@
 //
 // Order of lookup: an explicit path (--qemu), then $QTEST_QEMU_BINARY (QEMU's own qtest
 // convention), then qemu-system-x86_64 on PATH. Probes run without a shell and are cached per
-// binary (path + mtime + size), so a session pays for them once.
+// binary (path + mtime + size) in memory and, between runs, on disk (probe-cache.ts). A cached
+// answer that would make a check fail is probed afresh first, so a stale cache never fails a run.
 
 import { execFile } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
@@ -12,6 +13,9 @@ import { delimiter, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { promisify } from 'node:util';
 import { INSTALL_QEMU_HINT, TargetError } from './errors.js';
 import { probeQtestAccel } from './qtest-accel-probe.js';
+import {
+  cacheDirectory, probeEntryPath, readProbeRecord, removeProbeRecord, updateProbeRecord, type ProbeRecord,
+} from './probe-cache.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -46,6 +50,15 @@ export interface FindQemuOptions {
   readonly device?: string;
   /** Fail unless the binary has the qtest accelerator (clock_step / clock_set). */
   readonly requireQtestAccel?: boolean;
+  /** Directory of the on-disk probe cache, or false for none; default: the igb-replay cache directory. */
+  readonly probeCache?: string | false;
+}
+
+/** Where probe results are kept between runs: a directory, or false for this process only. */
+export type ProbeCache = string | false;
+
+export function defaultProbeCache(env: Readonly<Record<string, string | undefined>> = process.env): ProbeCache {
+  return cacheDirectory(env);
 }
 
 export function parseQemuVersion(output: string): QemuVersion | undefined {
@@ -108,7 +121,7 @@ async function run(path: string, args: readonly string[]): Promise<string> {
   }
 }
 
-async function probeUncached(path: string): Promise<QemuInfo> {
+async function probeInfoUncached(path: string): Promise<QemuInfo> {
   const [versionText, deviceText] = await Promise.all([run(path, ['--version']), run(path, ['-device', 'help'])]);
   const version = parseQemuVersion(versionText);
   if (version === undefined) {
@@ -117,30 +130,65 @@ async function probeUncached(path: string): Promise<QemuInfo> {
   return { path, version, devices: parseDeviceList(deviceText) };
 }
 
-const infoCache = new Map<string, Promise<QemuInfo>>();
-const accelCache = new Map<string, Promise<boolean>>();
+/** A cached answer, and whether it came from the disk cache rather than a probe by this process. */
+interface Probed<T> {
+  readonly value: T;
+  readonly fromDisk: boolean;
+}
 
-/** Cache key that changes when the binary is replaced (e.g. a QEMU upgrade during a long session). */
-async function cacheKey(path: string): Promise<string> {
+/** One kind of probe: how it runs, and how its answer is kept on disk. */
+interface ProbeKind<T> {
+  readonly memory: Map<string, Promise<Probed<T>>>;
+  readonly run: (path: string) => Promise<T>;
+  readonly fromRecord: (record: ProbeRecord, path: string) => T | undefined;
+  readonly toRecord: (value: T) => ProbeRecord;
+}
+
+const INFO: ProbeKind<QemuInfo> = {
+  memory: new Map(),
+  run: probeInfoUncached,
+  fromRecord: ({ info }, path) => info === undefined ? undefined : { path, version: info.version, devices: new Set(info.devices) },
+  toRecord: (info) => ({ info: { version: info.version, devices: [...info.devices] } }),
+};
+
+const ACCEL: ProbeKind<boolean> = {
+  memory: new Map(),
+  run: (path) => probeQtestAccel(path, PROBE_TIMEOUT_MS),
+  fromRecord: ({ qtestAccel }) => qtestAccel,
+  toRecord: (qtestAccel) => ({ qtestAccel }),
+};
+
+/** Memory cache key: changes when the binary is replaced (e.g. a QEMU upgrade during a long session). */
+async function cacheKey(path: string, cache: ProbeCache): Promise<string> {
   const real = await realpath(path);
   const info = await stat(real);
-  return `${real}\0${info.mtimeMs}\0${info.size}`;
+  return `${real}\0${info.mtimeMs}\0${info.size}\0${cache === false ? '' : cache}`;
 }
 
-function cached<T>(cache: Map<string, Promise<T>>, key: string, compute: () => Promise<T>): Promise<T> {
-  let entry = cache.get(key);
-  if (entry === undefined) {
-    entry = compute();
-    cache.set(key, entry);
+/** The answer from memory, else from disk, else from running the probe; `fresh` skips both caches. */
+async function lookup<T>(kind: ProbeKind<T>, path: string, cache: ProbeCache, fresh: boolean): Promise<Probed<T>> {
+  const key = await cacheKey(path, cache);
+  let answer = fresh ? undefined : kind.memory.get(key);
+  if (answer === undefined) {
+    answer = (async () => {
+      const file = cache === false ? undefined : await probeEntryPath(cache, path);
+      const record = file === undefined || fresh ? undefined : await readProbeRecord(file);
+      const stored = record === undefined ? undefined : kind.fromRecord(record, path);
+      if (stored !== undefined) return { value: stored, fromDisk: true };
+      const value = await kind.run(path);
+      if (file !== undefined) await updateProbeRecord(file, kind.toRecord(value));
+      return { value, fromDisk: false };
+    })();
+    kind.memory.set(key, answer);
     // Do not cache failures: the user may fix the install and retry in the same process.
-    entry.catch(() => cache.delete(key));
+    answer.catch(() => kind.memory.delete(key));
   }
-  return entry;
+  return answer;
 }
 
-/** Version and device list of a binary (cached). */
-export async function probeQemu(path: string): Promise<QemuInfo> {
-  return cached(infoCache, await cacheKey(path), () => probeUncached(path));
+/** Version and device list of a binary (cached; `fresh` probes again and updates the caches). */
+export async function probeQemu(path: string, cache: ProbeCache = defaultProbeCache(), fresh = false): Promise<QemuInfo> {
+  return (await lookup(INFO, path, cache, fresh)).value;
 }
 
 /**
@@ -148,34 +196,60 @@ export async function probeQemu(path: string): Promise<QemuInfo> {
  * qtest from that list on purpose, and distributions (Debian) delete the loadable module. So this
  * starts `-M none -accel qtest -qtest stdio` and sends `clock_step 1`.
  */
-export async function hasQtestAccel(path: string): Promise<boolean> {
-  return cached(accelCache, await cacheKey(path), () => probeQtestAccel(path, PROBE_TIMEOUT_MS));
+export async function hasQtestAccel(path: string, cache: ProbeCache = defaultProbeCache(), fresh = false): Promise<boolean> {
+  return (await lookup(ACCEL, path, cache, fresh)).value;
 }
 
+/** Forgets what was learnt about a binary (memory and disk), e.g. after it failed to start. */
+export async function forgetQemuProbe(path: string, cache: ProbeCache = defaultProbeCache()): Promise<void> {
+  try {
+    const key = await cacheKey(path, cache);
+    INFO.memory.delete(key);
+    ACCEL.memory.delete(key);
+    const file = cache === false ? undefined : await probeEntryPath(cache, path);
+    if (file !== undefined) await removeProbeRecord(file);
+  } catch {
+    // The binary is gone or unreadable: there is nothing left to confuse it with.
+  }
+}
+
+/** Empties the in-memory caches (the disk cache stays). */
 export function clearQemuProbeCache(): void {
-  infoCache.clear();
-  accelCache.clear();
+  INFO.memory.clear();
+  ACCEL.memory.clear();
 }
 
 /** Finds the binary and checks version, device and (optionally) the qtest accelerator. */
 export async function findQemu(options: FindQemuOptions = {}): Promise<QemuInfo> {
   const path = await resolveQemuBinary(options);
-  const info = await probeQemu(path);
+  const cache = options.probeCache ?? defaultProbeCache(options.env ?? process.env);
+  let info = await lookup(INFO, path, cache, false);
+  if (info.fromDisk && infoProblem(info.value, options) !== undefined) info = await lookup(INFO, path, cache, true);
+  const problem = infoProblem(info.value, options);
+  if (problem !== undefined) throw problem;
+  if (options.requireQtestAccel === true) {
+    let accel = await lookup(ACCEL, path, cache, false);
+    if (accel.fromDisk && !accel.value) accel = await lookup(ACCEL, path, cache, true);
+    if (!accel.value) {
+      throw new TargetError('qtest-accel-missing',
+        `QEMU at ${path} has no qtest accelerator, so clock_step/clock_set are unavailable`,
+        'build QEMU from source (e.g. configure --target-list=x86_64-softmmu) or install the accel module '
+        + '(Fedora qemu-tests, openSUSE qemu-accel-qtest), or replay without virtual-time stepping');
+    }
+  }
+  return info.value;
+}
+
+function infoProblem(info: QemuInfo, options: FindQemuOptions): TargetError | undefined {
   if (compareVersions(info.version, MIN_QEMU_VERSION) < 0) {
-    throw new TargetError('qemu-too-old',
-      `QEMU ${info.version.major}.${info.version.minor}.${info.version.micro} at ${path} is too old: the igb device needs QEMU >= 8.0`,
+    return new TargetError('qemu-too-old',
+      `QEMU ${info.version.major}.${info.version.minor}.${info.version.micro} at ${info.path} is too old: the igb device needs QEMU >= 8.0`,
       INSTALL_QEMU_HINT);
   }
   if (options.device !== undefined && !info.devices.has(options.device)) {
-    throw new TargetError('device-missing',
-      `QEMU at ${path} has no "${options.device}" device (\`-device help\` lists ${info.devices.size} models)`,
+    return new TargetError('device-missing',
+      `QEMU at ${info.path} has no "${options.device}" device (\`-device help\` lists ${info.devices.size} models)`,
       INSTALL_QEMU_HINT);
   }
-  if (options.requireQtestAccel === true && !(await hasQtestAccel(path))) {
-    throw new TargetError('qtest-accel-missing',
-      `QEMU at ${path} has no qtest accelerator, so clock_step/clock_set are unavailable`,
-      'build QEMU from source (e.g. configure --target-list=x86_64-softmmu) or install the accel module '
-      + '(Fedora qemu-tests, openSUSE qemu-accel-qtest), or replay without virtual-time stepping');
-  }
-  return info;
+  return undefined;
 }

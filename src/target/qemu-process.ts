@@ -13,13 +13,13 @@ import { join } from 'node:path';
 import { ManagedChild } from './managed-child.js';
 import { QemuInstance, makePrivateTempDir } from './qemu-instance.js';
 import { DEFAULT_MACHINE, buildQemuArgs, haltFirmwareImage, type MachineConfig, type SessionFiles } from './qemu-args.js';
-import { findQemu, type QemuInfo } from './qemu-binary.js';
+import { defaultProbeCache, findQemu, forgetQemuProbe, type QemuInfo } from './qemu-binary.js';
 import { QtestClient } from './qtest-client.js';
 import { QmpClient } from './qmp-client.js';
 import { childStdioTransport } from './transport.js';
 import { UnixSocketListener } from './unix-socket.js';
 import { TargetClosedError, TargetError, describeExit, type ExitInfo } from './errors.js';
-import { logSize, waitForLogLine, type LogMatch, type WaitForLogOptions } from './log-tail.js';
+import { LogCursor, logSize, waitForLogLine, type LogMatch, type WaitForLogOptions } from './log-tail.js';
 
 export interface LaunchOptions extends Partial<MachineConfig> {
   /** Explicit QEMU binary (--qemu); else $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH. */
@@ -88,6 +88,11 @@ export class QemuSession {
   /** Current length of QEMU's log: pass it to waitForLog as the "from now on" offset. */
   logSize(): Promise<number> {
     return logSize(this.logPath);
+  }
+
+  /** Reads QEMU's log forward from `fromOffset` without waiting; the caller closes it. */
+  logCursor(fromOffset: number): LogCursor {
+    return new LogCursor(this.logPath, fromOffset);
   }
 
   /** Waits for a log line matching `pattern`; rejects early (TargetClosedError) if QEMU exits. */
@@ -172,6 +177,9 @@ export async function launchQemu(options: LaunchOptions = {}): Promise<QemuSessi
     clients.qmp?.close();
     const stderr = instance?.child.stderrTail() ?? '';
     await (instance?.shutdown() ?? (keepTempDir ? undefined : rm(tempDir, { recursive: true, force: true })));
+    // What the cached probes said may be why it failed (a binary changed behind a wrapper, an
+    // accelerator module removed): the next run probes again.
+    await forgetQemuProbe(binary.path, defaultProbeCache(options.env ?? process.env));
     throw launchError(error, [binary.path, ...args], stderr);
   } finally {
     for (const listener of listeners) listener.close();

@@ -6,10 +6,9 @@
 // JSON.parse; none of the commands used here return such values.
 
 import { Emitter } from './events.js';
-import { LineFramer } from './line-framing.js';
-import type { Transport, TransportClosed } from './transport.js';
-import { closeErrorFor } from './close-error.js';
-import { ProtocolError, QmpCommandError, TargetClosedError, TargetTimeoutError } from './errors.js';
+import type { Transport } from './transport.js';
+import { ProtocolClient, type ProtocolClientOptions } from './protocol-client.js';
+import { ProtocolError, QmpCommandError, TargetTimeoutError } from './errors.js';
 
 export interface QmpGreeting {
   readonly version: { readonly qemu: { readonly major: number; readonly minor: number; readonly micro: number }; readonly package: string };
@@ -38,11 +37,9 @@ export interface QmpCommands {
   'set_link': { args: { name: string; up: boolean }; result: Record<string, never> };
 }
 
-export interface QmpClientOptions {
+export interface QmpClientOptions extends ProtocolClientOptions {
   /** Per-command and greeting timeout in ms. */
   readonly timeoutMs?: number;
-  /** As in QtestClient: explains an unexpected close (QEMU's exit status and stderr). */
-  readonly describeClose?: (closed: TransportClosed) => Promise<Error>;
 }
 
 interface Pending {
@@ -53,7 +50,6 @@ interface Pending {
 }
 
 type Json = Record<string, unknown>;
-type State = 'open' | 'closing' | 'closed';
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -62,28 +58,22 @@ function isObject(value: unknown): value is Json {
 /** The id under which the greeting wait sits in the pending map, so a close rejects it too. */
 const GREETING_ID = 0;
 
-export class QmpClient {
-  private readonly framer = new LineFramer((line) => this.onLine(line));
+export class QmpClient extends ProtocolClient {
   private readonly eventEmitter = new Emitter<QmpEvent>();
-  private readonly closeEmitter = new Emitter<Error>();
   private readonly pending = new Map<number, Pending>();
   private readonly timeoutMs: number;
   private nextId = GREETING_ID + 1;
-  private state: State = 'open';
-  private closeError: Error | undefined;
+  /** A greeting that arrived before anyone waited for it. */
+  private earlyGreeting: Json | undefined;
   private greetingWaiter: ((message: Json) => void) | undefined;
   private greetingValue: QmpGreeting | undefined;
 
   /** Asynchronous QMP events (STOP, RESUME, SHUTDOWN, ...). */
   readonly onEvent = this.eventEmitter.event;
-  /** Fires once when the client becomes unusable, with the error pending commands got. */
-  readonly onClose = this.closeEmitter.event;
 
-  private constructor(private readonly transport: Transport, private readonly options: QmpClientOptions) {
+  private constructor(transport: Transport, options: QmpClientOptions) {
+    super(transport, 'QMP', options.describeClose);
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    transport.onData((chunk) => this.framer.push(chunk));
-    transport.onClose((closed) => void this.onTransportClosed(closed));
-    if (transport.closed) void this.onTransportClosed({});
   }
 
   /** Waits for the greeting and negotiates capabilities; the client is ready when this resolves. */
@@ -104,17 +94,14 @@ export class QmpClient {
     return this.greetingValue;
   }
 
-  get closed(): boolean {
-    return this.state !== 'open';
-  }
-
   execute<K extends keyof QmpCommands>(command: K, args?: QmpCommands[K]['args']): Promise<QmpCommands[K]['result']> {
     return this.executeRaw(command, args) as Promise<QmpCommands[K]['result']>;
   }
 
   /** Any QMP command; resolves with its `return` value or rejects with QmpCommandError. */
   executeRaw(command: string, args?: Readonly<Record<string, unknown>>, timeoutMs = this.timeoutMs): Promise<unknown> {
-    if (this.state === 'closed') return Promise.reject(this.closeError);
+    const refusal = this.refusal;
+    if (refusal !== undefined) return Promise.reject(refusal);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -123,7 +110,7 @@ export class QmpClient {
       }, timeoutMs);
       this.pending.set(id, { command, resolve, reject, timer });
       // While closing, the request just waits to be rejected with the explained close error.
-      if (this.state !== 'open') return;
+      if (!this.writable) return;
       const message = args === undefined ? { execute: command, id } : { execute: command, arguments: args, id };
       this.transport.write(`${JSON.stringify(message)}\n`);
     });
@@ -131,7 +118,8 @@ export class QmpClient {
 
   /** Resolves with the next event called `name` (e.g. 'STOP' after `stop`). Subscribe before acting. */
   waitForEvent(name: string, timeoutMs = this.timeoutMs): Promise<QmpEvent> {
-    if (this.state === 'closed') return Promise.reject(this.closeError);
+    const refusal = this.refusal;
+    if (refusal !== undefined) return Promise.reject(refusal);
     return new Promise((resolve, reject) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -147,17 +135,11 @@ export class QmpClient {
         done();
         resolve(event);
       });
-      const closeSubscription = this.closeEmitter.event((error) => {
+      const closeSubscription = this.onClose((error) => {
         done();
         reject(error);
       });
     });
-  }
-
-  close(): void {
-    if (this.state === 'closed') return;
-    this.finalize(new TargetClosedError('QMP client closed'));
-    this.transport.close();
   }
 
   private waitForGreeting(): Promise<QmpGreeting> {
@@ -167,7 +149,7 @@ export class QmpClient {
         reject(new TargetTimeoutError('QMP greeting', this.timeoutMs));
       }, this.timeoutMs);
       this.pending.set(GREETING_ID, { command: 'greeting', resolve: () => undefined, reject, timer });
-      this.greetingWaiter = (message) => {
+      const accept = (message: Json): void => {
         clearTimeout(timer);
         this.pending.delete(GREETING_ID);
         const qmp = message.QMP;
@@ -177,10 +159,12 @@ export class QmpClient {
           reject(new ProtocolError('qmp', 'greeting', JSON.stringify(message), 'malformed greeting'));
         }
       };
+      if (this.earlyGreeting !== undefined) accept(this.earlyGreeting);
+      else this.greetingWaiter = accept;
     });
   }
 
-  private onLine(line: string): void {
+  protected onLine(line: string): void {
     if (line.trim() === '') return;
     let message: unknown;
     try {
@@ -190,6 +174,7 @@ export class QmpClient {
     }
     if (!isObject(message)) return this.abandon(new ProtocolError('qmp', undefined, line, 'not a JSON object'));
     if ('QMP' in message) {
+      if (this.greetingWaiter === undefined) this.earlyGreeting = message;
       this.greetingWaiter?.(message);
       this.greetingWaiter = undefined;
     } else if (typeof message.event === 'string') {
@@ -217,28 +202,12 @@ export class QmpClient {
     }
   }
 
-  private abandon(cause: Error): void {
-    this.finalize(new TargetClosedError(`QMP connection abandoned: ${cause.message}`, undefined, '', { cause }));
-    this.transport.close();
-  }
-
-  private async onTransportClosed(closed: TransportClosed): Promise<void> {
-    if (this.state !== 'open') return;
-    this.state = 'closing';
-    this.finalize(await closeErrorFor('QMP', closed, this.options.describeClose));
-  }
-
-  private finalize(error: Error): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    this.closeError = error;
+  protected onFinalized(error: Error): void {
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(error);
     }
     this.pending.clear();
-    this.closeEmitter.fire(error);
-    this.closeEmitter.dispose();
     this.eventEmitter.dispose();
   }
 }

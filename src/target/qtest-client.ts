@@ -12,10 +12,10 @@
 //    once replies cannot be trusted to line up, every pending request is rejected.
 
 import { Emitter } from './events.js';
-import { LineFramer, encodeLines } from './line-framing.js';
+import { encodeLines } from './line-framing.js';
 import { PendingQueue } from './pending-queue.js';
-import type { Transport, TransportClosed } from './transport.js';
-import { closeErrorFor } from './close-error.js';
+import type { Transport } from './transport.js';
+import { ProtocolClient, type ProtocolClientOptions } from './protocol-client.js';
 import {
   decodeReply, encodeCommand, parseIrqLine, replyKind, validateRawCommand,
   type Endianness, type Integer, type IrqEvent, type QtestCommand, type QtestResult, type QtestResultByOp,
@@ -24,14 +24,9 @@ import { ProtocolError, QtestCommandError, TargetClosedError, TargetTimeoutError
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-export interface QtestClientOptions {
+export interface QtestClientOptions extends ProtocolClientOptions {
   /** Per-request timeout in ms, counted from when the request is issued; Infinity disables it. */
   readonly timeoutMs?: number;
-  /**
-   * Builds the error pending requests are rejected with when the transport closes on its own.
-   * The launcher uses it to wait for QEMU's exit status and quote its stderr.
-   */
-  readonly describeClose?: (closed: TransportClosed) => Promise<Error>;
 }
 
 export interface RequestOptions {
@@ -52,38 +47,23 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-type State = 'open' | 'closing' | 'closed';
-
-export class QtestClient {
-  private readonly queue: PendingQueue<Pending>;
-  private readonly framer = new LineFramer((line) => this.onLine(line));
+export class QtestClient extends ProtocolClient {
+  private readonly queue = new PendingQueue<Pending>((expired) => this.onTimeout(expired));
   private readonly irqEmitter = new Emitter<IrqEvent>();
-  private readonly closeEmitter = new Emitter<Error>();
   private readonly timeoutMs: number;
   private outgoing: string[] = [];
-  private state: State = 'open';
-  private closeError: Error | undefined;
 
   /** Asynchronous interrupt notifications (only after `irq_intercept_in/out`). */
   readonly onIrq = this.irqEmitter.event;
-  /** Fires once when the client becomes unusable, with the error pending requests got. */
-  readonly onClose = this.closeEmitter.event;
 
-  constructor(private readonly transport: Transport, private readonly options: QtestClientOptions = {}) {
+  constructor(transport: Transport, options: QtestClientOptions = {}) {
+    super(transport, 'qtest', options.describeClose);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.queue = new PendingQueue<Pending>((expired) => this.onTimeout(expired));
-    transport.onData((chunk) => this.framer.push(chunk));
-    transport.onClose((closed) => void this.onTransportClosed(closed));
-    if (transport.closed) void this.onTransportClosed({});
   }
 
   /** Requests written (or about to be) whose reply has not arrived. */
   get inFlight(): number {
     return this.queue.size;
-  }
-
-  get closed(): boolean {
-    return this.state !== 'open';
   }
 
   readb(addr: Integer, options?: RequestOptions): Promise<number> { return this.send({ op: 'readb', addr }, options); }
@@ -168,24 +148,18 @@ export class QtestClient {
     });
   }
 
-  /** Closes the connection; pending requests reject with TargetClosedError. */
-  close(): void {
-    if (this.state === 'closed') return;
-    this.finalize(new TargetClosedError('qtest client closed'));
-    this.transport.close();
-  }
-
   private enqueue(
     line: string, command: QtestCommand | undefined, options: RequestOptions | undefined,
     resolve: (value: QtestResult | string) => void, reject: (error: Error) => void,
   ): void {
-    if (this.state === 'closed') {
-      reject(this.closeError ?? new TargetClosedError('qtest client closed'));
+    const refusal = this.refusal;
+    if (refusal !== undefined) {
+      reject(refusal);
       return;
     }
     const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
     this.queue.push({ line, command, timeoutMs, deadline: performance.now() + timeoutMs, resolve, reject });
-    if (this.state !== 'open') return; // closing: finalize() will reject it
+    if (!this.writable) return; // closing: it is rejected with the explained close error
     this.outgoing.push(line);
     if (this.outgoing.length === 1) queueMicrotask(() => this.flush());
   }
@@ -193,10 +167,10 @@ export class QtestClient {
   private flush(): void {
     const lines = this.outgoing;
     this.outgoing = [];
-    if (this.state === 'open') this.transport.write(encodeLines(lines));
+    if (this.writable) this.transport.write(encodeLines(lines));
   }
 
-  private onLine(line: string): void {
+  protected onLine(line: string): void {
     if (line.startsWith('IRQ ')) {
       const irq = parseIrqLine(line);
       if (irq !== undefined) return this.irqEmitter.fire(irq);
@@ -225,30 +199,12 @@ export class QtestClient {
       `qtest connection abandoned: \`${expired.line}\` got no reply within ${expired.timeoutMs} ms, so later replies cannot be matched to requests`,
       undefined, '', { cause: timeout });
     for (const pending of this.queue.drain()) pending.reject(pending === expired ? timeout : rest);
-    this.finalize(rest);
-    this.transport.close();
+    this.abandonWith(rest);
   }
 
-  /** The reply stream can no longer be trusted: fail everything and drop the connection. */
-  private abandon(cause: Error): void {
-    this.finalize(new TargetClosedError(`qtest connection abandoned: ${cause.message}`, undefined, '', { cause }));
-    this.transport.close();
-  }
-
-  private async onTransportClosed(closed: TransportClosed): Promise<void> {
-    if (this.state !== 'open') return;
-    this.state = 'closing';
-    this.finalize(await closeErrorFor('qtest', closed, this.options.describeClose));
-  }
-
-  private finalize(error: Error): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    this.closeError = error;
+  protected onFinalized(error: Error): void {
     this.outgoing = [];
     for (const pending of this.queue.drain()) pending.reject(error);
-    this.closeEmitter.fire(error);
-    this.closeEmitter.dispose();
     this.irqEmitter.dispose();
   }
 }

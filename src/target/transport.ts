@@ -25,43 +25,85 @@ export interface Transport {
   /** Closes both directions. Idempotent; fires onClose once if it had not fired yet. */
   close(): void;
   readonly closed: boolean;
-  /** Incoming text in arbitrary chunks (a line may be split across chunks). */
+  /**
+   * Incoming text in arbitrary chunks (a line may be split across chunks). Text that arrived
+   * before the first listener attached is delivered to it, never dropped.
+   */
   readonly onData: Event<string>;
   /** A read or write error; always followed by onClose. */
   readonly onError: Event<Error>;
-  /** Fires exactly once, when the channel is gone for whatever reason. */
+  /**
+   * Fires exactly once, when the channel is gone for whatever reason, after all data received
+   * before it; a listener that attaches after the close is still called.
+   */
   readonly onClose: Event<TransportClosed>;
 }
 
-/** Shared event plumbing: guarantees "error, then close, exactly once". */
+/**
+ * Shared event plumbing: guarantees "error, then close, exactly once", and that nothing is lost
+ * to a listener that attaches late. QEMU may write (the QMP greeting) as soon as its connection is
+ * accepted, while the launcher is still waiting for the other connection; a wrapper given as the
+ * QEMU binary (valgrind, rr, strace) makes that order common. So data that arrives before the first
+ * data listener is kept and handed to it, and a close listener that attaches after the close is
+ * told too, after any kept data has been delivered.
+ */
 abstract class TransportBase implements Transport {
   private readonly dataEmitter = new Emitter<string>();
   private readonly errorEmitter = new Emitter<Error>();
   private readonly closeEmitter = new Emitter<TransportClosed>();
-  private isClosed = false;
+  /** Chunks not yet delivered: they arrived while nobody listened (or behind such chunks). */
+  private backlog: string[] = [];
+  private closedWith: TransportClosed | undefined;
 
-  readonly onData = this.dataEmitter.event;
   readonly onError = this.errorEmitter.event;
-  readonly onClose = this.closeEmitter.event;
+
+  /** The first listener gets what arrived before it, on a microtask, ahead of anything newer. */
+  readonly onData: Event<string> = (listener) => {
+    const subscription = this.dataEmitter.event(listener);
+    if (this.backlog.length > 0) queueMicrotask(() => this.deliverBacklog());
+    return subscription;
+  };
+
+  /** A listener attaching after the close still hears of it (on a microtask, after the backlog). */
+  readonly onClose: Event<TransportClosed> = (listener) => {
+    const closedWith = this.closedWith;
+    if (closedWith === undefined) return this.closeEmitter.event(listener);
+    let subscribed = true;
+    queueMicrotask(() => {
+      this.deliverBacklog();
+      if (subscribed) listener(closedWith);
+    });
+    return { dispose: () => { subscribed = false; } };
+  };
 
   get closed(): boolean {
-    return this.isClosed;
+    return this.closedWith !== undefined;
   }
 
   abstract write(data: string): void;
   abstract close(): void;
 
   protected emitData(chunk: string): void {
-    if (!this.isClosed && chunk.length > 0) this.dataEmitter.fire(chunk);
+    if (this.closed || chunk.length === 0) return;
+    // Behind an undelivered backlog, a chunk waits its turn so the order stays the stream's.
+    if (this.backlog.length > 0 || !this.dataEmitter.hasListeners) this.backlog.push(chunk);
+    else this.dataEmitter.fire(chunk);
+  }
+
+  private deliverBacklog(): void {
+    // One at a time: a listener may detach midway, and the rest must then wait for the next one.
+    while (this.backlog.length > 0 && this.dataEmitter.hasListeners) this.dataEmitter.fire(this.backlog.shift() as string);
   }
 
   /** Marks the transport closed and notifies listeners; later calls are ignored. */
   protected finish(error?: Error): boolean {
-    if (this.isClosed) return false;
-    this.isClosed = true;
+    if (this.closedWith !== undefined) return false;
+    this.deliverBacklog(); // data that arrived before the close is seen before it
+    const closedWith = error === undefined ? {} : { error };
+    this.closedWith = closedWith;
     if (error !== undefined) this.errorEmitter.fire(error);
-    this.closeEmitter.fire(error === undefined ? {} : { error });
-    this.dataEmitter.dispose();
+    this.closeEmitter.fire(closedWith);
+    // The data emitter keeps its listeners: a backlog nobody has taken yet may still be delivered.
     this.errorEmitter.dispose();
     this.closeEmitter.dispose();
     return true;

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { logSize, waitForLogLine } from '../../src/target/log-tail.js';
+import { LogCursor, logSize, waitForLogLine } from '../../src/target/log-tail.js';
 import { TargetTimeoutError } from '../../src/target/errors.js';
 
 let dir: string;
@@ -41,6 +41,24 @@ describe('waitForLogLine', () => {
     expect(await logSize(log)).toBe(found.endOffset);
   });
 
+  it('is woken by the write itself, not by its safety-net poll', async () => {
+    // The poll is an hour away and the wait is abandoned after 5 s (before its own timeout, so no
+    // last look at the deadline can rescue it): only a change event can wake it in time.
+    const giveUp = new AbortController();
+    const timer = setTimeout(() => giveUp.abort(new Error('not woken by the change')), 5000);
+    const noPoll = { timeoutMs: 60_000, pollMs: 3_600_000, signal: giveUp.signal };
+    try {
+      const created = waitForLogLine(log, /^created$/, noPoll);
+      setTimeout(() => writeFileSync(log, 'created\n'), 30);
+      expect((await created).line).toBe('created');
+      const appended = waitForLogLine(log, /^appended$/, { ...noPoll, fromOffset: await logSize(log) });
+      setTimeout(() => appendFileSync(log, 'appended\n'), 30);
+      expect((await appended).lineOffset).toBe('created\n'.length);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
   it('does not match an unterminated line', async () => {
     writeFileSync(log, 'match me');
     await expect(waitForLogLine(log, /match/, { timeoutMs: 60 })).rejects.toBeInstanceOf(TargetTimeoutError);
@@ -57,6 +75,26 @@ describe('waitForLogLine', () => {
     writeFileSync(log, `${'x'.repeat(99)}\n`.repeat(30_000) + 'the end\n');
     const found = await waitForLogLine(log, /^the end$/, { timeoutMs: 5000 });
     expect(found.lineOffset).toBe(3_000_000);
+  });
+});
+
+describe('LogCursor', () => {
+  it('scans only what was appended since the last look, complete lines only', async () => {
+    const cursor = new LogCursor(log, 0);
+    try {
+      expect(await cursor.find(/done/)).toBeUndefined(); // no file yet
+      writeFileSync(log, 'step 1\nstep 2\ndo');
+      expect(await cursor.find(/done/)).toBeUndefined();
+      expect(await cursor.find(/step 1/)).toBeUndefined(); // already looked at
+      appendFileSync(log, 'ne\nstep 3\ndone again\n');
+      const first = await cursor.find(/done/);
+      expect(first).toMatchObject({ line: 'done', lineOffset: 'step 1\nstep 2\n'.length });
+      expect(cursor.position).toBe(first?.endOffset);
+      expect((await cursor.find(/done/))?.line).toBe('done again');
+      expect(await cursor.find(/./)).toBeUndefined();
+    } finally {
+      await cursor.close();
+    }
   });
 });
 

@@ -1,10 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from '@jest/globals';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  findQemu, hasQtestAccel, parseDeviceList, parseQemuVersion, probeQemu, resolveQemuBinary,
+  clearQemuProbeCache, findQemu, forgetQemuProbe, hasQtestAccel, parseDeviceList, parseQemuVersion, probeQemu, resolveQemuBinary,
 } from '../../src/target/qemu-binary.js';
+import { cacheDirectory, probeEntryPath } from '../../src/target/probe-cache.js';
 import { TargetError } from '../../src/target/errors.js';
 import { requireQemu } from './qemu-env.js';
 
@@ -113,5 +114,68 @@ describe('lookup order and failures', () => {
   it('detects the qtest accelerator by a clock_step answer', async () => {
     expect(await hasQtestAccel(fakeQemu('with-accel', '10.0.0', ['igb'], true))).toBe(true);
     expect(await hasQtestAccel(fakeQemu('without-accel', '10.0.0', ['igb'], false))).toBe(false);
+  });
+});
+
+describe('the probe cache on disk', () => {
+  let cache: string;
+  beforeEach(() => {
+    cache = mkdtempSync(join(tmpdir(), 'probe-cache-test-'));
+    clearQemuProbeCache();
+  });
+  afterEach(() => rmSync(cache, { recursive: true, force: true }));
+
+  /** Rewrites the stored entry of the real binary, as an older run (or an older QEMU) would have left it. */
+  async function plant(change: (record: Record<string, unknown>) => Record<string, unknown>): Promise<string> {
+    const entry = await probeEntryPath(cache, realQemu) as string;
+    const stored = JSON.parse(readFileSync(entry, 'utf8')) as { format: number; record: Record<string, unknown> };
+    writeFileSync(entry, JSON.stringify({ ...stored, record: change(stored.record) }));
+    clearQemuProbeCache(); // a new run: nothing in memory
+    return entry;
+  }
+
+  it('lives where the scripts keep their cache', () => {
+    expect(cacheDirectory({ IGB_REPLAY_CACHE: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/c');
+    expect(cacheDirectory({ XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/x/igb-replay');
+    expect(cacheDirectory({ XDG_CACHE_HOME: 'relative', HOME: '/h' })).toBe('/h/.cache/igb-replay');
+  });
+
+  it('keys an entry by the binary file, and never caches a script', async () => {
+    const binary = join(dir, 'not-a-script');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 1]));
+    const first = await probeEntryPath(cache, binary);
+    expect(first).toMatch(/qemu-probes\/[0-9a-f]{32}\.json$/);
+    expect(await probeEntryPath(cache, binary)).toBe(first);
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 1, 2]));
+    expect(await probeEntryPath(cache, binary)).not.toBe(first);
+    expect(await probeEntryPath(cache, fakeQemu('wrapper', '10.0.0', ['igb'], false))).toBeUndefined();
+    await findQemu({ explicit: join(dir, 'wrapper'), device: 'igb', probeCache: cache });
+    expect(existsSync(join(cache, 'qemu-probes'))).toBe(false);
+  });
+
+  it('answers a later run from the stored entry without probing', async () => {
+    await findQemu({ explicit: realQemu, device: 'igb', probeCache: cache });
+    expect(await hasQtestAccel(realQemu, cache)).toBe(await hasQtestAccel(realQemu, false));
+    expect(readdirSync(join(cache, 'qemu-probes'))).toHaveLength(1);
+    // Only an answer read from the entry can know about this device.
+    await plant((record) => ({ ...record, info: { ...record.info as object, devices: ['igb', 'planted-nic'] } }));
+    const info = await findQemu({ explicit: realQemu, device: 'planted-nic', probeCache: cache });
+    expect([...info.devices]).toEqual(['igb', 'planted-nic']);
+  });
+
+  it('probes again before failing on a stored answer, and stores the new one', async () => {
+    await findQemu({ explicit: realQemu, device: 'igb', probeCache: cache });
+    const entry = await plant((record) => ({ ...record, info: { ...record.info as object, devices: ['e1000e'] } }));
+    const info = await findQemu({ explicit: realQemu, device: 'igb', probeCache: cache });
+    expect(info.devices.has('igb')).toBe(true);
+    expect(readFileSync(entry, 'utf8')).toContain('"igb"');
+  });
+
+  it('ignores a malformed entry, and forgets an entry on request', async () => {
+    await findQemu({ explicit: realQemu, device: 'igb', probeCache: cache });
+    const entry = await plant(() => ({ info: { version: 'ten' } }));
+    expect((await findQemu({ explicit: realQemu, device: 'igb', probeCache: cache })).devices.has('igb')).toBe(true);
+    await forgetQemuProbe(realQemu, cache);
+    expect(existsSync(entry)).toBe(false);
   });
 });

@@ -1,10 +1,14 @@
 // Integration tests: a real QEMU with the igb (and e1000e) model, driven over qtest and QMP.
 import { describe, it, expect, beforeAll, afterEach } from '@jest/globals';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launchQemu, type LaunchOptions, type QemuSession } from '../../src/target/qemu-process.js';
 import { RECORDED_GUEST_BARS, enableMmconfig, setupNic, configRead } from '../../src/target/pci-setup.js';
 import { QtestCommandError, TargetClosedError, TargetError } from '../../src/target/errors.js';
 import { liveProcessCount } from '../../src/target/reaper.js';
+import { findQemu } from '../../src/target/qemu-binary.js';
+import { probeEntryPath } from '../../src/target/probe-cache.js';
 import { requireQemu, expectGone, processAlive } from './qemu-env.js';
 
 const STATUS = 0x0008;
@@ -174,6 +178,20 @@ describe('launch failures', () => {
     expect((error as Error).message).toMatch(/exited with code 1 during start-up/);
     expect((error as Error).message).toMatch(/invalid option/);
     expect(liveProcessCount()).toBe(0);
+  });
+
+  it('forgets the cached probes of a binary that failed to start', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'probe-cache-test-'));
+    try {
+      const { path } = await findQemu({ device: 'igb', probeCache: cache });
+      const entry = await probeEntryPath(cache, path) as string;
+      expect(existsSync(entry)).toBe(true);
+      await expect(launchQemu({ extraArgs: ['-no-such-option'], env: { ...process.env, IGB_REPLAY_CACHE: cache } }))
+        .rejects.toMatchObject({ code: 'launch-failed' });
+      expect(existsSync(entry)).toBe(false);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('fails with a hint when the binary is missing', async () => {

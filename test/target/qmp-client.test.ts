@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { QmpClient, type QmpEvent } from '../../src/target/qmp-client.js';
 import { QmpCommandError, TargetClosedError, TargetTimeoutError } from '../../src/target/errors.js';
-import { MemoryPeer } from './memory-peer.js';
+import { MemoryPeer, settle } from './memory-peer.js';
 
 const GREETING = '{"QMP": {"version": {"qemu": {"micro": 2, "minor": 0, "major": 10}, "package": "Debian"}, "capabilities": ["oob"]}}\r\n';
 
@@ -20,6 +20,24 @@ describe('QmpClient', () => {
   it('negotiates capabilities after the greeting', async () => {
     const { client } = await connected();
     expect(client.greeting?.version.qemu).toEqual({ major: 10, minor: 0, micro: 2 });
+  });
+
+  it('takes a greeting QEMU sent before the client existed (QMP connected before qtest)', async () => {
+    const peer = new MemoryPeer();
+    peer.send(GREETING);
+    await settle();
+    const connecting = QmpClient.connect(peer.client, { timeoutMs: 1000 });
+    const [capabilities] = await peer.waitForLines(1);
+    expect(JSON.parse(capabilities ?? '')).toEqual({ execute: 'qmp_capabilities', id: 1 });
+    peer.send('{"return": {}, "id": 1}\r\n');
+    expect((await connecting).greeting?.capabilities).toEqual(['oob']);
+  });
+
+  it('fails at once, not by timeout, on a connection QEMU already closed', async () => {
+    const peer = new MemoryPeer();
+    peer.hangUp();
+    await settle();
+    await expect(QmpClient.connect(peer.client, { timeoutMs: 60_000 })).rejects.toThrow(/QEMU closed the QMP connection/);
   });
 
   it('matches replies by id, even out of order, and types known commands', async () => {
