@@ -2,13 +2,14 @@
 // baseline entries no longer occur ("fixed since the baseline"). Pure functions.
 
 import type { BaselineSummary } from '../model/replay-report.js';
-import type { ReplayResult } from '../model/replay.js';
+import type { Divergence, ReplayResult } from '../model/replay.js';
+import type { EventDivergence } from '../model/events.js';
 import { keyedDivergences, traceKeyPart, traceOfKey } from './key.js';
 
 export interface BaselineComparison {
   readonly summary: BaselineSummary;
-  /** Seqs of the divergences the baseline accepts, per result (same order as the results). */
-  readonly acceptedSeqs: readonly ReadonlySet<number>[];
+  /** The divergences (reads and events) the baseline accepts, per result (same order as the results). */
+  readonly accepted: readonly ReadonlySet<Divergence | EventDivergence>[];
 }
 
 export function compareWithBaseline(
@@ -16,24 +17,24 @@ export function compareWithBaseline(
 ): BaselineComparison {
   const baseline = new Set(accepted);
   const occurring = new Set<string>();
-  const acceptedSeqs: Set<number>[] = [];
+  const acceptedPerResult: Set<Divergence | EventDivergence>[] = [];
   const fresh: string[] = [];
   let acceptedCount = 0;
   for (const result of results) {
-    const seqs = new Set<number>();
+    const mine = new Set<Divergence | EventDivergence>();
     for (const { key, divergence } of keyedDivergences(result, strict)) {
       occurring.add(key);
       if (baseline.has(key)) {
         acceptedCount++;
-        seqs.add(divergence.seq);
+        mine.add(divergence);
       } else fresh.push(key);
     }
-    acceptedSeqs.push(seqs);
+    acceptedPerResult.push(mine);
   }
   // Only traces replayed to the end can tell that an entry no longer occurs.
   const covered = new Set(results.filter((r) => r.completed).map((r) => traceKeyPart(r.trace)));
   const fixed = accepted.filter((key) => covered.has(traceOfKey(key)) && !occurring.has(key));
-  return { summary: { file, accepted: acceptedCount, new: fresh, fixed }, acceptedSeqs };
+  return { summary: { file, accepted: acceptedCount, new: fresh, fixed }, accepted: acceptedPerResult };
 }
 
 /**

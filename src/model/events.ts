@@ -3,6 +3,7 @@
 // notifications, interrupt-register transitions, mailbox, VF and link events), and how they differ.
 // Pure types, versioned with the replay result (see docs/json-schemas.md).
 
+import type { SideEvent } from './access.js';
 import type { FieldDifference } from './replay.js';
 
 /**
@@ -53,6 +54,8 @@ export interface EventDivergence {
   readonly reason: string;
   /** Label of the recording's phase (see model/phase.ts). */
   readonly phase?: string;
+  /** True when the report's baseline accepts it (set only in a ReplayReport with `baseline`). */
+  readonly accepted?: true;
 }
 
 /** How many device events were compared, and which were left out and why. */
@@ -63,7 +66,50 @@ export interface EventTally {
   readonly excluded: readonly { readonly reason: string; readonly events: number }[];
 }
 
+/** A stretch of time the target ran: where (after how many places were sent) and why. */
+export interface TimeSegment {
+  readonly afterPlace: number;
+  /** `marker`: time ran (or the link changed) where the recording shows it; `poll`: for a folded polling loop. */
+  readonly cause: 'marker' | 'poll';
+  readonly events: readonly SideEvent[];
+}
+
+/**
+ * What the target QEMU logged besides its verdicts, placed by what the replay sent: a place is
+ * each access sent (register, IO or config), in order.
+ */
+export interface TargetEventLog {
+  /** Before the first replayed access: realize, reset, the replay's own PCI set-up. */
+  readonly start: readonly SideEvent[];
+  /** Events of each place (index into the places sent), only where there were any. */
+  readonly byPlace: ReadonlyMap<number, readonly SideEvent[]>;
+  readonly time: readonly TimeSegment[];
+  /** Places the target's log shows; differs from the places sent only if the log does not line up. */
+  readonly placesLogged: number;
+}
+
 /** Classes that make a replay fail by default (explained-by-traffic does only with --strict). */
 export const FAILING_EVENT_CLASSES: ReadonlySet<EventClass> = new Set([
   'interrupt-missing', 'interrupt-extra', 'cause-differs', 'event-missing', 'event-extra', 'event-differs',
 ]);
+
+export function isFailingEvent(cls: EventClass, options: { readonly strict: boolean }): boolean {
+  return FAILING_EVENT_CLASSES.has(cls) || (options.strict && cls === 'explained-by-traffic');
+}
+
+/** A check that compared nothing, saying why. */
+export function eventsNotCompared(note: string): EventsResult {
+  const byClass = Object.fromEntries(EVENT_CLASSES.map((c) => [c, 0])) as Record<EventClass, number>;
+  return { compared: false, note, tally: { compared: 0, excluded: [] }, byClass, divergences: [] };
+}
+
+/** The device-event check of one replay. */
+export interface EventsResult {
+  /** False when events could not be compared; `note` says why (the recording has none, the log did not line up). */
+  readonly compared: boolean;
+  readonly note?: string;
+  readonly tally: EventTally;
+  readonly byClass: Readonly<Record<EventClass, number>>;
+  /** Every difference, in trace order. */
+  readonly divergences: readonly EventDivergence[];
+}

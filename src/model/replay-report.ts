@@ -3,6 +3,7 @@
 // and nothing else. Pure types and the predicates every renderer shares (docs/json-schemas.md).
 
 import { isFailing, type Divergence, type ReplayResult } from './replay.js';
+import { isFailingEvent, type EventDivergence } from './events.js';
 
 export const REPLAY_REPORT_SCHEMA = 'igb-replay/replay-report';
 
@@ -51,7 +52,18 @@ export function acceptedCount(result: ReplayResult): number {
   return result.divergences.reduce((n, d) => n + (d.accepted === true ? 1 : 0), 0);
 }
 
+/** Whether a device-event difference fails the run (see isFailingEvent) with no baseline accepting it. */
+export function eventFailsRun(d: EventDivergence, options: ReplayReportOptions): boolean {
+  return isFailingEvent(d.class, options) && d.accepted !== true;
+}
+
+/** The device-event differences of a result that fail the run, in trace order. */
+export function failingEvents(result: ReplayResult, options: ReplayReportOptions): EventDivergence[] {
+  return result.events.divergences.filter((d) => eventFailsRun(d, options));
+}
+
 export function traceVerdict(result: ReplayResult, options: ReplayReportOptions): ReplayVerdict {
   if (!result.completed) return 'INCOMPLETE';
-  return result.divergences.some((d) => failsRun(d, options)) ? 'FAIL' : 'PASS';
+  const failing = result.divergences.some((d) => failsRun(d, options)) || result.events.divergences.some((d) => eventFailsRun(d, options));
+  return failing ? 'FAIL' : 'PASS';
 }

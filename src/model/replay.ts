@@ -19,21 +19,32 @@ export const TIME_MODE_CHOICES: readonly TimeModeChoice[] = ['auto', 'frozen', '
  *   register and returned 0) while the recording got a value: evidence of a missing feature.
  * - `poll-satisfied`: a polling loop reached its recorded outcome, after a different number of reads.
  * - `poll-never-satisfied`: a polling loop never reached its recorded outcome.
+ * - `explained-by-traffic`: an ICR/EICR read that differs in exactly the bits packets the recording
+ *   moved set (a register replay sends none); the reason names the packet's line.
+ * - `set-up`: a config read that differs only where the replay's own PCI set-up leaves the device
+ *   otherwise than the recording's firmware did (decoding and bus mastering enabled up front).
  */
-export type ReadClass = 'match' | 'mismatch' | 'volatile' | 'unknown-in-target' | 'poll-satisfied' | 'poll-never-satisfied';
+export type ReadClass = 'match' | 'mismatch' | 'volatile' | 'unknown-in-target' | 'poll-satisfied' | 'poll-never-satisfied'
+  | 'explained-by-traffic' | 'set-up';
 
-export const READ_CLASSES: readonly ReadClass[] = ['match', 'mismatch', 'volatile', 'unknown-in-target', 'poll-satisfied', 'poll-never-satisfied'];
+export const READ_CLASSES: readonly ReadClass[] = [
+  'match', 'mismatch', 'volatile', 'unknown-in-target', 'poll-satisfied', 'poll-never-satisfied', 'explained-by-traffic', 'set-up',
+];
 
 /** Classes that make a replay fail by default. */
 export const FAILING_CLASSES: ReadonlySet<ReadClass> = new Set(['mismatch', 'unknown-in-target', 'poll-never-satisfied']);
 
-/** Whether a read class fails the run; with `strict` (--strict) volatile differences do too. */
+/** Classes --strict counts as failures too: differences a reason explains, not a match. */
+export const STRICT_CLASSES: ReadonlySet<ReadClass> = new Set(['volatile', 'explained-by-traffic', 'set-up']);
+
+/** Whether a read class fails the run; with `strict` (--strict) explained differences do too. */
 export function isFailing(cls: ReadClass, options: { readonly strict: boolean }): boolean {
-  return FAILING_CLASSES.has(cls) || (options.strict && cls === 'volatile');
+  return FAILING_CLASSES.has(cls) || (options.strict && STRICT_CLASSES.has(cls));
 }
 
 import type { QemuVerdict } from './access.js';
 import type { Phase } from './phase.js';
+import type { EventsResult, TargetEventLog } from './events.js';
 
 export interface FieldDifference {
   readonly field: string;
@@ -90,6 +101,13 @@ export interface TargetVerdicts {
   readonly phyUnhandled: { readonly register: number; readonly sentIndex: number }[];
 }
 
+/** Everything a target says after a run: its verdicts and the device events it logged. */
+export interface TargetObservations {
+  readonly verdicts: TargetVerdicts;
+  /** Undefined when the target logs no device events (a fake target in tests). */
+  readonly events?: TargetEventLog;
+}
+
 export interface RegisterTally {
   readonly register: string;
   readonly count: number;
@@ -117,14 +135,20 @@ export interface ReplayResult {
     readonly reads: number;
     readonly writes: number;
     readonly configWrites: number;
+    /** Config reads replayed and compared (pci_cfg_read lines of the NIC's function). */
+    readonly configReads: number;
     readonly skipped: number;
     readonly markers: number;
     readonly timeAdvances: number;
+    /** Host-side link changes replayed (QMP set_link at the recording's link-change markers). */
+    readonly linkChanges: number;
     readonly polls: number;
   };
   readonly byClass: Readonly<Record<ReadClass, number>>;
   /** Every read that did not simply match, in trace order. */
   readonly divergences: readonly Divergence[];
+  /** The device events (interrupts, EIxx, mailbox, link...) compared with the recording's. */
+  readonly events: EventsResult;
   /** The recording's phases in trace order, with the divergences of each. */
   readonly phases: readonly PhaseTally[];
   /** Registers the target QEMU reported as unknown (reads and writes), most frequent first. */

@@ -64,8 +64,10 @@ export interface EngineRun {
   readonly actual: Map<number, number>;
   /** Folded polls by their first read's seq. */
   readonly polls: Map<number, PollOutcome>;
-  /** The MMIO/IO accesses sent, in order (folded polls count the reads actually made), for aligning the target's log. */
+  /** The MMIO/IO accesses sent, in order (folded polls count the reads actually made), for aligning the target's verdicts. */
   readonly sent: Access[];
+  /** Every access sent, config accesses included, in order: the places the target's device events are tied to. */
+  readonly places: Access[];
   readonly completed: boolean;
   readonly error?: unknown;
   /** The access being replayed when the run stopped early. */
@@ -144,8 +146,13 @@ class Batcher {
 export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: EngineOptions = {}): Promise<EngineRun> {
   // maxInFlight counts accesses; the pipeline holds batches.
   const pipeline = new Pipeline(Math.max(2, Math.ceil((options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) / BATCH_SIZE)));
-  const state = { actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], timeAdvances: 0, linkChanges: 0 };
+  const state = { actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], places: [] as Access[], timeAdvances: 0, linkChanges: 0 };
   const batcher = new Batcher(target, pipeline, state.actual);
+  const send = (access: Access): Promise<void> | undefined => {
+    state.sent.push(access);
+    state.places.push(access);
+    return batcher.add(access);
+  };
   const sync = async (): Promise<void> => {
     await batcher.flush();
     await pipeline.drain();
@@ -163,11 +170,13 @@ export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: E
           break;
         case 'config-write':
           await batcher.flush();
+          state.places.push(step.access);
           await pipeline.add(target.writeConfig(step.access.offset, step.access.size, step.value));
           break;
         case 'config-read': {
           await batcher.flush();
           const seq = step.access.seq;
+          state.places.push(step.access);
           await pipeline.add(target.readConfig(step.access.offset & ~3).then((dword) => { state.actual.set(seq, dword); }));
           break;
         }
@@ -187,18 +196,16 @@ export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: E
           if (step.poll !== undefined) {
             if (step.access.seq !== step.poll.firstSeq) break;
             await sync();
-            const outcome = await foldPoll(step.access, step.poll, target, state.sent, retries);
+            const outcome = await foldPoll(step.access, step.poll, target, (access) => { state.sent.push(access); state.places.push(access); }, retries);
             state.polls.set(step.access.seq, outcome);
             state.timeAdvances += outcome.timeAdvances;
             break;
           }
-          state.sent.push(step.access);
-          flushed = batcher.add(step.access);
+          flushed = send(step.access);
           if (flushed !== undefined) await flushed;
           break;
         case 'write':
-          state.sent.push(step.access);
-          flushed = batcher.add(step.access);
+          flushed = send(step.access);
           if (flushed !== undefined) await flushed;
           break;
       }
@@ -216,13 +223,13 @@ export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: E
  * many reads as recorded), then, if the device is behind, re-read with time advanced.
  * A loop that only ever read one value (it timed out, or was satisfied at once) needs one read.
  */
-async function foldPoll(first: Access, poll: PollRun, target: ReplayTarget, sent: Access[], retries: number): Promise<PollOutcome> {
+async function foldPoll(first: Access, poll: PollRun, target: ReplayTarget, sent: (access: Access) => void, retries: number): Promise<PollOutcome> {
   const budget = poll.changed ? poll.reads : 1;
   let readsMade = 0;
   let timeAdvances = 0;
   let lastValue = 0;
   const attempt = async (): Promise<boolean> => {
-    sent.push(first);
+    sent(first);
     lastValue = await target.readMmio(poll.offset);
     readsMade++;
     return lastValue === poll.outcome;

@@ -2,6 +2,7 @@
 // names and decodes it, and the target to run it against — without starting anything. The same job
 // can then run against any number of targets (src/replay/run.ts): QEMU builds, or a fake in tests.
 
+import type { TraceRecord } from '../model/access.js';
 import type { Trace } from '../model/trace.js';
 import type { TimeModeChoice } from '../model/replay.js';
 import { registersFor, type RegisterDatabase } from '../regs/database.js';
@@ -21,6 +22,8 @@ export interface TargetSpec {
 export interface ReplayJob {
   /** The trace as named on the command line. */
   readonly trace: string;
+  /** The recording's records in order (the device-event check walks them). */
+  readonly records: readonly TraceRecord[];
   readonly registers: RegisterDatabase;
   readonly plan: ReplayPlan;
   readonly target: TargetSpec;
@@ -42,7 +45,7 @@ export function prepareReplay(trace: Trace, options: PrepareOptions): ReplayJob 
   // what the target lacks comes from the target QEMU's own verdicts, whatever the device.
   const registers = registersFor(trace.device.model);
   return {
-    trace: trace.path, registers, plan: planReplay(trace.records, registers),
+    trace: trace.path, records: trace.records, registers, plan: planReplay(trace.records, registers),
     target: {
       device: targetDevice(trace, options.device), time: options.time,
       ...(options.qemu === undefined ? {} : { qemu: options.qemu }),

@@ -10,9 +10,9 @@
 //  - clock-step: the qtest accelerator (QEMU built from source); `clock_step` to the next timer
 //    deadline at markers, deterministic by construction.
 
-import type { Access, Marker } from '../model/access.js';
-import type { TargetDescription, TargetVerdicts, TimeMode, TimeModeChoice } from '../model/replay.js';
-import { readTrace } from '../formats/read-trace.js';
+import type { Marker } from '../model/access.js';
+import type { TargetDescription, TargetObservations, TimeMode, TimeModeChoice } from '../model/replay.js';
+import { readTargetLog, type LoggedTime } from './target-log.js';
 import { enableMmconfig, setupNic, type MmconfigWindow, type NicBars } from '../target/pci-setup.js';
 import { configReadCommands, configSize, configWriteCommands, type PciFunction } from '../target/pci-config.js';
 import { NETDEV_ID } from '../target/qemu-args.js';
@@ -36,9 +36,11 @@ export interface QemuTargetOptions {
 
 /** NIC slot in the replay VM; the recordings used slot 2 as well. */
 const NIC_SLOT = 2;
-/** Trace events the target logs: its verdicts on each access, and the timers markers wait for. */
-const TARGET_TRACE = ['e1000e_core_*', 'e1000e_wrn_*', 'e1000e_io_*', 'igb_core_mdic*', 'e1000x_link_negotiation_done',
-  'igb_write_config'];
+/**
+ * Trace events the target logs: the same families a recording has (`igb-replay record`), so its
+ * verdicts on each access and every device event it emits can be compared with the recording's.
+ */
+const TARGET_TRACE = ['igb*', 'e1000e*', 'e1000x*', 'pci_cfg_read', 'pci_cfg_write'];
 /** Single accesses outside batches (polls, ReplayTarget's readMmio & co.) are dwords. */
 const DWORD = 4;
 /**
@@ -60,6 +62,11 @@ export class QemuReplayTarget implements ReplayTarget {
   readonly advancesTime: boolean;
   /** An autoneg marker already waited in vain: the target's link does not come up, wait less. */
   private autonegMissed = false;
+  /** Accesses sent so far (register, IO, config): the places device events are tied to. */
+  private places = 0;
+  /** Where the log's parts are, recorded as the replay runs (see target-log.ts). */
+  private readonly loggedTime: LoggedTime[] = [];
+  private startEnd = 0;
 
   private constructor(
     readonly session: QemuSession,
@@ -91,7 +98,9 @@ export class QemuReplayTarget implements ReplayTarget {
       const nic: PciFunction = { bus: 0, device: NIC_SLOT, fn: 0 };
       const bars = await setupNic(session.qtest, { model: device.model, slot: NIC_SLOT });
       const mmconfig = await enableMmconfig(session.qtest);
-      return new QemuReplayTarget(session, timeMode, device, bars, nic, mmconfig);
+      const target = new QemuReplayTarget(session, timeMode, device, bars, nic, mmconfig);
+      target.startEnd = await session.logSize();
+      return target;
     } catch (error) {
       await session.close();
       throw error;
@@ -105,10 +114,12 @@ export class QemuReplayTarget implements ReplayTarget {
 
   /** The driver's own width is replayed (mmiotrace records it; QEMU logs say 4), as `export` writes it. */
   runBatch(ops: readonly BatchOp[]): Promise<readonly number[]> {
+    this.places += ops.length;
     return this.send(ops.map((op) => barAccessCommand(this.bars, op)));
   }
 
   private single(access: Omit<BarAccess, 'size'>): Promise<readonly number[]> {
+    this.places++;
     return this.send([barAccessCommand(this.bars, { ...access, size: DWORD })]);
   }
 
@@ -132,18 +143,35 @@ export class QemuReplayTarget implements ReplayTarget {
 
   /** Legacy config below 0x100, MMCONFIG above, as pci-config.ts decides for `export` too. */
   async writeConfig(offset: number, size: number, value: number): Promise<void> {
+    this.places++;
     const commands = configWriteCommands(this.nic, offset, configSize(size), value, `config 0x${offset.toString(16)}`, this.mmconfig.base);
     await this.send(commands.map((c) => c.command));
   }
 
   async readConfig(offset: number): Promise<number> {
+    this.places++;
     const replies = await this.send(configReadCommands(this.nic, offset, 4, this.mmconfig.base));
     return replies[replies.length - 1]!;
   }
 
   /** The NIC's backend is the netdev the target was given (qemu-args.ts names it); QMP works in every time mode. */
   async setLink(up: boolean): Promise<void> {
-    await this.session.qmp!.execute('set_link', { name: NETDEV_ID, up });
+    await this.logged('marker', () => this.session.qmp!.execute('set_link', { name: NETDEV_ID, up }));
+  }
+
+  /** Runs `action` and remembers the stretch of the log it wrote as time (or a link change), after the places sent so far. */
+  private async logged<T>(cause: LoggedTime['cause'], action: () => Promise<T>): Promise<T> {
+    const from = await this.session.logSize();
+    const afterPlace = this.places;
+    try {
+      return await action();
+    } finally {
+      if (this.session.alive) this.loggedTime.push({ from, to: await this.session.logSize(), afterPlace, cause });
+    }
+  }
+
+  advanceTime(cause: Marker | 'poll'): Promise<TimeAdvance> {
+    return this.logged(cause === 'poll' ? 'poll' : 'marker', () => this.letTimeRun(cause));
   }
 
   /**
@@ -151,7 +179,7 @@ export class QemuReplayTarget implements ReplayTarget {
    * for an autoneg marker wait (bounded) for the target's own negotiation-done event and stop as
    * soon as it appears, otherwise let the clock run SETTLE_MS; then `stop`.
    */
-  async advanceTime(cause: Marker | 'poll'): Promise<TimeAdvance> {
+  private async letTimeRun(cause: Marker | 'poll'): Promise<TimeAdvance> {
     if (this.timeMode === 'clock-step') return this.stepClock(cause);
     const awaited = cause !== 'poll' && cause.kind === 'autoneg' ? 'autoneg' : 'none';
     const qmp = this.session.qmp!;
@@ -219,28 +247,12 @@ export class QemuReplayTarget implements ReplayTarget {
   }
 
   /**
-   * What the target QEMU said about the accesses it was sent, read from its own trace log with the
-   * same parser as recordings: its verdict on each MMIO/IO access, in order, and the PHY registers
-   * it reported as unhandled (with the index of the MDIC write that reached them).
+   * What the target QEMU said and did, read from its own trace log with the same parser as
+   * recordings (target-log.ts): its verdict on each MMIO/IO access, the PHY registers it reported
+   * unhandled, and its device events by place, at the start and while time ran.
    */
-  async verdicts(): Promise<TargetVerdicts> {
-    const result: TargetVerdicts = { accesses: [], phyUnhandled: [] };
-    if ((await this.session.logSize()) === 0) return result;
-    const indexBySeq = new Map<number, number>();
-    const sink = {
-      access(access: Access): void {
-        if (access.space === 'mmio' || access.space === 'io') {
-          indexBySeq.set(access.seq, result.accesses.length);
-          result.accesses.push(access.verdict);
-        } else if (access.space === 'phy' && access.verdict === 'phy-unhandled' && access.cause !== undefined) {
-          const sentIndex = indexBySeq.get(access.cause);
-          if (sentIndex !== undefined) result.phyUnhandled.push({ register: access.offset, sentIndex });
-        }
-      },
-      marker(): void {},
-    };
-    await readTrace(this.session.logPath, sink, { lenient: true });
-    return result;
+  async observations(): Promise<TargetObservations> {
+    return readTargetLog(this.session.logPath, { startEnd: this.startEnd, time: this.loggedTime, end: await this.session.logSize() });
   }
 
   get alive(): boolean {

@@ -2,7 +2,8 @@
 // accepts, summarises the comparison and gives the verdict. Pure; every output renders the result.
 
 import { compareWithBaseline } from '../baseline/compare.js';
-import type { ReplayResult } from '../model/replay.js';
+import type { Divergence, ReplayResult } from '../model/replay.js';
+import type { EventDivergence } from '../model/events.js';
 import { REPLAY_REPORT_SCHEMA, traceVerdict, type ReplayReport, type ReplayReportOptions, type ReplayVerdict } from '../model/replay-report.js';
 
 /** A baseline to compare with: its file name (for the report) and its accepted keys. */
@@ -13,7 +14,7 @@ export interface BaselineInput {
 
 export function buildReplayReport(results: readonly ReplayResult[], options: ReplayReportOptions, baseline?: BaselineInput): ReplayReport {
   const comparison = baseline === undefined ? undefined : compareWithBaseline(results, baseline.accepted, baseline.file, options.strict);
-  const marked = comparison === undefined ? results : results.map((result, i) => markAccepted(result, comparison.acceptedSeqs[i]!));
+  const marked = comparison === undefined ? results : results.map((result, i) => markAccepted(result, comparison.accepted[i]!));
   return {
     schema: REPLAY_REPORT_SCHEMA, version: 1, options: { strict: options.strict },
     verdict: overallVerdict(marked.map((r) => traceVerdict(r, options))),
@@ -22,9 +23,13 @@ export function buildReplayReport(results: readonly ReplayResult[], options: Rep
   };
 }
 
-function markAccepted(result: ReplayResult, acceptedSeqs: ReadonlySet<number>): ReplayResult {
-  if (acceptedSeqs.size === 0) return result;
-  return { ...result, divergences: result.divergences.map((d) => (acceptedSeqs.has(d.seq) ? { ...d, accepted: true } : d)) };
+function markAccepted(result: ReplayResult, accepted: ReadonlySet<Divergence | EventDivergence>): ReplayResult {
+  if (accepted.size === 0) return result;
+  return {
+    ...result,
+    divergences: result.divergences.map((d) => (accepted.has(d) ? { ...d, accepted: true } : d)),
+    events: { ...result.events, divergences: result.events.divergences.map((d) => (accepted.has(d) ? { ...d, accepted: true } : d)) },
+  };
 }
 
 function overallVerdict(verdicts: readonly ReplayVerdict[]): ReplayVerdict {

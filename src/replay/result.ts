@@ -2,9 +2,11 @@
 // differences with the compare policy, and tallies what the target QEMU reported as unknown.
 // Pure function of its inputs.
 
-import type { Access, QemuVerdict } from '../model/access.js';
+import type { Access, QemuVerdict, TraceRecord } from '../model/access.js';
 import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterRead, type RegisterTally, type ReplayResult, type TargetDescription,
-  type TargetVerdicts } from '../model/replay.js';
+  type TargetObservations, type TargetVerdicts } from '../model/replay.js';
+import { compareConfigRead } from './config-compare.js';
+import { eventsOutcome } from './events-result.js';
 import { phaseOf } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { registerOf } from '../regs/naming.js';
@@ -17,8 +19,10 @@ export interface ResultInputs {
   readonly target: TargetDescription;
   readonly plan: ReplayPlan;
   readonly run: EngineRun;
-  /** What the target QEMU logged about the accesses in `run.sent` (from its own trace log). */
-  readonly targetVerdicts: TargetVerdicts;
+  /** The recording, in order: the device-event check walks it. */
+  readonly records: readonly TraceRecord[];
+  /** What the target QEMU logged about what it was sent (from its own trace log). */
+  readonly observations: TargetObservations;
   readonly registers: RegisterDatabase;
   readonly options: CompareOptions;
   readonly durationMs: number;
@@ -26,15 +30,27 @@ export interface ResultInputs {
 
 export function buildResult(inputs: ResultInputs): ReplayResult {
   const { plan, run, registers } = inputs;
-  const unknownSeqs = unknownInTargetSeqs(run.sent, inputs.targetVerdicts.accesses);
+  const verdicts = inputs.observations.verdicts;
+  const unknownSeqs = unknownInTargetSeqs(run.sent, verdicts.accesses);
+  const { events, explainedReads } = eventsOutcome({ records: inputs.records, run, target: inputs.observations.events, registers, phases: plan.phases });
   const byClass = Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>;
   const divergences: Divergence[] = [];
   let reads = 0;
   let writes = 0;
   let configWrites = 0;
+  let configReads = 0;
   for (const step of plan.steps) {
     if (step.kind === 'write' && wasSent(step.access, run)) writes++;
     if (step.kind === 'config-write' && wasSent(step.access, run)) configWrites++;
+    if (step.kind === 'config-read') {
+      const dword = run.actual.get(step.access.seq);
+      if (dword === undefined) continue;
+      configReads++;
+      const compared = compareConfigRead(step.access.offset, step.access.value, dword);
+      byClass[compared.class]++;
+      if (compared.class !== 'match') divergences.push(divergenceOf(step.access, compared.actual, compared.class, compared.reason, registers));
+      continue;
+    }
     if (step.kind !== 'read') continue;
     const access = step.access;
     if (step.poll !== undefined) {
@@ -56,6 +72,12 @@ export function buildResult(inputs: ResultInputs): ReplayResult {
       byClass.match++;
       continue;
     }
+    const explained = explainedReads.get(access.seq);
+    if (explained !== undefined) {
+      byClass['explained-by-traffic']++;
+      divergences.push(divergenceOf(access, actual, 'explained-by-traffic', explained, registers));
+      continue;
+    }
     const ref = access.space === 'mmio' ? registers.lookupOffset(access.offset) : undefined;
     const classification = classifyDifference(ref, unknownSeqs.has(access.seq) && access.verdict !== 'unknown', inputs.options);
     byClass[classification.class]++;
@@ -66,12 +88,12 @@ export function buildResult(inputs: ResultInputs): ReplayResult {
     completed: run.completed,
     ...(run.completed ? {} : { stopped: stoppedAt(run) }),
     counts: {
-      accesses: run.sent.length + configWrites, reads, writes, configWrites, skipped: plan.skipped,
-      markers: plan.markers, timeAdvances: run.timeAdvances, polls: run.polls.size,
+      accesses: run.sent.length + configWrites + configReads, reads, writes, configWrites, configReads, skipped: plan.skipped,
+      markers: plan.markers, timeAdvances: run.timeAdvances, linkChanges: run.linkChanges, polls: run.polls.size,
     },
-    byClass, divergences: withPhases(divergences, plan),
+    byClass, divergences: withPhases(divergences, plan), events,
     phases: tallyPhases(plan, run, divergences),
-    unknownInTarget: tallyUnknown(run.sent, inputs.targetVerdicts, registers),
+    unknownInTarget: tallyUnknown(run.sent, verdicts, registers),
     registersRead: registersRead(plan, registers), lastLine: lastLine(plan),
     durationMs: inputs.durationMs,
   };

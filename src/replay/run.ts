@@ -3,7 +3,7 @@
 // always closed — also when the run fails midway, in which case the result is partial and says
 // where it stopped.
 
-import type { ReplayResult, TargetDescription, TargetVerdicts } from '../model/replay.js';
+import type { ReplayResult, TargetDescription, TargetObservations } from '../model/replay.js';
 import { runPlan, type ReplayTarget } from './engine.js';
 import type { ReplayJob, TargetSpec } from './prepare.js';
 import { QemuReplayTarget } from './qemu-target.js';
@@ -12,10 +12,10 @@ import { buildResult } from './result.js';
 /** A target the runner owns: it replays, says what it is and what it logged, and is closed after. */
 export interface OwnedTarget extends ReplayTarget {
   describe(): TargetDescription;
-  /** False once the target died (then its verdicts are not asked for). */
+  /** False once the target died (then what it logged is not asked for). */
   readonly alive: boolean;
-  /** What the target said about each access it was sent (from its own trace log). */
-  verdicts(): Promise<TargetVerdicts>;
+  /** What the target said about each access it was sent, and the device events it logged. */
+  observations(): Promise<TargetObservations>;
   close(): Promise<void>;
 }
 
@@ -43,9 +43,9 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
   try {
     hooks.onTarget?.(target);
     const run = await runPlan(job.plan, target, hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress });
-    const targetVerdicts = target.alive ? await target.verdicts() : { accesses: [], phyUnhandled: [] };
+    const observations = target.alive ? await target.observations() : { verdicts: { accesses: [], phyUnhandled: [] } };
     const result = buildResult({
-      trace: job.trace, target: target.describe(), plan: job.plan, run, targetVerdicts, registers: job.registers,
+      trace: job.trace, target: target.describe(), plan: job.plan, run, records: job.records, observations, registers: job.registers,
       options: job.compare, durationMs: Date.now() - started,
     });
     hooks.onResult?.(result);

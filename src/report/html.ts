@@ -14,6 +14,8 @@ const CLASS_COLORS: Readonly<Record<Exclude<ReadClass, 'match'>, string>> = {
   'poll-never-satisfied': '#ff7f0e',
   volatile: '#7f7f7f',
   'poll-satisfied': '#2ca02c',
+  'explained-by-traffic': '#bcbd22',
+  'set-up': '#17becf',
 };
 
 const TIMELINE_WIDTH = 1000;

@@ -5,7 +5,8 @@
 
 import type { ChalkInstance } from 'chalk';
 import { READ_CLASSES, isFailing, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
-import { acceptedCount, failingDivergences, failsRun, type BaselineSummary, type ReplayReport } from '../model/replay-report.js';
+import { acceptedCount, eventFailsRun, failingDivergences, failingEvents, failsRun, type BaselineSummary, type ReplayReport } from '../model/replay-report.js';
+import { eventLines } from './events-text.js';
 import { hex, num, plural } from './format.js';
 import { renderTable } from './table.js';
 
@@ -29,13 +30,17 @@ function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReportContext)
     `${c.bold('Replay')}  ${r.trace}`,
     `Target   ${r.target.binary} (${r.target.version}), -device ${r.target.device}, time: ${timeText(r)}`,
     `Replayed ${plural(r.counts.accesses, 'access', 'accesses')} (${num(r.counts.reads)} reads compared, ${num(r.counts.writes)} writes, `
-      + `${num(r.counts.configWrites)} config writes; ${num(r.counts.skipped)} skipped) in ${num(r.durationMs)} ms; `
-      + `${plural(r.counts.timeAdvances, 'time advance')}, ${plural(r.counts.polls, 'polling loop')} folded`,
+      + `${num(r.counts.configWrites)} config writes${r.counts.configReads > 0 ? `, ${num(r.counts.configReads)} config reads compared` : ''}; `
+      + `${num(r.counts.skipped)} skipped) in ${num(r.durationMs)} ms; `
+      + `${plural(r.counts.timeAdvances, 'time advance')}, ${plural(r.counts.polls, 'polling loop')} folded`
+      + `${r.counts.linkChanges > 0 ? `, ${plural(r.counts.linkChanges, 'host link change')}` : ''}`,
   ];
   if (!r.completed && r.stopped !== undefined) {
     lines.push(c.red(`Stopped early at trace line ${num(r.stopped.line)} (access #${r.stopped.seq}): ${r.stopped.reason}`));
   }
   lines.push('', c.bold('Reads by class'), ...classLines(r, c, options));
+  lines.push('', c.bold('Device events (interrupts, EIxx, mailbox, link) against the recording'),
+    ...eventLines(r.events, c, { strict: options.strict, fails: (d) => eventFailsRun(d, options) }));
   if (r.phases.length > 0) lines.push('', c.bold('By phase of the recording'), ...phaseLines(r, c, options));
   const first = failingDivergences(r, options)[0];
   lines.push('', first === undefined ? c.green('No unexplained divergence.') : `${c.bold('First divergence')}\n${divergenceLines(first, c).join('\n')}`);
@@ -82,6 +87,8 @@ function classLines(r: ReplayResult, c: ChalkInstance, options: ReportContext): 
     'unknown-in-target': 'the target QEMU has no such register (read 0)',
     'poll-satisfied': 'polling loop reached its recorded outcome after a different number of reads',
     'poll-never-satisfied': 'polling loop never reached its recorded outcome',
+    'explained-by-traffic': `ICR/EICR bits set by packets the recording moved (none are replayed)${options.strict ? ' (counted: --strict)' : '; --strict counts them'}`,
+    'set-up': `config bits the replay's own PCI set-up decides (decoding, bus master)${options.strict ? ' (counted: --strict)' : '; --strict counts them'}`,
   };
   const rows = READ_CLASSES.map((cls) => {
     const count = r.byClass[cls];
@@ -139,7 +146,7 @@ function topRegisters(divergences: readonly Divergence[], c: ChalkInstance, opti
 }
 
 function verdictLine(r: ReplayResult, c: ChalkInstance, options: ReportContext): string {
-  const failing = failingDivergences(r, options).length;
+  const failing = failingDivergences(r, options).length + failingEvents(r, options).length;
   if (!r.completed) return c.red('Result: INCOMPLETE (the replay stopped early; the counts above cover what was replayed)');
   const accepted = options.baseline === undefined ? '' : `; ${num(acceptedCount(r))} accepted (baseline)`;
   return failing === 0

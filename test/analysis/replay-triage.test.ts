@@ -8,6 +8,7 @@ import { READ_CLASSES, type Divergence, type ReadClass, type RegisterTally, type
 import { runCli } from '../cli/run-cli.js';
 import { requireQemu } from '../target/qemu-env.js';
 import { accesses, syntheticNames } from './synthetic.js';
+import { eventsNotCompared } from '../../src/model/events.js';
 
 const SOURCE = { file: 'synthetic', dialectDescription: 'synthetic records' };
 
@@ -17,7 +18,8 @@ function syntheticReplay(divergences: Divergence[], unknownInTarget: RegisterTal
     schema: 'igb-replay/replay-result', version: 1, trace: 'synthetic',
     target: { binary: 'qemu', version: 'synthetic', device: 'e1000e', qtestAccelerator: false, timeMode: 'frozen' },
     completed: true,
-    counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
+    events: eventsNotCompared('synthetic result'),
+    counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
     byClass, divergences, phases: [], unknownInTarget, registersRead: [], lastLine: 0, durationMs: 0,
   };
 }

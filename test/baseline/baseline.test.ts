@@ -5,6 +5,7 @@ import { compareWithBaseline, updatedBaseline } from '../../src/baseline/compare
 import { BaselineError, parseBaseline, serializeBaseline } from '../../src/baseline/file.js';
 import { differenceOf, keyedDivergences } from '../../src/baseline/key.js';
 import { READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
+import { eventsNotCompared, type EventDivergence } from '../../src/model/events.js';
 
 function divergence(seq: number, register: string, cls: Divergence['class'], overrides: Partial<Divergence> = {}): Divergence {
   return {
@@ -17,9 +18,9 @@ function result(divergences: Divergence[], trace = 'traces/t.log', completed = t
   return {
     schema: 'igb-replay/replay-result', version: 1, trace,
     target: { binary: 'qemu', version: '10', device: 'igb', qtestAccelerator: false, timeMode: 'markers' },
-    completed, counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
+    completed, counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
     byClass: Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>,
-    divergences, phases: [], unknownInTarget: [], registersRead: [], lastLine: 0, durationMs: 1,
+    divergences, events: eventsNotCompared('synthetic result'), phases: [], unknownInTarget: [], registersRead: [], lastLine: 0, durationMs: 1,
   };
 }
 
@@ -57,9 +58,9 @@ describe('baseline comparison', () => {
   const keys = keyedDivergences(result(base), false).map((k) => k.key);
 
   it('accepts everything a baseline of the same run lists', () => {
-    const { summary, acceptedSeqs } = compareWithBaseline([result(base)], keys, 'b.json', false);
+    const { summary, accepted } = compareWithBaseline([result(base)], keys, 'b.json', false);
     expect(summary).toEqual({ file: 'b.json', accepted: 3, new: [], fixed: [] });
-    expect(acceptedSeqs.map((seqs) => [...seqs])).toEqual([[3, 7, 9]]);
+    expect(accepted.map((set) => [...set].map((d) => d.seq))).toEqual([[3, 7, 9]]);
   });
 
   it('reports a divergence missing from the baseline as new and an entry no longer seen as fixed', () => {
@@ -95,5 +96,27 @@ describe('baseline file', () => {
   ])('rejects %s naming the file', (text, message) => {
     expect(() => parseBaseline(text, 'b.json')).toThrow(BaselineError);
     expect(() => parseBaseline(text, 'b.json')).toThrow(message);
+  });
+});
+
+describe('baseline keys of device-event differences', () => {
+  const event = (cls: EventDivergence['class'], subject: string, line: number): EventDivergence => ({
+    class: cls, line, seq: line, place: { kind: 'access', access: 'write', register: 'EICS', value: 2 }, subject,
+    expected: 'notified MSI-X vector 1', actual: 'none', fields: [], reason: 'synthetic',
+  });
+  const withEvents = (events: EventDivergence[]): ReplayResult => ({
+    ...result([]), events: { ...eventsNotCompared(''), compared: true, divergences: events },
+  });
+
+  it('keys failing event differences without line numbers, and accepts them again after the trace shifted', () => {
+    const first = withEvents([event('interrupt-missing', 'MSI-X vector 1', 100), event('explained-by-traffic', 'MSI-X vector 2', 200)]);
+    const keys = keyedDivergences(first, false).map((k) => k.key);
+    expect(keys).toEqual(['t.log|event|MSI-X vector 1|interrupt-missing|notified MSI-X vector 1→none#0']);
+    const shifted = withEvents([event('interrupt-missing', 'MSI-X vector 1', 140)]);
+    const { summary, accepted } = compareWithBaseline([shifted], keys, 'b.json', false);
+    expect(summary).toEqual({ file: 'b.json', accepted: 1, new: [], fixed: [] });
+    expect([...accepted[0]!].map((d) => d.line)).toEqual([140]);
+    // --strict keys the explained ones too.
+    expect(keyedDivergences(first, true)).toHaveLength(2);
   });
 });

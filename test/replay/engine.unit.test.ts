@@ -22,7 +22,7 @@ const LINK_UP = 0x80080483;
 function job(records: readonly TraceRecord[], strict = false): ReplayJob {
   const registers = igbRegisters();
   return {
-    trace: 'synthetic', registers, plan: planReplay(records, registers),
+    trace: 'synthetic', records, registers, plan: planReplay(records, registers),
     target: { device: parseDeviceOption('igb'), time: 'markers' }, compare: { strict },
   };
 }

@@ -3,7 +3,7 @@
 // costs), and a way to die midway. Not a model of the igb: just enough device to drive the engine.
 
 import type { Marker, QemuVerdict } from '../../src/model/access.js';
-import type { TargetDescription, TargetVerdicts } from '../../src/model/replay.js';
+import type { TargetDescription, TargetObservations } from '../../src/model/replay.js';
 import type { BatchOp } from '../../src/replay/engine.js';
 import type { OwnedTarget } from '../../src/replay/run.js';
 
@@ -94,8 +94,9 @@ export class FakeTarget implements OwnedTarget {
     return { binary: 'fake', version: 'fake target (tests)', device: 'igb', qtestAccelerator: false, timeMode: this.advancesTime ? 'markers' : 'frozen' };
   }
 
-  async verdicts(): Promise<TargetVerdicts> {
-    return { accesses: [...this.verdictLog], phyUnhandled: [] };
+  /** Verdicts only: a fake device logs no events (the event check says so in the result). */
+  async observations(): Promise<TargetObservations> {
+    return { verdicts: { accesses: [...this.verdictLog], phyUnhandled: [] } };
   }
 
   async close(): Promise<void> {

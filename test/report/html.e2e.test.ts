@@ -11,6 +11,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { buildReplayReport } from '../../src/replay/report.js';
 import { removeTempDirs, runCli, tempDir } from '../cli/run-cli.js';
 import { INIT_TRACE, requireQemu } from '../replay/replay-env.js';
+import { eventsNotCompared } from '../../src/model/events.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HOSTILE = `<script>alert(1)</script>"'</script><!--`;
@@ -25,7 +26,8 @@ function syntheticResult(): ReplayResult {
     schema: 'igb-replay/replay-result', version: 1, trace: `traces/${HOSTILE}.log`,
     target: { binary: `qemu${HOSTILE}`, version: HOSTILE, device: `igb,${HOSTILE}`, qtestAccelerator: false, timeMode: 'markers' },
     completed: false, stopped: { seq: 1, line: 7, reason: HOSTILE },
-    counts: { accesses: 1, reads: 1, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
+    events: eventsNotCompared('synthetic result'),
+    counts: { accesses: 1, reads: 1, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
     byClass: { ...Object.fromEntries(READ_CLASSES.map((c) => [c, 0])), mismatch: 1 } as Record<ReadClass, number>,
     divergences: [divergence], phases: [], unknownInTarget: [], registersRead: [{ register: HOSTILE, block: HOSTILE, reads: 1 }], lastLine: 7, durationMs: 1,
   };

@@ -9,6 +9,7 @@ import { escapeXml, renderJunit } from '../../src/report/junit.js';
 import { buildReplayReport } from '../../src/replay/report.js';
 import { removeTempDirs, runCli, tempDir } from '../cli/run-cli.js';
 import { INIT_TRACE, requireQemu } from '../replay/replay-env.js';
+import { eventsNotCompared } from '../../src/model/events.js';
 
 function divergence(seq: number, register: string, cls: Divergence['class'], overrides: Partial<Divergence> = {}): Divergence {
   return {
@@ -25,7 +26,8 @@ function result(divergences: Divergence[], trace = 'traces/t.log', completed = t
     schema: 'igb-replay/replay-result', version: 1, trace,
     target: { binary: 'qemu', version: '10', device: 'igb', qtestAccelerator: false, timeMode: 'markers' },
     completed, ...(completed ? {} : { stopped: { seq: 4, line: 14, reason: 'QEMU died <signal & "9">' } }),
-    counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, skipped: 0, markers: 0, timeAdvances: 0, polls: 0 },
+    events: eventsNotCompared('synthetic result'),
+    counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
     byClass: Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>,
     divergences, phases: [], unknownInTarget: [], registersRead, lastLine: 40, durationMs: 1234,
   };

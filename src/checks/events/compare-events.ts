@@ -5,28 +5,11 @@
 // packets left behind (traffic-taint.ts) to explain exactly those differences.
 
 import type { Access, SideEvent, TraceRecord } from '../../model/access.js';
-import type { EventDivergence, EventPlace, EventTally } from '../../model/events.js';
+import type { EventDivergence, EventPlace, EventTally, TargetEventLog } from '../../model/events.js';
 import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
-import { isPacketEvent } from './device-event.js';
+import { deviceEvent, isPacketEvent, type DeviceEvent } from './device-event.js';
 import { EICR, ICR, TrafficTaint } from './traffic-taint.js';
-
-/** A stretch of time the target ran: where (after how many places were sent) and why. */
-export interface TimeSegment {
-  readonly afterPlace: number;
-  /** `marker`: time ran where the recording shows a timer or host event; `poll`: for a folded polling loop. */
-  readonly cause: 'marker' | 'poll';
-  readonly events: readonly SideEvent[];
-}
-
-/** What the target QEMU logged, placed by what the replay sent. */
-export interface TargetEventLog {
-  /** Before the first replayed access: realize, reset, the replay's own PCI set-up. */
-  readonly start: readonly SideEvent[];
-  /** Events of each place (index into the places sent), only where there were any. */
-  readonly byPlace: ReadonlyMap<number, readonly SideEvent[]>;
-  readonly time: readonly TimeSegment[];
-}
 
 export interface EventCheckInput {
   readonly records: readonly TraceRecord[];
@@ -45,7 +28,14 @@ export interface EventCheckResult {
   readonly explainedReads: ReadonlyMap<number, string>;
 }
 
-const NOT_REPLAYED = 'the access is not replayed (PHY access, BAR programming, config read)';
+const TIMER_SUBJECT = /^EITR\(\d+\) throttling timer$/;
+
+function opposite(a: string, b: string): boolean {
+  return (a === 'event-missing' && b === 'event-extra') || (a === 'event-extra' && b === 'event-missing');
+}
+
+const NOT_REPLAYED = 'the access is not replayed (PHY access, BAR programming)';
+const RECEIVED = 'a received packet: the register replay injects no frames (what it did to the interrupt state is followed)';
 /** Reads that clear the cause register say so in an event of theirs. */
 const CLEARS_ON_READ = /icr_clear|_clear_zero_ims|_clear_nonmsix/;
 
@@ -55,9 +45,11 @@ class Walk {
   readonly explainedReads = new Map<number, string>();
   compared = 0;
   readonly taint = new TrafficTaint();
-  private recordedPool: { events: SideEvent[]; line: number; seq: number; packetLine?: number; kinds: Set<string> } | undefined;
+  private recordedPool: { events: SideEvent[]; line: number; seq: number; kinds: Set<string> } | undefined;
   private targetPool: SideEvent[] = [];
   private nextSegment = 0;
+  /** Throttling-timer differences of the last time pool, which the next pool may cancel. */
+  private unmatchedTimers: EventDivergence[] = [];
 
   constructor(private readonly input: EventCheckInput) {}
 
@@ -71,13 +63,22 @@ class Walk {
     for (const [reason, count] of result.excluded) this.exclude(reason, count);
   }
 
-  /** A recorded marker: its events wait for the next stretch of time the target ran. */
+  /**
+   * A recorded marker. A received packet's events have no counterpart (the replay injects no
+   * frames): they are left out, and what they did to the interrupt state is followed at once, in
+   * trace order. Any other marker's events wait for the next stretch of time the target ran, and are
+   * followed when compared there.
+   */
   pool(events: readonly SideEvent[], line: number, seq: number, kind: string): void {
+    const packet = events.find(isPacketEvent);
+    if (packet !== undefined) {
+      this.exclude(RECEIVED, events.length);
+      this.taint.observe(events.map(deviceEvent).filter((e): e is DeviceEvent => e !== undefined), packet.line);
+      return;
+    }
     const pool = this.recordedPool ?? { events: [], line, seq, kinds: new Set<string>() };
     pool.events.push(...events);
     pool.kinds.add(kind);
-    const packet = events.find(isPacketEvent);
-    if (packet !== undefined && pool.packetLine === undefined) pool.packetLine = packet.line;
     this.recordedPool = pool;
   }
 
@@ -98,15 +99,36 @@ class Walk {
     if (markerRan) this.closePool();
   }
 
+  /**
+   * A throttling timer of a few hundred microseconds may fire in the stretch of time before or after
+   * the one it fired in when recorded (a replay controls time only at markers): a timer missing in
+   * one time pool and extra for the same vector in the next (or the other way round) fired once on
+   * each side, and is no difference.
+   */
+  private cancelShiftedTimers(divergences: readonly EventDivergence[]): EventDivergence[] {
+    const previous = this.unmatchedTimers;
+    const kept: EventDivergence[] = [];
+    const cancelled = new Set<EventDivergence>();
+    for (const d of divergences) {
+      const match = TIMER_SUBJECT.test(d.subject)
+        ? previous.find((p) => !cancelled.has(p) && p.subject === d.subject && opposite(p.class, d.class)) : undefined;
+      if (match === undefined) kept.push(d);
+      else cancelled.add(match);
+    }
+    if (cancelled.size > 0) this.divergences.splice(0, this.divergences.length, ...this.divergences.filter((d) => !cancelled.has(d)));
+    this.unmatchedTimers = kept.filter((d) => TIMER_SUBJECT.test(d.subject) && (d.class === 'event-missing' || d.class === 'event-extra'));
+    return kept;
+  }
+
   closePool(): void {
     const pool = this.recordedPool;
     if (pool === undefined && this.targetPool.length === 0) return;
     const line = pool?.line ?? 0;
     const place: EventPlace = { kind: 'time', marker: pool === undefined ? 'none recorded' : [...pool.kinds].join(', ') };
-    const result = comparePlace({ line, seq: pool?.seq ?? -1, place, taint: this.taint, registers: this.input.registers,
-      ...(pool?.packetLine === undefined ? {} : { packetLine: pool.packetLine }) }, pool?.events ?? [], this.targetPool);
-    this.add(result);
-    this.taint.observe(result.recorded, pool?.packetLine);
+    const result = comparePlace({ line, seq: pool?.seq ?? -1, place, taint: this.taint, registers: this.input.registers },
+      pool?.events ?? [], this.targetPool);
+    this.add({ ...result, divergences: this.cancelShiftedTimers(result.divergences) });
+    this.taint.observe(result.recorded, undefined);
     this.recordedPool = undefined;
     this.targetPool = [];
   }

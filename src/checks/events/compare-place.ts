@@ -8,7 +8,7 @@ import type { EventClass, EventDivergence, EventPlace } from '../../model/events
 import type { FieldDifference } from '../../model/replay.js';
 import type { RegisterDatabase } from '../../regs/database.js';
 import { describeNotify, deviceEvent, exclusionReason, type DeviceEvent } from './device-event.js';
-import type { TrafficTaint } from './traffic-taint.js';
+import { ICR, IMS, type TrafficTaint } from './traffic-taint.js';
 
 export interface PlaceContext {
   readonly line: number;
@@ -43,7 +43,7 @@ export function comparePlace(ctx: PlaceContext, recordedEvents: readonly SideEve
       if (difference !== undefined) divergences.push(explain(ctx, difference, rs[i], ts[i]));
     }
   }
-  return { divergences, compared: recorded.length + target.length, excluded, recorded };
+  return { divergences: followNotification(divergences), compared: recorded.length + target.length, excluded, recorded };
 }
 
 function typed(events: readonly SideEvent[], excluded: Map<string, number>): DeviceEvent[] {
@@ -156,12 +156,36 @@ function explain(ctx: PlaceContext, difference: Difference, r: DeviceEvent | und
   };
 }
 
+/**
+ * The interrupt bookkeeping events QEMU logs with a notification (EIAC's auto-clear, the pending
+ * causes...) go with it: where a notification difference here is explained by traffic, so are the
+ * differences in those. Register values and other notifications are still judged on their own.
+ */
+function followNotification(divergences: EventDivergence[]): EventDivergence[] {
+  const explained = divergences.find((d) => d.class === 'explained-by-traffic' && NOTIFICATION_SUBJECT.test(d.subject));
+  if (explained === undefined) return divergences;
+  return divergences.map((d) => (d.class !== 'explained-by-traffic' && d.subject.startsWith('e1000e_irq_')
+    ? { ...d, class: 'explained-by-traffic', reason: `${explained.reason.replace(/ \(otherwise.*$/, '')} (it goes with the notification there; otherwise ${d.class}: ${d.reason})` }
+    : d));
+}
+
+/** Subjects of notification differences: a vector, MSI or INTx, or a throttling timer that sends one. */
+const NOTIFICATION_SUBJECT = /^(MSI-X vector|MSI$|legacy INTx|EITR\(\d+\) throttling timer)/;
+
 /** For two values of one cause register: the packet line when every differing bit is tainted. */
 function bitsLine(ctx: PlaceContext, r: DeviceEvent | undefined, t: DeviceEvent | undefined): number | undefined {
   if (r?.kind === 'irq-register' && t?.kind === 'irq-register') {
     return ctx.taint.explainsBits(r.register, (r.to ^ t.to) | (r.from ^ t.from));
   }
-  if (r?.kind === 'pending' && t?.kind === 'pending') return ctx.taint.explainsBits(0xc0, (r.icr ^ t.icr) | (r.pending ^ t.pending));
+  if (r?.kind === 'pending' && t?.kind === 'pending') {
+    // Each register's difference must be one packets made (or none at all).
+    const icr = (r.icr ^ t.icr) | (r.pending ^ t.pending);
+    const ims = r.ims ^ t.ims;
+    const icrLine = icr === 0 ? undefined : ctx.taint.explainsBits(ICR, icr);
+    const imsLine = ims === 0 ? undefined : ctx.taint.explainsBits(IMS, ims);
+    if ((icr !== 0 && icrLine === undefined) || (ims !== 0 && imsLine === undefined)) return undefined;
+    return icrLine ?? imsLine;
+  }
   return undefined;
 }
 

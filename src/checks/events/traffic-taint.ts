@@ -10,7 +10,7 @@ import type { DeviceEvent } from './device-event.js';
 /** Interrupt cause registers whose bits packets set (QEMU logs their offsets in e1000e_irq_set). */
 export const ICR = 0xc0;
 export const EICR = 0x1580;
-const IMS = 0xd0;
+export const IMS = 0xd0;
 /** EITR(n): the per-vector throttling register; `[E]ITR register 0x...` in QEMU's events. */
 const EITR0 = 0x1680;
 

@@ -15,6 +15,7 @@ const ICS = 0xc8;
 const IMS = 0xd0;
 const IMC = 0xd8;
 const CTRL = 0x0;
+const STATUS = 0x8;
 
 /**
  * Events a register *read* emits before its `core_read` line (the readop runs first, the
@@ -22,6 +23,8 @@ const CTRL = 0x0;
  */
 const READ_EFFECTS: ReadonlyMap<string, readonly number[]> = new Map([
   ['e1000e_link_read_params', [CTRL]],
+  // e1000e only: its STATUS read handler logs the link state it computes.
+  ['e1000e_link_status', [STATUS]],
   ['e1000e_irq_read_ics', [ICS]],
   ['e1000e_irq_read_ims', [IMS, IMC]],
   ['e1000e_irq_icr_clear_zero_ims', [ICR]],

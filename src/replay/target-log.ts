@@ -1,0 +1,108 @@
+// Reading what the target QEMU logged during a replay, with the same parser as recordings: its
+// verdict on each register access, and the device events of each place (each access it was sent,
+// in order), of the start (realize, reset, the replay's own PCI set-up) and of each stretch of time
+// it ran. The target marks where time ran by log offsets (QEMU flushes its log after every
+// event, so the size of the log when a command is answered covers everything that command did):
+// the log is read segment by segment, so an event is never attributed across a time boundary,
+// which the parser could not tell from the text alone (the target has no vCPU thread to tell by).
+
+import { createReadStream } from 'node:fs';
+import type { Access, Marker, SideEvent } from '../model/access.js';
+import type { TargetEventLog, TimeSegment } from '../model/events.js';
+import type { TargetObservations, TargetVerdicts } from '../model/replay.js';
+import { readTrace } from '../formats/read-trace.js';
+import { TraceInputError } from '../formats/errors.js';
+
+/** A stretch of the log written while time ran (or the link changed). */
+export interface LoggedTime {
+  readonly from: number;
+  readonly to: number;
+  readonly afterPlace: number;
+  readonly cause: TimeSegment['cause'];
+}
+
+/** Where the log's parts are: set-up ends at `startEnd`, then accesses, with time stretches between. */
+export interface TargetLogLayout {
+  readonly startEnd: number;
+  readonly time: readonly LoggedTime[];
+  readonly end: number;
+}
+
+/** Register and config accesses: what the replay sends (PHY accesses are derived from MDIC writes). */
+function isPlace(access: Access): boolean {
+  return access.space !== 'phy';
+}
+
+class Collector {
+  readonly verdicts: TargetVerdicts = { accesses: [], phyUnhandled: [] };
+  readonly byPlace = new Map<number, SideEvent[]>();
+  places = 0;
+
+  /** One access segment: places in order; events between places belong to the place before them. */
+  async accesses(path: string, from: number, to: number): Promise<void> {
+    const sentBySeq = new Map<number, number>();
+    let last: number | undefined;
+    let leading: SideEvent[] = [];
+    await readSegment(path, from, to, {
+      access: (access) => {
+        if (access.space === 'phy') {
+          const sentIndex = access.cause === undefined ? undefined : sentBySeq.get(access.cause);
+          if (access.verdict === 'phy-unhandled' && sentIndex !== undefined) this.verdicts.phyUnhandled.push({ register: access.offset, sentIndex });
+          return;
+        }
+        if (!isPlace(access)) return;
+        if (access.space === 'mmio' || access.space === 'io') {
+          sentBySeq.set(access.seq, this.verdicts.accesses.length);
+          this.verdicts.accesses.push(access.verdict);
+        }
+        last = this.places++;
+        this.add(last, [...leading, ...access.events]);
+        leading = [];
+      },
+      marker: (marker: Marker) => {
+        if (last === undefined) leading.push(...marker.events);
+        else this.add(last, marker.events);
+      },
+    });
+    if (leading.length > 0 && this.places > 0) this.add(this.places - 1, leading);
+  }
+
+  private add(place: number, events: readonly SideEvent[]): void {
+    if (events.length === 0) return;
+    const list = this.byPlace.get(place);
+    if (list === undefined) this.byPlace.set(place, [...events]);
+    else list.push(...events);
+  }
+}
+
+/** Every event of a segment, attached to accesses or markers alike. */
+async function allEvents(path: string, from: number, to: number): Promise<SideEvent[]> {
+  const events: SideEvent[] = [];
+  await readSegment(path, from, to, { access: (a) => events.push(...a.events), marker: (m) => events.push(...m.events) });
+  return events;
+}
+
+async function readSegment(path: string, from: number, to: number, sink: { access(a: Access): void; marker(m: Marker): void }): Promise<void> {
+  if (to <= from) return;
+  try {
+    await readTrace('-', sink, { lenient: true, stdin: createReadStream(path, { start: from, end: to - 1 }) });
+  } catch (error) {
+    // A stretch with no trace event at all (only QEMU's own messages) has nothing to tell.
+    if (!(error instanceof TraceInputError)) throw error;
+  }
+}
+
+export async function readTargetLog(path: string, layout: TargetLogLayout): Promise<TargetObservations> {
+  const collector = new Collector();
+  const start = await allEvents(path, 0, layout.startEnd);
+  const time: TimeSegment[] = [];
+  let at = layout.startEnd;
+  for (const segment of layout.time) {
+    await collector.accesses(path, at, segment.from);
+    time.push({ afterPlace: segment.afterPlace, cause: segment.cause, events: await allEvents(path, segment.from, segment.to) });
+    at = segment.to;
+  }
+  await collector.accesses(path, at, layout.end);
+  const events: TargetEventLog = { start, byPlace: collector.byPlace, time, placesLogged: collector.places };
+  return { verdicts: collector.verdicts, events };
+}
