@@ -1,7 +1,8 @@
 // Recognises a trace's dialect from its first lines (never from the file name), in the manner of
 // speedscope's importers: a cheap sniffer that says "mine" or "not mine".
 
-import { LinePrefix, type TimestampStyle } from './qemu-log/prefix.js';
+import type { TimestampStyle } from './line-stats.js';
+import { LinePrefix } from './qemu-log/prefix.js';
 import { isDeviceEvent } from './qemu-log/events.js';
 
 export type Dialect =

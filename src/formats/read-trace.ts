@@ -1,9 +1,9 @@
 // Reads one trace end to end: open (file, stdin, gzip), sniff the dialect, stream every line
 // through the dialect's parser into a record sink. Memory stays bounded by the chunk size.
 
-import type { RecordSink } from './qemu-log/assembler.js';
+import type { LineStats } from './line-stats.js';
 import { QemuLogParser } from './qemu-log/parser.js';
-import type { QemuLogStats } from './qemu-log/stats.js';
+import type { RecordSink } from './sink.js';
 import { type Dialect, SNIFF_BYTES, sniffDialect } from './detect.js';
 import { TraceInputError } from './errors.js';
 import { isGzip, openTrace } from './input-stream.js';
@@ -12,7 +12,8 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { LineSplitter } from './line-splitter.js';
 import { MmiotraceParser } from './mmiotrace/parser.js';
 
-export type { RecordSink } from './qemu-log/assembler.js';
+export type { RecordSink } from './sink.js';
+export type { LineStats, MalformedLine } from './line-stats.js';
 
 /** How to interpret a trace, as the commands' `--lenient` and `--bar-base` say. */
 export interface TraceSourceOptions {
@@ -37,7 +38,7 @@ export interface TraceReadResult {
   readonly compressed: boolean;
   readonly bytes: number;
   readonly dialect: Dialect;
-  readonly stats: QemuLogStats;
+  readonly stats: LineStats;
   /** Whether a worker thread read and scanned the file (large plain files). */
   readonly scannedInWorker: boolean;
 }

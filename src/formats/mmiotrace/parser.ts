@@ -2,6 +2,10 @@
 // BAR0 become `mmio` Access records at canonical offsets, MARK lines become `mark` Markers, and
 // everything else is counted. Lines arrive in blocks from the LineSplitter, so memory stays bounded.
 //
+// Line accounting: "device" lines are those that made a record or describe the NIC (accesses inside
+// its BAR0, MARK, the NIC's PCIDEV line); every other record (VERSION, MAP, UNMAP, other PCI
+// functions, accesses outside BAR0) is an "other event", by name.
+//
 // What the model cannot get from mmiotrace: QEMU's verdicts (every access is `ok`: no emulator was
 // asked), PHY accesses behind MDIC (they stay plain MDIC register accesses) and wall-clock time
 // (`timeUs` counts from the kernel trace clock's origin, roughly boot).
@@ -10,12 +14,11 @@ import type { Access, Marker } from '../../model/access.js';
 import type { Dialect } from '../detect.js';
 import { excerpt, TraceFormatError, TraceInputError } from '../errors.js';
 import type { LineBlockConsumer } from '../line-splitter.js';
-import type { RecordSink } from '../qemu-log/assembler.js';
-import type { QemuLogStats } from '../qemu-log/stats.js';
+import { LineCounters, type LineStats } from '../line-stats.js';
+import type { RecordSink } from '../sink.js';
 import { Bar0Ambiguity, Bar0Locator } from './bar0.js';
 import { canonicalOffsetFor, type CanonicalOffset } from './canonical-offset.js';
 import { parseMmiotraceLine, type RwLine } from './line.js';
-import { MmiotraceCounters, OTHER } from './stats.js';
 
 export interface MmiotraceOptions {
   /** Name used in error messages. */
@@ -27,6 +30,14 @@ export interface MmiotraceOptions {
   /** Alias -> canonical register offset (default: the igb register database). */
   readonly canonicalOffset?: CanonicalOffset;
 }
+
+/** Names under which records that are not about the NIC's registers are counted. */
+const OTHER = {
+  readOutside: 'R outside the NIC BAR0',
+  writeOutside: 'W outside the NIC BAR0',
+  unknownOutside: 'UNKNOWN outside the NIC BAR0',
+  otherPciDev: 'PCIDEV of other functions',
+} as const;
 
 const BAR_BASE_HINT = 'pass --bar-base ADDR with the physical address of the NIC\'s BAR0 (lspci -v: "Memory at ...", or the PCIDEV line)';
 const NEWLINE = 0x0a;
@@ -42,7 +53,7 @@ const CR = 0x0d;
 export const IDLE_GAP_US = 50_000;
 
 export class MmiotraceParser implements LineBlockConsumer {
-  private readonly counters = new MmiotraceCounters();
+  private readonly counters = new LineCounters();
   private readonly bar0: Bar0Locator;
   private readonly canonicalOffset: CanonicalOffset;
   private lineNo = 0;
@@ -96,7 +107,7 @@ export class MmiotraceParser implements LineBlockConsumer {
     }
   }
 
-  finish(): QemuLogStats {
+  finish(): LineStats {
     const missing = this.bar0.result() === undefined ? this.bar0.describeMissing() : undefined;
     if (missing !== undefined && !this.bar0.hasNicCandidates) {
       throw new TraceInputError(this.options.file, `is a Linux mmiotrace, but ${missing}`, BAR_BASE_HINT);

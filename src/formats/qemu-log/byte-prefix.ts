@@ -3,7 +3,7 @@
 //  - `YYYY-MM-DDTHH:MM:SS[.ffffff]Z ` (QEMU >= 10.1, util/log.c; GLib drops a zero fraction).
 // prefix.ts reads the same forms (and the rarer ones) from strings for the general path.
 
-import type { TimestampStyle } from './prefix.js';
+import type { TimestampStyle } from '../line-stats.js';
 
 const CH_0 = 48;
 const CH_9 = 57;

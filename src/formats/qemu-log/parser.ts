@@ -7,7 +7,8 @@ import type { AccessKind, AddressSpace, QemuVerdict, SideEvent, SideEventCategor
 import { TraceFormatError } from '../errors.js';
 import type { LineBlockConsumer } from '../line-splitter.js';
 import { EventArgs, readConfigWrite, readIoData, readMdic, readOneHex, readPciCfg, readRegisterAccess, readTrivial } from './arguments.js';
-import { AccessAssembler, EventRole, type PhyEffect, type RecordSink } from './assembler.js';
+import type { RecordSink } from '../sink.js';
+import { AccessAssembler, EventRole, type PhyEffect } from './assembler.js';
 import { categoryOf, isDeviceEvent, markerKindOf } from './events.js';
 import { EventTable, MAX_EVENT_NAMES, type EventHandler, type EventInfo } from './event-table.js';
 import { FastCoreLine } from './fast-core.js';
@@ -18,7 +19,7 @@ import {
 } from './block-scan.js';
 import { LinePrefix, skipProgramPrefix } from './prefix.js';
 import { LineScanner } from './scanner.js';
-import { ParseCounters, type QemuLogStats } from './stats.js';
+import { LineCounters, type LineStats, TIMESTAMP_STYLES } from '../line-stats.js';
 
 export interface QemuLogOptions {
   /** Name used in error messages. */
@@ -46,7 +47,10 @@ export class QemuLogParser implements LineBlockConsumer {
   private readonly scanner = new LineScanner();
   private readonly args = new EventArgs();
   private readonly assembler: AccessAssembler;
-  private readonly counters = new ParseCounters();
+  private readonly counters = new LineCounters();
+  /** core_read / core_write lines of the fast path, added to the event counts at the end. */
+  private coreReads = 0;
+  private coreWrites = 0;
   private readonly handlers: ReadonlyMap<string, Handler>;
   private readonly events = new Map<string, EventInfo>();
   private readonly eventTable = new EventTable();
@@ -90,9 +94,9 @@ export class QemuLogParser implements LineBlockConsumer {
       const kind = fields[base + FIELD_KIND]!;
       if (kind === LINE_CORE_READ || kind === LINE_CORE_WRITE) {
         counters.lines++;
-        counters.countStyleCode(fields[base + FIELD_STYLE]!);
-        if (kind === LINE_CORE_READ) counters.coreReads++;
-        else counters.coreWrites++;
+        counters.countStyle(fields[base + FIELD_STYLE]!);
+        if (kind === LINE_CORE_READ) this.coreReads++;
+        else this.coreWrites++;
         this.coreAccess(lineNo, kind === LINE_CORE_READ ? 'read' : 'write', fields, base);
         continue;
       }
@@ -111,10 +115,10 @@ export class QemuLogParser implements LineBlockConsumer {
   addForeignCounts(counts: ForeignCounts): void {
     for (const [name, count] of counts.byName) {
       if (count === 0) continue;
-      this.counters.addForeignCount(name, count, name.startsWith('pci_cfg_'));
+      this.counters.other(name, count, name.startsWith('pci_cfg_'));
       this.counters.lines += count;
     }
-    counts.styles.forEach((count, style) => this.counters.addStyleCount(style, count));
+    counts.styles.forEach((count, style) => this.counters.countStyle(style, count));
   }
 
   /** Records a core_read / core_write line decoded by the scan. */
@@ -146,7 +150,7 @@ export class QemuLogParser implements LineBlockConsumer {
     const foreign = info.kind === 'other' || (info.kind === 'pci' && kind === LINE_FOREIGN);
     if (!foreign && info.handler !== undefined) return false;
     this.counters.lines++;
-    this.counters.countStyleCode(fields[base + FIELD_STYLE]!);
+    this.counters.countStyle(fields[base + FIELD_STYLE]!);
     this.lineNo = lineNo;
     if (foreign) {
       info.foreign++;
@@ -173,18 +177,22 @@ export class QemuLogParser implements LineBlockConsumer {
     }
     const prefix = this.prefix;
     prefix.read(text, start, end);
-    this.counters.countStyle(prefix.style);
+    this.counters.countStyle(TIMESTAMP_STYLES.indexOf(prefix.style));
     if (prefix.namePos < 0 || !this.dispatch(prefix.namePos, end)) this.nonEventLine(text, start, end);
   }
 
-  finish(): QemuLogStats {
+  finish(): LineStats {
     this.assembler.finish();
     this.addForeignCounts(this.classifier.foreignCounts());
+    const counters = this.counters;
     for (const info of this.events.values()) {
-      if (info.count > 0) this.counters.addDeviceEventCount(info.name, info.count);
-      if (info.foreign > 0) this.counters.addForeignCount(info.name, info.foreign, info.kind === 'pci');
+      if (info.count > 0) counters.device(info.name, info.count);
+      if (info.foreign > 0) counters.other(info.name, info.foreign, info.kind === 'pci');
     }
-    return this.counters.snapshot();
+    if (this.coreReads > 0) counters.device('e1000e_core_read', this.coreReads);
+    if (this.coreWrites > 0) counters.device('e1000e_core_write', this.coreWrites);
+    this.coreReads = this.coreWrites = 0;
+    return counters.snapshot();
   }
 
   /** Handles an event line; false when the text at `pos` is not an event name. */

@@ -7,7 +7,7 @@
 // QEMU >= 10.1 may also add `[guest name] ` and `program(pid:thread): ` (proposed upstream); both are
 // skipped when present.
 
-export type TimestampStyle = 'none' | 'tid-epoch' | 'iso8601';
+import type { TimestampStyle } from '../line-stats.js';
 
 const CH_0 = 48;
 const CH_9 = 57;
