@@ -6,7 +6,7 @@ import { QemuLogParser } from './qemu-log/parser.js';
 import type { RecordSink } from './sink.js';
 import { type Dialect, SNIFF_BYTES, sniffDialect } from './detect.js';
 import { TraceInputError } from './errors.js';
-import { isGzip, openTrace } from './input-stream.js';
+import { isGzip, openTrace, type TraceInput } from './input-stream.js';
 import { scanInWorker, shouldScanInWorker } from './worker-scan.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { LineSplitter } from './line-splitter.js';
@@ -54,6 +54,17 @@ export async function readTrace(path: string, sink: RecordSink, options: ReadTra
   }
   const input = await openTrace(path, options.stdin);
   const iterator = input.chunks[Symbol.asyncIterator]();
+  try {
+    return await readChunks(input, iterator, sink, options);
+  } finally {
+    // Closes the file when parsing stopped early (bad input, a consumer that threw).
+    await iterator.return?.();
+  }
+}
+
+async function readChunks(input: TraceInput, iterator: AsyncIterator<Buffer>, sink: RecordSink,
+  options: ReadTraceOptions): Promise<TraceReadResult> {
+  // Copied: a chunk is only valid until the next is read.
   const head: Buffer[] = [];
   let headBytes = 0;
   let done = false;
@@ -61,7 +72,7 @@ export async function readTrace(path: string, sink: RecordSink, options: ReadTra
     const next = await iterator.next();
     if (next.done) done = true;
     else {
-      head.push(next.value);
+      head.push(Buffer.from(next.value));
       headBytes += next.value.length;
     }
   }
