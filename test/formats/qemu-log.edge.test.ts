@@ -96,6 +96,16 @@ describe('lines that are not accesses', () => {
     expect(result.stats.gluedLines).toBe(1);
   });
 
+  it('keeps counting, in catch-all names, when a trace has more distinct event names than are kept', async () => {
+    const names = (prefix: string): string => Array.from({ length: 5000 }, (_, i) => `${prefix}${i} x\n`).join('');
+    const { accesses, result } = await parseText(`${READ_STATUS}\n${names('e1000e_made_up_')}${names('other_made_up_')}`);
+    expect(accesses).toHaveLength(1);
+    expect(result.stats).toMatchObject({ lines: 10001, deviceLines: 5001, otherEventLines: 5000 });
+    expect(result.stats.deviceEvents.get('(other device event names)')).toBeGreaterThan(0);
+    expect(result.stats.otherEvents.get('(other event names)')).toBeGreaterThan(0);
+    expect(result.stats.deviceEvents.size + result.stats.otherEvents.size).toBeLessThan(2 * 4096);
+  });
+
   it('accepts CRLF line ends and a last line without newline', async () => {
     const { accesses } = await parseText(`${READ_STATUS}\r\n${WRITE_CTRL}`);
     expect(accesses.map((a) => a.kind)).toEqual(['read', 'write']);

@@ -12,6 +12,7 @@
 
 import type { Access, Marker } from '../../model/access.js';
 import type { Dialect } from '../detect.js';
+import { CH_CR, CH_NEWLINE } from '../chars.js';
 import { excerpt, TraceFormatError, TraceInputError } from '../errors.js';
 import type { LineBlockConsumer } from '../line-splitter.js';
 import { LineCounters, type LineStats } from '../line-stats.js';
@@ -40,8 +41,6 @@ const OTHER = {
 } as const;
 
 const BAR_BASE_HINT = 'pass --bar-base ADDR with the physical address of the NIC\'s BAR0 (lspci -v: "Memory at ...", or the PCIDEV line)';
-const NEWLINE = 0x0a;
-const CR = 0x0d;
 /**
  * A pause of the driver this long (recorded time) lets the device's timers run in the replay.
  * Longer than the driver's busy-waits (udelay polls of EECD, MDIC, SWSM: microseconds apart) and
@@ -69,9 +68,9 @@ export class MmiotraceParser implements LineBlockConsumer {
   block(bytes: Buffer, start: number, end: number): void {
     let pos = start;
     while (pos < end) {
-      let newline = bytes.indexOf(NEWLINE, pos);
+      let newline = bytes.indexOf(CH_NEWLINE, pos);
       if (newline < 0 || newline >= end) newline = end;
-      const stop = newline > pos && bytes[newline - 1] === CR ? newline - 1 : newline;
+      const stop = newline > pos && bytes[newline - 1] === CH_CR ? newline - 1 : newline;
       this.line(bytes.toString('latin1', pos, stop));
       pos = newline + 1;
     }

@@ -4,6 +4,7 @@
 // stage (QemuLogParser.consume) builds records from it on the main thread. In-thread parsing uses
 // the same two stages, so both ways give the same records by construction.
 
+import { CH_NEWLINE } from '../chars.js';
 import type { FastCoreLine } from './fast-core.js';
 import type { LineClassifier } from './line-classifier.js';
 
@@ -22,21 +23,15 @@ export const FIELD_END = 8;
 export const FIELDS_PER_LINE = 9;
 
 /**
- * FIELD_KIND values. For LINE_EVENT and LINE_FOREIGN lines FIELD_OFFSET / FIELD_SIZE hold the
- * event name's start and end and FIELD_VALUE its EventTable hash; the time fields are set too.
+ * FIELD_KIND values. For LINE_EVENT lines FIELD_OFFSET / FIELD_SIZE hold the event name's start
+ * and end and FIELD_VALUE its nameHash; the time fields are set too. FIELD_STYLE holds the
+ * prefix's style code (prefix.ts).
  */
 export const LINE_OTHER = 0;
 export const LINE_CORE_READ = 1;
 export const LINE_CORE_WRITE = 2;
 /** An event line of the device's families (or the NIC's pci_cfg line). */
 export const LINE_EVENT = 3;
-/** An event line that is not about the device: another subsystem, or another PCI function. */
-export const LINE_FOREIGN = 4;
-
-/** FIELD_STYLE values. */
-export const STYLE_NONE = 0;
-export const STYLE_TID_EPOCH = 1;
-export const STYLE_ISO = 2;
 
 export interface BlockScan {
   /** Number of lines stored. */
@@ -52,8 +47,6 @@ export interface BlockScan {
 export function createBlockScan(capacityLines = 4096): BlockScan {
   return { count: 0, lines: 0, starts: new Int32Array(capacityLines + 1), fields: new Float64Array(capacityLines * FIELDS_PER_LINE) };
 }
-
-const NEWLINE = 10;
 
 /** Scans `bytes[start, end)`, which holds whole lines, each ending in `\n`, into `out` (grown as needed). */
 export function scanBlock(fast: FastCoreLine, classifier: LineClassifier, bytes: Buffer, start: number, end: number,
@@ -77,10 +70,10 @@ export function scanBlock(fast: FastCoreLine, classifier: LineClassifier, bytes:
       fields[base + FIELD_VALUE] = fast.value;
       fields[base + FIELD_TIME] = prefix.timeUs;
       fields[base + FIELD_THREAD] = prefix.thread;
-      fields[base + FIELD_STYLE] = prefix.style === 'none' ? STYLE_NONE : prefix.style === 'tid-epoch' ? STYLE_TID_EPOCH : STYLE_ISO;
+      fields[base + FIELD_STYLE] = prefix.style;
       pos = next;
     } else {
-      const newline = bytes.indexOf(NEWLINE, pos);
+      const newline = bytes.indexOf(CH_NEWLINE, pos);
       fields[base + FIELD_END] = newline;
       const stored = classifier.classify(bytes, pos, newline, fields, base);
       pos = newline + 1;
