@@ -87,36 +87,12 @@ export class ByteReader {
 
   /** Unsigned decimal of at most `maxDigits` digits. */
   decimal(maxDigits = MAX_DECIMAL_DIGITS): number {
-    const bytes = this.bytes;
-    const digits = DECIMAL_DIGIT;
-    const start = this.pos;
-    let pos = start;
-    let value = 0;
-    for (; pos < this.end; pos++) {
-      const digit = digits[bytes[pos]!]!;
-      if (digit < 0) break;
-      value = value * 10 + digit;
-    }
-    if (pos === start || pos - start > maxDigits) return -1;
-    this.pos = pos;
-    return value;
+    return this.digits(DECIMAL_DIGIT, 10, maxDigits);
   }
 
   /** Hex digits without a `0x` prefix. */
   hex(): number {
-    const bytes = this.bytes;
-    const digits = HEX_DIGIT;
-    const start = this.pos;
-    let pos = start;
-    let value = 0;
-    for (; pos < this.end; pos++) {
-      const digit = digits[bytes[pos]!]!;
-      if (digit < 0) break;
-      value = value * 16 + digit;
-    }
-    if (pos === start || pos - start > MAX_HEX_DIGITS) return -1;
-    this.pos = pos;
-    return value;
+    return this.digits(HEX_DIGIT, 16, MAX_HEX_DIGITS);
   }
 
   /** `0x` followed by hex digits. */
@@ -138,6 +114,22 @@ export class ByteReader {
     let pos = this.pos;
     while (pos < this.end && this.bytes[pos] === CH_SPACE) pos++;
     return pos === this.end;
+  }
+
+  /** The number the digits at the cursor make in `base`; `digits` gives each byte's digit value or -1. */
+  private digits(digits: Int8Array, base: number, maxDigits: number): number {
+    const bytes = this.bytes;
+    const start = this.pos;
+    let pos = start;
+    let value = 0;
+    for (; pos < this.end; pos++) {
+      const digit = digits[bytes[pos]!]!;
+      if (digit < 0) break;
+      value = value * base + digit;
+    }
+    if (pos === start || pos - start > maxDigits) return -1;
+    this.pos = pos;
+    return value;
   }
 }
 
