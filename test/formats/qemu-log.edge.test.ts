@@ -28,6 +28,14 @@ describe('timestamp prefixes', () => {
     expect(accesses.every((a) => a.thread === undefined)).toBe(true);
   });
 
+  it('gives each line the time and thread of its own prefix when the styles mix', async () => {
+    const text = `2948@1795458626.196871:${READ_STATUS}\n2025-07-21T18:43:28.5Z ${READ_STATUS}\n${WRITE_CTRL}\n`;
+    const { accesses } = await parseText(text);
+    expect(accesses.map((a) => [a.thread, a.timeUs])).toEqual([
+      [2948, 1795458626196871], [undefined, Date.UTC(2025, 6, 21, 18, 43, 28) * 1000 + 500_000], [undefined, undefined],
+    ]);
+  });
+
   it('detects the dialect from content, not from the name', () => {
     expect(sniffDialect(`${READ_STATUS}\n`).dialect).toEqual({ format: 'qemu-log', timestamps: 'none' });
     expect(sniffDialect('VERSION 20070824\nPCIDEV 0010 8086010c9 0\n').dialect).toEqual({ format: 'mmiotrace' });

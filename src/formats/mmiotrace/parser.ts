@@ -12,7 +12,7 @@
 
 import type { Access, Marker } from '../../model/access.js';
 import type { Dialect } from '../detect.js';
-import { CH_CR, CH_NEWLINE } from '../chars.js';
+import { Ch } from '../chars.js';
 import { excerpt, TraceFormatError, TraceInputError } from '../errors.js';
 import type { LineBlockConsumer } from '../line-splitter.js';
 import { LineCounters, type LineStats } from '../line-stats.js';
@@ -68,9 +68,9 @@ export class MmiotraceParser implements LineBlockConsumer {
   block(bytes: Buffer, start: number, end: number): void {
     let pos = start;
     while (pos < end) {
-      let newline = bytes.indexOf(CH_NEWLINE, pos);
+      let newline = bytes.indexOf(Ch.Newline, pos);
       if (newline < 0 || newline >= end) newline = end;
-      const stop = newline > pos && bytes[newline - 1] === CH_CR ? newline - 1 : newline;
+      const stop = newline > pos && bytes[newline - 1] === Ch.CR ? newline - 1 : newline;
       this.line(bytes.toString('latin1', pos, stop));
       pos = newline + 1;
     }

@@ -4,7 +4,7 @@
 // stage (QemuLogParser.consume) builds records from it on the main thread. In-thread parsing uses
 // the same two stages, so both ways give the same records by construction.
 
-import { CH_NEWLINE } from '../chars.js';
+import { Ch } from '../chars.js';
 import type { FastCoreLine } from './fast-core.js';
 import type { LineClassifier } from './line-classifier.js';
 
@@ -73,9 +73,9 @@ export function scanBlock(fast: FastCoreLine, classifier: LineClassifier, bytes:
       fields[base + FIELD_STYLE] = prefix.style;
       pos = next;
     } else {
-      const newline = bytes.indexOf(CH_NEWLINE, pos);
+      const newline = bytes.indexOf(Ch.Newline, pos);
       fields[base + FIELD_END] = newline;
-      const stored = classifier.classify(bytes, pos, newline, fields, base);
+      const stored = classifier.classify(bytes, view, pos, newline, fields, base);
       pos = newline + 1;
       // Lines not about the device are counted by the classifier, not stored.
       if (!stored) continue;

@@ -2,11 +2,12 @@
 // (nine in ten lines of a trace) directly on the bytes, four at a time, with its optional
 // timestamp prefix. Anything unusual returns -1 and goes to the general path, which also reports
 // malformed lines; so this only has to be fast and never accept a line the general path would
-// reject (or read differently).
+// reject (or read differently). The position is kept in a local variable, not in a cursor object
+// (see DigitReader).
 
 import type { AccessKind } from '../../model/access.js';
-import { ByteLiteral, ByteReader } from '../byte-reader.js';
-import { CH_0, CH_9, CH_COMMA, CH_NEWLINE, CH_SPACE } from '../chars.js';
+import { ByteLiteral, DigitReader } from '../byte-reader.js';
+import { Ch } from '../chars.js';
 import { LinePrefix } from './prefix.js';
 
 const READ_LEAD = new ByteLiteral('e1000e_core_read Read from register 0x');
@@ -27,24 +28,39 @@ export class FastCoreLine {
   value = 0;
   /** The line's timestamp prefix, if any. */
   readonly prefix = new LinePrefix();
-  private readonly reader = new ByteReader();
+  private readonly digits = new DigitReader();
 
   /** Matches the line at `start` (`view` is a DataView of all of `bytes`); returns the start of the next line, or -1. */
   match(bytes: Buffer, view: DataView, start: number, end: number): number {
-    const r = this.reader.reset(bytes, view, start, end);
-    const first = bytes[start]!;
-    if (first === LEAD_FIRST) this.prefix.clear();
-    else if (first < CH_0 || first > CH_9 || !this.prefix.readTimestamp(r)) return -1;
-    const kindByte = bytes[r.pos + KIND_BYTE];
-    if (kindByte === READ_KIND && r.lit(READ_LEAD)) this.kind = 'read';
-    else if (kindByte === WRITE_KIND && r.lit(WRITE_LEAD)) this.kind = 'write';
-    else return -1;
-    this.offset = r.hex();
-    if (this.offset < 0 || !r.byte(CH_COMMA) || !r.byte(CH_SPACE)) return -1;
-    this.size = r.decimal();
-    if (this.size < 0 || !r.lit(SIZE_LEAD)) return -1;
-    this.value = r.hex();
-    if (this.value < 0 || !r.byte(CH_NEWLINE)) return -1;
-    return r.pos;
+    let pos = start;
+    const first = bytes[pos]!;
+    if (first === LEAD_FIRST) {
+      this.prefix.clear();
+    } else {
+      if (first < Ch.Digit0 || first > Ch.Digit9) return -1;
+      pos = this.prefix.readTimestamp(bytes, pos, end);
+      if (pos < 0) return -1;
+    }
+    const kindByte = bytes[pos + KIND_BYTE];
+    if (kindByte === READ_KIND && READ_LEAD.matches(bytes, view, pos, end)) {
+      this.kind = 'read';
+      pos += READ_LEAD.length;
+    } else if (kindByte === WRITE_KIND && WRITE_LEAD.matches(bytes, view, pos, end)) {
+      this.kind = 'write';
+      pos += WRITE_LEAD.length;
+    } else {
+      return -1;
+    }
+    const digits = this.digits;
+    this.offset = digits.hex(bytes, pos, end);
+    pos = digits.stop;
+    if (this.offset < 0 || bytes[pos] !== Ch.Comma || bytes[pos + 1] !== Ch.Space) return -1;
+    this.size = digits.decimal(bytes, pos + 2, end);
+    pos = digits.stop;
+    if (this.size < 0 || !SIZE_LEAD.matches(bytes, view, pos, end)) return -1;
+    this.value = digits.hex(bytes, pos + SIZE_LEAD.length, end);
+    const stop = digits.stop;
+    if (this.value < 0 || bytes[stop] !== Ch.Newline) return -1;
+    return stop + 1;
   }
 }

@@ -3,8 +3,8 @@
 // model word). Lines not about the device are counted here by name and never stored, so they
 // cost the record-building thread nothing.
 
-import { ByteLiteral, ByteReader } from '../byte-reader.js';
-import { CH_0, CH_9, CH_CR, CH_LOWER_A, CH_LOWER_Z, CH_SPACE, CH_UNDERSCORE, NAME_BYTE } from '../chars.js';
+import { ByteLiteral } from '../byte-reader.js';
+import { Ch, isNameByte } from '../chars.js';
 import {
   FIELD_KIND, FIELD_OFFSET, FIELD_SIZE, FIELD_STYLE, FIELD_THREAD, FIELD_TIME, FIELD_VALUE, LINE_EVENT, LINE_OTHER,
 } from './block-scan.js';
@@ -36,7 +36,6 @@ export interface ForeignCounts {
 
 export class LineClassifier {
   private readonly prefix = new LinePrefix();
-  private readonly reader = new ByteReader();
   private readonly pciReadHash = nameHash(Buffer.from(PCI_READ.text, 'latin1'), 0, PCI_READ_NAME_LENGTH);
   private readonly pciReadEntry: NameEntry;
   private readonly nicWords: readonly Buffer[];
@@ -54,30 +53,31 @@ export class LineClassifier {
    * Fills the line's fields (kind LINE_EVENT with the name's bounds and hash, or LINE_OTHER);
    * returns false for a line not about the device, which it has counted instead.
    */
-  classify(bytes: Buffer, start: number, newline: number, fields: Float64Array, base: number): boolean {
+  classify(bytes: Buffer, view: DataView, start: number, newline: number, fields: Float64Array, base: number): boolean {
     fields[base + FIELD_KIND] = LINE_OTHER;
     const prefix = this.prefix;
-    const r = this.reader.on(bytes, start, newline);
-    if (bytes[start] === PCI_READ_FIRST && r.lit(PCI_READ)) {
+    if (bytes[start] === PCI_READ_FIRST && PCI_READ.matches(bytes, view, start, newline)) {
       // A bus scan reads the config space of every PCI function: make that common line cheap.
       prefix.clear();
       return this.decide(this.pciReadEntry, this.pciReadHash, bytes, start, start + PCI_READ_NAME_LENGTH, newline, fields, base);
     }
     const first = bytes[start]!;
-    if (first >= CH_LOWER_A && first <= CH_LOWER_Z) prefix.clear();
-    else if (first < CH_0 || first > CH_9 || !prefix.readTimestamp(r)) return true;
-    const nameStart = r.pos;
+    let nameStart = start;
+    if (first >= Ch.LowerA && first <= Ch.LowerZ) prefix.clear();
+    else if (first >= Ch.Digit0 && first <= Ch.Digit9) nameStart = prefix.readTimestamp(bytes, start, newline);
+    else return true;
+    if (nameStart < 0) return true;
     let nameEnd = nameStart;
     let hash = 0;
     let underscores = 0;
     for (; nameEnd < newline; nameEnd++) {
       const c = bytes[nameEnd]!;
-      if (NAME_BYTE[c] === 0) break;
-      if (c === CH_UNDERSCORE) underscores++;
+      if (!isNameByte(c)) break;
+      if (c === Ch.Underscore) underscores++;
       hash = nextNameHash(hash, c);
     }
     // QEMU names every trace event `group_event`; a word without `_` is ordinary text.
-    if (underscores === 0 || (nameEnd < newline && bytes[nameEnd] !== CH_SPACE && bytes[nameEnd] !== CH_CR)) return true;
+    if (underscores === 0 || (nameEnd < newline && bytes[nameEnd] !== Ch.Space && bytes[nameEnd] !== Ch.CR)) return true;
     let entry = this.names.find(hash, bytes, nameStart, nameEnd);
     if (entry === undefined) entry = this.entry(bytes.toString('latin1', nameStart, nameEnd), hash);
     return this.decide(entry, hash, bytes, nameStart, nameEnd, newline, fields, base);

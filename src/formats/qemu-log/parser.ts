@@ -10,7 +10,7 @@
 
 import type { AccessKind, AddressSpace, QemuVerdict, SideEvent } from '../../model/access.js';
 import { ByteReader } from '../byte-reader.js';
-import { CH_CR, CH_SPACE, CH_UNDERSCORE, NAME_BYTE } from '../chars.js';
+import { Ch, isNameByte } from '../chars.js';
 import { TraceFormatError } from '../errors.js';
 import type { LineBlockConsumer } from '../line-splitter.js';
 import { LineCounters, type LineStats } from '../line-stats.js';
@@ -98,7 +98,7 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
       }
       const pos = starts[i]!;
       const newline = fields[base + FIELD_END]!;
-      const stop = newline > pos && bytes[newline - 1] === CH_CR ? newline - 1 : newline;
+      const stop = newline > pos && bytes[newline - 1] === Ch.CR ? newline - 1 : newline;
       if (kind === LINE_OTHER || !this.namedEventLine(bytes, stop, fields, base)) this.line(bytes, pos, stop);
     }
     this.lineNo = firstLine - 1 + scan.lines;
@@ -214,9 +214,9 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
     const pos = r.pos;
     let nameEnd = pos;
     let underscores = 0;
-    for (; nameEnd < r.end && NAME_BYTE[bytes[nameEnd]!] === 1; nameEnd++) if (bytes[nameEnd] === CH_UNDERSCORE) underscores++;
+    for (; nameEnd < r.end && isNameByte(bytes[nameEnd]!); nameEnd++) if (bytes[nameEnd] === Ch.Underscore) underscores++;
     // QEMU names every trace event `group_event`; a first word without `_` is ordinary text.
-    if (underscores === 0 || (nameEnd < r.end && bytes[nameEnd] !== CH_SPACE)) return skipProgramPrefix(r) && this.dispatch(r);
+    if (underscores === 0 || (nameEnd < r.end && bytes[nameEnd] !== Ch.Space)) return skipProgramPrefix(r) && this.dispatch(r);
     const info = this.events.named(bytes.toString('latin1', pos, nameEnd));
     r.pos = nameEnd < r.end ? nameEnd + 1 : r.end;
     if (info.handler !== undefined) {

@@ -7,11 +7,8 @@
 // QEMU >= 10.1 may also add `[guest name] ` and `program(pid:thread): ` (proposed upstream); both are
 // skipped when present, on the general path only (the fast paths leave such lines to it).
 
-import type { ByteReader } from '../byte-reader.js';
-import {
-  CH_0, CH_9, CH_AT, CH_BRACKET_CLOSE, CH_BRACKET_OPEN, CH_COLON, CH_DASH, CH_DOT, CH_PAREN_CLOSE, CH_PAREN_OPEN,
-  CH_SPACE, CH_UPPER_Z, DECIMAL_DIGIT,
-} from '../chars.js';
+import { type ByteReader, DigitReader } from '../byte-reader.js';
+import { Ch } from '../chars.js';
 
 /** Codes of the styles, indexes into TIMESTAMP_STYLES (line-stats.ts). */
 export const STYLE_NONE = 0;
@@ -31,6 +28,7 @@ export class LinePrefix {
   timeUs = NaN;
   /** Host thread id, or -1 when the line has none. */
   thread = -1;
+  private readonly digits = new DigitReader();
   private readonly isoKey = Buffer.alloc(ISO_SECONDS_LENGTH);
   private isoKeyValid = false;
   private isoSecondUs = 0;
@@ -48,12 +46,17 @@ export class LinePrefix {
    */
   read(r: ByteReader): boolean {
     this.clear();
-    const first = r.bytes[r.pos]!;
-    if (first >= CH_0 && first <= CH_9 && !this.readTimestamp(r)) return false;
-    if (r.bytes[r.pos] !== CH_BRACKET_OPEN) return true;
+    const bytes = r.bytes;
+    const first = bytes[r.pos]!;
+    if (first >= Ch.Digit0 && first <= Ch.Digit9) {
+      const namePos = this.readTimestamp(bytes, r.pos, r.end);
+      if (namePos < 0) return false;
+      r.pos = namePos;
+    }
+    if (bytes[r.pos] !== Ch.BracketOpen) return true;
     // `[guest name] ` from `-msg guest-name=on`.
     for (let pos = r.pos + 1; pos + 1 < r.end; pos++) {
-      if (r.bytes[pos] === CH_BRACKET_CLOSE && r.bytes[pos + 1] === CH_SPACE) {
+      if (bytes[pos] === Ch.BracketClose && bytes[pos + 1] === Ch.Space) {
         r.pos = pos + 2;
         return true;
       }
@@ -61,62 +64,65 @@ export class LinePrefix {
     return false;
   }
 
-  /** A timestamp at `r` (which starts with a digit), moving `r` past it; false (r unmoved) if none. */
-  readTimestamp(r: ByteReader): boolean {
-    this.clear();
-    const start = r.pos;
+  /**
+   * The timestamp at `start` (a digit) of the line in `bytes[start, end)`; returns where the event
+   * name starts, or -1 (the prefix cleared) when there is no timestamp.
+   */
+  readTimestamp(bytes: Buffer, start: number, end: number): number {
     // A thread id or seconds of any length: 15 digits are exact, and QEMU prints far fewer.
-    const first = r.decimal(Infinity);
-    let read = false;
-    if (r.bytes[r.pos] === CH_AT) read = this.tidEpoch(r, first);
-    else if (r.bytes[r.pos] === CH_DASH && r.pos - start === 4) read = this.iso(r, start);
-    if (!read) {
-      r.pos = start;
-      this.clear();
+    const first = this.digits.decimal(bytes, start, end, Infinity);
+    let namePos = -1;
+    if (first >= 0) {
+      const stop = this.digits.stop;
+      if (bytes[stop] === Ch.At) namePos = this.tidEpoch(bytes, stop + 1, end, first);
+      else if (bytes[stop] === Ch.Dash && stop - start === 4) namePos = this.iso(bytes, start, end);
     }
-    return read;
+    if (namePos < 0) this.clear();
+    return namePos;
   }
 
-  private tidEpoch(r: ByteReader, tid: number): boolean {
-    r.pos++;
-    const seconds = r.decimal(Infinity);
-    if (seconds < 0 || !r.byte(CH_DOT)) return false;
-    const fractionStart = r.pos;
-    const micros = r.decimal(Infinity);
-    if (micros < 0 || r.pos - fractionStart !== MICROS_DIGITS || !r.byte(CH_COLON)) return false;
+  /** `SEC.USEC:` after `TID@`. */
+  private tidEpoch(bytes: Buffer, start: number, end: number, tid: number): number {
+    const digits = this.digits;
+    const seconds = digits.decimal(bytes, start, end, Infinity);
+    const dot = digits.stop;
+    if (seconds < 0 || bytes[dot] !== Ch.Dot) return -1;
+    const micros = digits.decimal(bytes, dot + 1, end, Infinity);
+    const colon = digits.stop;
+    if (micros < 0 || colon - dot - 1 !== MICROS_DIGITS || bytes[colon] !== Ch.Colon) return -1;
     this.style = STYLE_TID_EPOCH;
     this.thread = tid;
     this.timeUs = seconds * 1e6 + micros;
-    return true;
+    return colon + 1;
   }
 
   /** `YYYY-MM-DDTHH:MM:SS[.f+]Z `; the seconds part is cached, so most lines compare 19 bytes and go on. */
-  private iso(r: ByteReader, start: number): boolean {
-    const bytes = r.bytes;
-    if (r.end - start < ISO_SECONDS_LENGTH + 2) return false;
+  private iso(bytes: Buffer, start: number, end: number): number {
+    if (end - start < ISO_SECONDS_LENGTH + 2) return -1;
     if (!this.isoKeyValid || !this.sameIsoSecond(bytes, start)) {
       const key = bytes.toString('latin1', start, start + ISO_SECONDS_LENGTH);
       const ms = Date.parse(`${key}Z`);
-      if (!ISO_SECONDS.test(key) || Number.isNaN(ms)) return false;
+      if (!ISO_SECONDS.test(key) || Number.isNaN(ms)) return -1;
       bytes.copy(this.isoKey, 0, start, start + ISO_SECONDS_LENGTH);
       this.isoKeyValid = true;
       this.isoSecondUs = ms * 1000;
     }
-    r.pos = start + ISO_SECONDS_LENGTH;
+    let pos = start + ISO_SECONDS_LENGTH;
     let micros = 0;
-    if (r.byte(CH_DOT)) {
+    if (bytes[pos] === Ch.Dot) {
       // Microseconds from the first six digits of the fraction, however many there are.
-      let digits = 0;
-      for (; r.pos < r.end && DECIMAL_DIGIT[bytes[r.pos]!]! >= 0; r.pos++, digits++) {
-        if (digits < MICROS_DIGITS) micros = micros * 10 + DECIMAL_DIGIT[bytes[r.pos]!]!;
-      }
-      if (digits === 0) return false;
-      for (let pad = digits; pad < MICROS_DIGITS; pad++) micros *= 10;
+      const fraction = this.digits.decimal(bytes, pos + 1, end, Infinity);
+      if (fraction < 0) return -1;
+      const fractionDigits = this.digits.stop - pos - 1;
+      micros = fractionDigits <= MICROS_DIGITS ? fraction * 10 ** (MICROS_DIGITS - fractionDigits)
+        : this.digits.decimal(bytes, pos + 1, pos + 1 + MICROS_DIGITS);
+      pos += 1 + fractionDigits;
     }
-    if (!r.byte(CH_UPPER_Z) || !r.byte(CH_SPACE)) return false;
+    if (bytes[pos] !== Ch.UpperZ || bytes[pos + 1] !== Ch.Space) return -1;
     this.style = STYLE_ISO;
     this.timeUs = this.isoSecondUs + micros;
-    return true;
+    this.thread = -1;
+    return pos + 2;
   }
 
   private sameIsoSecond(bytes: Buffer, start: number): boolean {
@@ -132,10 +138,10 @@ export class LinePrefix {
  */
 export function skipProgramPrefix(r: ByteReader): boolean {
   const bytes = r.bytes;
-  const space = bytes.indexOf(CH_SPACE, r.pos);
+  const space = bytes.indexOf(Ch.Space, r.pos);
   const wordEnd = space < 0 || space > r.end ? r.end : space;
-  if (wordEnd - r.pos < 4 || bytes[wordEnd - 1] !== CH_COLON || bytes[wordEnd - 2] !== CH_PAREN_CLOSE) return false;
-  const paren = bytes.indexOf(CH_PAREN_OPEN, r.pos);
+  if (wordEnd - r.pos < 4 || bytes[wordEnd - 1] !== Ch.Colon || bytes[wordEnd - 2] !== Ch.ParenClose) return false;
+  const paren = bytes.indexOf(Ch.ParenOpen, r.pos);
   if (paren < 0 || paren >= wordEnd) return false;
   r.pos = wordEnd + 1;
   return true;

@@ -5,7 +5,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { CH_NEWLINE } from '../chars.js';
+import { Ch } from '../chars.js';
 import { type BlockScan, createBlockScan, scanBlock } from './block-scan.js';
 import { LineClassifier } from './line-classifier.js';
 import { FastCoreLine } from './fast-core.js';
@@ -65,12 +65,12 @@ function run(data: ScanWorkerData): void {
       if (read === 0) {
         // A last line without a newline gets one, as in-thread parsing does.
         if (filled > 0) {
-          block[filled] = CH_NEWLINE;
+          block[filled] = Ch.Newline;
           post(fast, classifier, inFlight, block, buffers, filled + 1, filled);
         }
         break;
       }
-      const blockEnd = block.lastIndexOf(CH_NEWLINE, filled - 1) + 1;
+      const blockEnd = block.lastIndexOf(Ch.Newline, filled - 1) + 1;
       carry = Buffer.from(block.subarray(blockEnd, filled));
       post(fast, classifier, inFlight, block, buffers, blockEnd, blockEnd);
     }
