@@ -6,9 +6,7 @@ import { QemuLogParser } from './qemu-log/parser.js';
 import type { RecordSink } from './sink.js';
 import { type Dialect, SNIFF_BYTES, sniffDialect } from './detect.js';
 import { TraceInputError } from './errors.js';
-import { isGzip, openTrace, type TraceInput } from './input-stream.js';
-import { scanInWorker, shouldScanInWorker } from './worker-scan.js';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { openTrace, type TraceInput } from './input-stream.js';
 import { LineSplitter } from './line-splitter.js';
 import { MmiotraceParser } from './mmiotrace/parser.js';
 
@@ -27,8 +25,8 @@ export interface ReadTraceOptions extends TraceSourceOptions {
   readonly onProgress?: (bytesRead: number, byteSize: number | undefined) => void;
   readonly stdin?: NodeJS.ReadableStream;
   /**
-   * Awaited before more input is parsed (between chunks; in worker mode before a block's buffers go
-   * back to the worker), so a slow consumer of the records bounds what is buffered. Throw to stop.
+   * Awaited before more input is parsed (between chunks), so a slow consumer of the records bounds
+   * what is buffered. Throw to stop.
    */
   readonly pace?: () => Promise<void>;
 }
@@ -39,19 +37,9 @@ export interface TraceReadResult {
   readonly bytes: number;
   readonly dialect: Dialect;
   readonly stats: LineStats;
-  /** Whether a worker thread read and scanned the file (large plain files). */
-  readonly scannedInWorker: boolean;
 }
 
 export async function readTrace(path: string, sink: RecordSink, options: ReadTraceOptions = {}): Promise<TraceReadResult> {
-  if (shouldScanInWorker(path)) {
-    const head = readHead(path);
-    if (!isGzip(head)) {
-      const dialect = detect(path, head.toString('latin1'));
-      // The worker's first stage is the QEMU-log scanner; mmiotrace takes the streaming path below.
-      if (dialect.format === 'qemu-log') return readWithWorker(path, dialect, sink, options);
-    }
-  }
   const input = await openTrace(path, options.stdin);
   const iterator = input.chunks[Symbol.asyncIterator]();
   try {
@@ -101,27 +89,9 @@ async function readChunks(input: TraceInput, iterator: AsyncIterator<Buffer>, si
   splitter.end();
   const stats = parser.finish();
   return {
-    file: input.name, compressed: input.compressed, bytes, stats, scannedInWorker: false,
+    file: input.name, compressed: input.compressed, bytes, stats,
     dialect: parser instanceof MmiotraceParser ? parser.dialect() : dialect,
   };
-}
-
-/** Large plain files: a worker thread reads and scans while this thread builds records. */
-async function readWithWorker(path: string, dialect: Dialect, sink: RecordSink, options: ReadTraceOptions): Promise<TraceReadResult> {
-  const parser = new QemuLogParser({ file: path, lenient: options.lenient }, sink);
-  const byteSize = statSync(path).size;
-  const bytes = await scanInWorker(path, path, parser, (read) => options.onProgress?.(read, byteSize), options.pace);
-  return { file: path, compressed: false, bytes, dialect, stats: parser.finish(), scannedInWorker: true };
-}
-
-function readHead(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(SNIFF_BYTES);
-    return head.subarray(0, readSync(fd, head, 0, SNIFF_BYTES, 0));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function detect(name: string, head: string): Dialect {

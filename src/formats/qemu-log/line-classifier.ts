@@ -1,13 +1,9 @@
-// Second half of the block scan: for a line that is not a core access, find its event name and
-// tell the device's events from other subsystems' (by name family; pci_cfg lines by the device
-// model word). Lines not about the device are counted here by name and never stored, so they
-// cost the record-building thread nothing.
+// For a line that is not a core access: find its event name and tell the device's events from
+// other subsystems' (by name family; pci_cfg lines by the device model word). Lines not about the
+// device are counted here by name, without a string made of them.
 
 import { ByteLiteral } from '../byte-reader.js';
 import { Ch, isNameByte } from '../chars.js';
-import {
-  FIELD_KIND, FIELD_OFFSET, FIELD_SIZE, FIELD_STYLE, FIELD_THREAD, FIELD_TIME, FIELD_VALUE, LINE_EVENT, LINE_OTHER,
-} from './block-scan.js';
 import { isDeviceEvent } from './events.js';
 import { nameHash, NameTable, nextNameHash } from './name-table.js';
 import { LinePrefix } from './prefix.js';
@@ -27,7 +23,17 @@ interface NameEntry {
   foreign: number;
 }
 
-/** Counts of the lines not stored, for the parse statistics. */
+/** What a line is, as far as the classifier can tell. */
+export const enum LineClass {
+  /** Not a trace event: for the general path. */
+  Other,
+  /** An event line of the device's families (or the NIC's pci_cfg line): name and prefix are in the classifier. */
+  Event,
+  /** An event not about the device: counted, nothing more to do. */
+  Foreign,
+}
+
+/** Counts of the lines not about the device, for the parse statistics. */
 export interface ForeignCounts {
   readonly byName: readonly (readonly [string, number])[];
   /** Lines per timestamp style code: none, tid-epoch, iso8601. */
@@ -35,7 +41,11 @@ export interface ForeignCounts {
 }
 
 export class LineClassifier {
-  private readonly prefix = new LinePrefix();
+  /** The prefix, name bounds and name hash of the last LineClass.Event line. */
+  readonly prefix = new LinePrefix();
+  nameStart = 0;
+  nameEnd = 0;
+  nameHash = 0;
   private readonly pciReadHash = nameHash(Buffer.from(PCI_READ.text, 'latin1'), 0, PCI_READ_NAME_LENGTH);
   private readonly pciReadEntry: NameEntry;
   private readonly nicWords: readonly Buffer[];
@@ -49,24 +59,20 @@ export class LineClassifier {
     this.pciReadEntry = this.entry(PCI_READ.text.slice(0, PCI_READ_NAME_LENGTH), this.pciReadHash);
   }
 
-  /**
-   * Fills the line's fields (kind LINE_EVENT with the name's bounds and hash, or LINE_OTHER);
-   * returns false for a line not about the device, which it has counted instead.
-   */
-  classify(bytes: Buffer, view: DataView, start: number, newline: number, fields: Float64Array, base: number): boolean {
-    fields[base + FIELD_KIND] = LINE_OTHER;
+  /** The line `bytes[start, newline)` (`view`: a DataView of all of `bytes`). */
+  classify(bytes: Buffer, view: DataView, start: number, newline: number): LineClass {
     const prefix = this.prefix;
     if (bytes[start] === PCI_READ_FIRST && PCI_READ.matches(bytes, view, start, newline)) {
       // A bus scan reads the config space of every PCI function: make that common line cheap.
       prefix.clear();
-      return this.decide(this.pciReadEntry, this.pciReadHash, bytes, start, start + PCI_READ_NAME_LENGTH, newline, fields, base);
+      return this.decide(this.pciReadEntry, this.pciReadHash, bytes, start, start + PCI_READ_NAME_LENGTH, newline);
     }
     const first = bytes[start]!;
     let nameStart = start;
     if (first >= Ch.LowerA && first <= Ch.LowerZ) prefix.clear();
     else if (first >= Ch.Digit0 && first <= Ch.Digit9) nameStart = prefix.readTimestamp(bytes, start, newline);
-    else return true;
-    if (nameStart < 0) return true;
+    else return LineClass.Other;
+    if (nameStart < 0) return LineClass.Other;
     let nameEnd = nameStart;
     let hash = 0;
     let underscores = 0;
@@ -77,10 +83,10 @@ export class LineClassifier {
       hash = nextNameHash(hash, c);
     }
     // QEMU names every trace event `group_event`; a word without `_` is ordinary text.
-    if (underscores === 0 || (nameEnd < newline && bytes[nameEnd] !== Ch.Space && bytes[nameEnd] !== Ch.CR)) return true;
+    if (underscores === 0 || (nameEnd < newline && bytes[nameEnd] !== Ch.Space && bytes[nameEnd] !== Ch.CR)) return LineClass.Other;
     let entry = this.names.find(hash, bytes, nameStart, nameEnd);
     if (entry === undefined) entry = this.entry(bytes.toString('latin1', nameStart, nameEnd), hash);
-    return this.decide(entry, hash, bytes, nameStart, nameEnd, newline, fields, base);
+    return this.decide(entry, hash, bytes, nameStart, nameEnd, newline);
   }
 
   foreignCounts(): ForeignCounts {
@@ -90,24 +96,18 @@ export class LineClassifier {
     return { byName, styles: [...this.styles] };
   }
 
-  private decide(entry: NameEntry, hash: number, bytes: Buffer, nameStart: number, nameEnd: number, newline: number,
-    fields: Float64Array, base: number): boolean {
+  private decide(entry: NameEntry, hash: number, bytes: Buffer, nameStart: number, nameEnd: number, newline: number): LineClass {
     const device = entry.family === FAMILY_DEVICE
       || (entry.family === FAMILY_PCI && this.startsWithNicWord(bytes, nameEnd + 1, newline));
-    const style = this.prefix.style;
     if (!device) {
       entry.foreign++;
-      this.styles[style]!++;
-      return false;
+      this.styles[this.prefix.style]!++;
+      return LineClass.Foreign;
     }
-    fields[base + FIELD_KIND] = LINE_EVENT;
-    fields[base + FIELD_OFFSET] = nameStart;
-    fields[base + FIELD_SIZE] = nameEnd;
-    fields[base + FIELD_VALUE] = hash;
-    fields[base + FIELD_TIME] = this.prefix.timeUs;
-    fields[base + FIELD_THREAD] = this.prefix.thread;
-    fields[base + FIELD_STYLE] = style;
-    return true;
+    this.nameStart = nameStart;
+    this.nameEnd = nameEnd;
+    this.nameHash = hash;
+    return LineClass.Event;
   }
 
   /** A new name's entry; kept in the table unless it is full. */
