@@ -19,6 +19,8 @@ export const enum Ch {
   Colon = 0x3a,
   At = 0x40,
   UpperA = 0x41,
+  UpperR = 0x52,
+  UpperW = 0x57,
   UpperZ = 0x5a,
   BracketOpen = 0x5b,
   BracketClose = 0x5d,
