@@ -4,7 +4,7 @@
 /** The timestamp prefixes of QEMU's log backend (see qemu-log/prefix.ts); other dialects count none. */
 export type TimestampStyle = 'none' | 'tid-epoch' | 'iso8601';
 
-/** The styles in the order of their numeric codes (0, 1, 2), as the QEMU-log block scan stores them. */
+/** The styles in the order of their numeric codes (0, 1, 2), as the QEMU-log prefix reader gives them. */
 export const TIMESTAMP_STYLES: readonly TimestampStyle[] = ['none', 'tid-epoch', 'iso8601'];
 
 export interface MalformedLine {

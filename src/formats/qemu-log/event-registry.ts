@@ -43,7 +43,7 @@ export class EventRegistry {
     return info;
   }
 
-  /** The name `bytes[start, end)`, whose hash the block scan computed. */
+  /** The name `bytes[start, end)`, whose hash the classifier computed while reading it. */
   found(hash: number, bytes: Buffer, start: number, end: number): EventInfo {
     let info = this.byBytes.find(hash, bytes, start, end);
     if (info === undefined) {
