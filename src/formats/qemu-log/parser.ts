@@ -52,7 +52,7 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
   private readonly nicDevices: ReadonlySet<string>;
   private readonly events: EventRegistry;
   private readonly counters = new LineCounters();
-  /** core_read / core_write lines of the scan, added to the event counts at the end. */
+  /** core_read / core_write lines of the fast path, added to the event counts at the end. */
   private coreReads = 0;
   private coreWrites = 0;
   /** The general path's line, prefix and cursor. */
@@ -109,6 +109,8 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
     this.coreReads = this.coreWrites = 0;
     return counters.snapshot();
   }
+
+  // HandlerHost: what the handlers do with the general path's line.
 
   registerAccess(kind: AccessKind, offset: number, size: number, value: number, verdict: QemuVerdict): void {
     this.addRegisterAccess(kind, offset, size, value, verdict, this.prefix.timeUs, this.prefix.thread);
