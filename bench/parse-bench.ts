@@ -1,12 +1,13 @@
-// `npm run bench:parse`: igb-replay's parse throughput against grep's on the same ≥ 250 MB trace,
-// measured in one run (so both see the same machine state). The trace is the real corpus in
-// traces/ concatenated until it is large enough, written to a temp dir that is removed after.
-// Target: igb-replay parse ≥ 0.5× grep's MB/s with peak RSS ≤ 100 MB.
+// `npm run bench:parse`: `igb-replay parse --json` against `grep -cE` on the same ≥ 250 MB trace,
+// measured in one run, whole process as a user runs it. The trace is the real corpus in traces/
+// concatenated until it is large enough, written to a temp dir that is removed after.
+// Targets (issue #13): whole-process time ≥ 0.5× grep's speed, peak RSS ≤ 100 MB.
 //
-// Both tools are also timed on a trace twice as large: the difference is their streaming
-// throughput without start-up. grep starts in about a millisecond; igb-replay pays a fixed
-// ~0.2-0.3 s (Node, yargs, the register database, the worker thread), which at 250 MB is a large
-// part of the total. Both ratios are printed; the target is checked against throughput.
+// The runs alternate (grep, parse, grep, parse, ...) so that both see the same machine, and the
+// median of RUNS is reported. Both are also run on a trace twice as large: the difference of the
+// two medians is each tool's streaming throughput without start-up (grep starts in a millisecond;
+// Node, its modules and the JIT's warm-up take a fixed part of a second).
+// It prints numbers and never fails on them: timings belong to benchmarks, not to tests.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 
 const TARGET_BYTES = 250 * 1024 * 1024;
 const GREP_PATTERN = 'e1000e_core_(read|write)|wrn_regs_(read|write)_(unknown|ro)';
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CLI = join('dist', 'src', 'cli', 'main.js');
 
 function buildTrace(dir: string, name: string, targetBytes: number): string {
@@ -34,6 +35,12 @@ function buildTrace(dir: string, name: string, targetBytes: number): string {
 interface Run {
   readonly seconds: number;
   readonly peakRssBytes: number;
+}
+
+interface Tool {
+  readonly name: string;
+  readonly command: string;
+  readonly args: (file: string) => string[];
 }
 
 /**
@@ -66,19 +73,24 @@ function timed(command: string, args: string[]): Promise<Run> {
   });
 }
 
-async function best(command: string, args: string[]): Promise<Run> {
-  const runs: Run[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await timed(command, args));
-  return { seconds: Math.min(...runs.map((r) => r.seconds)), peakRssBytes: Math.max(...runs.map((r) => r.peakRssBytes)) };
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 interface Measured {
-  readonly small: Run;
-  readonly large: Run;
+  readonly seconds: number;
+  readonly peakRssBytes: number;
 }
 
-async function measure(command: string, args: (file: string) => string[], small: string, large: string): Promise<Measured> {
-  return { small: await best(command, args(small)), large: await best(command, args(large)) };
+/** Median seconds and peak RSS of each tool on `file`, the tools' runs interleaved. */
+async function measure(tools: readonly Tool[], file: string): Promise<Measured[]> {
+  const runs: Run[][] = tools.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [n, tool] of tools.entries()) runs[n]!.push(await timed(tool.command, tool.args(file)));
+  }
+  return runs.map((r) => ({ seconds: median(r.map((run) => run.seconds)), peakRssBytes: Math.max(...r.map((run) => run.peakRssBytes)) }));
 }
 
 async function main(): Promise<void> {
@@ -89,22 +101,27 @@ async function main(): Promise<void> {
     const smallMb = statSync(small).size / 1e6;
     const largeMb = statSync(large).size / 1e6;
     const lines = spawnSync('grep', ['-c', '', small], { encoding: 'latin1' }).stdout.trim();
-    console.log(`trace: ${smallMb.toFixed(1)} MB, ${lines} lines (traces/*.log concatenated), and ${largeMb.toFixed(1)} MB; best of ${RUNS} runs each`);
-    const grep = await measure('grep', (file) => ['-cE', GREP_PATTERN, file], small, large);
-    // `parse --json` builds every Access and Marker record and aggregates the summary from them.
-    const parse = await measure(process.execPath, (file) => [CLI, 'parse', file, '--json'], small, large);
-    const rate = (m: Measured): number => (largeMb - smallMb) / (m.large.seconds - m.small.seconds);
-    const rssMb = Math.max(parse.small.peakRssBytes, parse.large.peakRssBytes) / (1024 * 1024);
-    for (const [name, m] of [['grep -cE', grep], ['igb-replay parse', parse]] as const) {
-      console.log(`${name.padEnd(17)} ${m.small.seconds.toFixed(3)} s (${(smallMb / m.small.seconds).toFixed(0)} MB/s total), `
-        + `${m.large.seconds.toFixed(3)} s at ${largeMb.toFixed(0)} MB; throughput ${rate(m).toFixed(0)} MB/s`);
+    console.log(`trace: ${smallMb.toFixed(1)} MB, ${lines} lines (traces/*.log concatenated), and ${largeMb.toFixed(1)} MB;`
+      + ` median of ${RUNS} runs each, grep and parse alternating`);
+    const tools: Tool[] = [
+      { name: 'grep -cE', command: 'grep', args: (file) => ['-cE', GREP_PATTERN, file] },
+      // `parse --json` builds every Access and Marker record and aggregates the summary from them.
+      { name: 'igb-replay parse', command: process.execPath, args: (file) => [CLI, 'parse', file, '--json'] },
+    ];
+    const atSmall = await measure(tools, small);
+    const atLarge = await measure(tools, large);
+    const throughput = (n: number): number => (largeMb - smallMb) / (atLarge[n]!.seconds - atSmall[n]!.seconds);
+    for (const [n, tool] of tools.entries()) {
+      console.log(`${tool.name.padEnd(17)} ${atSmall[n]!.seconds.toFixed(3)} s at ${smallMb.toFixed(0)} MB`
+        + ` (${(smallMb / atSmall[n]!.seconds).toFixed(0)} MB/s whole process), ${atLarge[n]!.seconds.toFixed(3)} s at`
+        + ` ${largeMb.toFixed(0)} MB; throughput without start-up ${throughput(n).toFixed(0)} MB/s`);
     }
-    const totalRatio = (smallMb / parse.small.seconds) / (smallMb / grep.small.seconds);
-    const throughputRatio = rate(parse) / rate(grep);
-    console.log(`ratio at ${smallMb.toFixed(0)} MB, total time including start-up: ${totalRatio.toFixed(2)}x grep`);
-    console.log(`ratio of throughput (start-up excluded): ${throughputRatio.toFixed(2)}x grep (target >= 0.50x)`);
+    const wholeRatio = atSmall[0]!.seconds / atSmall[1]!.seconds;
+    const throughputRatio = throughput(1) / throughput(0);
+    const rssMb = Math.max(atSmall[1]!.peakRssBytes, atLarge[1]!.peakRssBytes) / (1024 * 1024);
+    console.log(`whole process at ${smallMb.toFixed(0)} MB: parse runs at ${wholeRatio.toFixed(2)}x grep's speed (target >= 0.50x)`);
+    console.log(`throughput without start-up: ${throughputRatio.toFixed(2)}x grep's`);
     console.log(`peak RSS of igb-replay parse: ${rssMb.toFixed(1)} MB (target <= 100 MB)`);
-    console.log(throughputRatio >= 0.5 && rssMb <= 100 ? 'RESULT: targets met' : 'RESULT: targets NOT met');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@
 import type { AccessKind, QemuVerdict } from '../model/access.js';
 import type { Dialect } from '../formats/detect.js';
 import type { DeviceModel } from '../devices/table.js';
-import type { MalformedLine, QemuLogStats } from '../formats/qemu-log/stats.js';
+import type { LineStats, MalformedLine } from '../formats/read-trace.js';
 import type { BlockName, RecordSummary, RegisterSpaceName, RegisterTally, TimeSpan } from './trace-summary.js';
 
 export const PARSE_SUMMARY_SCHEMA = 'igb-replay/parse-summary';
@@ -17,7 +17,7 @@ export interface SourceInfo {
   readonly compressed: boolean;
   readonly bytes: number;
   readonly dialect: Dialect;
-  readonly stats: QemuLogStats;
+  readonly stats: LineStats;
 }
 
 export interface LineAccounting {
@@ -93,7 +93,7 @@ export function buildParseSummary(source: SourceInfo, records: RecordSummary, di
   };
 }
 
-function lineAccounting(stats: QemuLogStats): LineAccounting {
+function lineAccounting(stats: LineStats): LineAccounting {
   const otherEventNames = Object.fromEntries([...stats.otherEvents].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
   return {
     total: stats.lines,

@@ -1,7 +1,9 @@
 // Recognises a trace's dialect from its first lines (never from the file name), in the manner of
 // speedscope's importers: a cheap sniffer that says "mine" or "not mine".
 
-import { LinePrefix, type TimestampStyle } from './qemu-log/prefix.js';
+import { ByteReader } from './byte-reader.js';
+import { TIMESTAMP_STYLES, type TimestampStyle } from './line-stats.js';
+import { LinePrefix } from './qemu-log/prefix.js';
 import { isDeviceEvent } from './qemu-log/events.js';
 
 export type Dialect =
@@ -29,16 +31,17 @@ export function sniffDialect(head: string): SniffResult {
     return { dialect: { format: 'mmiotrace' }, firstLine };
   }
   const prefix = new LinePrefix();
+  const reader = new ByteReader();
   const styles: Record<TimestampStyle, number> = { none: 0, 'tid-epoch': 0, iso8601: 0 };
   let eventLines = 0;
   let deviceLines = 0;
   for (const line of lines) {
-    prefix.read(line, 0, line.length);
-    if (prefix.namePos < 0) continue;
-    const match = EVENT_LINE.exec(line.slice(prefix.namePos));
+    const r = reader.on(Buffer.from(line, 'latin1'), 0, line.length);
+    if (!prefix.read(r)) continue;
+    const match = EVENT_LINE.exec(line.slice(r.pos));
     if (match === null) continue;
     eventLines++;
-    styles[prefix.style]++;
+    styles[TIMESTAMP_STYLES[prefix.style]!]++;
     if (isDeviceEvent(match[1]!) || match[1]!.startsWith('pci_cfg_')) deviceLines++;
   }
   // A log with device events, or one made mostly of trace events, is QEMU's log backend.

@@ -17,29 +17,49 @@ export interface TraceInput {
   readonly compressed: boolean;
   /** Size of the (possibly compressed) file in bytes, when known. */
   readonly byteSize?: number;
+  /** The text in order. A chunk is valid only until the next is asked for: a plain file reuses one buffer. */
   readonly chunks: AsyncIterable<Buffer>;
 }
 
 export async function openTrace(path: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<TraceInput> {
-  const name = path === '-' ? '<stdin>' : path;
-  let byteSize: number | undefined;
-  if (path !== '-') {
-    try {
-      const info = await stat(path);
-      if (info.isDirectory()) throw new TraceInputError(name, 'is a directory, not a trace file');
-      byteSize = info.size;
-    } catch (error) {
-      if (error instanceof TraceInputError) throw error;
-      throw new TraceInputError(name, `cannot open: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-        'check the path; use - to read from standard input');
-    }
+  if (path === '-') return sniffCompression('<stdin>', stdin);
+  const byteSize = await fileSize(path);
+  const fd = openFile(path);
+  const magic = Buffer.alloc(2);
+  let compressed: boolean;
+  try {
+    compressed = isGzip(magic.subarray(0, readSync(fd, magic, 0, 2, 0)));
+  } catch (error) {
+    closeSync(fd);
+    throw new TraceInputError(path, `read failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const raw = path === '-' ? stdin : readFileChunks(name, path);
-  return sniffCompression(name, raw, byteSize);
+  // Compressed input goes to zlib, which may hold on to a chunk after write() returns.
+  const chunks = readFileChunks(path, fd, !compressed);
+  return { name: path, compressed, byteSize, chunks: compressed ? gunzip(path, chunks) : chunks };
 }
 
-/** Peeks at the first chunk to decide whether to gunzip, then streams everything (peeked bytes included). */
-async function sniffCompression(name: string, raw: AsyncIterable<Buffer | string>, byteSize?: number): Promise<TraceInput> {
+async function fileSize(path: string): Promise<number> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new TraceInputError(path, 'is a directory, not a trace file');
+    return info.size;
+  } catch (error) {
+    if (error instanceof TraceInputError) throw error;
+    throw new TraceInputError(path, `cannot open: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      'check the path; use - to read from standard input');
+  }
+}
+
+function openFile(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    throw new TraceInputError(path, `cannot open: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** Peeks at the first chunk of a stream to decide whether to gunzip, then streams everything (peeked bytes included). */
+async function sniffCompression(name: string, raw: AsyncIterable<Buffer | string>): Promise<TraceInput> {
   const iterator = raw[Symbol.asyncIterator]();
   const first = await nextBuffer(name, iterator);
   const compressed = first !== undefined && isGzip(first);
@@ -51,9 +71,11 @@ async function sniffCompression(name: string, raw: AsyncIterable<Buffer | string
       yield next;
     }
   }
-  if (!compressed) return { name, compressed, byteSize, chunks: replay() };
+  return { name, compressed, chunks: compressed ? gunzip(name, replay()) : replay() };
+}
+
+function gunzip(name: string, source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-  const source = replay();
   void (async () => {
     try {
       for await (const chunk of source) {
@@ -64,7 +86,7 @@ async function sniffCompression(name: string, raw: AsyncIterable<Buffer | string
       gunzip.destroy(error as Error);
     }
   })();
-  return { name, compressed, byteSize, chunks: gunzipChunks(name, gunzip) };
+  return gunzipChunks(name, gunzip);
 }
 
 async function* gunzipChunks(name: string, gunzip: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
@@ -88,19 +110,21 @@ async function nextBuffer(name: string, iterator: AsyncIterator<Buffer | string>
 
 /**
  * Reads a regular file with plain synchronous reads: measured 15% faster than a ReadStream for the
- * parser, which has nothing else to do meanwhile (no idle gaps waiting for the thread pool).
+ * parser, which has nothing else to do meanwhile (no idle gaps waiting for the thread pool). With
+ * `reuse`, one buffer serves every read: a fresh 256 KiB buffer a read costs the kernel a page fault
+ * and zeroing per page, which measured more than the reads themselves (0.4 s against 0.1 s for 218 MB).
  */
-async function* readFileChunks(name: string, path: string): AsyncGenerator<Buffer> {
-  let fd: number;
+async function* readFileChunks(name: string, fd: number, reuse: boolean): AsyncGenerator<Buffer> {
   try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new TraceInputError(name, `cannot open: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  try {
+    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      const count = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+      if (!reuse) buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      let count: number;
+      try {
+        count = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+      } catch (error) {
+        throw new TraceInputError(name, `read failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
       if (count === 0) return;
       yield count < CHUNK_BYTES ? buffer.subarray(0, count) : buffer;
     }

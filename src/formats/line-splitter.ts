@@ -3,12 +3,12 @@
 // line and find its end in one pass instead of searching for the newline first. Only a line split
 // across two chunks is copied (its two pieces joined).
 
+import { Ch } from './chars.js';
+
 export interface LineBlockConsumer {
   /** `bytes[start, end)` holds one or more whole lines, each ending in `\n`. */
   block(bytes: Buffer, start: number, end: number): void;
 }
-
-const NEWLINE = 0x0a;
 
 export class LineSplitter {
   private carry: Buffer | undefined;
@@ -16,14 +16,14 @@ export class LineSplitter {
   constructor(private readonly consumer: LineBlockConsumer) {}
 
   push(chunk: Buffer): void {
-    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    const lastNewline = chunk.lastIndexOf(Ch.Newline);
     if (lastNewline < 0) {
       this.carry = this.carry === undefined ? Buffer.from(chunk) : Buffer.concat([this.carry, chunk]);
       return;
     }
     let bodyStart = 0;
     if (this.carry !== undefined) {
-      const firstNewline = chunk.indexOf(NEWLINE);
+      const firstNewline = chunk.indexOf(Ch.Newline);
       const joined = Buffer.concat([this.carry, chunk.subarray(0, firstNewline + 1)]);
       this.carry = undefined;
       this.consumer.block(joined, 0, joined.length);

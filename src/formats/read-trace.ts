@@ -1,18 +1,17 @@
 // Reads one trace end to end: open (file, stdin, gzip), sniff the dialect, stream every line
 // through the dialect's parser into a record sink. Memory stays bounded by the chunk size.
 
-import type { RecordSink } from './qemu-log/assembler.js';
+import type { LineStats } from './line-stats.js';
 import { QemuLogParser } from './qemu-log/parser.js';
-import type { QemuLogStats } from './qemu-log/stats.js';
+import type { RecordSink } from './sink.js';
 import { type Dialect, SNIFF_BYTES, sniffDialect } from './detect.js';
 import { TraceInputError } from './errors.js';
-import { isGzip, openTrace } from './input-stream.js';
-import { scanInWorker, shouldScanInWorker } from './worker-scan.js';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { openTrace, type TraceInput } from './input-stream.js';
 import { LineSplitter } from './line-splitter.js';
 import { MmiotraceParser } from './mmiotrace/parser.js';
 
-export type { RecordSink } from './qemu-log/assembler.js';
+export type { RecordSink } from './sink.js';
+export type { LineStats, MalformedLine } from './line-stats.js';
 
 /** How to interpret a trace, as the commands' `--lenient` and `--bar-base` say. */
 export interface TraceSourceOptions {
@@ -26,8 +25,8 @@ export interface ReadTraceOptions extends TraceSourceOptions {
   readonly onProgress?: (bytesRead: number, byteSize: number | undefined) => void;
   readonly stdin?: NodeJS.ReadableStream;
   /**
-   * Awaited before more input is parsed (between chunks; in worker mode before a block's buffers go
-   * back to the worker), so a slow consumer of the records bounds what is buffered. Throw to stop.
+   * Awaited before more input is parsed (between chunks), so a slow consumer of the records bounds
+   * what is buffered. Throw to stop.
    */
   readonly pace?: () => Promise<void>;
 }
@@ -37,22 +36,23 @@ export interface TraceReadResult {
   readonly compressed: boolean;
   readonly bytes: number;
   readonly dialect: Dialect;
-  readonly stats: QemuLogStats;
-  /** Whether a worker thread read and scanned the file (large plain files). */
-  readonly scannedInWorker: boolean;
+  readonly stats: LineStats;
 }
 
 export async function readTrace(path: string, sink: RecordSink, options: ReadTraceOptions = {}): Promise<TraceReadResult> {
-  if (shouldScanInWorker(path)) {
-    const head = readHead(path);
-    if (!isGzip(head)) {
-      const dialect = detect(path, head.toString('latin1'));
-      // The worker's first stage is the QEMU-log scanner; mmiotrace takes the streaming path below.
-      if (dialect.format === 'qemu-log') return readWithWorker(path, dialect, sink, options);
-    }
-  }
   const input = await openTrace(path, options.stdin);
   const iterator = input.chunks[Symbol.asyncIterator]();
+  try {
+    return await readChunks(input, iterator, sink, options);
+  } finally {
+    // Closes the file when parsing stopped early (bad input, a consumer that threw).
+    await iterator.return?.();
+  }
+}
+
+async function readChunks(input: TraceInput, iterator: AsyncIterator<Buffer>, sink: RecordSink,
+  options: ReadTraceOptions): Promise<TraceReadResult> {
+  // Copied: a chunk is only valid until the next is read.
   const head: Buffer[] = [];
   let headBytes = 0;
   let done = false;
@@ -60,7 +60,7 @@ export async function readTrace(path: string, sink: RecordSink, options: ReadTra
     const next = await iterator.next();
     if (next.done) done = true;
     else {
-      head.push(next.value);
+      head.push(Buffer.from(next.value));
       headBytes += next.value.length;
     }
   }
@@ -89,27 +89,9 @@ export async function readTrace(path: string, sink: RecordSink, options: ReadTra
   splitter.end();
   const stats = parser.finish();
   return {
-    file: input.name, compressed: input.compressed, bytes, stats, scannedInWorker: false,
+    file: input.name, compressed: input.compressed, bytes, stats,
     dialect: parser instanceof MmiotraceParser ? parser.dialect() : dialect,
   };
-}
-
-/** Large plain files: a worker thread reads and scans while this thread builds records. */
-async function readWithWorker(path: string, dialect: Dialect, sink: RecordSink, options: ReadTraceOptions): Promise<TraceReadResult> {
-  const parser = new QemuLogParser({ file: path, lenient: options.lenient }, sink);
-  const byteSize = statSync(path).size;
-  const bytes = await scanInWorker(path, path, parser, (read) => options.onProgress?.(read, byteSize), options.pace);
-  return { file: path, compressed: false, bytes, dialect, stats: parser.finish(), scannedInWorker: true };
-}
-
-function readHead(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(SNIFF_BYTES);
-    return head.subarray(0, readSync(fd, head, 0, SNIFF_BYTES, 0));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function detect(name: string, head: string): Dialect {

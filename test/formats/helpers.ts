@@ -4,7 +4,7 @@ import type { Access, Marker, TraceRecord } from '../../src/model/access.js';
 import { readTrace, type TraceReadResult } from '../../src/formats/read-trace.js';
 import { LineSplitter } from '../../src/formats/line-splitter.js';
 import { QemuLogParser } from '../../src/formats/qemu-log/parser.js';
-import type { QemuLogStats } from '../../src/formats/qemu-log/stats.js';
+import type { LineStats } from '../../src/formats/read-trace.js';
 
 export interface Collected {
   readonly records: TraceRecord[];
@@ -36,7 +36,7 @@ export async function parseText(text: string, lenient = false): Promise<Collecte
 }
 
 /** Parses `text` in chunks of `chunkSize` bytes straight through the splitter (no sniffing). */
-export function parseInChunks(text: string, chunkSize: number): Collected & { stats: QemuLogStats } {
+export function parseInChunks(text: string, chunkSize: number): Collected & { stats: LineStats } {
   const sink = collector();
   const parser = new QemuLogParser({ file: 'chunks' }, sink);
   const splitter = new LineSplitter(parser);

@@ -28,6 +28,14 @@ describe('timestamp prefixes', () => {
     expect(accesses.every((a) => a.thread === undefined)).toBe(true);
   });
 
+  it('gives each line the time and thread of its own prefix when the styles mix', async () => {
+    const text = `2948@1795458626.196871:${READ_STATUS}\n2025-07-21T18:43:28.5Z ${READ_STATUS}\n${WRITE_CTRL}\n`;
+    const { accesses } = await parseText(text);
+    expect(accesses.map((a) => [a.thread, a.timeUs])).toEqual([
+      [2948, 1795458626196871], [undefined, Date.UTC(2025, 6, 21, 18, 43, 28) * 1000 + 500_000], [undefined, undefined],
+    ]);
+  });
+
   it('detects the dialect from content, not from the name', () => {
     expect(sniffDialect(`${READ_STATUS}\n`).dialect).toEqual({ format: 'qemu-log', timestamps: 'none' });
     expect(sniffDialect('VERSION 20070824\nPCIDEV 0010 8086010c9 0\n').dialect).toEqual({ format: 'mmiotrace' });
@@ -94,6 +102,16 @@ describe('lines that are not accesses', () => {
     const { accesses, result } = await parseText(text);
     expect(accesses.map((a) => a.kind)).toEqual(['read', 'write']);
     expect(result.stats.gluedLines).toBe(1);
+  });
+
+  it('keeps counting, in catch-all names, when a trace has more distinct event names than are kept', async () => {
+    const names = (prefix: string): string => Array.from({ length: 5000 }, (_, i) => `${prefix}${i} x\n`).join('');
+    const { accesses, result } = await parseText(`${READ_STATUS}\n${names('e1000e_made_up_')}${names('other_made_up_')}`);
+    expect(accesses).toHaveLength(1);
+    expect(result.stats).toMatchObject({ lines: 10001, deviceLines: 5001, otherEventLines: 5000 });
+    expect(result.stats.deviceEvents.get('(other device event names)')).toBeGreaterThan(0);
+    expect(result.stats.otherEvents.get('(other event names)')).toBeGreaterThan(0);
+    expect(result.stats.deviceEvents.size + result.stats.otherEvents.size).toBeLessThan(2 * 4096);
   });
 
   it('accepts CRLF line ends and a last line without newline', async () => {

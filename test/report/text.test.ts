@@ -7,7 +7,7 @@ import { buildParseSummary, type ParseSummary } from '../../src/analysis/parse-s
 import { offlineTriage } from '../../src/analysis/offline-triage.js';
 import { TraceSummaryBuilder } from '../../src/analysis/trace-summary.js';
 import { lookupRegister } from '../../src/analysis/register-lookup.js';
-import type { QemuLogStats } from '../../src/formats/qemu-log/stats.js';
+import type { LineStats } from '../../src/formats/read-trace.js';
 import { igbRegisters } from '../../src/regs/index.js';
 import { renderParseSummary } from '../../src/report/parse-summary-text.js';
 import { renderRegisterInfo } from '../../src/report/register-text.js';
@@ -19,7 +19,7 @@ const plain = new Chalk({ level: 0 });
 // The start of every ANSI colour sequence.
 const ANSI = '\u001b[';
 
-function stats(overrides: Partial<QemuLogStats> = {}): QemuLogStats {
+function stats(overrides: Partial<LineStats> = {}): LineStats {
   return {
     lines: 20, emptyLines: 1, deviceLines: 18, accessLines: 8, otherEvents: new Map([['pci_cfg_read', 1]]),
     otherEventLines: 1, otherPciLines: 1, otherTextLines: 0, gluedLines: 0, malformedLines: 0, malformedExamples: [],
@@ -27,7 +27,7 @@ function stats(overrides: Partial<QemuLogStats> = {}): QemuLogStats {
   };
 }
 
-function syntheticSummary(statOverrides: Partial<QemuLogStats> = {}): ParseSummary {
+function syntheticSummary(statOverrides: Partial<LineStats> = {}): ParseSummary {
   const builder = new TraceSummaryBuilder(syntheticNames());
   for (const a of accesses([
     { offset: 0x10, verdict: 'partial' }, { offset: 0x8 }, { kind: 'write', offset: 0 },

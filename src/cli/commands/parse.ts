@@ -7,8 +7,7 @@ import { buildParseSummary, type ParseSummary } from '../../analysis/parse-summa
 import { TraceSummaryBuilder } from '../../analysis/trace-summary.js';
 import { describeDialect } from '../../formats/detect.js';
 import { excerpt } from '../../formats/errors.js';
-import type { MalformedLine } from '../../formats/qemu-log/stats.js';
-import { readTrace, type TraceSourceOptions } from '../../formats/read-trace.js';
+import { type MalformedLine, readTrace, type TraceSourceOptions } from '../../formats/read-trace.js';
 import type { Trace } from '../../model/trace.js';
 import { DEFAULT_DEVICE_MODEL } from '../../devices/table.js';
 import { registersFor, type RegisterDatabase } from '../../regs/index.js';

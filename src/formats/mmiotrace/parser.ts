@@ -2,20 +2,26 @@
 // BAR0 become `mmio` Access records at canonical offsets, MARK lines become `mark` Markers, and
 // everything else is counted. Lines arrive in blocks from the LineSplitter, so memory stays bounded.
 //
+// Line accounting: "device" lines are those that made a record or describe the NIC (accesses inside
+// its BAR0, MARK, the NIC's PCIDEV line); every other record (VERSION, MAP, UNMAP, other PCI
+// functions, accesses outside BAR0) is an "other event", by name.
+//
 // What the model cannot get from mmiotrace: QEMU's verdicts (every access is `ok`: no emulator was
 // asked), PHY accesses behind MDIC (they stay plain MDIC register accesses) and wall-clock time
 // (`timeUs` counts from the kernel trace clock's origin, roughly boot).
 
 import type { Access, Marker } from '../../model/access.js';
 import type { Dialect } from '../detect.js';
+import { ByteReader } from '../byte-reader.js';
+import { Ch } from '../chars.js';
 import { excerpt, TraceFormatError, TraceInputError } from '../errors.js';
 import type { LineBlockConsumer } from '../line-splitter.js';
-import type { RecordSink } from '../qemu-log/assembler.js';
-import type { QemuLogStats } from '../qemu-log/stats.js';
-import { Bar0Ambiguity, Bar0Locator } from './bar0.js';
+import { LineCounters, type LineStats } from '../line-stats.js';
+import type { RecordSink } from '../sink.js';
+import { type Bar0, Bar0Ambiguity, Bar0Locator } from './bar0.js';
 import { canonicalOffsetFor, type CanonicalOffset } from './canonical-offset.js';
 import { parseMmiotraceLine, type RwLine } from './line.js';
-import { MmiotraceCounters, OTHER } from './stats.js';
+import { readRwLine } from './rw-line.js';
 
 export interface MmiotraceOptions {
   /** Name used in error messages. */
@@ -28,9 +34,15 @@ export interface MmiotraceOptions {
   readonly canonicalOffset?: CanonicalOffset;
 }
 
+/** Names under which records that are not about the NIC's registers are counted. */
+const OTHER = {
+  readOutside: 'R outside the NIC BAR0',
+  writeOutside: 'W outside the NIC BAR0',
+  unknownOutside: 'UNKNOWN outside the NIC BAR0',
+  otherPciDev: 'PCIDEV of other functions',
+} as const;
+
 const BAR_BASE_HINT = 'pass --bar-base ADDR with the physical address of the NIC\'s BAR0 (lspci -v: "Memory at ...", or the PCIDEV line)';
-const NEWLINE = 0x0a;
-const CR = 0x0d;
 /**
  * A pause of the driver this long (recorded time) lets the device's timers run in the replay.
  * Longer than the driver's busy-waits (udelay polls of EECD, MDIC, SWSM: microseconds apart) and
@@ -41,10 +53,15 @@ const CR = 0x0d;
  */
 export const IDLE_GAP_US = 50_000;
 
+/** Distinct BAR0 offsets whose canonical offset is remembered. */
+const MAX_MEMO_OFFSETS = 1 << 16;
+
 export class MmiotraceParser implements LineBlockConsumer {
-  private readonly counters = new MmiotraceCounters();
+  private readonly counters = new LineCounters();
+  private readonly reader = new ByteReader();
   private readonly bar0: Bar0Locator;
   private readonly canonicalOffset: CanonicalOffset;
+  private readonly canonicalMemo = new Map<Bar0['model'], Map<number, number>>();
   private lineNo = 0;
   private seq = 0;
   private lastAccessUs: number | undefined;
@@ -56,18 +73,25 @@ export class MmiotraceParser implements LineBlockConsumer {
   }
 
   block(bytes: Buffer, start: number, end: number): void {
+    const r = this.reader;
     let pos = start;
     while (pos < end) {
-      let newline = bytes.indexOf(NEWLINE, pos);
+      let newline = bytes.indexOf(Ch.Newline, pos);
       if (newline < 0 || newline >= end) newline = end;
-      const stop = newline > pos && bytes[newline - 1] === CR ? newline - 1 : newline;
-      this.line(bytes.toString('latin1', pos, stop));
+      const stop = newline > pos && bytes[newline - 1] === Ch.CR ? newline - 1 : newline;
+      const rw = readRwLine(r.on(bytes, pos, stop));
+      if (rw === undefined) {
+        this.line(bytes.toString('latin1', pos, stop));
+      } else {
+        this.counters.lines++;
+        this.access(++this.lineNo, rw, () => bytes.toString('latin1', pos, stop));
+      }
       pos = newline + 1;
     }
   }
 
   /** One line without its terminator. */
-  line(text: string): void {
+  private line(text: string): void {
     const lineNo = ++this.lineNo;
     const c = this.counters;
     c.lines++;
@@ -83,20 +107,20 @@ export class MmiotraceParser implements LineBlockConsumer {
         else c.other(OTHER.otherPciDev);
         return;
       case 'map':
-        this.guard(text, () => this.bar0.addMap(parsed));
+        this.guard(() => text, () => this.bar0.addMap(parsed));
         c.other('MAP');
         return;
       case 'unmap': c.other('UNMAP'); return;
       case 'unknown-op':
-        if (this.guard(text, () => this.bar0.locate(parsed.phys)) === undefined) c.other(OTHER.unknownOutside);
+        if (this.guard(() => text, () => this.bar0.locate(parsed.phys)) === undefined) c.other(OTHER.unknownOutside);
         else this.malformed(text, 'mmiotrace could not decode the instruction of this BAR0 access, so its kind, width and value are unknown');
         return;
       case 'mark': return this.mark(lineNo, parsed.timeUs, parsed.text);
-      case 'rw': return this.access(lineNo, text, parsed);
+      case 'rw': return this.access(lineNo, parsed, () => text);
     }
   }
 
-  finish(): QemuLogStats {
+  finish(): LineStats {
     const missing = this.bar0.result() === undefined ? this.bar0.describeMissing() : undefined;
     if (missing !== undefined && !this.bar0.hasNicCandidates) {
       throw new TraceInputError(this.options.file, `is a Linux mmiotrace, but ${missing}`, BAR_BASE_HINT);
@@ -110,19 +134,20 @@ export class MmiotraceParser implements LineBlockConsumer {
     return bar0 === undefined ? { format: 'mmiotrace' } : { format: 'mmiotrace', bar0 };
   }
 
-  private access(lineNo: number, text: string, rw: RwLine): void {
-    const bar = this.guard(text, () => this.bar0.locate(rw.phys));
+  /** `textOf` makes the line's text, which only an error message needs. */
+  private access(lineNo: number, rw: RwLine, textOf: () => string): void {
+    const bar = this.guard(textOf, () => this.bar0.locate(rw.phys));
     if (bar === undefined) {
       this.counters.other(rw.kind === 'read' ? OTHER.readOutside : OTHER.writeOutside);
       return;
     }
-    if (rw.value === undefined) return this.malformed(text, 'the value does not fit in 53 bits, which this tool cannot represent exactly');
+    if (rw.value === undefined) return this.malformed(textOf(), 'the value does not fit in 53 bits, which this tool cannot represent exactly');
     this.counters.accesses++;
     this.counters.device(rw.kind === 'read' ? 'R' : 'W');
     this.idleGap(lineNo, rw.timeUs);
     const access: Access = {
       type: 'access', seq: this.seq++, line: lineNo, kind: rw.kind, space: 'mmio',
-      offset: this.canonicalOffset(rw.phys - bar.base, bar.model), size: rw.width, value: rw.value, verdict: 'ok',
+      offset: this.canonical(rw.phys - bar.base, bar.model), size: rw.width, value: rw.value, verdict: 'ok',
       events: [], timeUs: rw.timeUs, thread: rw.pid,
     };
     this.sink.access(access);
@@ -157,14 +182,27 @@ export class MmiotraceParser implements LineBlockConsumer {
     this.sink.marker(marker);
   }
 
+  /** The canonical offset, looked up once per register: a trace touches a few hundred. */
+  private canonical(offset: number, model: Bar0['model']): number {
+    let memo = this.canonicalMemo.get(model);
+    if (memo === undefined) this.canonicalMemo.set(model, memo = new Map());
+    let canonical = memo.get(offset);
+    if (canonical === undefined) {
+      canonical = this.canonicalOffset(offset, model);
+      // Bounded, so that a hostile trace cannot grow it without limit.
+      if (memo.size < MAX_MEMO_OFFSETS) memo.set(offset, canonical);
+    }
+    return canonical;
+  }
+
   /** Runs a BAR0 decision; an ambiguity is an input error at this line (not skippable: it is no typo). */
-  private guard<T>(text: string, decide: () => T): T {
+  private guard<T>(textOf: () => string, decide: () => T): T {
     try {
       return decide();
     } catch (error) {
       if (!(error instanceof Bar0Ambiguity)) throw error;
-      throw new TraceInputError(this.options.file,
-        `${this.lineNo}: which range is the NIC's BAR0 is ambiguous (${error.message}): ${excerpt(text)}`, BAR_BASE_HINT);
+      throw new TraceInputError(this.options.file, `${this.lineNo}: which range is the NIC's BAR0 is ambiguous `
+        + `(${error.message}): ${excerpt(textOf())}`, BAR_BASE_HINT);
     }
   }
 

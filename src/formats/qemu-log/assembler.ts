@@ -11,12 +11,8 @@
 // An access is emitted once the next primary line shows that nothing more can attach to it.
 
 import type { Access, AccessKind, AddressSpace, Marker, MarkerKind, QemuVerdict, SideEvent } from '../../model/access.js';
+import type { RecordSink } from '../sink.js';
 import { isReadEffectOf } from './events.js';
-
-export interface RecordSink {
-  access(access: Access): void;
-  marker(marker: Marker): void;
-}
 
 /** A PHY register access that an MDIC event reveals; becomes a derived `phy` Access. */
 export interface PhyEffect {

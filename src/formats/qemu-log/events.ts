@@ -64,19 +64,8 @@ export function markerKindOf(name: string, text: string): MarkerKind | undefined
   return MARKER_STARTS.get(name);
 }
 
-const categoryCache = new Map<string, SideEventCategory>();
-
-/** Coarse category from the event name; cached because names repeat millions of times. */
+/** Coarse category from the event name (the parser asks once per distinct name). */
 export function categoryOf(name: string): SideEventCategory {
-  let category = categoryCache.get(name);
-  if (category === undefined) {
-    category = classify(name);
-    categoryCache.set(name, category);
-  }
-  return category;
-}
-
-function classify(name: string): SideEventCategory {
   if (name.includes('mdic')) return 'mdic';
   if (name.includes('mailbox')) return 'mailbox';
   if (name.includes('reset') || name.includes('realize') || name.includes('mac_indicate')) return 'reset';

@@ -1,151 +1,123 @@
-// Second half of the block scan: for a line that is not a core access, find its event name and
-// tell the device's events from other subsystems' (by name family; pci_cfg lines by the device
-// model word). Lines not about the device are counted here by name and never stored, so they
-// cost the record-building thread nothing.
+// For a line that is not a core access: find its event name and tell the device's events from
+// other subsystems' (by name family; pci_cfg lines by the device model word). Lines not about the
+// device are counted here by name, without a string made of them.
 
-import { BytePrefix } from './byte-prefix.js';
-import {
-  FIELD_KIND, FIELD_OFFSET, FIELD_SIZE, FIELD_STYLE, FIELD_THREAD, FIELD_TIME, FIELD_VALUE,
-  LINE_EVENT, LINE_OTHER, STYLE_ISO, STYLE_NONE, STYLE_TID_EPOCH,
-} from './block-scan.js';
-import { EventTable, MAX_EVENT_NAMES } from './event-table.js';
+import { ByteLiteral } from '../byte-reader.js';
+import { Ch, isNameByte } from '../chars.js';
 import { isDeviceEvent } from './events.js';
-import { ByteLiteral } from './fast-core.js';
+import { nameHash, NameTable, nextNameHash } from './name-table.js';
+import { LinePrefix } from './prefix.js';
 
-const CH_SPACE = 32;
-const CH_CR = 13;
-const CH_UNDERSCORE = 95;
-const CH_0 = 48;
-const CH_9 = 57;
-const CH_LOWER_A = 97;
-const CH_LOWER_Z = 122;
-const CH_P = 112;
-const PCI_READ_NAME = 'pci_cfg_read';
+const PCI_READ = new ByteLiteral('pci_cfg_read ');
+const PCI_READ_NAME_LENGTH = PCI_READ.length - 1;
+const PCI_READ_FIRST = PCI_READ.byteAt(0);
 
 const FAMILY_DEVICE = 0;
 const FAMILY_PCI = 1;
 const FAMILY_OTHER = 2;
 
 interface NameEntry {
-  readonly bytes: Buffer;
   readonly name: string;
   readonly family: number;
   /** Lines of this name not about the device. */
   foreign: number;
-  readonly next: NameEntry | undefined;
 }
 
-/** Counts of the lines not stored, for the parse statistics. */
+/** What a line is, as far as the classifier can tell. */
+export const enum LineClass {
+  /** Not a trace event: for the general path. */
+  Other,
+  /** An event line of the device's families (or the NIC's pci_cfg line): name and prefix are in the classifier. */
+  Event,
+  /** An event not about the device: counted, nothing more to do. */
+  Foreign,
+}
+
+/** Counts of the lines not about the device, for the parse statistics. */
 export interface ForeignCounts {
   readonly byName: readonly (readonly [string, number])[];
-  /** Lines per timestamp style: none, tid-epoch, iso8601. */
+  /** Lines per timestamp style code: none, tid-epoch, iso8601. */
   readonly styles: readonly [number, number, number];
 }
 
 export class LineClassifier {
-  private readonly prefix = new BytePrefix();
-  private readonly pciRead = new ByteLiteral(`${PCI_READ_NAME} `);
+  /** The prefix, name bounds and name hash of the last LineClass.Event line. */
+  readonly prefix = new LinePrefix();
+  nameStart = 0;
+  nameEnd = 0;
+  nameHash = 0;
+  private readonly pciReadHash = nameHash(Buffer.from(PCI_READ.text, 'latin1'), 0, PCI_READ_NAME_LENGTH);
   private readonly pciReadEntry: NameEntry;
   private readonly nicWords: readonly Buffer[];
-  private readonly names = new Map<number, NameEntry>();
-  private size = 0;
-  private readonly overflow: NameEntry = { bytes: Buffer.alloc(0), name: '(other event names)', family: FAMILY_OTHER, foreign: 0, next: undefined };
+  private readonly names = new NameTable<NameEntry>();
+  /** Where the lines of names past the table's bound are counted. */
+  private readonly overflow: NameEntry = { name: '(other event names)', family: FAMILY_OTHER, foreign: 0 };
   private readonly styles: [number, number, number] = [0, 0, 0];
-  private lastBytes: Buffer | undefined;
-  private lastView: DataView | undefined;
 
   constructor(nicDevices: readonly string[]) {
     this.nicWords = nicDevices.map((name) => Buffer.from(`${name} `, 'latin1'));
-    const bytes = Buffer.from(PCI_READ_NAME, 'latin1');
-    this.pciReadEntry = this.entry(bytes, 0, bytes.length, EventTable.hash(bytes, 0, bytes.length));
+    this.pciReadEntry = this.entry(PCI_READ.text.slice(0, PCI_READ_NAME_LENGTH), this.pciReadHash);
   }
 
-  /**
-   * Fills the line's fields (kind LINE_EVENT with the name's bounds and hash, or LINE_OTHER);
-   * returns false for a line not about the device, which it has counted instead.
-   */
-  classify(bytes: Buffer, start: number, newline: number, fields: Float64Array, base: number): boolean {
-    fields[base + FIELD_KIND] = LINE_OTHER;
+  /** The line `bytes[start, newline)` (`view`: a DataView of all of `bytes`). */
+  classify(bytes: Buffer, view: DataView, start: number, newline: number): LineClass {
     const prefix = this.prefix;
-    const first = bytes[start]!;
-    if (first === CH_P && this.pciRead.matches(bytes, this.view(bytes), start, newline)) {
+    if (bytes[start] === PCI_READ_FIRST && PCI_READ.matches(bytes, view, start, newline)) {
       // A bus scan reads the config space of every PCI function: make that common line cheap.
       prefix.clear();
-      const nameEnd = start + PCI_READ_NAME.length;
-      return this.decide(this.pciReadEntry, bytes, start, nameEnd, newline, fields, base);
+      return this.decide(this.pciReadEntry, this.pciReadHash, bytes, start, start + PCI_READ_NAME_LENGTH, newline);
     }
-    let pos = start;
-    if (first >= CH_LOWER_A && first <= CH_LOWER_Z) prefix.clear();
-    else if (first >= CH_0 && first <= CH_9) pos = prefix.read(bytes, start, newline);
-    else return true;
-    if (pos < 0) return true;
-    let nameEnd = pos;
+    const first = bytes[start]!;
+    let nameStart = start;
+    if (first >= Ch.LowerA && first <= Ch.LowerZ) prefix.clear();
+    else if (first >= Ch.Digit0 && first <= Ch.Digit9) nameStart = prefix.readTimestamp(bytes, start, newline);
+    else return LineClass.Other;
+    if (nameStart < 0) return LineClass.Other;
+    let nameEnd = nameStart;
     let hash = 0;
     let underscores = 0;
     for (; nameEnd < newline; nameEnd++) {
       const c = bytes[nameEnd]!;
-      if (c === CH_UNDERSCORE) underscores++;
-      else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90))) break;
-      hash = (Math.imul(hash, 31) + c) | 0;
+      if (!isNameByte(c)) break;
+      if (c === Ch.Underscore) underscores++;
+      hash = nextNameHash(hash, c);
     }
     // QEMU names every trace event `group_event`; a word without `_` is ordinary text.
-    if (underscores === 0 || (nameEnd < newline && bytes[nameEnd] !== CH_SPACE && bytes[nameEnd] !== CH_CR)) return true;
-    return this.decide(this.entry(bytes, pos, nameEnd, hash), bytes, pos, nameEnd, newline, fields, base);
+    if (underscores === 0 || (nameEnd < newline && bytes[nameEnd] !== Ch.Space && bytes[nameEnd] !== Ch.CR)) return LineClass.Other;
+    let entry = this.names.find(hash, bytes, nameStart, nameEnd);
+    if (entry === undefined) entry = this.entry(bytes.toString('latin1', nameStart, nameEnd), hash);
+    return this.decide(entry, hash, bytes, nameStart, nameEnd, newline);
   }
 
   foreignCounts(): ForeignCounts {
     const byName: [string, number][] = [];
-    for (const head of this.names.values()) {
-      for (let entry: NameEntry | undefined = head; entry !== undefined; entry = entry.next) {
-        if (entry.foreign > 0) byName.push([entry.name, entry.foreign]);
-      }
-    }
+    for (const entry of this.names.values()) if (entry.foreign > 0) byName.push([entry.name, entry.foreign]);
     if (this.overflow.foreign > 0) byName.push([this.overflow.name, this.overflow.foreign]);
     return { byName, styles: [...this.styles] };
   }
 
-  private decide(entry: NameEntry, bytes: Buffer, nameStart: number, nameEnd: number, newline: number,
-    fields: Float64Array, base: number): boolean {
+  private decide(entry: NameEntry, hash: number, bytes: Buffer, nameStart: number, nameEnd: number, newline: number): LineClass {
     const device = entry.family === FAMILY_DEVICE
       || (entry.family === FAMILY_PCI && this.startsWithNicWord(bytes, nameEnd + 1, newline));
-    const style = this.prefix.style === 'none' ? STYLE_NONE : this.prefix.style === 'tid-epoch' ? STYLE_TID_EPOCH : STYLE_ISO;
     if (!device) {
       entry.foreign++;
-      this.styles[style]++;
-      return false;
+      this.styles[this.prefix.style]!++;
+      return LineClass.Foreign;
     }
-    fields[base + FIELD_KIND] = LINE_EVENT;
-    fields[base + FIELD_OFFSET] = nameStart;
-    fields[base + FIELD_SIZE] = nameEnd;
-    fields[base + FIELD_VALUE] = EventTable.hash(bytes, nameStart, nameEnd);
-    fields[base + FIELD_TIME] = this.prefix.timeUs;
-    fields[base + FIELD_THREAD] = this.prefix.thread;
-    fields[base + FIELD_STYLE] = style;
-    return true;
+    this.nameStart = nameStart;
+    this.nameEnd = nameEnd;
+    this.nameHash = hash;
+    return LineClass.Event;
   }
 
-  /** The entry for a name, compared byte for byte (a hash collision never mixes two names). */
-  private entry(bytes: Buffer, start: number, end: number, hash: number): NameEntry {
-    const head = this.names.get(hash);
-    for (let entry = head; entry !== undefined; entry = entry.next) {
-      if (sameBytes(entry.bytes, bytes, start, end)) return entry;
-    }
-    const name = bytes.toString('latin1', start, end);
+  /** A new name's entry; kept in the table unless it is full. */
+  private entry(name: string, hash: number): NameEntry {
     const family = name.startsWith('pci_cfg_') ? FAMILY_PCI : isDeviceEvent(name) ? FAMILY_DEVICE : FAMILY_OTHER;
-    const entry: NameEntry = { bytes: Buffer.from(name, 'latin1'), name, family, foreign: 0, next: head };
     // Bounded, so that a hostile input cannot grow the table without limit.
-    if (this.size >= MAX_EVENT_NAMES) return family === FAMILY_OTHER ? this.overflow : entry;
-    this.size++;
-    this.names.set(hash, entry);
+    if (this.names.full) return family === FAMILY_OTHER ? this.overflow : { name, family, foreign: 0 };
+    const entry: NameEntry = { name, family, foreign: 0 };
+    this.names.add(hash, name, entry);
     return entry;
-  }
-
-  private view(bytes: Buffer): DataView {
-    if (this.lastBytes !== bytes || this.lastView === undefined) {
-      this.lastBytes = bytes;
-      this.lastView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    }
-    return this.lastView;
   }
 
   private startsWithNicWord(bytes: Buffer, pos: number, newline: number): boolean {
@@ -157,10 +129,4 @@ export class LineClassifier {
     }
     return false;
   }
-}
-
-function sameBytes(name: Buffer, bytes: Buffer, start: number, end: number): boolean {
-  if (name.length !== end - start) return false;
-  for (let i = 0; i < name.length; i++) if (name[i] !== bytes[start + i]) return false;
-  return true;
 }

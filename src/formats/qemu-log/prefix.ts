@@ -1,142 +1,148 @@
-// The optional prefix QEMU's `log` trace backend puts before an event name.
+// The optional prefix QEMU's `log` trace backend puts before an event name, read from bytes.
 // Mirrors scripts/tracetool/backend/log.py and util/log.c:
 //  - none:        `e1000e_core_read Read from ...`
 //  - tid-epoch:   `2948@1795458626.196871:e1000e_core_read ...`   (-msg timestamp=on, QEMU <= 10.0)
 //  - iso8601:     `2025-07-21T18:43:28.089797Z e1000e_core_read ...` (-msg timestamp=on, QEMU >= 10.1;
 //                 GLib drops the fraction when it is zero)
 // QEMU >= 10.1 may also add `[guest name] ` and `program(pid:thread): ` (proposed upstream); both are
-// skipped when present.
+// skipped when present, on the general path only (the fast paths leave such lines to it).
 
-export type TimestampStyle = 'none' | 'tid-epoch' | 'iso8601';
+import { type ByteReader, DigitReader } from '../byte-reader.js';
+import { Ch } from '../chars.js';
 
-const CH_0 = 48;
-const CH_9 = 57;
-const CH_AT = 64;
-const CH_DOT = 46;
-const CH_COLON = 58;
-const CH_DASH = 45;
-const CH_SPACE = 32;
-const CH_Z = 90;
-const CH_BRACKET = 91;
-const CH_PAREN = 41;
+/** Codes of the styles, indexes into TIMESTAMP_STYLES (line-stats.ts). */
+export const STYLE_NONE = 0;
+export const STYLE_TID_EPOCH = 1;
+export const STYLE_ISO = 2;
 
-/** Result of reading a prefix; reused for every line to avoid allocation. */
+/** `YYYY-MM-DDTHH:MM:SS`, the part of an ISO-8601 prefix that changes once a second. */
+const ISO_SECONDS_LENGTH = 19;
+const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/;
+const MICROS_DIGITS = 6;
+
+/** The prefix of the line last read; reused for every line to avoid allocation. */
 export class LinePrefix {
-  /** Index of the first character of the event name, or -1 if the line has no valid event prefix. */
-  namePos = -1;
-  style: TimestampStyle = 'none';
+  /** STYLE_NONE, STYLE_TID_EPOCH or STYLE_ISO. */
+  style = STYLE_NONE;
   /** Microseconds since the epoch, or NaN when the line has no time. */
   timeUs = NaN;
   /** Host thread id, or -1 when the line has none. */
   thread = -1;
-
-  private isoSecondKey = '';
+  private readonly digits = new DigitReader();
+  private readonly isoKey = Buffer.alloc(ISO_SECONDS_LENGTH);
+  private isoKeyValid = false;
   private isoSecondUs = 0;
 
   /** For a line that starts with its event name. */
   clear(): void {
+    this.style = STYLE_NONE;
     this.timeUs = NaN;
     this.thread = -1;
-    this.style = 'none';
-    this.namePos = -1;
   }
 
-  /** Reads the prefix of `text[start, end)`. */
-  read(text: string, start: number, end: number): void {
-    this.timeUs = NaN;
-    this.thread = -1;
-    this.style = 'none';
-    const first = text.charCodeAt(start);
-    let pos = start;
-    if (first >= CH_0 && first <= CH_9) {
-      pos = this.readTimestamp(text, start, end);
-      if (pos < 0) {
-        this.namePos = -1;
-        return;
+  /**
+   * The general path: any prefix, moving `r` to the event name. False when the line starts with a
+   * digit but no timestamp, or with a `[` that no `] ` closes.
+   */
+  read(r: ByteReader): boolean {
+    this.clear();
+    const bytes = r.bytes;
+    const first = bytes[r.pos]!;
+    if (first >= Ch.Digit0 && first <= Ch.Digit9) {
+      const namePos = this.readTimestamp(bytes, r.pos, r.end);
+      if (namePos < 0) return false;
+      r.pos = namePos;
+    }
+    if (bytes[r.pos] !== Ch.BracketOpen) return true;
+    // `[guest name] ` from `-msg guest-name=on`.
+    for (let pos = r.pos + 1; pos + 1 < r.end; pos++) {
+      if (bytes[pos] === Ch.BracketClose && bytes[pos + 1] === Ch.Space) {
+        r.pos = pos + 2;
+        return true;
       }
     }
-    if (text.charCodeAt(pos) === CH_BRACKET) pos = skipGuestName(text, pos, end);
-    this.namePos = pos;
+    return false;
   }
 
-  private readTimestamp(text: string, start: number, end: number): number {
-    let pos = start;
-    let tid = 0;
-    while (pos < end && isDigit(text.charCodeAt(pos))) tid = tid * 10 + (text.charCodeAt(pos++) - CH_0);
-    const stop = text.charCodeAt(pos);
-    if (stop === CH_AT) return this.readTidEpoch(text, pos + 1, end, tid);
-    if (stop === CH_DASH && pos - start === 4) return this.readIso(text, start, end);
-    return -1;
+  /**
+   * The timestamp at `start` (a digit) of the line in `bytes[start, end)`; returns where the event
+   * name starts, or -1 (the prefix cleared) when there is no timestamp.
+   */
+  readTimestamp(bytes: Buffer, start: number, end: number): number {
+    // A thread id or seconds of any length: 15 digits are exact, and QEMU prints far fewer.
+    const first = this.digits.decimal(bytes, start, end, Infinity);
+    let namePos = -1;
+    if (first >= 0) {
+      const stop = this.digits.stop;
+      if (bytes[stop] === Ch.At) namePos = this.tidEpoch(bytes, stop + 1, end, first);
+      else if (bytes[stop] === Ch.Dash && stop - start === 4) namePos = this.iso(bytes, start, end);
+    }
+    if (namePos < 0) this.clear();
+    return namePos;
   }
 
-  private readTidEpoch(text: string, start: number, end: number, tid: number): number {
-    let pos = start;
-    let seconds = 0;
-    while (pos < end && isDigit(text.charCodeAt(pos))) seconds = seconds * 10 + (text.charCodeAt(pos++) - CH_0);
-    if (pos === start || text.charCodeAt(pos) !== CH_DOT) return -1;
-    const fractionStart = ++pos;
-    let micros = 0;
-    while (pos < end && isDigit(text.charCodeAt(pos))) micros = micros * 10 + (text.charCodeAt(pos++) - CH_0);
-    if (pos - fractionStart !== 6 || text.charCodeAt(pos) !== CH_COLON) return -1;
-    this.style = 'tid-epoch';
+  /** `SEC.USEC:` after `TID@`. */
+  private tidEpoch(bytes: Buffer, start: number, end: number, tid: number): number {
+    const digits = this.digits;
+    const seconds = digits.decimal(bytes, start, end, Infinity);
+    const dot = digits.stop;
+    if (seconds < 0 || bytes[dot] !== Ch.Dot) return -1;
+    const micros = digits.decimal(bytes, dot + 1, end, Infinity);
+    const colon = digits.stop;
+    if (micros < 0 || colon - dot - 1 !== MICROS_DIGITS || bytes[colon] !== Ch.Colon) return -1;
+    this.style = STYLE_TID_EPOCH;
     this.thread = tid;
     this.timeUs = seconds * 1e6 + micros;
-    return pos + 1;
+    return colon + 1;
   }
 
-  /** `YYYY-MM-DDTHH:MM:SS[.f+]Z `; the seconds part is cached since it changes once a second. */
-  private readIso(text: string, start: number, end: number): number {
-    if (end - start < 21) return -1;
-    let secondUs: number;
-    if (this.isoSecondKey !== '' && text.startsWith(this.isoSecondKey, start)) {
-      secondUs = this.isoSecondUs;
-    } else {
-      const key = text.slice(start, start + 19);
+  /** `YYYY-MM-DDTHH:MM:SS[.f+]Z `; the seconds part is cached, so most lines compare 19 bytes and go on. */
+  private iso(bytes: Buffer, start: number, end: number): number {
+    if (end - start < ISO_SECONDS_LENGTH + 2) return -1;
+    if (!this.isoKeyValid || !this.sameIsoSecond(bytes, start)) {
+      const key = bytes.toString('latin1', start, start + ISO_SECONDS_LENGTH);
       const ms = Date.parse(`${key}Z`);
-      if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(key) || Number.isNaN(ms)) return -1;
-      this.isoSecondKey = key;
-      this.isoSecondUs = secondUs = ms * 1000;
+      if (!ISO_SECONDS.test(key) || Number.isNaN(ms)) return -1;
+      bytes.copy(this.isoKey, 0, start, start + ISO_SECONDS_LENGTH);
+      this.isoKeyValid = true;
+      this.isoSecondUs = ms * 1000;
     }
-    let pos = start + 19;
+    let pos = start + ISO_SECONDS_LENGTH;
     let micros = 0;
-    if (text.charCodeAt(pos) === CH_DOT) {
-      pos++;
-      let digits = 0;
-      while (pos < end && isDigit(text.charCodeAt(pos))) {
-        if (digits < 6) micros = micros * 10 + (text.charCodeAt(pos) - CH_0);
-        digits++;
-        pos++;
-      }
-      if (digits === 0) return -1;
-      for (let pad = digits; pad < 6; pad++) micros *= 10;
+    if (bytes[pos] === Ch.Dot) {
+      // Microseconds from the first six digits of the fraction, however many there are.
+      const fraction = this.digits.decimal(bytes, pos + 1, end, Infinity);
+      if (fraction < 0) return -1;
+      const fractionDigits = this.digits.stop - pos - 1;
+      micros = fractionDigits <= MICROS_DIGITS ? fraction * 10 ** (MICROS_DIGITS - fractionDigits)
+        : this.digits.decimal(bytes, pos + 1, pos + 1 + MICROS_DIGITS);
+      pos += 1 + fractionDigits;
     }
-    if (text.charCodeAt(pos) !== CH_Z || text.charCodeAt(pos + 1) !== CH_SPACE) return -1;
-    this.style = 'iso8601';
-    this.timeUs = secondUs + micros;
+    if (bytes[pos] !== Ch.UpperZ || bytes[pos + 1] !== Ch.Space) return -1;
+    this.style = STYLE_ISO;
+    this.timeUs = this.isoSecondUs + micros;
+    this.thread = -1;
     return pos + 2;
   }
-}
 
-function isDigit(code: number): boolean {
-  return code >= CH_0 && code <= CH_9;
-}
-
-/** `[guest name] ` from `-msg guest-name=on`. */
-function skipGuestName(text: string, pos: number, end: number): number {
-  const close = text.indexOf('] ', pos);
-  return close < 0 || close >= end ? -1 : close + 2;
+  private sameIsoSecond(bytes: Buffer, start: number): boolean {
+    const key = this.isoKey;
+    for (let i = ISO_SECONDS_LENGTH - 1; i >= 0; i--) if (bytes[start + i] !== key[i]) return false;
+    return true;
+  }
 }
 
 /**
- * `program(pid:thread): ` as proposed for QEMU's qemu_log; returns -1 when absent. Called only when
- * a line's first word is not an event name, so the common case pays nothing for it.
+ * `program(pid:thread): ` as proposed for QEMU's qemu_log: moves `r` past it, or returns false.
+ * Called only when a line's first word is not an event name, so the common case pays nothing for it.
  */
-export function skipProgramPrefix(text: string, pos: number, end: number): number {
-  const space = text.indexOf(' ', pos);
-  const wordEnd = space < 0 || space > end ? end : space;
-  if (wordEnd - pos < 4 || text.charCodeAt(wordEnd - 1) !== CH_COLON || text.charCodeAt(wordEnd - 2) !== CH_PAREN) {
-    return -1;
-  }
-  const paren = text.indexOf('(', pos);
-  return paren >= 0 && paren < wordEnd ? wordEnd + 1 : -1;
+export function skipProgramPrefix(r: ByteReader): boolean {
+  const bytes = r.bytes;
+  const space = bytes.indexOf(Ch.Space, r.pos);
+  const wordEnd = space < 0 || space > r.end ? r.end : space;
+  if (wordEnd - r.pos < 4 || bytes[wordEnd - 1] !== Ch.Colon || bytes[wordEnd - 2] !== Ch.ParenClose) return false;
+  const paren = bytes.indexOf(Ch.ParenOpen, r.pos);
+  if (paren < 0 || paren >= wordEnd) return false;
+  r.pos = wordEnd + 1;
+  return true;
 }

@@ -49,7 +49,7 @@ describe('parse', () => {
 });
 
 describe('large files', () => {
-  it('reads a mmiotrace over the worker-scan size (8 MiB) on the streaming path (SYNTHETIC input)', () => {
+  it('reads a mmiotrace of many read chunks (over 8 MiB, one reused read buffer) (SYNTHETIC input)', () => {
     const body = Array.from({ length: 1000 }, (_, i) => rw(i % 2 === 0 ? 'R' : 'W', (i % 64) * 4, i)).join('\n');
     const file = join(tempDir(), 'big.txt');
     const copies = 250;

@@ -1,6 +1,11 @@
-// Line-level accounting of a parse: nothing in the input is dropped without being counted.
+// Line-level accounting of a parse, the same for every dialect: nothing in the input is dropped
+// without being counted, and `parse` shows every trace's lines in one shape.
 
-import type { TimestampStyle } from './prefix.js';
+/** The timestamp prefixes of QEMU's log backend (see qemu-log/prefix.ts); other dialects count none. */
+export type TimestampStyle = 'none' | 'tid-epoch' | 'iso8601';
+
+/** The styles in the order of their numeric codes (0, 1, 2), as the QEMU-log prefix reader gives them. */
+export const TIMESTAMP_STYLES: readonly TimestampStyle[] = ['none', 'tid-epoch', 'iso8601'];
 
 export interface MalformedLine {
   readonly line: number;
@@ -8,19 +13,19 @@ export interface MalformedLine {
   readonly reason: string;
 }
 
-export interface QemuLogStats {
+export interface LineStats {
   readonly lines: number;
   readonly emptyLines: number;
-  /** Lines of the NIC's event families (and the NIC's pci_cfg lines). */
+  /** Lines about the device: its events, and the records that describe it. */
   readonly deviceLines: number;
   /** Lines that defined a guest access. */
   readonly accessLines: number;
-  /** Events of other QEMU subsystems, by name. */
+  /** Events and records not about the device, by name. */
   readonly otherEvents: ReadonlyMap<string, number>;
   readonly otherEventLines: number;
-  /** pci_cfg lines of other PCI functions. */
+  /** PCI config accesses of other PCI functions (QEMU's pci_cfg lines). */
   readonly otherPciLines: number;
-  /** Lines that are not trace events at all (console noise, other log output). */
+  /** Lines that are not trace events or records at all (console noise, other log output). */
   readonly otherTextLines: number;
   /** Lines where a guest-error message without newline was glued before an event. */
   readonly gluedLines: number;
@@ -34,52 +39,36 @@ export interface QemuLogStats {
 
 const MAX_EXAMPLES = 10;
 
-export class ParseCounters {
+export class LineCounters {
   lines = 0;
   emptyLines = 0;
   accesses = 0;
-  coreReads = 0;
-  coreWrites = 0;
   otherTextLines = 0;
   gluedLines = 0;
   private otherPciLines = 0;
   private otherEventLines = 0;
   private malformedLines = 0;
   private readonly malformedExamples: MalformedLine[] = [];
-  private styleNone = 0;
-  private styleTidEpoch = 0;
-  private styleIso = 0;
   private readonly deviceEvents = new Map<string, number>();
   private readonly otherEvents = new Map<string, number>();
+  /** Lines per timestamp style, indexed by the codes of TIMESTAMP_STYLES. */
+  private readonly styleLines: [number, number, number] = [0, 0, 0];
 
-  addStyleCount(code: number, count: number): void {
-    if (code === 0) this.styleNone += count;
-    else if (code === 1) this.styleTidEpoch += count;
-    else this.styleIso += count;
+  /** `count` lines with the timestamp style of code `code` (an index into TIMESTAMP_STYLES). */
+  countStyle(code: number, count = 1): void {
+    this.styleLines[code]! += count;
   }
 
-  /** The numeric style codes of block-scan.ts: 0 none, 1 tid-epoch, 2 iso8601. */
-  countStyleCode(code: number): void {
-    if (code === 0) this.styleNone++;
-    else if (code === 1) this.styleTidEpoch++;
-    else this.styleIso++;
+  /** Lines of a device event (or record) by name. */
+  device(name: string, count = 1): void {
+    this.deviceEvents.set(name, (this.deviceEvents.get(name) ?? 0) + count);
   }
 
-  countStyle(style: TimestampStyle): void {
-    if (style === 'none') this.styleNone++;
-    else if (style === 'tid-epoch') this.styleTidEpoch++;
-    else this.styleIso++;
-  }
-
-  /** Lines that are not about the device, by event name (pci: pci_cfg lines of other functions). */
-  addForeignCount(name: string, count: number, pci: boolean): void {
+  /** Lines not about the device, by name; `pci`: PCI config accesses of another function. */
+  other(name: string, count = 1, pci = false): void {
     this.otherEventLines += count;
     if (pci) this.otherPciLines += count;
     this.otherEvents.set(name, (this.otherEvents.get(name) ?? 0) + count);
-  }
-
-  addDeviceEventCount(name: string, count: number): void {
-    this.deviceEvents.set(name, (this.deviceEvents.get(name) ?? 0) + count);
   }
 
   addMalformed(line: number, text: string, reason: string): void {
@@ -87,12 +76,10 @@ export class ParseCounters {
     if (this.malformedExamples.length < MAX_EXAMPLES) this.malformedExamples.push({ line, text, reason });
   }
 
-  snapshot(): QemuLogStats {
-    const deviceEvents = new Map(this.deviceEvents);
-    if (this.coreReads > 0) deviceEvents.set('e1000e_core_read', (deviceEvents.get('e1000e_core_read') ?? 0) + this.coreReads);
-    if (this.coreWrites > 0) deviceEvents.set('e1000e_core_write', (deviceEvents.get('e1000e_core_write') ?? 0) + this.coreWrites);
+  snapshot(): LineStats {
     let deviceLines = 0;
-    for (const count of deviceEvents.values()) deviceLines += count;
+    for (const count of this.deviceEvents.values()) deviceLines += count;
+    const [none, tidEpoch, iso8601] = this.styleLines;
     return {
       lines: this.lines,
       emptyLines: this.emptyLines,
@@ -105,8 +92,8 @@ export class ParseCounters {
       gluedLines: this.gluedLines,
       malformedLines: this.malformedLines,
       malformedExamples: [...this.malformedExamples],
-      timestampStyles: { none: this.styleNone, 'tid-epoch': this.styleTidEpoch, iso8601: this.styleIso },
-      deviceEvents,
+      timestampStyles: { none, 'tid-epoch': tidEpoch, iso8601 },
+      deviceEvents: new Map(this.deviceEvents),
     };
   }
 }

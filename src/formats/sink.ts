@@ -1,0 +1,8 @@
+// Where every dialect's parser delivers its records, in source order.
+
+import type { Access, Marker } from '../model/access.js';
+
+export interface RecordSink {
+  access(access: Access): void;
+  marker(marker: Marker): void;
+}
