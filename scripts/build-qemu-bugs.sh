@@ -34,7 +34,13 @@ applied=$out/applied.patch # the patch currently applied to $tree, if a run stop
 patches=("$@")
 ((${#patches[@]})) || patches=(scripts/qemu-bugs/*.patch)
 for p in "${patches[@]}"; do [[ -f $p ]] || die "no patch $p"; done
-command -v patch >/dev/null || die "needs patch(1) (apt-get install patch)"
+# shellcheck source=scripts/lib/root-apt.sh
+source scripts/lib/root-apt.sh
+if ! command -v patch >/dev/null; then
+	apt_update_once
+	log "installing patch"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends patch </dev/null >/dev/null
+fi
 
 base_binary=$(scripts/build-qemu.sh)
 base=$(cd "$(dirname "$base_binary")/.." && pwd)
@@ -48,6 +54,7 @@ if [[ ! -f $tree/build/build.ninja ]]; then
 	log "copying $base to $tree (once, about 700 MB)"
 	rm -rf "$tree.tmp" "$tree"
 	cp -a "$base" "$tree.tmp"
+	# shellcheck disable=SC2016 # perl expands $ENV, not the shell
 	grep -rlIZ --fixed-strings "$base" "$tree.tmp/build" |
 		FROM=$base TO=$tree xargs -0 -r perl -pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/g'
 	while IFS= read -r -d '' link; do
@@ -58,11 +65,11 @@ if [[ ! -f $tree/build/build.ninja ]]; then
 fi
 # A run that stopped with a patch applied left it in the tree; take it out first.
 if [[ -f $applied ]]; then
-	log "reverting $(head -c 200 "$applied" | grep -m1 -o 'Bug: .*' || echo 'a patch') left applied by an earlier run"
+	log "reverting a patch that an earlier run left applied ($(sed -n 's/^# Bug: //p' "$applied" | head -n 1))"
 	patch -p1 -R --quiet -d "$tree" <"$applied" || die "could not revert $applied in $tree; delete $tree to start over"
 	rm -f "$applied"
 fi
-regen=$(cd "$tree/build" && ninja -n qemu-system-x86_64 2>&1 | grep -m1 -i 'regenerat' || true)
+regen=$(cd "$tree/build" && { ninja -n qemu-system-x86_64 2>&1 | grep -m1 -i 'regenerat' || true; })
 [[ -z $regen ]] || die "ninja wants to reconfigure $tree ($regen); delete $tree to start over"
 
 # Firmware shared by all variants (the base build's data directory, copied so it stays put).

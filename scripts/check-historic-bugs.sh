@@ -6,9 +6,11 @@
 # whether any recording caught it. The control build must pass every recording.
 #
 # Usage: scripts/check-historic-bugs.sh [--strict] [--only NN[,NN...]] [DIR...]
+#        scripts/check-historic-bugs.sh --list
 #   DIR       more directories of recordings (*.log, *.log.gz, *.txt) besides traces/
 #   --only    only these bugs, by number (e.g. --only 01,17)
 #   --strict  pass --strict to replay (volatile registers such as statistics count too)
+#   --list    only print the table of bugs from the patch headers (no build, no replay)
 # Builds the CLI (npm run build) and the QEMU variants (scripts/build-qemu-bugs.sh; the first time
 # about 8 minutes plus about a minute per bug on 2 cores). Replays run one at a time with
 # `--time auto` (clock-step: the builds have the qtest accelerator). Every replay's JSON and text
@@ -23,12 +25,35 @@ die() {
 	exit 2
 }
 
+# header_field PATCH KEY: the value of "# KEY: value" in PATCH's header, continuation lines joined.
+header_field() {
+	awk -v key="$2" '
+		!/^#/ { exit }
+		/^#   / { if (on) value = value " " substr($0, 5); next }
+		{ on = index($0, "# " key ": ") == 1; if (on) value = substr($0, length(key) + 5) }
+		END { print value }' "$1"
+}
+
+# The bug list, rendered from the patch headers (their only home).
+print_bug_list() {
+	local p name fix
+	echo "| # | name | device | upstream fix (commit, subject, committed, first release) | bug | trigger | check |"
+	echo "|---|---|---|---|---|---|---|"
+	for p in "$@"; do
+		name=$(basename "$p" .patch)
+		fix=$(header_field "$p" "Fixed upstream by")
+		echo "| ${name:0:2} | \`${name:3}\` | $(header_field "$p" Device) | \`${fix:0:10}\`${fix:40} |" \
+			"$(header_field "$p" Bug) | $(header_field "$p" Trigger) | $(header_field "$p" "Check that would see it") |"
+	done
+}
+
 replay_flags=()
 dirs=(traces)
 patches=()
 while (($#)); do
 	case $1 in
 	--strict) replay_flags+=(--strict); shift ;;
+	--list) print_bug_list scripts/qemu-bugs/*.patch; exit 0 ;;
 	--only)
 		IFS=, read -ra nums <<<"${2:?--only needs bug numbers}"
 		for n in "${nums[@]}"; do
@@ -68,6 +93,7 @@ log "replay outputs in $WORK"
 # --- replays ----------------------------------------------------------------------------------
 # summarize JSON: "<failing divergences> <first one as 'line L REG expected/actual'>".
 summarize() {
+	# shellcheck disable=SC2016 # JavaScript, not shell
 	node -e '
 		const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results[0];
 		const failing = r.divergences.filter((d) => ["mismatch", "unknown-in-target", "poll-never-satisfied"].includes(d.class));
@@ -106,7 +132,6 @@ label() {
 	echo "${base#linux-}"
 }
 
-check_kind() { sed -n 's/^# Check that would see it: //p' "$1" 2>/dev/null | head -n 1; }
 
 header="| bug | check |"
 rule="|---|---|"
@@ -121,7 +146,8 @@ for v in "${!names[@]}"; do
 	name=${names[$v]}
 	log "replaying ${#traces[@]} recordings against $name"
 	patch_file=scripts/qemu-bugs/$name.patch
-	kind=$([[ $name == control ]] && echo "none" || check_kind "$patch_file")
+	kind=none
+	[[ $name == control ]] || kind=$(header_field "$patch_file" "Check that would see it")
 	row="| $name | $kind |" any=no
 	for i in "${!traces[@]}"; do
 		c=$(cell "$name" "${binaries[$v]}" "$i")
