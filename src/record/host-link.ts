@@ -4,6 +4,10 @@
 // `e1000e_link_status_changed New link status: 0|1` (igb and e1000e alike), so the trace itself
 // marks where the host acted; the sidecar's host_events pair each command with that line.
 //
+// Every trace also ends with `e1000e_link_status_changed New link status: 0` on QEMU's main
+// thread: at exit QEMU deletes the netdev, and a NIC whose peer is deleted goes link down. That
+// last line is QEMU's own shutdown, not a host event.
+//
 // QEMU connects to the recorder's socket as a client (as replay's QMP does), so there is no window
 // where QEMU's socket exists but is not ready.
 
@@ -24,14 +28,21 @@ export function linkRequestOf(consoleLine: string): boolean | undefined {
   return match === null ? undefined : match[1] === 'up';
 }
 
-/** Every `e1000e_link_status_changed` of a trace, with its 1-based line and new state. */
+/**
+ * The `e1000e_link_status_changed` lines of a trace that the host caused, with their 1-based line
+ * and new state: all of them but a link down on the trace's last line (QEMU's exit).
+ */
 export function linkChangesInTrace(text: string): { readonly line: number; readonly up: boolean }[] {
   const changes: { line: number; up: boolean }[] = [];
-  text.split('\n').forEach((line, index) => {
+  const lines = text.split('\n');
+  let last = lines.length;
+  while (last > 0 && lines[last - 1]!.trim() === '') last--;
+  lines.forEach((line, index) => {
     const match = /(?:^|:)e1000e_link_status_changed New link status: ([01])\s*$/.exec(line);
     if (match !== null) changes.push({ line: index + 1, up: match[1] === '1' });
   });
-  return changes;
+  const final = changes.at(-1);
+  return final !== undefined && final.line === last && !final.up ? changes.slice(0, -1) : changes;
 }
 
 /**

@@ -20,8 +20,9 @@ describe('real sidecars in traces/', () => {
     expect(sidecarPathFor(join('traces', sidecar.trace))).toBe(join('traces', name));
     expect(sidecar.sha256).toBe(await fileSha256(join('traces', sidecar.trace)));
     // Older sidecars have no device_model: the device comes out of the -device string QEMU ran with.
+    // The NIC's -device is the one on the netdev (an SR-IOV recording has a root port first).
     const command = sidecar.qemu_command ?? [];
-    const deviceArg = command[command.indexOf('-device') + 1] ?? '';
+    const deviceArg = command.find((arg, i) => command[i - 1] === '-device' && arg.includes(',netdev=')) ?? '';
     expect(recordedDevice(sidecar)).toEqual({ model: deviceArg.split(',')[0], properties: {}, mac: '52:54:00:12:34:56' });
     expect(['igb', 'e1000e']).toContain(recordedDevice(sidecar)?.model);
   });
