@@ -1,7 +1,8 @@
 // The sidecar `<trace>.json` beside a recording: how it was made (QEMU, its full command line,
 // the NIC, the guest) and which file it describes (name, sha256). scripts/record-linux-traces.sh
 // writes the same fields for traces/; `igb-replay record` adds device_model and
-// device_properties, and replay reads the sidecar back to recreate the same device.
+// device_properties, the frame capture beside the trace (pcap), guest RAM and vCPUs, the root port
+// and host events, and replay reads the sidecar back to recreate the same device.
 //
 // The reader validates every field it knows (type, and format where one exists) and names the
 // line of the offending field; fields it does not know are kept, so newer sidecars still load.

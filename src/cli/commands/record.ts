@@ -1,5 +1,6 @@
 // `igb-replay record`: boots a guest under QEMU with everything replay needs and writes the trace,
-// its sidecar (how it was made: QEMU, command line, NIC, kernel) and the guest console. The work
+// its sidecar (how it was made: QEMU, command line, NIC, kernel), the guest console and a capture
+// of every frame (pcap). The work
 // is in src/record/; this module parses options, shows progress and prints where things went.
 // Exit 0 when recorded, 2 for bad options or missing guest files, 3 when QEMU or the guest failed.
 
