@@ -12,8 +12,12 @@
 #   DIR/vmlinuz        the package's /boot/vmlinuz-<release>
 #   DIR/initrd.gz      gzip'd newc cpio: busybox-static, scripts/guest/init as /init,
 #                      scripts/guest/udhcpc.script, /lib/modules/<module>.ko (plain, not
-#                      xz), /etc/igbrec/modules (load order, driver last), /etc/igbrec/driver
+#                      xz), /etc/igbrec/modules (load order, driver last), /etc/igbrec/driver,
+#                      and modules some scenarios load themselves: 8021q (VLAN) and, for
+#                      igb, igbvf (SR-IOV VFs), each with /etc/igbrec/extra/<name> (its load
+#                      order, dependencies first)
 #   DIR/guest.json     {format, driver, modules (load order, names without .ko),
+#                      extra_modules (the scenario modules and their dependencies),
 #                      kernel_package, kernel_version, kernel_release, kernel_deb,
 #                      kernel_deb_sha256, kernel_image (/boot/vmlinuz-...),
 #                      kernel_mmiotrace (CONFIG_MMIOTRACE=y), busybox_package,
@@ -33,7 +37,7 @@ GUEST_SRC=$SCRIPT_DIR/guest
 # The exact package, so a rebuild uses the same kernel build (see record-linux-traces.sh).
 KERNEL_PKG_DEFAULT=linux-image-6.1.0-56-amd64
 # Bump when the layout of the guest or of guest.json changes.
-FORMAT=1
+FORMAT=2
 
 kernel_pkg=$KERNEL_PKG_DEFAULT
 driver=igb
@@ -213,20 +217,43 @@ add_module() {
 	modules+=("$(basename "$ko" .ko)")
 }
 add_module "$driver"
-log "kernel $release, modules in load order: ${modules[*]}"
+base_modules=("${modules[@]}")
+log "kernel $release, modules in load order: ${base_modules[*]}"
+
+# Modules some scenarios load after the driver. Each gets its own load order, counting
+# as loaded only what the driver already brought in.
+extras=(8021q)
+[[ $driver == igb ]] && extras+=(igbvf)
+extra_modules=()
+declare -A extra_order=()
+for extra in "${extras[@]}"; do
+	visited=()
+	for m in "${base_modules[@]}"; do visited[${m//-/_}]=1; done
+	modules=()
+	add_module "$extra"
+	extra_order[$extra]="${modules[*]}"
+	for m in "${modules[@]}"; do
+		[[ " ${extra_modules[*]} " == *" $m "* ]] || extra_modules+=("$m")
+	done
+done
+log "scenario modules: ${extra_modules[*]}"
 
 # --- initramfs ---------------------------------------------------------------------
 
 root=$WORK/initramfs
-mkdir -p "$root/bin" "$root/lib/modules" "$root/usr/share/udhcpc" "$root/etc/igbrec"
+mkdir -p "$root/bin" "$root/lib/modules" "$root/usr/share/udhcpc" "$root/etc/igbrec/extra"
 cp "$WORK/busybox/bin/busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$GUEST_SRC/init" "$root/init"
 install -m 0755 "$GUEST_SRC/udhcpc.script" "$root/usr/share/udhcpc/default.script"
-for m in "${modules[@]}"; do
+for m in "${base_modules[@]}" "${extra_modules[@]}"; do
 	cp "$WORK/ko/$m.ko" "$root/lib/modules/$m.ko"
 done
-printf '%s\n' "${modules[@]}" >"$root/etc/igbrec/modules"
+printf '%s\n' "${base_modules[@]}" >"$root/etc/igbrec/modules"
+for extra in "${extras[@]}"; do
+	# shellcheck disable=SC2086 # the load order is a space-separated list of names
+	printf '%s\n' ${extra_order[$extra]} >"$root/etc/igbrec/extra/$extra"
+done
 echo "$driver" >"$root/etc/igbrec/driver"
 # Sorted names and fixed mtimes keep the cpio archive the same for the same inputs.
 find "$root" -exec touch -h -d @0 {} +
@@ -236,7 +263,8 @@ cpio --help 2>/dev/null | grep -q -- --reproducible && cpio_opts+=(--reproducibl
 (cd "$root" && find . | LC_ALL=C sort | cpio "${cpio_opts[@]}" | gzip -9n) >"$WORK/initrd.gz"
 cp "$WORK/pkg$vmlinuz_path" "$WORK/vmlinuz"
 
-jq -n --argjson format "$FORMAT" --arg driver "$driver" --arg modules "${modules[*]}" \
+jq -n --argjson format "$FORMAT" --arg driver "$driver" --arg modules "${base_modules[*]}" \
+	--arg extra_modules "${extra_modules[*]}" \
 	--arg pkg "$kernel_pkg" --arg version "$(dpkg-deb -f "$kernel_deb" Version)" \
 	--arg release "$release" --arg deb "$(basename "$kernel_deb")" --arg sha "$(sha_of "$kernel_deb")" \
 	--arg vmlinuz "$vmlinuz_path" --argjson mmiotrace "$mmiotrace" \
@@ -246,6 +274,7 @@ jq -n --argjson format "$FORMAT" --arg driver "$driver" --arg modules "${modules
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson inputs "$inputs" \
 	'{
 		format: $format, driver: $driver, modules: ($modules | split(" ")),
+		extra_modules: ($extra_modules | split(" ")),
 		kernel_package: $pkg, kernel_version: $version, kernel_release: $release,
 		kernel_deb: $deb, kernel_deb_sha256: $sha, kernel_image: $vmlinuz,
 		kernel_mmiotrace: $mmiotrace,
@@ -260,4 +289,4 @@ rm -f "$out/guest.json"
 mv "$WORK/vmlinuz" "$out/vmlinuz"
 mv "$WORK/initrd.gz" "$out/initrd.gz"
 mv "$WORK/guest.json" "$out/guest.json"
-log "built $out: $kernel_pkg $release, driver $driver (${modules[*]})"
+log "built $out: $kernel_pkg $release, driver $driver (${base_modules[*]}; scenario modules ${extra_modules[*]})"

@@ -3,8 +3,8 @@
 
 import { basename } from 'node:path';
 import type { Guest } from './guest.js';
-import { recordDeviceArg, type RecordDevice } from './qemu-command.js';
-import type { Sidecar } from '../trace/sidecar.js';
+import { recordDeviceArg, ROOT_PORT_ARG, type RecordDevice } from './qemu-command.js';
+import type { Sidecar, SidecarHostEvent, SidecarPcap } from '../trace/sidecar.js';
 
 export interface FileFacts {
   readonly sha256: string;
@@ -25,11 +25,17 @@ export interface SidecarInput {
   readonly qemuArgs: readonly string[];
   readonly timeoutS: number;
   readonly device: RecordDevice;
+  readonly rootPort: boolean;
+  readonly memoryMiB: number;
+  readonly smp: number;
   readonly append: string;
   readonly guest: Guest;
   readonly vmlinuzSha256: string;
   readonly initrdSha256: string;
   readonly consoleMarkers: readonly string[];
+  readonly pcap: SidecarPcap;
+  readonly hostEvents?: readonly SidecarHostEvent[];
+  readonly hostSink?: Readonly<Record<string, number>>;
 }
 
 /** `2026-11-23T19:38:48Z`: whole seconds, as `date -u +%Y-%m-%dT%H:%M:%SZ` prints. */
@@ -56,12 +62,15 @@ export function buildSidecar(input: SidecarInput): Sidecar {
     qemu_version: input.qemuVersion,
     accel: 'tcg',
     timeout_s: input.timeoutS,
+    memory_mib: input.memoryMiB,
+    smp: input.smp,
     // The binary's name, not this machine's path to it; every other path in the command is relative.
     qemu_command: [basename(input.qemuBinary), ...input.qemuArgs],
-    device: recordDeviceArg(input.device),
+    device: recordDeviceArg(input.device, input.rootPort),
     mac: input.device.mac,
     device_model: input.device.model,
     device_properties: { ...input.device.properties },
+    ...(input.rootPort ? { pcie_root_port: ROOT_PORT_ARG } : {}),
     kernel_append: input.append,
     ...defined({
       kernel_package: info?.kernel_package,
@@ -77,9 +86,15 @@ export function buildSidecar(input: SidecarInput): Sidecar {
       busybox_package: info?.busybox_package,
       busybox_version: info?.busybox_version,
       guest_modules: info?.modules?.map((name) => `${name}.ko`),
+      guest_extra_modules: info?.extra_modules?.map((name) => `${name}.ko`),
       guest_init: input.guest.initScript,
       guest_udhcpc_script: input.guest.udhcpcScript,
     }),
     guest_console_markers: [...input.consoleMarkers],
+    pcap: { ...input.pcap },
+    ...defined({
+      host_events: input.hostEvents?.map((event) => ({ ...event })),
+      host_sink: input.hostSink === undefined ? undefined : { ...input.hostSink },
+    }),
   };
 }

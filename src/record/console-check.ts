@@ -10,6 +10,8 @@ export interface ConsoleExpectation {
   readonly scenario: string;
   /** `uname -r` the guest must report (guards against booting a different kernel). */
   readonly kernelRelease?: string;
+  /** Marker prefixes the scenario must have printed (project guest): proof it did its work. */
+  readonly requiredMarkers?: readonly string[];
 }
 
 export type ConsoleVerdict = { readonly ok: true; readonly markers: string[] } | { readonly ok: false; readonly reason: string; readonly markers: string[] };
@@ -53,6 +55,10 @@ export function checkConsole(text: string, expect: ConsoleExpectation): ConsoleV
   }
   if (!markers.includes(`IGBREC: done ${expect.scenario}`)) {
     return { ok: false, reason: `the guest did not finish scenario ${expect.scenario} (no "IGBREC: done ${expect.scenario}")`, markers };
+  }
+  const missing = (expect.requiredMarkers ?? []).filter((prefix) => !markers.some((line) => line.startsWith(prefix)));
+  if (missing.length > 0) {
+    return { ok: false, reason: `scenario ${expect.scenario} finished without ${missing.map((m) => JSON.stringify(m.trim())).join(', ')} on its console`, markers };
   }
   return { ok: true, markers };
 }

@@ -15,13 +15,13 @@ import { RecordError, RecordInputError } from './errors.js';
 
 /** The kernel build-guest.sh uses by default; passed explicitly so the cache name says it. */
 export const DEFAULT_KERNEL_PACKAGE = 'linux-image-6.1.0-56-amd64';
-/** What scripts/guest/init runs (igbrec=NAME on the kernel command line). */
-export const PROJECT_SCENARIOS: readonly string[] = ['init', 'traffic', 'reload'];
 
 /** guest.json as build-guest.sh writes it (the fields a recording uses). */
 export interface GuestInfo {
   readonly driver?: string;
   readonly modules?: readonly string[];
+  /** Modules the guest loads only in some scenarios (8021q, igbvf), each after its dependencies. */
+  readonly extra_modules?: readonly string[];
   readonly kernel_package?: string;
   readonly kernel_version?: string;
   readonly kernel_release?: string;

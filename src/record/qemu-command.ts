@@ -4,25 +4,35 @@
 // It is the command of scripts/record-linux-traces.sh (the recipe in shared FIELD-NOTES): q35,
 // 512 MiB, one vCPU, TCG, serial console on stdio, no reboot (the guest powers off at the end),
 // a user-mode (slirp) netdev for DHCP, and a fixed MAC so replay can recreate RAL0/RAH0 and the
-// EEPROM words. QEMU runs inside a private work directory where the kernel, initrd and trace
-// have fixed relative names, so the stored command line holds no path of this machine.
+// EEPROM words. QEMU runs inside a private work directory where the kernel, initrd, trace, frame
+// capture and QMP socket have fixed relative names, so the stored command line holds no path of
+// this machine. RAM and vCPUs are options; SR-IOV puts the NIC behind a PCIe root port.
 //
 // Trace events:
 //  - `igb*`, `e1000e*`, `e1000x*`: every register access (igb reuses the e1000e_* events), the
-//    side effects and igb's own config writes (igb_write_config);
-//  - `pci_cfg_write`: the guest's config-space writes for e1000e too, which has no config event
-//    of its own (a few hundred lines per boot; `pci_cfg_read` would add tens of thousands);
+//    side effects, igb's own config writes (igb_write_config) and host link changes
+//    (e1000e_link_status_changed);
+//  - `pci_cfg_write`, `pci_cfg_read`: the guest's config-space accesses (capabilities, MSI-X,
+//    SR-IOV, FLR), for e1000e too, which has no config event of its own. The project's guest
+//    boots with pci=noearly,lastbus=0, which keeps the kernel's scans of 256 empty buses (about
+//    25,000 reads of absent functions, 1.7 MB of trace) out;
 //  - `-msg timestamp=on`: a thread id per line, which tells the vCPU's accesses from timer events.
+// `-object filter-dump` writes every frame the NIC sends and receives on the netdev (pcap).
 
 import { escapeOptionValue } from '../target/qemu-args.js';
 import type { DeviceModel } from '../devices/table.js';
 
-export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e1000x*', 'pci_cfg_write'];
+export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e1000x*', 'pci_cfg_write', 'pci_cfg_read'];
 
 /** Fixed names inside the work directory. */
-export const WORK_FILES = { kernel: 'vmlinuz', initrd: 'initrd.gz', trace: 'trace.log' } as const;
+export const WORK_FILES = { kernel: 'vmlinuz', initrd: 'initrd.gz', trace: 'trace.log', pcap: 'frames.pcap', qmp: 'qmp.sock' } as const;
 
 export const NETDEV_ID = 'n0';
+export const DEFAULT_MEMORY_MIB = 512;
+export const DEFAULT_SMP = 1;
+/** The root port of an SR-IOV recording; the NIC's -device names it as its bus. */
+export const ROOT_PORT_ARG = 'pcie-root-port,id=rp0,slot=0';
+const ROOT_PORT_ID = 'rp0';
 
 export interface RecordDevice {
   readonly model: DeviceModel;
@@ -36,19 +46,27 @@ export interface RecordCommandConfig {
   /** Kernel command line. */
   readonly append: string;
   readonly memoryMiB?: number;
+  readonly smp?: number;
+  /** The NIC behind a PCIe root port (for SR-IOV). */
+  readonly rootPort?: boolean;
+  /** A QMP monitor on WORK_FILES.qmp, QEMU connecting to the recorder's socket (for set_link). */
+  readonly qmp?: boolean;
   /** More -trace patterns, after the standard ones. */
   readonly extraTrace?: readonly string[];
 }
 
-/** The kernel command line of the project's guest: serial console, quiet, power off on panic. */
-export function defaultAppend(scenario: string): string {
-  return `console=ttyS0 quiet panic=-1 igbrec=${scenario}`;
+/**
+ * The kernel command line of the project's guest: serial console, quiet, power off on panic, no
+ * early PCI scans (see the header), the scenario, and what the scenario adds (e.g. pci=nomsi).
+ */
+export function defaultAppend(scenario: string, extra?: string): string {
+  return [`console=ttyS0 quiet panic=-1 pci=noearly,lastbus=0 igbrec=${scenario}`, ...(extra === undefined ? [] : [extra])].join(' ');
 }
 
 /** `igb,netdev=n0,mac=52:54:00:12:34:56,prop=value`: the form traces/*.json record. */
-export function recordDeviceArg(device: RecordDevice): string {
+export function recordDeviceArg(device: RecordDevice, rootPort = false): string {
   return [
-    device.model, `netdev=${NETDEV_ID}`, `mac=${device.mac}`,
+    device.model, ...(rootPort ? [`bus=${ROOT_PORT_ID}`] : []), `netdev=${NETDEV_ID}`, `mac=${device.mac}`,
     ...Object.entries(device.properties).map(([key, value]) => `${key}=${escapeOptionValue(value)}`),
   ].join(',');
 }
@@ -56,10 +74,15 @@ export function recordDeviceArg(device: RecordDevice): string {
 /** The arguments after the binary. */
 export function buildRecordArgs(config: RecordCommandConfig): string[] {
   const trace = [...RECORD_TRACE_PATTERNS, ...(config.extraTrace ?? [])].flatMap((pattern) => ['-trace', pattern]);
+  const rootPort = config.rootPort === true;
   return [
-    '-M', 'q35', '-m', String(config.memoryMiB ?? 512), '-smp', '1', '-nographic', '-no-reboot',
+    '-M', 'q35', '-m', String(config.memoryMiB ?? DEFAULT_MEMORY_MIB), '-smp', String(config.smp ?? DEFAULT_SMP), '-nographic', '-no-reboot',
     '-kernel', WORK_FILES.kernel, '-initrd', WORK_FILES.initrd, '-append', config.append,
-    '-netdev', `user,id=${NETDEV_ID}`, '-device', recordDeviceArg(config.device),
+    '-netdev', `user,id=${NETDEV_ID}`,
+    ...(rootPort ? ['-device', ROOT_PORT_ARG] : []),
+    '-device', recordDeviceArg(config.device, rootPort),
+    '-object', `filter-dump,id=dump0,netdev=${NETDEV_ID},file=${WORK_FILES.pcap}`,
+    ...(config.qmp === true ? ['-chardev', `socket,id=qmp0,path=${WORK_FILES.qmp}`, '-mon', 'chardev=qmp0,mode=control'] : []),
     ...trace, '-msg', 'timestamp=on', '-D', WORK_FILES.trace,
   ];
 }

@@ -1,27 +1,34 @@
 // One recording end to end: check QEMU, get the guest, boot it under QEMU with every trace event
-// replay needs, check that the guest finished its scenario and the driver touched the device,
-// then put the trace, its sidecar and the guest console in place together.
+// replay needs and a capture of every frame, serve what the scenario needs from the host meanwhile
+// (a TCP/UDP sink, QMP link changes), check that the guest finished its scenario and the driver
+// touched the device, then put the trace, the capture, its sidecar and the guest console in place
+// together.
 
-import { createReadStream, rmSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { readFile, rm, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { rm, symlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { findQemu, type QemuInfo } from '../target/qemu-binary.js';
 import { deviceRow } from '../devices/table.js';
 import { makePrivateTempDir } from '../target/qemu-instance.js';
 import { registerForReaping } from '../target/reaper.js';
 import { describeExit } from '../target/errors.js';
-import { buildSidecar, type FileFacts } from './build-sidecar.js';
+import { buildSidecar } from './build-sidecar.js';
 import { commitFiles } from './commit-files.js';
 import { checkConsole, consoleTail, cleanConsole } from './console-check.js';
-import { RecordError, RecordInputError } from './errors.js';
-import { PROJECT_SCENARIOS, projectGuest, userGuest, type Guest } from './guest.js';
-import { buildRecordArgs, defaultAppend, WORK_FILES, type RecordDevice } from './qemu-command.js';
+import { RecordError, RecordInputError, type RecordFailure } from './errors.js';
+import { projectGuest, userGuest, type Guest } from './guest.js';
+import { HostLinkDriver, hostEvents, linkChangesInTrace, type LinkRequest } from './host-link.js';
+import { startHostSink, type HostSink } from './host-sink.js';
+import { buildRecordArgs, defaultAppend, DEFAULT_MEMORY_MIB, DEFAULT_SMP, WORK_FILES, type RecordDevice } from './qemu-command.js';
+import { captureFacts, consolePathFor, countCoreReads, fileFacts, hostOs, pcapPathFor, readTrace } from './record-files.js';
 import { runGuest, type GuestRun } from './run-guest.js';
-import { serializeSidecar, sidecarPathFor, type Sidecar } from '../trace/sidecar.js';
+import { PROJECT_SCENARIOS, scenarioSpec, type ScenarioSpec } from './scenarios.js';
+import { serializeSidecar, sidecarPathFor, type Sidecar, type SidecarHostEvent, type SidecarPcap } from '../trace/sidecar.js';
+
+export { consolePathFor, pcapPathFor } from './record-files.js';
 
 export interface RecordOptions {
-  /** Where the trace goes; the sidecar and console go beside it. */
+  /** Where the trace goes; the sidecar, capture and console go beside it. */
   readonly output: string;
   readonly scenario: string;
   readonly device: RecordDevice;
@@ -32,6 +39,10 @@ export interface RecordOptions {
   /** Kernel command line; default: the project guest's, with igbrec=SCENARIO. */
   readonly append?: string;
   readonly kernelPackage: string;
+  /** vCPUs; default: what the scenario needs, else 1. */
+  readonly smp?: number;
+  /** Guest RAM in MiB; default 512. */
+  readonly memoryMiB?: number;
   readonly timeoutS: number;
   /** The command that made the recording, for the sidecar. */
   readonly recordedBy: string;
@@ -45,37 +56,14 @@ export interface RecordResult {
   readonly trace: string;
   readonly sidecarPath: string;
   readonly consolePath: string;
+  readonly pcapPath: string;
   readonly sidecar: Sidecar;
   readonly coreReads: number;
   readonly durationMs: number;
 }
 
-/** `x.log` → `x.console.log`: the guest's serial console beside the trace. */
-export function consolePathFor(tracePath: string): string {
-  return sidecarPathFor(tracePath).replace(/\.json$/, '.console.log');
-}
-
-/** sha256, newline count and size of a file, in one pass. */
-async function fileFacts(path: string): Promise<FileFacts> {
-  const hash = createHash('sha256');
-  let lines = 0;
-  let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
-    const buffer = chunk as Buffer;
-    hash.update(buffer);
-    bytes += buffer.length;
-    for (let i = buffer.indexOf(0x0a); i >= 0; i = buffer.indexOf(0x0a, i + 1)) lines++;
-  }
-  return { sha256: hash.digest('hex'), lines, bytes };
-}
-
-async function hostOs(): Promise<string | undefined> {
-  try {
-    return /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(await readFile('/etc/os-release', 'utf8'))?.[1];
-  } catch {
-    return undefined;
-  }
-}
+/** How long QEMU may take to connect to the recorder's QMP socket once started. */
+const QMP_ACCEPT_MS = 60_000;
 
 function checkOptions(options: RecordOptions): void {
   if ((options.kernel === undefined) !== (options.initrd === undefined)) {
@@ -84,11 +72,16 @@ function checkOptions(options: RecordOptions): void {
   if (options.kernel === undefined && !PROJECT_SCENARIOS.includes(options.scenario)) {
     throw new RecordInputError(`the project's guest has no scenario ${JSON.stringify(options.scenario)}`, `use one of ${PROJECT_SCENARIOS.join(', ')}`);
   }
+  const models = options.kernel === undefined ? scenarioSpec(options.scenario)?.models : undefined;
+  if (models !== undefined && !models.includes(options.device.model)) {
+    throw new RecordInputError(`scenario ${options.scenario} needs --device ${models.join(' or ')}, not ${options.device.model}`);
+  }
   if (!/^[a-z0-9-]+$/.test(options.scenario)) {
     throw new RecordInputError(`scenario ${JSON.stringify(options.scenario)} is not a lowercase name`, 'scenario names are [a-z0-9-]+ (they go on the kernel command line as igbrec=NAME)');
   }
-  if (sidecarPathFor(options.output) === options.output || consolePathFor(options.output) === options.output) {
-    throw new RecordInputError(`${options.output} would be overwritten by its own sidecar or console`, 'name the trace X.log');
+  const companions = [sidecarPathFor(options.output), consolePathFor(options.output), pcapPathFor(options.output)];
+  if (companions.includes(options.output)) {
+    throw new RecordInputError(`${options.output} would be overwritten by its own sidecar, console or frame capture`, 'name the trace X.log');
   }
 }
 
@@ -112,64 +105,129 @@ export async function recordTrace(options: RecordOptions): Promise<RecordResult>
   }
 }
 
-async function recordIn(work: string, qemu: QemuInfo, guest: Guest, options: RecordOptions): Promise<RecordResult> {
-  const append = options.append ?? defaultAppend(options.scenario);
-  const args = buildRecordArgs({ device: options.device, append });
-  const run = await runGuest({
-    binary: qemu.path, args, cwd: work, traceFile: WORK_FILES.trace, timeoutMs: options.timeoutS * 1000, onProgress: options.onProgress,
-  });
-  const tracePath = join(work, WORK_FILES.trace);
-  const consolePath = consolePathFor(options.output);
-  const failure = failureOf(run, guest, options);
-  const coreReads = failure === undefined ? await countCoreReads(tracePath) : 0;
-  const problem = failure ?? (coreReads === 0 ? { kind: 'no-accesses' as const, reason: 'the trace has no e1000e_core_read line: the driver never read a register of the NIC' } : undefined);
-  if (problem !== undefined) {
-    // A QEMU killed by a signal (not by our timeout) means we are being interrupted: the reaper
-    // is about to end this process, so write nothing that could be cut off halfway.
-    const interrupted = run.exit.signal !== null && !run.timedOut;
-    if (!interrupted) await commitFiles([{ path: consolePath, content: { text: cleanConsole(run.console) } }]);
-    throw new RecordError(problem.kind,
-      `recording failed: ${problem.reason}\nguest console (last lines${interrupted ? '' : `; all of it in ${consolePath}`}):\n${consoleTail(run.console)}`
-      + (run.stderrTail === '' ? '' : `\nQEMU stderr:\n${run.stderrTail}`),
-      problem.kind === 'timeout' ? 'the guest may just be slow under TCG: raise --timeout' : undefined);
+/** The machine of one recording: what the options say, else what the scenario needs. */
+interface Machine {
+  readonly spec?: ScenarioSpec;
+  readonly smp: number;
+  readonly memoryMiB: number;
+  readonly rootPort: boolean;
+}
+
+function machineFor(guest: Guest, options: RecordOptions): Machine {
+  const spec = guest.project ? scenarioSpec(options.scenario) : undefined;
+  return {
+    spec,
+    smp: options.smp ?? spec?.smp ?? DEFAULT_SMP,
+    memoryMiB: options.memoryMiB ?? DEFAULT_MEMORY_MIB,
+    rootPort: spec?.rootPort === true,
+  };
+}
+
+/** The kernel command line; the sink's port goes on it as igbrec_port=PORT. */
+function appendFor(options: RecordOptions, machine: Machine, sink: HostSink | undefined): string {
+  const base = options.append ?? defaultAppend(options.scenario, machine.spec?.appendExtra);
+  return sink === undefined ? base : `${base} igbrec_port=${sink.port}`;
+}
+
+interface HostSide {
+  readonly sink?: HostSink;
+  readonly link?: HostLinkDriver;
+}
+
+async function runWithHost(work: string, qemu: QemuInfo, machine: Machine, options: RecordOptions): Promise<{ run: GuestRun; args: string[]; append: string; host: HostSide }> {
+  const host: HostSide = {
+    sink: machine.spec?.hostSink === true ? await startHostSink() : undefined,
+    link: machine.spec?.hostLink === true ? await HostLinkDriver.listen(join(work, WORK_FILES.qmp), QMP_ACCEPT_MS) : undefined,
+  };
+  try {
+    const append = appendFor(options, machine, host.sink);
+    const args = buildRecordArgs({
+      device: options.device, append, smp: machine.smp, memoryMiB: machine.memoryMiB, rootPort: machine.rootPort, qmp: host.link !== undefined,
+    });
+    const run = await runGuest({
+      binary: qemu.path, args, cwd: work, traceFile: WORK_FILES.trace, timeoutMs: options.timeoutS * 1000,
+      onProgress: options.onProgress, onConsoleLine: host.link?.onConsoleLine,
+    });
+    return { run, args, append, host };
+  } finally {
+    await host.sink?.close();
   }
-  const [trace, vmlinuzSha256, initrdSha256, host] = await Promise.all([
+}
+
+type Problem = { readonly kind: RecordFailure; readonly reason: string };
+
+/** What a successful run leaves to describe in the sidecar. */
+interface Evidence {
+  readonly coreReads: number;
+  readonly capture: SidecarPcap;
+  readonly events?: SidecarHostEvent[];
+}
+
+/** Checks the run (guest, trace, capture, host link changes): the evidence, or the first problem. */
+async function gatherEvidence(work: string, run: GuestRun, guest: Guest, machine: Machine, options: RecordOptions, linkRequests?: readonly LinkRequest[]): Promise<Evidence | Problem> {
+  const failure = failureOf(run, guest, machine, options);
+  if (failure !== undefined) return failure;
+  const traceText = await readTrace(join(work, WORK_FILES.trace));
+  const coreReads = countCoreReads(traceText);
+  if (coreReads === 0) return { kind: 'no-accesses', reason: 'the trace has no e1000e_core_read line: the driver never read a register of the NIC' };
+  const capture = await captureFacts(join(work, WORK_FILES.pcap));
+  if ('problem' in capture) return { kind: 'capture', reason: capture.problem };
+  const events = linkRequests === undefined ? undefined : hostEvents(linkRequests, linkChangesInTrace(traceText));
+  if (typeof events === 'string') return { kind: 'host-link', reason: events };
+  return { coreReads, capture: { file: basename(pcapPathFor(options.output)), ...capture }, events };
+}
+
+async function recordIn(work: string, qemu: QemuInfo, guest: Guest, options: RecordOptions): Promise<RecordResult> {
+  const machine = machineFor(guest, options);
+  const { run, args, append, host } = await runWithHost(work, qemu, machine, options);
+  const linkRequests = await host.link?.requests();
+  await host.link?.close();
+  const consolePath = consolePathFor(options.output);
+  const evidence = await gatherEvidence(work, run, guest, machine, options, linkRequests);
+  if ('kind' in evidence) return failRecording(evidence, run, consolePath);
+  const tracePath = join(work, WORK_FILES.trace);
+  const [trace, vmlinuzSha256, initrdSha256, hostName] = await Promise.all([
     fileFacts(tracePath), fileFacts(guest.kernel).then((f) => f.sha256), fileFacts(guest.initrd).then((f) => f.sha256), hostOs(),
   ]);
   const sidecar = buildSidecar({
     tracePath: options.output, trace, scenario: options.scenario, recordedAt: new Date(), recordedBy: options.recordedBy,
-    hostOs: host, qemuBinary: qemu.path, qemuVersion: qemu.version.text, qemuArgs: args, timeoutS: options.timeoutS,
-    device: options.device, append, guest, vmlinuzSha256, initrdSha256,
+    hostOs: hostName, qemuBinary: qemu.path, qemuVersion: qemu.version.text, qemuArgs: args, timeoutS: options.timeoutS,
+    device: options.device, rootPort: machine.rootPort, memoryMiB: machine.memoryMiB, smp: machine.smp,
+    append, guest, vmlinuzSha256, initrdSha256,
     consoleMarkers: checkConsole(run.console, { projectGuest: false, scenario: options.scenario }).markers,
+    pcap: evidence.capture, hostEvents: evidence.events, hostSink: host.sink?.stats(),
   });
   const sidecarPath = sidecarPathFor(options.output);
+  const pcapPath = pcapPathFor(options.output);
   await commitFiles([
     { path: options.output, content: { copyFrom: tracePath } },
+    { path: pcapPath, content: { copyFrom: join(work, WORK_FILES.pcap) } },
     { path: consolePath, content: { text: cleanConsole(run.console) } },
     { path: sidecarPath, content: { text: serializeSidecar(sidecar) } },
   ]);
-  return { trace: options.output, sidecarPath, consolePath, sidecar, coreReads, durationMs: run.durationMs };
+  return { trace: options.output, sidecarPath, consolePath, pcapPath, sidecar, coreReads: evidence.coreReads, durationMs: run.durationMs };
 }
 
-type Problem = { readonly kind: 'timeout' | 'qemu-exit' | 'guest-failed' | 'no-accesses'; readonly reason: string };
+/** Keeps the console for the user (unless interrupted) and throws the failure with its tail. */
+async function failRecording(problem: Problem, run: GuestRun, consolePath: string): Promise<never> {
+  // A QEMU killed by a signal (not by our timeout) means we are being interrupted: the reaper
+  // is about to end this process, so write nothing that could be cut off halfway.
+  const interrupted = run.exit.signal !== null && !run.timedOut;
+  if (!interrupted) await commitFiles([{ path: consolePath, content: { text: cleanConsole(run.console) } }]);
+  throw new RecordError(problem.kind,
+    `recording failed: ${problem.reason}\nguest console (last lines${interrupted ? '' : `; all of it in ${consolePath}`}):\n${consoleTail(run.console)}`
+    + (run.stderrTail === '' ? '' : `\nQEMU stderr:\n${run.stderrTail}`),
+    problem.kind === 'timeout' ? 'the guest may just be slow under TCG: raise --timeout' : undefined);
+}
 
-function failureOf(run: GuestRun, guest: Guest, options: RecordOptions): Problem | undefined {
+function failureOf(run: GuestRun, guest: Guest, machine: Machine, options: RecordOptions): Problem | undefined {
   if (run.timedOut) return { kind: 'timeout', reason: `the guest did not power off within ${options.timeoutS} s` };
   // The guest ends by powering off (also after a FAIL or a panic, with -no-reboot): QEMU exits 0.
   // Anything else is QEMU's own failure, e.g. a device property it rejects.
   if (run.exit.code !== 0) return { kind: 'qemu-exit', reason: `QEMU ${describeExit(run.exit)}` };
   const verdict = checkConsole(run.console, {
     projectGuest: guest.project, scenario: options.scenario, kernelRelease: guest.info?.kernel_release,
+    requiredMarkers: machine.spec?.requiredMarkers,
   });
   return verdict.ok ? undefined : { kind: 'guest-failed', reason: verdict.reason };
-}
-
-async function countCoreReads(path: string): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(path, 'latin1');
-  } catch {
-    return 0; // no trace file at all: QEMU logged nothing
-  }
-  return text.match(/(?:^|:)e1000e_core_read /gm)?.length ?? 0;
 }

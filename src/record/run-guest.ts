@@ -11,6 +11,8 @@ import type { ExitInfo } from '../target/errors.js';
 
 /** Bound on the console kept in memory; a guest's boot log is far smaller. */
 const CONSOLE_KEEP_CHARS = 4 << 20;
+/** A console line longer than this is cut to its end before it is handed on. */
+const CONSOLE_LINE_KEEP_CHARS = 1 << 16;
 const POLL_MS = 250;
 const KILL_GRACE_MS = 2_000;
 
@@ -30,6 +32,8 @@ export interface RunGuestOptions {
   readonly traceFile: string;
   readonly timeoutMs: number;
   readonly onProgress?: (lines: number, elapsedMs: number) => void;
+  /** Each complete console line as it arrives (raw: the caller cleans what it looks at). */
+  readonly onConsoleLine?: (line: string) => void;
 }
 
 /** Counts the newlines of a growing file, reading only what is new each time. */
@@ -68,9 +72,15 @@ export async function runGuest(options: RunGuestOptions): Promise<GuestRun> {
     shutdownSync: () => child.killNow(),
   });
   let consoleText = '';
+  let partialLine = '';
   child.process.stdout?.setEncoding('latin1');
   child.process.stdout?.on('data', (chunk: string) => {
     consoleText += chunk;
+    if (options.onConsoleLine !== undefined) {
+      const lines = (partialLine + chunk).split('\n');
+      partialLine = (lines.pop() ?? '').slice(-CONSOLE_LINE_KEEP_CHARS);
+      for (const line of lines) options.onConsoleLine(line);
+    }
     if (consoleText.length > 2 * CONSOLE_KEEP_CHARS) consoleText = consoleText.slice(-CONSOLE_KEEP_CHARS);
   });
   const counter = new LineCounter(join(options.cwd, options.traceFile));

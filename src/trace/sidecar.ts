@@ -1,7 +1,8 @@
 // The sidecar `<trace>.json` beside a recording: how it was made (QEMU, its full command line,
 // the NIC, the guest) and which file it describes (name, sha256). scripts/record-linux-traces.sh
 // writes the same fields for traces/; `igb-replay record` adds device_model and
-// device_properties, and replay reads the sidecar back to recreate the same device.
+// device_properties, the frame capture beside the trace (pcap), guest RAM and vCPUs, the root port
+// and host events, and replay reads the sidecar back to recreate the same device.
 //
 // The reader validates every field it knows (type, and format where one exists) and names the
 // line of the offending field; fields it does not know are kept, so newer sidecars still load.
@@ -48,10 +49,42 @@ export interface Sidecar {
   readonly guest_init?: string;
   readonly guest_udhcpc_script?: string;
   readonly guest_console_markers?: readonly string[];
+  /** Modules in the guest that the scenario loads itself (8021q, igbvf), in load order. */
+  readonly guest_extra_modules?: readonly string[];
+  /** Guest RAM (`-m`) and vCPUs (`-smp`): a replay that writes guest memory needs as much. */
+  readonly memory_mib?: number;
+  readonly smp?: number;
+  /** The `-device pcie-root-port,…` the NIC sits behind (SR-IOV recordings); absent: root bus. */
+  readonly pcie_root_port?: string;
+  /** Every frame on the NIC's netdev during the recording (QEMU filter-dump), beside the trace. */
+  readonly pcap?: SidecarPcap;
+  /** What the host did to the NIC's backend while the guest ran, in order. */
+  readonly host_events?: readonly SidecarHostEvent[];
+  /** Traffic the recorder's TCP/UDP sink on the host saw (counts by name). */
+  readonly host_sink?: Readonly<Record<string, number>>;
   readonly [field: string]: unknown;
 }
 
-type FieldType = 'string' | 'integer' | 'strings' | 'properties';
+export interface SidecarPcap {
+  /** File name beside the trace (no directory). */
+  readonly file: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly frames: number;
+}
+
+/**
+ * A QMP `set_link` on the netdev; `trace_line` (1-based) is the trace's
+ * `e1000e_link_status_changed` line where QEMU handed the change to the NIC.
+ */
+export interface SidecarHostEvent {
+  readonly command: 'set_link';
+  readonly netdev: string;
+  readonly up: boolean;
+  readonly trace_line: number;
+}
+
+type FieldType = 'string' | 'integer' | 'strings' | 'properties' | 'counts' | 'pcap' | 'host-events';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
@@ -90,6 +123,13 @@ const FIELDS: Readonly<Record<string, { type: FieldType; format?: RegExp; requir
   guest_init: { type: 'string' },
   guest_udhcpc_script: { type: 'string' },
   guest_console_markers: { type: 'strings' },
+  guest_extra_modules: { type: 'strings' },
+  memory_mib: { type: 'integer' },
+  smp: { type: 'integer' },
+  pcie_root_port: { type: 'string', format: /^pcie-root-port(,|$)/ },
+  pcap: { type: 'pcap' },
+  host_events: { type: 'host-events' },
+  host_sink: { type: 'counts' },
 };
 
 /**
@@ -130,14 +170,42 @@ function show(value: unknown): string {
   return json.length > 80 ? `${json.slice(0, 80)}…` : json;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isCount = (value: unknown): boolean => Number.isSafeInteger(value) && (value as number) >= 0;
+
+function pcapProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'expected an object {file, sha256, bytes, frames}';
+  if (typeof value.file !== 'string' || !/^[^/\0]+$/.test(value.file)) return 'expected "file" to be a file name';
+  if (typeof value.sha256 !== 'string' || !SHA256.test(value.sha256)) return 'expected "sha256" to be 64 lowercase hex digits';
+  if (!isCount(value.bytes) || !isCount(value.frames)) return 'expected "bytes" and "frames" to be non-negative integers';
+  return undefined;
+}
+
+function hostEventProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return 'expected an array of {command, netdev, up, trace_line}';
+  for (const [i, event] of value.entries()) {
+    if (!isRecord(event) || event.command !== 'set_link' || typeof event.netdev !== 'string' || typeof event.up !== 'boolean'
+      || !isCount(event.trace_line) || event.trace_line === 0) {
+      return `entry ${i}: expected {"command": "set_link", "netdev": string, "up": boolean, "trace_line": line number}`;
+    }
+  }
+  return undefined;
+}
+
 function typeProblem(value: unknown, type: FieldType): string | undefined {
   switch (type) {
     case 'string': return typeof value === 'string' ? undefined : 'expected a string';
-    case 'integer': return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : 'expected a non-negative integer';
+    case 'integer': return isCount(value) ? undefined : 'expected a non-negative integer';
     case 'strings': return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'expected an array of strings';
     case 'properties':
-      return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string')
-        ? undefined : 'expected an object of string values';
+      return isRecord(value) && Object.values(value).every((v) => typeof v === 'string') ? undefined : 'expected an object of string values';
+    case 'counts':
+      return isRecord(value) && Object.values(value).every(isCount) ? undefined : 'expected an object of non-negative integers';
+    case 'pcap': return pcapProblem(value);
+    case 'host-events': return hostEventProblem(value);
   }
 }
 

@@ -18,6 +18,12 @@ const OK = [
 const project = { projectGuest: true, scenario: 'init', kernelRelease: '6.1.0-56-amd64' };
 
 describe('checkConsole', () => {
+  it('requires the scenario\'s own markers (as prefixes) besides done, naming the missing ones', () => {
+    expect(checkConsole(OK, { ...project, requiredMarkers: ['IGBREC: link up', 'IGBREC: eth0 '] }).ok).toBe(true);
+    const verdict = checkConsole(OK, { ...project, requiredMarkers: ['IGBREC: link up', 'IGBREC: ping ', 'IGBREC: carrier down'] });
+    expect(verdict).toMatchObject({ ok: false, reason: 'scenario init finished without "IGBREC: ping", "IGBREC: carrier down" on its console' });
+  });
+
   it('accepts a finished scenario and lists the markers, the glued first one included', () => {
     const verdict = checkConsole(OK, project);
     expect(verdict).toEqual({

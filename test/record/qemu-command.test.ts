@@ -1,8 +1,9 @@
 // The recording's QEMU command line: the recipe of scripts/record-linux-traces.sh plus what
-// replay needs (config writes for e1000e, thread ids), with no path of this machine in it.
+// replay needs (config reads and writes, thread ids, a capture of every frame), with no path of
+// this machine in it.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { buildRecordArgs, defaultAppend, recordDeviceArg, RECORD_TRACE_PATTERNS } from '../../src/record/qemu-command.js';
+import { buildRecordArgs, defaultAppend, recordDeviceArg, RECORD_TRACE_PATTERNS, ROOT_PORT_ARG, WORK_FILES } from '../../src/record/qemu-command.js';
 import { parseSidecar } from '../../src/trace/sidecar.js';
 
 const igb = { model: 'igb' as const, mac: '52:54:00:12:34:56', properties: {} };
@@ -15,13 +16,50 @@ function valuesOf(args: readonly string[], flag: string): string[] {
 describe('buildRecordArgs', () => {
   const args = buildRecordArgs({ device: igb, append: defaultAppend('init') });
 
-  it('is the command traces/ were recorded with, plus pci_cfg_write and -msg timestamp=on', () => {
+  it('is the command traces/ were first recorded with, plus the frame capture, config-space events and -msg timestamp=on', () => {
     const recorded = parseSidecar(readFileSync('traces/linux-6.1-init.json', 'utf8'), 'linux-6.1-init.json').qemu_command ?? [];
-    // Same options in the same order; ours adds two before -D.
+    // Same options in the same order; ours adds the capture after -device and more before -D, and
+    // keeps the kernel's empty-bus scans out of the config-space trace (pci=noearly,lastbus=0).
+    const device = recorded.indexOf('-device') + 2;
     const d = recorded.indexOf('-D');
-    expect(['qemu-system-x86_64', ...args]).toEqual([...recorded.slice(0, d), '-trace', 'pci_cfg_write', '-msg', 'timestamp=on', ...recorded.slice(d)]);
+    const expected = [
+      ...recorded.slice(0, device), '-object', 'filter-dump,id=dump0,netdev=n0,file=frames.pcap',
+      ...recorded.slice(device, d), '-trace', 'pci_cfg_write', '-trace', 'pci_cfg_read', '-msg', 'timestamp=on', ...recorded.slice(d),
+    ];
+    const append = expected.indexOf('-append') + 1;
+    expect(expected[append]).toBe('console=ttyS0 quiet panic=-1 igbrec=init');
+    expected[append] = 'console=ttyS0 quiet panic=-1 pci=noearly,lastbus=0 igbrec=init';
+    expect(['qemu-system-x86_64', ...args]).toEqual(expected);
     expect(valuesOf(args, '-trace')).toEqual([...RECORD_TRACE_PATTERNS]);
+    expect(RECORD_TRACE_PATTERNS).toEqual(expect.arrayContaining(['pci_cfg_read', 'pci_cfg_write']));
     expect(valuesOf(args, '-msg')).toEqual(['timestamp=on']);
+  });
+
+  it('captures every frame of the NIC\'s netdev into the work directory', () => {
+    expect(valuesOf(args, '-object')).toEqual([`filter-dump,id=dump0,netdev=n0,file=${WORK_FILES.pcap}`]);
+    expect(valuesOf(args, '-netdev')).toEqual(['user,id=n0']);
+  });
+
+  it('gives the guest 512 MiB and one vCPU unless told otherwise', () => {
+    expect(valuesOf(args, '-m')).toEqual(['512']);
+    expect(valuesOf(args, '-smp')).toEqual(['1']);
+    const bigger = buildRecordArgs({ device: igb, append: 'x', memoryMiB: 2048, smp: 4 });
+    expect(valuesOf(bigger, '-m')).toEqual(['2048']);
+    expect(valuesOf(bigger, '-smp')).toEqual(['4']);
+  });
+
+  it('puts the NIC behind a PCIe root port for SR-IOV, and only then', () => {
+    expect(valuesOf(args, '-device')).toEqual(['igb,netdev=n0,mac=52:54:00:12:34:56']);
+    const sriov = buildRecordArgs({ device: igb, append: 'x', rootPort: true });
+    expect(valuesOf(sriov, '-device')).toEqual([ROOT_PORT_ARG, 'igb,bus=rp0,netdev=n0,mac=52:54:00:12:34:56']);
+  });
+
+  it('adds a QMP monitor QEMU connects to (a relative socket path) only when asked', () => {
+    expect(args).not.toContain('-mon');
+    const withQmp = buildRecordArgs({ device: igb, append: 'x', qmp: true });
+    expect(valuesOf(withQmp, '-chardev')).toEqual([`socket,id=qmp0,path=${WORK_FILES.qmp}`]);
+    expect(valuesOf(withQmp, '-mon')).toEqual(['chardev=qmp0,mode=control']);
+    expect(withQmp.filter((arg) => arg.startsWith('/'))).toEqual([]);
   });
 
   it('uses only relative file names, so the stored command line fits any machine', () => {
@@ -34,7 +72,11 @@ describe('buildRecordArgs', () => {
   it('passes the kernel command line as one argument, untouched', () => {
     const custom = buildRecordArgs({ device: igb, append: 'console=ttyS0 init=/bin/sh foo="a b"' });
     expect(valuesOf(custom, '-append')).toEqual(['console=ttyS0 init=/bin/sh foo="a b"']);
-    expect(valuesOf(args, '-append')).toEqual(['console=ttyS0 quiet panic=-1 igbrec=init']);
+    expect(valuesOf(args, '-append')).toEqual(['console=ttyS0 quiet panic=-1 pci=noearly,lastbus=0 igbrec=init']);
+  });
+
+  it('appends what a scenario adds to the kernel command line after the scenario', () => {
+    expect(defaultAppend('nomsi', 'pci=nomsi')).toBe('console=ttyS0 quiet panic=-1 pci=noearly,lastbus=0 igbrec=nomsi pci=nomsi');
   });
 });
 

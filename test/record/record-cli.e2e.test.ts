@@ -11,6 +11,8 @@ import { FAILING_CLASSES, type ReplayResult } from '../../src/model/replay.js';
 import { DEFAULT_KERNEL_PACKAGE, guestCacheDir } from '../../src/record/guest.js';
 import { fileSha256 } from '../../src/trace/sidecar-device.js';
 import { readSidecar, type Sidecar } from '../../src/trace/sidecar.js';
+import { countPcapFrames } from '../../src/record/pcap.js';
+import { linkChangesInTrace } from '../../src/record/host-link.js';
 import { MAIN, plainEnv, removeTempDirs, runCli, tempDir, type CliResult } from '../cli/run-cli.js';
 import { processAlive, qemuChildOf, qemuTempDir, waitFor } from '../replay/replay-env.js';
 import { requireQemu } from '../target/qemu-env.js';
@@ -51,8 +53,9 @@ describe('record igb init, then replay it', () => {
     expect(recorded.status).toBe(0);
     // Only the guest build's progress, the first time (the status line is for terminals only).
     expect(recorded.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('igb-replay: build-guest: '))).toEqual([]);
-    expect(readdirSync(dir).sort()).toEqual(['igb-init.console.log', 'igb-init.json', 'igb-init.log']);
+    expect(readdirSync(dir).sort()).toEqual(['igb-init.console.log', 'igb-init.json', 'igb-init.log', 'igb-init.pcap']);
     expect(recorded.stdout).toContain(`Recorded  ${trace}: `);
+    expect(recorded.stdout).toContain(`Frames    ${join(dir, 'igb-init.pcap')}: `);
     expect(recorded.stdout).toContain(`Replay:   igb-replay replay ${trace}`);
   });
 
@@ -70,12 +73,25 @@ describe('record igb init, then replay it', () => {
     expect(sidecar.qemu_command?.filter((arg) => arg.startsWith('/'))).toEqual([]);
     expect(sidecar.guest_console_markers).toContain('IGBREC: done init');
     expect(sidecar.guest_init).toBe(readFileSync('scripts/guest/init', 'utf8'));
+    expect(sidecar).toMatchObject({ memory_mib: 512, smp: 1 });
+    expect(sidecar.kernel_append).toBe('console=ttyS0 quiet panic=-1 pci=noearly,lastbus=0 igbrec=init');
+  });
+
+  it('the frame capture beside it holds the DHCP exchange, as its sidecar says', async () => {
+    const pcap = join(dir, 'igb-init.pcap');
+    expect(sidecar.pcap).toMatchObject({ file: 'igb-init.pcap', sha256: await fileSha256(pcap), bytes: readFileSync(pcap).length });
+    expect(countPcapFrames(readFileSync(pcap))).toEqual({ frames: sidecar.pcap?.frames });
+    // DISCOVER, OFFER, REQUEST, ACK at least.
+    expect(sidecar.pcap?.frames).toBeGreaterThanOrEqual(4);
   });
 
   it('the trace is a real recording of the igb driver, with thread ids', () => {
     const text = readFileSync(trace, 'latin1');
     expect(text).toMatch(/^\d+@\d+\.\d{6}:e1000e_core_read Read from register 0x8, 4 byte\(s\), value: 0x8008048[13]$/m);
     expect(text).toMatch(/:igb_write_config CONFIG write 0x4, /);
+    expect(text).toMatch(/:pci_cfg_read igb 00:0[0-9a-f]\.0 @0x0 -> 0x8086$/m);
+    // pci=noearly,lastbus=0 keeps the kernel's scans of absent functions down to a few hundred.
+    expect(text.match(/:pci_cfg_read empty /g)?.length ?? 0).toBeLessThan(1000);
     expect(readFileSync(join(dir, 'igb-init.console.log'), 'utf8')).toContain('IGBREC: done init');
   });
 
@@ -120,6 +136,34 @@ describe('record e1000e: the sidecar makes replay use e1000e', () => {
     // The e1000e driver's accesses on igb do not all match: the user's choice really took effect.
     expect(failing(result).length).toBeGreaterThan(0);
   }, RECORDING_MS);
+});
+
+describe('record linkflap: host-side link changes over QMP', () => {
+  let dir: string;
+  let trace: string;
+  let recorded: CliResult;
+
+  beforeAll(() => {
+    dir = tempDir();
+    trace = join(dir, 'flap.log');
+    recorded = runCli(['record', '--scenario', 'linkflap', '-o', trace]);
+  }, FIRST_RECORDING_MS);
+
+  it('records the guest seeing its carrier go down and up', () => {
+    expect(recorded.status).toBe(0);
+    const consoleText = readFileSync(join(dir, 'flap.console.log'), 'utf8');
+    expect(consoleText).toMatch(/IGBREC: host set_link down\n(.*\n)*IGBREC: carrier down\n(.*\n)*IGBREC: host set_link up\n(.*\n)*IGBREC: carrier up/);
+  });
+
+  it('the sidecar pairs each set_link with the trace line where QEMU applied it', async () => {
+    const sidecar = await readSidecar(join(dir, 'flap.json'));
+    const lines = readFileSync(trace, 'latin1').split('\n');
+    expect(sidecar.host_events?.map((event) => [event.command, event.netdev, event.up])).toEqual([['set_link', 'n0', false], ['set_link', 'n0', true]]);
+    for (const event of sidecar.host_events ?? []) {
+      expect(lines[event.trace_line - 1]).toMatch(new RegExp(`:e1000e_link_status_changed New link status: ${event.up ? 1 : 0}$`));
+    }
+    expect(linkChangesInTrace(lines.join('\n')).map((change) => change.line)).toEqual(sidecar.host_events?.map((event) => event.trace_line));
+  });
 });
 
 describe('failures', () => {

@@ -20,8 +20,9 @@ describe('real sidecars in traces/', () => {
     expect(sidecarPathFor(join('traces', sidecar.trace))).toBe(join('traces', name));
     expect(sidecar.sha256).toBe(await fileSha256(join('traces', sidecar.trace)));
     // Older sidecars have no device_model: the device comes out of the -device string QEMU ran with.
+    // The NIC's -device is the one on the netdev (an SR-IOV recording has a root port first).
     const command = sidecar.qemu_command ?? [];
-    const deviceArg = command[command.indexOf('-device') + 1] ?? '';
+    const deviceArg = command.find((arg, i) => command[i - 1] === '-device' && arg.includes(',netdev=')) ?? '';
     expect(recordedDevice(sidecar)).toEqual({ model: deviceArg.split(',')[0], properties: {}, mac: '52:54:00:12:34:56' });
     expect(['igb', 'e1000e']).toContain(recordedDevice(sidecar)?.model);
   });
@@ -118,8 +119,10 @@ describe('what record writes', () => {
       recordedAt: new Date('2026-01-02T03:04:05.678Z'), recordedBy: 'igb-replay record -o out.log', hostOs: 'Debian',
       qemuBinary: '/usr/bin/qemu-system-x86_64', qemuVersion: 'QEMU emulator version 10.0.2', qemuArgs: ['-M', 'q35'], timeoutS: 180,
       device: { model: 'igb', mac: '52:54:00:12:34:56', properties: { 'x-pcie-flr-init': 'off' } }, append: 'console=ttyS0',
+      rootPort: false, memoryMiB: 512, smp: 1,
       guest: { kernel: '/k', initrd: '/i', project: true, info: { kernel_package: 'linux-image-x', modules: ['dca', 'igb'] }, initScript: '#!/bin/sh\n' },
       vmlinuzSha256: 'c'.repeat(64), initrdSha256: 'd'.repeat(64), consoleMarkers: ['IGBREC: done init'],
+      pcap: { file: 'out.pcap', sha256: 'e'.repeat(64), bytes: 24, frames: 0 },
     });
     const back = parseSidecar(serializeSidecar(sidecar), 'out.json');
     expect(back).toEqual(sidecar);

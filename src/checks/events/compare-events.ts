@@ -59,6 +59,10 @@ class Walk {
 
   add(result: PlaceComparison): void {
     this.divergences.push(...result.divergences);
+    for (const d of result.divergences) {
+      const vector = d.class === 'explained-by-traffic' ? /^MSI-X vector (\d+)$/.exec(d.subject) : null;
+      if (vector !== null) this.taint.notifiedOnOneSide(Number(vector[1]), d.line);
+    }
     this.compared += result.compared;
     for (const [reason, count] of result.excluded) this.exclude(reason, count);
   }
@@ -73,7 +77,7 @@ class Walk {
     const packet = events.find(isPacketEvent);
     if (packet !== undefined) {
       this.exclude(RECEIVED, events.length);
-      this.taint.observe(events.map(deviceEvent).filter((e): e is DeviceEvent => e !== undefined), packet.line);
+      this.taint.observe(events.map(deviceEvent).filter((e): e is DeviceEvent => e !== undefined), packet.line, undefined, false);
       return;
     }
     const pool = this.recordedPool ?? { events: [], line, seq, kinds: new Set<string>() };
@@ -152,15 +156,15 @@ export function compareDeviceEvents(input: EventCheckInput): EventCheckResult {
     }
     walk.timeBefore(places[0]!);
     const targetEvents = places.flatMap((p) => input.target.byPlace.get(p) ?? []);
-    const packet = record.events.find(isPacketEvent);
-    explainRead(walk, record, input.actualOf(record.seq));
+    // A read whose value differs only by what packets set differs in what it does for the same reason.
+    const packetLine = record.events.find(isPacketEvent)?.line ?? explainRead(walk, record, input.actualOf(record.seq));
     const result = comparePlace({
       line: record.line, seq: record.seq, taint: walk.taint, registers: input.registers,
       place: { kind: 'access', access: record.kind, register: input.registers.lookupOffset(record.offset)?.name ?? `0x${record.offset.toString(16)}`, value: record.value },
-      ...(packet === undefined ? {} : { packetLine: packet.line }),
+      ...(packetLine === undefined ? {} : { packetLine }),
     }, record.events, targetEvents);
     walk.add(result);
-    walk.taint.observe(result.recorded, packet?.line, causeRead(record));
+    walk.taint.observe(result.recorded, record.events.find(isPacketEvent)?.line, causeRead(record));
   }
   walk.timeBefore(Number.POSITIVE_INFINITY);
   walk.closePool();
@@ -187,11 +191,13 @@ function causeRead(access: Access): { register: number; value: number; cleared: 
   return { register: access.offset, value: access.value, cleared: access.events.some((e) => CLEARS_ON_READ.test(e.name)) };
 }
 
-function explainRead(walk: Walk, access: Access, actual: number | undefined): void {
+/** For a read of ICR/EICR differing only in bits packets set: records why, and gives the packet's line. */
+function explainRead(walk: Walk, access: Access, actual: number | undefined): number | undefined {
   const read = causeRead(access);
-  if (read === undefined || actual === undefined || actual === access.value) return;
-  const line = walk.taint.explainsBits(read.register, actual ^ access.value);
+  if (read === undefined || actual === undefined || actual === access.value) return undefined;
+  const line = walk.taint.explainsBits(read.register, (actual ^ access.value) >>> 0);
   if (line !== undefined) {
     walk.explainedReads.set(access.seq, `the differing bits were set by a packet the recording moved at line ${line.toLocaleString('en-US')}, which a register replay does not send`);
   }
+  return line;
 }

@@ -23,8 +23,13 @@ export class TrafficTaint {
    * with the line of the packet event that changed the first of them.
    */
   private readonly bits = new Map<number, { set: number; cleared: number; line: number }>();
-  /** Vectors whose throttling timer traffic armed, by the packet event's line. */
-  private readonly vectors = new Map<number, number>();
+  /**
+   * Vectors whose throttling timer traffic armed: how many firings are still to come in the
+   * recording (each notification arms it once) and the first packet event's line. A count, not a
+   * flag: a received packet is followed at once while an earlier timer marker is compared (and
+   * followed) later, so arming and firing may be seen out of order.
+   */
+  private readonly vectors = new Map<number, { pending: number; line: number }>();
   /** The last value the recording showed for each interrupt register. */
   private readonly known = new Map<number, number>();
 
@@ -38,11 +43,11 @@ export class TrafficTaint {
   involves(event: DeviceEvent): number | undefined {
     switch (event.kind) {
       case 'notify':
-        return event.how === 'msix' ? this.vectors.get(event.value) ?? this.bitLine(EICR, 1 << event.value) : this.bitLine(ICR, ~0);
+        return event.how === 'msix' ? this.vectors.get(event.value)?.line ?? this.bitLine(EICR, 1 << event.value) : this.bitLine(ICR, ~0);
       case 'postponed':
-        return this.vectors.get((event.register - EITR0) >> 2);
+        return this.vectors.get((event.register - EITR0) >> 2)?.line;
       case 'timer-fired':
-        return this.vectors.get(event.vector);
+        return this.vectors.get(event.vector)?.line;
       case 'irq-register':
         return this.bitLine(event.register, event.from | event.to);
       case 'pending':
@@ -57,26 +62,46 @@ export class TrafficTaint {
   /**
    * Follows one place of the recording: `packetLine` when packets moved there (their effects become
    * tainted), the recorded events there in order, and for a read of a cause register its value and
-   * whether the read cleared it.
+   * whether the read cleared it. `compared`: the place's notifications were compared with the
+   * target's, and those that differ arm their vector through notifiedOnOneSide; otherwise (a
+   * received packet, which has no counterpart) every notification there arms it here.
    */
-  observe(events: readonly DeviceEvent[], packetLine: number | undefined, read?: { register: number; value: number; cleared: boolean }): void {
+  observe(events: readonly DeviceEvent[], packetLine: number | undefined, read?: { register: number; value: number; cleared: boolean },
+    compared = true): void {
     let notified: number | undefined;
     for (const event of events) {
-      if (packetLine !== undefined) this.taintFrom(event, packetLine);
+      if (packetLine !== undefined) this.taintFrom(event, packetLine, !compared);
       else this.untaintFrom(event, notified);
       notified = notifiedVector(event) ?? notified;
     }
     if (read !== undefined) this.narrow(read.register, read.cleared ? 0 : read.value);
   }
 
-  private taintFrom(event: DeviceEvent, line: number): void {
+  /**
+   * An MSI-X notification one side sent and the other did not, for a reason packets explain, armed
+   * that side's throttling timer alone: the vector's timer events differ too until the recording
+   * shows it fire.
+   */
+  notifiedOnOneSide(vector: number, line: number): void {
+    this.arm(vector, line);
+  }
+
+  private arm(vector: number, line: number): void {
+    const armed = this.vectors.get(vector);
+    this.vectors.set(vector, { pending: (armed?.pending ?? 0) + 1, line: armed?.line ?? line });
+  }
+
+  private taintFrom(event: DeviceEvent, line: number, arm: boolean): void {
     if (event.kind === 'irq-register') this.changed(event.register, event.from, event.to, line);
     else if (event.kind === 'pending') {
       // e1000e's EIAME auto-mask changes IMS with no e1000e_irq_clear: only these values show it.
       this.changed(ICR, this.known.get(ICR) ?? event.icr, event.icr, line);
       this.changed(IMS, this.known.get(IMS) ?? event.ims, event.ims, line);
-    } else if (event.kind === 'notify' && event.how === 'msix' && !this.vectors.has(event.value)) {
-      this.vectors.set(event.value, line);
+    } else if (event.kind === 'notify' && event.how === 'msix') {
+      if (arm) this.arm(event.value, line);
+    } else {
+      const icr = assertedIcr(event);
+      if (icr !== undefined) this.changed(ICR, this.known.get(ICR) ?? icr, icr, line);
     }
   }
 
@@ -92,13 +117,17 @@ export class TrafficTaint {
 
   /** `notified`: the vector of the last MSI-X notification before this event, at this place. */
   private untaintFrom(event: DeviceEvent, notified: number | undefined): void {
-    if (event.kind === 'irq-register') this.narrow(event.register, event.to);
+    const icr = assertedIcr(event);
+    if (icr !== undefined) this.narrow(ICR, icr);
+    else if (event.kind === 'irq-register') this.narrow(event.register, event.to);
     else if (event.kind === 'pending') {
       this.narrow(ICR, event.icr);
       this.narrow(IMS, event.ims);
     } else if (event.kind === 'timer-fired') {
       // The recording's throttling timer fired: from here neither side has it running.
-      this.vectors.delete(event.vector);
+      const armed = this.vectors.get(event.vector);
+      if (armed !== undefined && armed.pending > 1) this.vectors.set(event.vector, { ...armed, pending: armed.pending - 1 });
+      else this.vectors.delete(event.vector);
     } else if (event.kind === 'other' && event.name === 'e1000e_irq_icr_clear_eiac' && notified !== undefined) {
       // EIAC auto-clears the notified vector's EICR bit without an e1000e_irq_clear event.
       const eiac = /EIAC: 0x([0-9a-fA-F]+)$/.exec(event.text);
@@ -133,6 +162,16 @@ export class TrafficTaint {
     const taint = this.bits.get(register);
     return taint !== undefined && ((taint.set | taint.cleared) & bits) !== 0 ? taint.line : undefined;
   }
+}
+
+/**
+ * Outside MSI-X QEMU sets ICR's INT_ASSERTED bit whenever a cause is set, logging the whole value
+ * in `e1000e_irq_fix_icr_asserted` after the `e1000e_irq_set` that did not show it.
+ */
+function assertedIcr(event: DeviceEvent): number | undefined {
+  if (event.kind !== 'other' || event.name !== 'e1000e_irq_fix_icr_asserted') return undefined;
+  const value = /0x([0-9a-fA-F]+)$/.exec(event.text);
+  return value === null ? undefined : Number.parseInt(value[1]!, 16) >>> 0;
 }
 
 /** The MSI-X vector an event notifies (directly, or when its throttling timer fires). */

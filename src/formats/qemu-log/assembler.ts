@@ -110,7 +110,7 @@ export class AccessAssembler {
     if (next.kind === 'read') {
       for (let i = 0; i < pending.length; i++) {
         const item = pending[i]!;
-        if (item.role === EventRole.AnnouncesNext || isReadEffectOf(item.event.name, next.offset)) return i;
+        if (item.role === EventRole.AnnouncesNext || isReadEffectOf(item.event.name, next.offset, item.event.text)) return i;
       }
       return pending.length;
     }

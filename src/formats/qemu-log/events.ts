@@ -35,8 +35,16 @@ const READ_EFFECTS: ReadonlyMap<string, readonly number[]> = new Map([
   ['igb_irq_icr_clear_gpie_nsicr', [ICR]],
 ]);
 
-/** True when `name` is emitted by a read of the register at `offset` before its core_read line. */
-export function isReadEffectOf(name: string, offset: number): boolean {
+/**
+ * A read of ICR that clears it (outside MSI-X, or with GPIE.NSICR) logs `e1000e_irq_clear` of ICR,
+ * the causes then pending and the interrupt line dropping, all before its core_read line; the
+ * same event names are also a write's after-effects, so only the one naming ICR itself tells.
+ */
+const ICR_CLEARED_BY_READ = /^Clearing interrupt register 0xc0:/;
+
+/** True when the event is emitted by a read of the register at `offset` before its core_read line. */
+export function isReadEffectOf(name: string, offset: number, text = ''): boolean {
+  if (name === 'e1000e_irq_clear') return offset === ICR && ICR_CLEARED_BY_READ.test(text);
   const offsets = READ_EFFECTS.get(name);
   return offsets !== undefined && offsets.includes(offset);
 }

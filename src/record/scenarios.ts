@@ -1,0 +1,84 @@
+// What the project's guest (scripts/guest/init) can do, and what each scenario needs from the
+// machine and from the host while it runs. One row per scenario: the guest script implements the
+// steps, this table is the recorder's side of the contract (vCPUs, kernel command line, a host
+// sink for TCP/UDP traffic, QMP link changes, a PCIe root port for SR-IOV, and the guest console
+// markers that prove the scenario did what it says).
+
+import type { DeviceModel } from '../devices/table.js';
+
+export interface ScenarioSpec {
+  readonly name: string;
+  /** One line for --help and the README. */
+  readonly summary: string;
+  /** vCPUs when --smp is not given (RSS needs more than one to spread queues). */
+  readonly smp?: number;
+  /** Appended to the kernel command line (e.g. pci=nomsi for legacy interrupts). */
+  readonly appendExtra?: string;
+  /** The guest sends TCP and UDP (TFTP) to a sink the recorder runs on the host's loopback. */
+  readonly hostSink?: boolean;
+  /** The guest asks for host-side link changes (QMP set_link) on its console. */
+  readonly hostLink?: boolean;
+  /** The NIC sits behind a PCIe root port (SR-IOV needs ARI routing below a port). */
+  readonly rootPort?: boolean;
+  /** Models the scenario works on (default: every model). */
+  readonly models?: readonly DeviceModel[];
+  /** Console markers (prefixes) the guest must have printed besides `IGBREC: done NAME`. */
+  readonly requiredMarkers?: readonly string[];
+}
+
+const SCENARIOS: readonly ScenarioSpec[] = [
+  { name: 'init', summary: 'load the driver, link up, DHCP' },
+  { name: 'traffic', summary: 'init, then 20 pings to the slirp gateway' },
+  { name: 'reload', summary: 'init, rmmod, insmod, link up and DHCP again' },
+  {
+    name: 'traffic-mix', hostSink: true,
+    summary: 'init, pings, UDP (TFTP put and get) and TCP both ways to a host sink, bulk (TSO) and in small paced writes',
+    requiredMarkers: ['IGBREC: ping ', 'IGBREC: udp put ', 'IGBREC: udp get ', 'IGBREC: tcp bulk sent ', 'IGBREC: tcp bulk received ', 'IGBREC: tcp paced sent '],
+  },
+  {
+    name: 'vlan', hostSink: true,
+    summary: 'init, 8021q and eth0.5 (VLAN id 5): tagged ARP/ping out, untagged ping and TCP still working',
+    requiredMarkers: ['IGBREC: vlan eth0.5 up', 'IGBREC: ping '],
+  },
+  {
+    name: 'jumbo', hostSink: true,
+    summary: 'init, MTU 9000: 8000-byte pings, UDP (TFTP) with 8 KiB blocks, TCP',
+    requiredMarkers: ['IGBREC: mtu 9000', 'IGBREC: ping ', 'IGBREC: udp put '],
+  },
+  {
+    name: 'multicast',
+    summary: 'init, promiscuous on and off, IPv6 addresses (multicast groups), multicast pings out',
+    requiredMarkers: ['IGBREC: promisc on', 'IGBREC: promisc off', 'IGBREC: multicast groups '],
+  },
+  {
+    name: 'rss', hostSink: true, smp: 2,
+    summary: 'init on 2 vCPUs, parallel TCP downloads so RSS spreads them over the queues',
+    requiredMarkers: ['IGBREC: rss downloads ', 'IGBREC: queue irqs '],
+  },
+  {
+    name: 'nomsi', hostSink: true, appendExtra: 'pci=nomsi',
+    summary: 'init with MSI and MSI-X disabled (pci=nomsi: legacy INTx), pings and a TCP transfer',
+    requiredMarkers: ['IGBREC: ping ', 'IGBREC: tcp bulk sent ', 'IGBREC: irq mode intx'],
+  },
+  {
+    name: 'linkflap', hostLink: true,
+    summary: 'init, host-side link down and up (QMP set_link) while the driver runs, pings after',
+    requiredMarkers: ['IGBREC: carrier down', 'IGBREC: carrier up', 'IGBREC: ping '],
+  },
+  {
+    name: 'sriov', rootPort: true, models: ['igb'],
+    summary: 'init behind a PCIe root port, 2 VFs (sriov_numvfs), igbvf binds them, a VF gets a DHCP lease and pings',
+    requiredMarkers: ['IGBREC: vfs 2', 'IGBREC: vf eth1 up'],
+  },
+];
+
+/**
+ * The scenario names `record` runs with scripts/guest/init (igbrec=NAME on the kernel command line).
+ * The guest's `mmiotrace` scenario is left to scripts/record-linux-traces.sh, which adds the second
+ * serial port it streams to and checks what arrives.
+ */
+export const PROJECT_SCENARIOS: readonly string[] = SCENARIOS.map((spec) => spec.name);
+
+export function scenarioSpec(name: string): ScenarioSpec | undefined {
+  return SCENARIOS.find((spec) => spec.name === name);
+}
