@@ -57,6 +57,10 @@ const SETTLE_MS = 3;
 /** Most virtual time an autoneg marker may step through waiting for the negotiation (QEMU needs 500 ms). */
 const AUTONEG_STEP_LIMIT_NS = 5_000_000_000n;
 const AUTONEG_DONE = /e1000x_link_negotiation_done/;
+/** An interrupt-throttling timer running out (igb's per-vector EITR, e1000e's ITR/EITR and legacy/MSI variants). */
+const THROTTLE_FIRED = /e1000e_irq_(msix_notify_postponed_vec|throttling_timer|msi_notify_postponed|legacy_notify_postponed)/;
+/** Virtual time a throttling-timer marker may step through: EITR intervals are at most a few ms. */
+const THROTTLE_STEP_LIMIT_NS = 20_000_000n;
 
 export class QemuReplayTarget implements ReplayTarget {
   readonly advancesTime: boolean;
@@ -225,6 +229,8 @@ export class QemuReplayTarget implements ReplayTarget {
       await qtest.clockStep(BigInt(Math.round(cause.elapsedUs)) * 1000n);
       return { awaited: 'none', happened: true, waitedMs: waited() };
     }
+    const throttled = cause === 'poll' ? 0 : cause.events.filter((e) => THROTTLE_FIRED.test(e.name)).length;
+    if (throttled > 0) return this.stepUntilThrottleTimers(throttled, started);
     if (cause === 'poll' || cause.kind !== 'autoneg') {
       await qtest.clockStep();
       return { awaited: 'none', happened: true, waitedMs: waited() };
@@ -239,6 +245,31 @@ export class QemuReplayTarget implements ReplayTarget {
         const happened = (await log.find(AUTONEG_DONE)) !== undefined;
         if (happened || !this.session.alive || now - start >= AUTONEG_STEP_LIMIT_NS) {
           return { awaited: 'autoneg', happened, waitedMs: waited() };
+        }
+      }
+    } finally {
+      await log.close();
+    }
+  }
+
+  /**
+   * A marker where the recording's interrupt-throttling timers fired: one clock_step reaches only
+   * the next deadline (one timer, or the PIT), so step deadline by deadline until the target has
+   * fired as many throttling timers as the recording did there, within THROTTLE_STEP_LIMIT_NS of
+   * virtual time (a timer only the recording had armed, e.g. by a packet, never fires here).
+   */
+  private async stepUntilThrottleTimers(expected: number, started: number): Promise<TimeAdvance> {
+    const qtest = this.session.qtest;
+    const log = this.session.logCursor(await this.session.logSize());
+    try {
+      let fired = 0;
+      let start: bigint | undefined;
+      for (;;) {
+        const now = await qtest.clockStep();
+        start ??= now;
+        while ((await log.find(THROTTLE_FIRED)) !== undefined) fired++;
+        if (fired >= expected || !this.session.alive || now - start >= THROTTLE_STEP_LIMIT_NS) {
+          return { awaited: 'none', happened: fired >= expected, waitedMs: performance.now() - started };
         }
       }
     } finally {
