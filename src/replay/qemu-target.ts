@@ -59,6 +59,8 @@ const AUTONEG_STEP_LIMIT_NS = 5_000_000_000n;
 const AUTONEG_DONE = /e1000x_link_negotiation_done/;
 /** An interrupt-throttling timer running out (igb's per-vector EITR, e1000e's ITR/EITR and legacy/MSI variants). */
 const THROTTLE_FIRED = /e1000e_irq_(msix_notify_postponed_vec|throttling_timer|msi_notify_postponed|legacy_notify_postponed)/;
+/** Wall time without a further throttling timer firing after which a markers-mode wait ends. */
+const THROTTLE_QUIET_MS = 1;
 /** Virtual time a throttling-timer marker may step through: EITR intervals are at most a few ms. */
 const THROTTLE_STEP_LIMIT_NS = 20_000_000n;
 
@@ -181,11 +183,13 @@ export class QemuReplayTarget implements ReplayTarget {
   /**
    * Lets virtual time run where the recording shows a timer firing. In markers mode: `cont`, then
    * for an autoneg marker wait (bounded) for the target's own negotiation-done event and stop as
-   * soon as it appears, otherwise let the clock run SETTLE_MS; then `stop`.
+   * soon as it appears; for a marker where throttling timers fired, wait (bounded) until as many
+   * fired in the target; otherwise let the clock run SETTLE_MS; then `stop`.
    */
   private async letTimeRun(cause: Marker | 'poll'): Promise<TimeAdvance> {
     if (this.timeMode === 'clock-step') return this.stepClock(cause);
     const awaited = cause !== 'poll' && cause.kind === 'autoneg' ? 'autoneg' : 'none';
+    const throttled = cause === 'poll' ? 0 : cause.events.filter((e) => THROTTLE_FIRED.test(e.name)).length;
     const qmp = this.session.qmp!;
     const from = await this.session.logSize();
     const started = performance.now();
@@ -193,11 +197,39 @@ export class QemuReplayTarget implements ReplayTarget {
     let happened = true;
     try {
       if (awaited === 'autoneg') happened = await this.waitForAutoneg(from);
+      else if (throttled > 0) happened = await this.waitForThrottleTimers(from, throttled);
       else await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     } finally {
       if (this.session.alive) await qmp.execute('stop');
     }
     return { awaited, happened, waitedMs: performance.now() - started };
+  }
+
+  /**
+   * Whether the target fired `expected` throttling timers. The idle clock jumps to each deadline at
+   * once (icount, sleep=off), so armed timers fire within a fraction of a millisecond of `cont`:
+   * waiting stops at `expected`, or THROTTLE_QUIET_MS after the last one fired (a timer only the
+   * recording had armed, e.g. by a packet, never fires here).
+   */
+  private async waitForThrottleTimers(fromOffset: number, expected: number): Promise<boolean> {
+    const log = this.session.logCursor(fromOffset);
+    try {
+      let fired = 0;
+      let lastProgress = performance.now();
+      // A tight look at the log's tail (a stat and a read, tens of microseconds) rather than a
+      // file-change event: the answer comes within a fraction of a millisecond, hundreds of times a replay.
+      for (;;) {
+        while ((await log.find(THROTTLE_FIRED)) !== undefined) {
+          fired++;
+          lastProgress = performance.now();
+        }
+        if (fired >= expected || !this.session.alive) return fired >= expected;
+        if (performance.now() - lastProgress > THROTTLE_QUIET_MS) return false;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      await log.close();
+    }
   }
 
   /** Whether the target logged the negotiation done within the bound (rethrows if QEMU died). */

@@ -34,10 +34,18 @@ export function comparePlace(ctx: PlaceContext, recordedEvents: readonly SideEve
   const excluded = new Map<string, number>();
   const recorded = typed(recordedEvents, excluded);
   const target = typed(targetEvents, excluded);
+  if (recorded.length === 0 && target.length === 0) return { divergences: [], compared: 0, excluded, recorded };
+  // Events by kind, each side in order: most places have a handful, all alike.
+  const groups = new Map<string, { r: DeviceEvent[]; t: DeviceEvent[] }>();
+  const group = (key: string): { r: DeviceEvent[]; t: DeviceEvent[] } => {
+    let entry = groups.get(key);
+    if (entry === undefined) groups.set(key, entry = { r: [], t: [] });
+    return entry;
+  };
+  for (const e of recorded) group(keyOf(e)).r.push(e);
+  for (const e of target) group(keyOf(e)).t.push(e);
   const divergences: EventDivergence[] = [];
-  for (const key of keysInOrder(recorded, target)) {
-    const rs = recorded.filter((e) => keyOf(e) === key);
-    const ts = target.filter((e) => keyOf(e) === key);
+  for (const { r: rs, t: ts } of groups.values()) {
     for (let i = 0; i < Math.max(rs.length, ts.length); i++) {
       const difference = differenceOf(ctx, rs[i], ts[i]);
       if (difference !== undefined) divergences.push(explain(ctx, difference, rs[i], ts[i]));
@@ -70,9 +78,6 @@ function keyOf(event: DeviceEvent): string {
   }
 }
 
-function keysInOrder(a: readonly DeviceEvent[], b: readonly DeviceEvent[]): string[] {
-  return [...new Set([...a, ...b].map(keyOf))];
-}
 
 type Difference = Omit<EventDivergence, 'line' | 'seq' | 'place' | 'reason' | 'phase'> & { readonly reason: string };
 
@@ -135,7 +140,14 @@ function differenceOf(ctx: PlaceContext, r: DeviceEvent | undefined, t: DeviceEv
 }
 
 function sameEvent(a: DeviceEvent, b: DeviceEvent): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  switch (a.kind) {
+    case 'notify': return b.kind === 'notify' && a.how === b.how && a.value === b.value;
+    case 'postponed': return b.kind === 'postponed' && a.register === b.register;
+    case 'timer-fired': return b.kind === 'timer-fired' && a.vector === b.vector;
+    case 'irq-register': return b.kind === 'irq-register' && a.op === b.op && a.register === b.register && a.from === b.from && a.to === b.to;
+    case 'pending': return b.kind === 'pending' && a.pending === b.pending && a.icr === b.icr && a.ims === b.ims;
+    case 'other': return b.kind === 'other' && a.name === b.name && a.text === b.text;
+  }
 }
 
 const INTERRUPT_FAMILY = (event: DeviceEvent): boolean => event.kind !== 'other' || event.name.includes('_irq_');
