@@ -18,7 +18,7 @@ function syntheticReplay(divergences: Divergence[], unknownInTarget: RegisterTal
     schema: 'igb-replay/replay-result', version: 1, trace: 'synthetic',
     target: { binary: 'qemu', version: 'synthetic', device: 'e1000e', qtestAccelerator: false, timeMode: 'frozen' },
     completed: true,
-    events: eventsNotCompared('synthetic result'),
+    events: eventsNotCompared('synthetic result'), notices: [],
     counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
     byClass, divergences, phases: [], unknownInTarget, registersRead: [], lastLine: 0, durationMs: 0,
   };

@@ -26,7 +26,7 @@ function syntheticResult(): ReplayResult {
     schema: 'igb-replay/replay-result', version: 1, trace: `traces/${HOSTILE}.log`,
     target: { binary: `qemu${HOSTILE}`, version: HOSTILE, device: `igb,${HOSTILE}`, qtestAccelerator: false, timeMode: 'markers' },
     completed: false, stopped: { seq: 1, line: 7, reason: HOSTILE },
-    events: eventsNotCompared('synthetic result'),
+    events: eventsNotCompared('synthetic result'), notices: [],
     counts: { accesses: 1, reads: 1, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
     byClass: { ...Object.fromEntries(READ_CLASSES.map((c) => [c, 0])), mismatch: 1 } as Record<ReadClass, number>,
     divergences: [divergence], phases: [], unknownInTarget: [], registersRead: [{ register: HOSTILE, block: HOSTILE, reads: 1 }], lastLine: 7, durationMs: 1,
