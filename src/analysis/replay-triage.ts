@@ -1,13 +1,15 @@
 // Triage with replay: "what to implement next". Combines, per register, what the recording QEMU
 // said (offline triage verdicts), what a replay against a target QEMU found (failing divergences,
-// registers the target logged as unknown, writes the target ignored, cascades), and how early and
-// how often the driver needed the register. Grouped by functional block and ranked like the
+// failing device-event differences (event-evidence.ts), registers the target logged as unknown,
+// writes the target ignored, cascades), and how early and how often the driver needed the register. Grouped by functional block and ranked like the
 // offline triage; a pure function over the trace summary, the replay result and the records.
 
 import type { TraceRecord } from '../model/access.js';
 import { BLOCK_TITLES, FUNCTIONAL_BLOCKS, type FunctionalBlock } from '../model/register.js';
 import { FAILING_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
+import { FAILING_EVENT_CLASSES, type EventClass } from '../model/events.js';
 import { cascades, writeReadbacks, type CascadeAnalysis, type WriteIgnored } from './divergence-analysis.js';
+import { eventEvidence } from './event-evidence.js';
 import { blockImpact, TRIAGE_SCHEMA, type TriageInput, type TriageRegister, type TriageSource } from './offline-triage.js';
 import { registerLabel } from '../regs/naming.js';
 import { phaseOf } from './phases.js';
@@ -28,7 +30,9 @@ export const REPLAY_WEIGHTS: ReplayTriageWeights = { recording: 0.15, replay: 0.
 
 export const REPLAY_SCORE_FORMULA = 'score = 100 × m × (wr × R + wp × P + wc × ln(1+n)/ln(1+nMax) + we × (1 − s/S)); '
   + 'R = recording QEMU verdict (unknown/phy-unhandled 1, read-only 0.75, partial 0.5, none 0), '
-  + 'P = replay evidence (unknown in target or write ignored 1, failing divergence 0.6, only as a possible consequence 0.3, none 0), '
+  + 'P = replay evidence (unknown in target or write ignored 1, failing read divergence or failing device-event difference 0.6, '
+  + 'only as a possible consequence of an earlier read divergence 0.3, none 0; a device-event difference counts for the register '
+  + 'whose access caused it and for the interrupt register it is about: ICR, EIMS, EITR(n) throttling...), '
   + 'n = driver accesses of the register, nMax = largest n listed, s = seq of its first access, S = accesses in the trace, '
   + 'm = block impact (statistics 0.6, else 1: drivers never branch on counters)';
 
@@ -39,6 +43,8 @@ const RECORDING_WEIGHT: Readonly<Record<VerdictTally['verdict'], number>> = {
 export interface ReplayEvidence {
   /** Failing and volatile divergences of the register's reads, by class. */
   readonly divergences: Partial<Record<Exclude<ReadClass, 'match'>, number>>;
+  /** Failing device-event differences its accesses caused or that are about it, by class. */
+  readonly events: Partial<Record<EventClass, number>>;
   /** Accesses the target QEMU logged as to an unknown register. */
   readonly unknownInTarget: number;
   /** Read-backs of the driver's own write that the target did not return. */
@@ -80,6 +86,8 @@ export interface ReplayTriageResult {
     readonly qemu: string;
     readonly completed: boolean;
     readonly byClass: ReplayResult['byClass'];
+    /** Whether the replay compared device events (else `note` says why), and its failing event differences. */
+    readonly events: { readonly compared: boolean; readonly note?: string; readonly failing: number };
     readonly writeIgnored: readonly WriteIgnored[];
     readonly cascades: CascadeAnalysis;
   };
@@ -89,7 +97,8 @@ export interface ReplayTriageResult {
 interface Draft { tally?: RegisterTally; label: string; block: BlockName; evidence: MutableEvidence; elements?: number }
 interface MutableEvidence {
   divergences: Partial<Record<Exclude<ReadClass, 'match'>, number>>;
-  unknownInTarget: number; writeIgnored: number; failing: number;
+  events: Partial<Record<EventClass, number>>;
+  unknownInTarget: number; writeIgnored: number; failing: number; failingEvents: number;
   firstDivergenceLine?: number; possibleConsequenceOf?: { register: string; line: number };
 }
 
@@ -102,13 +111,14 @@ export function replayTriage(summary: TriageInput, source: TriageSource, replay:
     let d = drafts.get(label);
     if (d === undefined) {
       const tally = tallies.get(label);
-      d = { label, block: tally?.block ?? blockName(block), evidence: { divergences: {}, unknownInTarget: 0, writeIgnored: 0, failing: 0 }, ...(tally === undefined ? {} : { tally }) };
+      d = { label, block: tally?.block ?? blockName(block), evidence: emptyEvidence(), ...(tally === undefined ? {} : { tally }) };
       drafts.set(label, d);
     }
     return d;
   };
   for (const t of tallies.values()) if (t.verdicts.length > 0) draft(registerLabel(t.space, t.offset, t.name), t.block);
   addDivergences(replay.divergences, draft, drafts);
+  addEventEvidence(replay, records, tallies, draft);
   for (const u of replay.unknownInTarget) draft(u.register, 'unmapped').evidence.unknownInTarget += u.count;
   const writeIgnored = writeReadbacks(replay, records);
   for (const w of writeIgnored) draft(w.register, w.block).evidence.writeIgnored += w.count;
@@ -131,7 +141,10 @@ export function replayTriage(summary: TriageInput, source: TriageSource, replay:
   return {
     schema: TRIAGE_SCHEMA, version: REPLAY_TRIAGE_VERSION, source, totalAccesses: summary.accesses,
     registers: ranked.length, groups: groupByBlock(ranked),
-    replay: { device: replay.target.device, qemu: replay.target.version, completed: replay.completed, byClass: replay.byClass, writeIgnored, cascades: cascade },
+    replay: {
+      device: replay.target.device, qemu: replay.target.version, completed: replay.completed, byClass: replay.byClass,
+      events: eventsSummary(replay.events), writeIgnored, cascades: cascade,
+    },
     scoring: { weights, formula: REPLAY_SCORE_FORMULA },
   };
 }
@@ -142,15 +155,15 @@ function mergeDrafts(group: readonly Draft[]): Draft {
   if (group.length === 1 && only !== undefined) return only;
   const label = groupLabel(group.map((d) => d.label));
   const tallies = group.flatMap((d) => (d.tally === undefined ? [] : [d.tally]));
-  const evidence: MutableEvidence = { divergences: {}, unknownInTarget: 0, writeIgnored: 0, failing: 0 };
+  const evidence = emptyEvidence();
   for (const d of group) {
     const e = d.evidence;
-    for (const [cls, n] of Object.entries(e.divergences) as [keyof MutableEvidence['divergences'], number][]) {
-      evidence.divergences[cls] = (evidence.divergences[cls] ?? 0) + n;
-    }
+    addCounts(evidence.divergences, e.divergences);
+    addCounts(evidence.events, e.events);
     evidence.unknownInTarget += e.unknownInTarget;
     evidence.writeIgnored += e.writeIgnored;
     evidence.failing += e.failing;
+    evidence.failingEvents += e.failingEvents;
     if (e.firstDivergenceLine !== undefined && (evidence.firstDivergenceLine === undefined || e.firstDivergenceLine < evidence.firstDivergenceLine)) {
       evidence.firstDivergenceLine = e.firstDivergenceLine;
       if (e.possibleConsequenceOf === undefined) delete evidence.possibleConsequenceOf;
@@ -161,6 +174,35 @@ function mergeDrafts(group: readonly Draft[]): Draft {
     label, block: group[0]!.block, evidence, elements: group.length,
     ...(tallies.length === 0 ? {} : { tally: mergeTallies(tallies, label) }),
   };
+}
+
+function emptyEvidence(): MutableEvidence {
+  return { divergences: {}, events: {}, unknownInTarget: 0, writeIgnored: 0, failing: 0, failingEvents: 0 };
+}
+
+function addCounts<K extends string>(into: Partial<Record<K, number>>, from: Partial<Record<K, number>>): void {
+  for (const [key, n] of Object.entries(from) as [K, number][]) into[key] = (into[key] ?? 0) + n;
+}
+
+function eventsSummary(events: ReplayResult['events']): ReplayTriageResult['replay']['events'] {
+  const failing = events.divergences.filter((d) => FAILING_EVENT_CLASSES.has(d.class)).length;
+  return { compared: events.compared, ...(events.note === undefined ? {} : { note: events.note }), failing };
+}
+
+/** Failing device-event differences, as evidence for the registers they involve (only registers the trace uses). */
+function addEventEvidence(replay: ReplayResult, records: readonly TraceRecord[], tallies: ReadonlyMap<string, RegisterTally>,
+  draft: (label: string, block: string) => Draft): void {
+  const labels = new Map<string, string>();
+  for (const [label, t] of tallies) labels.set(`${t.space}:${t.offset}`, label);
+  const found = eventEvidence(replay.events.divergences, records, {
+    labelAt: (space, offset) => labels.get(`${space}:${offset}`),
+    known: (label) => tallies.has(label),
+  });
+  for (const e of found.values()) {
+    const evidence = draft(e.register, tallies.get(e.register)!.block).evidence;
+    addCounts(evidence.events, e.byClass);
+    evidence.failingEvents += e.count;
+  }
 }
 
 function addDivergences(divergences: readonly Divergence[], draft: (label: string, block: string) => Draft, drafts: Map<string, Draft>): void {
@@ -179,7 +221,8 @@ function scoreEntry(d: Draft, maxAccesses: number, total: number, w: ReplayTriag
   const verdicts = t?.verdicts ?? [];
   const recording = Math.max(0, ...verdicts.map((v) => RECORDING_WEIGHT[v.verdict]));
   const e = d.evidence;
-  const replay = e.unknownInTarget > 0 || e.writeIgnored > 0 ? 1 : e.failing === 0 ? 0 : e.possibleConsequenceOf === undefined ? 0.6 : 0.3;
+  const direct = e.failing > 0 || e.failingEvents > 0;
+  const replay = e.unknownInTarget > 0 || e.writeIgnored > 0 ? 1 : !direct ? 0 : e.possibleConsequenceOf === undefined ? 0.6 : 0.3;
   const count = Math.log1p(accessCount(t)) / Math.log1p(maxAccesses);
   const firstSeq = t?.firstSeq ?? total;
   const earliness = 1 - Math.min(firstSeq, total) / total;
@@ -192,7 +235,7 @@ function scoreEntry(d: Draft, maxAccesses: number, total: number, w: ReplayTriag
     verdicts,
     ...(d.elements === undefined ? {} : { elements: d.elements }),
     replay: {
-      divergences: e.divergences, unknownInTarget: e.unknownInTarget, writeIgnored: e.writeIgnored,
+      divergences: e.divergences, events: e.events, unknownInTarget: e.unknownInTarget, writeIgnored: e.writeIgnored,
       ...(e.firstDivergenceLine === undefined ? {} : { firstDivergenceLine: e.firstDivergenceLine }),
       ...(e.possibleConsequenceOf === undefined ? {} : { possibleConsequenceOf: e.possibleConsequenceOf }),
     },

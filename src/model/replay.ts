@@ -130,6 +130,12 @@ export interface ReplayResult {
   /** False when the replay stopped early (the target died, an error); `stopped` says where. */
   readonly completed: boolean;
   readonly stopped?: { readonly seq: number; readonly line: number; readonly reason: string };
+  /**
+   * What the reader must know before the counts: limits of the recording that decide what the
+   * replay can show, each a sentence with its fix (a QEMU log without config writes cannot put the
+   * device in its recorded interrupt mode). Empty when there are none.
+   */
+  readonly notices: readonly string[];
   readonly counts: {
     readonly accesses: number;
     readonly reads: number;

@@ -16,6 +16,8 @@ export interface EventsInputs {
   readonly target: TargetEventLog | undefined;
   readonly registers: RegisterDatabase;
   readonly phases: readonly Phase[];
+  /** Why the recording's interrupts cannot be compared at all (see recordingNotices in result.ts). */
+  readonly notComparable?: string;
 }
 
 export interface EventsOutcome {
@@ -40,6 +42,8 @@ export function eventsOutcome(inputs: EventsInputs): EventsOutcome {
   const check = compareDeviceEvents({
     records: inputs.records, places: run.places, target, registers: inputs.registers, actualOf: (seq) => run.actual.get(seq),
   });
+  // Reads keep what the recording's traffic explains; only the event comparison is withheld.
+  if (inputs.notComparable !== undefined) return { events: eventsNotCompared(inputs.notComparable), explainedReads: check.explainedReads };
   const byClass = { ...eventsNotCompared('').byClass };
   for (const d of check.divergences) byClass[d.class]++;
   const divergences = check.divergences.map((d) => {

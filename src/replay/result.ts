@@ -32,7 +32,11 @@ export function buildResult(inputs: ResultInputs): ReplayResult {
   const { plan, run, registers } = inputs;
   const verdicts = inputs.observations.verdicts;
   const unknownSeqs = unknownInTargetSeqs(run.sent, verdicts.accesses);
-  const { events, explainedReads } = eventsOutcome({ records: inputs.records, run, target: inputs.observations.events, registers, phases: plan.phases });
+  const notices = recordingNotices(plan, inputs.records);
+  const { events, explainedReads } = eventsOutcome({
+    records: inputs.records, run, target: inputs.observations.events, registers, phases: plan.phases,
+    ...(notices.length === 0 ? {} : { notComparable: notices.join(' ') }),
+  });
   const byClass = Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>;
   const divergences: Divergence[] = [];
   let reads = 0;
@@ -87,6 +91,7 @@ export function buildResult(inputs: ResultInputs): ReplayResult {
     schema: 'igb-replay/replay-result', version: 1, trace: inputs.trace, target: inputs.target,
     completed: run.completed,
     ...(run.completed ? {} : { stopped: stoppedAt(run) }),
+    notices,
     counts: {
       accesses: run.sent.length + configWrites + configReads, reads, writes, configWrites, configReads, skipped: plan.skipped,
       markers: plan.markers, timeAdvances: run.timeAdvances, linkChanges: run.linkChanges, polls: run.polls.size,
@@ -97,6 +102,25 @@ export function buildResult(inputs: ResultInputs): ReplayResult {
     registersRead: registersRead(plan, registers), lastLine: lastLine(plan),
     durationMs: inputs.durationMs,
   };
+}
+
+/** QEMU's events of an MSI-X or MSI notification: the driver had put the device in a message-signalled mode. */
+const MESSAGE_NOTIFY: ReadonlySet<string> = new Set(['e1000e_irq_msix_notify_vec', 'e1000e_irq_msi_notify']);
+
+export const NO_CONFIG_WRITES_NOTICE = 'this recording has no PCI config writes (QEMU\'s e1000e logs none unless -trace pci_cfg_write): '
+  + 'the replay cannot enable MSI-X or MSI as the driver did (the device signals legacy INTx instead), so interrupts cannot be compared; '
+  + 'record with -trace pci_cfg_write (igb-replay record does)';
+
+/**
+ * What the recording cannot show, said up front. A QEMU log whose driver sent MSI-X or MSI
+ * interrupts but which has no config write to replay (e1000e logs its config writes only through
+ * pci_cfg_write; igb logs its own) leaves the device in legacy INTx mode: every interrupt would
+ * differ, and the first sign would otherwise be a late ICR read.
+ */
+export function recordingNotices(plan: ReplayPlan, records: readonly TraceRecord[]): string[] {
+  if (plan.steps.some((step) => step.kind === 'config-write')) return [];
+  const messageSignalled = records.some((record) => record.events.some((event) => MESSAGE_NOTIFY.has(event.name)));
+  return messageSignalled ? [NO_CONFIG_WRITES_NOTICE] : [];
 }
 
 function withPhases(divergences: readonly Divergence[], plan: ReplayPlan): Divergence[] {

@@ -5,7 +5,8 @@
 
 import type { ChalkInstance } from 'chalk';
 import { EVENT_CLASSES, isFailingEvent, type EventClass, type EventDivergence, type EventsResult } from '../model/events.js';
-import { hex, num, plural } from './format.js';
+import { differenceText, placeText } from './event-description.js';
+import { num, plural } from './format.js';
 import { renderTable } from './table.js';
 
 const SHOWN = 5;
@@ -42,21 +43,6 @@ export function eventLines(events: EventsResult, c: ChalkInstance, options: Even
   for (const d of failing.slice(0, SHOWN)) lines.push(...describe(d, c));
   if (failing.length > SHOWN) lines.push(c.dim(`  … ${plural(failing.length - SHOWN, 'more failing event difference')} in --json`));
   return lines;
-}
-
-/** Where it happened: `after the EICS write 0x2 at line 3,412`, `where time ran at line 2,500 (autoneg)`. */
-export function placeText(d: EventDivergence): string {
-  const at = `line ${num(d.line)}`;
-  switch (d.place.kind) {
-    case 'access': return `after the ${d.place.register} ${d.place.access} ${hex(d.place.value)} at ${at}`;
-    case 'time': return `where time ran at ${at} (${d.place.marker})`;
-    case 'start': return 'at device realize and reset, before the first access';
-  }
-}
-
-/** `the recording notified MSI-X vector 1; the target notified none`. */
-export function differenceText(d: EventDivergence): string {
-  return `the recording: ${d.expected}; the target: ${d.actual}`;
 }
 
 function describe(d: EventDivergence, c: ChalkInstance): string[] {

@@ -1,8 +1,16 @@
 // JUnit XML rendering of a replay report, for CI dashboards: one <testsuite> per trace, one
-// <testcase> per register the trace reads (classname = block, name = register) or, with
-// `by: 'phase'`, per phase of the recording (classname = phase kind, name = `reset #2`). A test
-// case fails when it has a failing divergence not accepted by a baseline; the failure message
-// gives the first one and the count. Volatile and accepted divergences pass, with a <system-out> note.
+// <testcase> per register the trace reads (classname = block, name = register) and one per subject
+// of the device-event differences (classname `events`, name `MSI-X vector 1`, `ICR`), or, with
+// `by: 'phase'`, one per phase of the recording (classname = phase kind, name = `reset #2`) covering
+// its reads and its event differences. A test case fails when it has a failing divergence not
+// accepted by a baseline; the failure message gives the first one and the count. Volatile,
+// explained and accepted ones pass, with a <system-out> note. `replay.device events` says what the
+// event check compared and left out (skipped when it compared nothing, with why); the result's
+// notices are suite properties, ahead of the test cases.
+//
+// Event differences are grouped by subject, not by place: subjects (a vector, an interrupt
+// register, an event name) carry no line numbers, so a dashboard tracks the same test case from run
+// to run, and its name says what to look at.
 //
 // XML is written by hand rather than with a builder library (xmlbuilder2 was considered): the
 // document is flat and small, and the one hard part, trace content that XML 1.0 cannot carry at all
@@ -10,9 +18,11 @@
 // through, so `escapeXml` below has to exist either way. It escapes & < > " ' and replaces
 // characters XML 1.0 forbids with a visible `\uXXXX`.
 
+import type { EventDivergence, EventsResult } from '../model/events.js';
 import type { Divergence, ReplayResult } from '../model/replay.js';
-import { failsRun, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
-import { hex, plural } from './format.js';
+import { eventFailsRun, failsRun, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
+import { eventLine, fieldsText } from './event-description.js';
+import { hex, num, plural } from './format.js';
 
 export type JunitGrouping = 'register' | 'phase';
 
@@ -39,12 +49,10 @@ export function escapeXmlText(text: string): string {
 /** The report as JUnit XML; `by` chooses the test cases: one per register read (default) or per phase of the recording. */
 export function renderJunit(report: ReplayReport, by: JunitGrouping = 'register'): string {
   const suites = report.results.map((r) => suite(r, report.options, by));
-  const tests = suites.reduce((n, s) => n + s.tests, 0);
-  const failures = suites.reduce((n, s) => n + s.failures, 0);
-  const errors = suites.reduce((n, s) => n + s.errors, 0);
+  const total = (key: 'tests' | 'failures' | 'errors' | 'skipped'): number => suites.reduce((n, s) => n + s[key], 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="igb-replay replay" tests="${tests}" failures="${failures}" errors="${errors}">`,
+    `<testsuites name="igb-replay replay" tests="${total('tests')}" failures="${total('failures')}" errors="${total('errors')}" skipped="${total('skipped')}">`,
     ...suites.flatMap((s) => s.lines),
     '</testsuites>',
     '',
@@ -55,67 +63,129 @@ interface Suite {
   readonly tests: number;
   readonly failures: number;
   readonly errors: number;
+  readonly skipped: number;
   readonly lines: string[];
 }
 
-/** A test case: its class name and the divergences it covers. */
-interface CaseGroup { readonly classname: string; readonly divergences: Divergence[] }
+/** One thing a test case covers: a read's divergence or a device-event difference. */
+interface CaseItem {
+  readonly kind: 'read' | 'event';
+  readonly line: number;
+  readonly fails: boolean;
+  readonly accepted: boolean;
+  /** The failure's `type`: the class. */
+  readonly type: string;
+  /** What it is, for test cases whose name does not say (per phase): `STATUS: `, `events: ICR: `. */
+  readonly label: string;
+  readonly text: string;
+}
+
+interface TestCase {
+  readonly classname: string;
+  readonly name: string;
+  readonly items: CaseItem[];
+  /** Whether the items name themselves (per phase) or the test case names them (per register or subject). */
+  readonly labelled: boolean;
+}
 
 function suite(r: ReplayResult, options: ReplayReportOptions, by: JunitGrouping): Suite {
-  const perPhase = by === 'phase';
-  const groups = perPhase ? byPhase(r) : byRegister(r);
-  const cases: string[] = [];
-  let failures = 0;
-  for (const [name, g] of groups) {
-    const failing = g.divergences.filter((d) => failsRun(d, options));
-    if (failing.length > 0) failures++;
-    cases.push(...testcase(name, g.classname, failing, g.divergences, perPhase));
-  }
+  const cases = by === 'phase' ? byPhase(r, options) : [...byRegister(r, options), ...bySubject(r, options)];
+  const lines = cases.flatMap(testcase);
+  const failures = cases.filter((c) => c.items.some((item) => item.fails)).length;
+  lines.push(...eventsCase(r.events));
+  const skipped = r.events.compared ? 0 : 1;
   let errors = 0;
   if (!r.completed) {
     errors = 1;
     const why = r.stopped === undefined ? 'the replay stopped early' : `stopped at trace line ${r.stopped.line}: ${r.stopped.reason}`;
-    cases.push(`    <testcase classname="replay" name="completed">`, `      <error message="${escapeXml(why)}"/>`, '    </testcase>');
+    lines.push(`    <testcase classname="replay" name="completed">`, `      <error message="${escapeXml(why)}"/>`, '    </testcase>');
   }
-  const tests = groups.size + errors;
-  const attrs = `name="${escapeXml(r.trace)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${(r.durationMs / 1000).toFixed(3)}"`;
-  return { tests, failures, errors, lines: [`  <testsuite ${attrs}>`, ...cases, '  </testsuite>'] };
+  const tests = cases.length + 1 + errors;
+  const attrs = `name="${escapeXml(r.trace)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(r.durationMs / 1000).toFixed(3)}"`;
+  return { tests, failures, errors, skipped, lines: [`  <testsuite ${attrs}>`, ...properties(r.notices), ...lines, '  </testsuite>'] };
 }
 
-function byRegister(r: ReplayResult): Map<string, CaseGroup> {
-  const groups = new Map<string, CaseGroup>();
-  const entry = (register: string, block: string): CaseGroup => {
-    let g = groups.get(register);
-    if (g === undefined) groups.set(register, g = { classname: block, divergences: [] });
-    return g;
+/** The result's notices, ahead of the test cases: what the recording cannot show. */
+function properties(notices: readonly string[]): string[] {
+  if (notices.length === 0) return [];
+  return ['    <properties>', ...notices.map((n) => `      <property name="notice" value="${escapeXml(n)}"/>`), '    </properties>'];
+}
+
+function readItem(d: Divergence, options: ReplayReportOptions): CaseItem {
+  return { kind: 'read', line: d.line, fails: failsRun(d, options), accepted: d.accepted === true, type: d.class, label: `${d.register}: `, text: describeDivergence(d) };
+}
+
+function eventItem(d: EventDivergence, options: ReplayReportOptions): CaseItem {
+  return { kind: 'event', line: d.line, fails: eventFailsRun(d, options), accepted: d.accepted === true, type: d.class, label: `events: ${d.subject}: `, text: eventLine(d) };
+}
+
+function byRegister(r: ReplayResult, options: ReplayReportOptions): TestCase[] {
+  const cases = new Map<string, TestCase>();
+  const entry = (register: string, block: string): TestCase => {
+    let c = cases.get(register);
+    if (c === undefined) cases.set(register, c = { classname: block, name: register, items: [], labelled: false });
+    return c;
   };
   for (const read of r.registersRead) entry(read.register, read.block);
-  for (const d of r.divergences) entry(d.register, d.block).divergences.push(d);
-  return groups;
+  for (const d of r.divergences) entry(d.register, d.block).items.push(readItem(d, options));
+  return [...cases.values()];
 }
 
-function byPhase(r: ReplayResult): Map<string, CaseGroup> {
-  const groups = new Map<string, CaseGroup>(r.phases.map((p) => [p.label, { classname: `phase.${p.kind}`, divergences: [] }]));
-  for (const d of r.divergences) if (d.phase !== undefined) groups.get(d.phase)?.divergences.push(d);
-  return groups;
-}
-
-function testcase(name: string, classname: string, failing: readonly Divergence[], all: readonly Divergence[], perPhase: boolean): string[] {
-  const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(name)}">`;
-  const first = failing[0];
-  // Per phase, each divergence names its register; per register, the test case's name does.
-  const describe = (d: Divergence): string => (perPhase ? `${d.register}: ` : '') + describeDivergence(d);
-  if (first !== undefined) {
-    const more = ` (${plural(failing.length, 'failing read')} ${perPhase ? 'in' : 'of'} ${name})`;
-    const body = all.map(describe).join('\n');
-    return [open, `      <failure message="${escapeXml(describe(first) + more)}" type="${escapeXml(first.class)}">${escapeXmlText(body)}</failure>`, '    </testcase>'];
+/** One test case per subject of the event differences, in order of first appearance. */
+function bySubject(r: ReplayResult, options: ReplayReportOptions): TestCase[] {
+  const cases = new Map<string, TestCase>();
+  for (const d of r.events.divergences) {
+    let c = cases.get(d.subject);
+    if (c === undefined) cases.set(d.subject, c = { classname: 'events', name: d.subject, items: [], labelled: false });
+    c.items.push(eventItem(d, options));
   }
-  if (all.length === 0) return [`${open.slice(0, -1)}/>`];
-  const notes = all.map((d) => `${d.accepted === true ? 'accepted (baseline): ' : ''}${describe(d)}`);
+  return [...cases.values()];
+}
+
+function byPhase(r: ReplayResult, options: ReplayReportOptions): TestCase[] {
+  const cases = new Map<string, TestCase>(r.phases.map((p) => [p.label, { classname: `phase.${p.kind}`, name: p.label, items: [], labelled: true }]));
+  for (const d of r.divergences) if (d.phase !== undefined) cases.get(d.phase)?.items.push(readItem(d, options));
+  for (const d of r.events.divergences) if (d.phase !== undefined) cases.get(d.phase)?.items.push(eventItem(d, options));
+  // Reads and events in trace order; at one line the read comes first (its value, then what it did).
+  for (const c of cases.values()) c.items.sort((a, b) => a.line - b.line || (a.kind === b.kind ? 0 : a.kind === 'read' ? -1 : 1));
+  return [...cases.values()];
+}
+
+function testcase(c: TestCase): string[] {
+  const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}">`;
+  const describe = (item: CaseItem): string => (c.labelled ? item.label : '') + item.text;
+  const failing = c.items.filter((item) => item.fails);
+  const first = failing[0];
+  if (first !== undefined) {
+    const message = `${describe(first)} (${failingCount(failing, c)} ${c.labelled ? 'in' : 'of'} ${c.name})`;
+    const body = c.items.map(describe).join('\n');
+    return [open, `      <failure message="${escapeXml(message)}" type="${escapeXml(first.type)}">${escapeXmlText(body)}</failure>`, '    </testcase>'];
+  }
+  if (c.items.length === 0) return [`${open.slice(0, -1)}/>`];
+  const notes = c.items.map((item) => `${item.accepted ? 'accepted (baseline): ' : ''}${describe(item)}`);
   return [open, `      <system-out>${escapeXmlText(notes.join('\n'))}</system-out>`, '    </testcase>'];
 }
 
+/** `2 failing reads`, `1 failing difference`, `15 failing reads, 2 failing event differences`. */
+function failingCount(failing: readonly CaseItem[], c: TestCase): string {
+  const reads = failing.filter((item) => item.kind === 'read').length;
+  const events = failing.length - reads;
+  if (!c.labelled) return reads > 0 ? plural(reads, 'failing read') : plural(events, 'failing difference');
+  return [reads > 0 ? plural(reads, 'failing read') : '', events > 0 ? plural(events, 'failing event difference') : ''].filter((s) => s !== '').join(', ');
+}
+
+/** What the device-event check compared and left out; skipped, with why, when it compared nothing. */
+function eventsCase(events: EventsResult): string[] {
+  const open = '    <testcase classname="replay" name="device events">';
+  if (!events.compared) return [open, `      <skipped message="${escapeXml(`not compared: ${events.note ?? 'no reason given'}`)}"/>`, '    </testcase>'];
+  const excluded = events.tally.excluded.reduce((n, e) => n + e.events, 0);
+  const lines = [`${num(events.tally.compared)} events compared, ${num(excluded)} left out:`,
+    ...events.tally.excluded.map((e) => `  ${num(e.events)} ${e.reason}`),
+    `differences by class: ${Object.entries(events.byClass).map(([cls, n]) => `${cls} ${num(n)}`).join(', ')}`];
+  return [open, `      <system-out>${escapeXmlText(lines.join('\n'))}</system-out>`, '    </testcase>'];
+}
+
 function describeDivergence(d: Divergence): string {
-  const fields = d.fields.length === 0 ? '' : `; fields ${d.fields.map((f) => `${f.field} ${f.expected}→${f.actual}`).join(', ')}`;
+  const fields = d.fields.length === 0 ? '' : `; fields ${fieldsText(d.fields)}`;
   return `line ${d.line}: ${d.class}: expected ${hex(d.expected)}, got ${hex(d.actual)}${fields}: ${d.reason}`;
 }

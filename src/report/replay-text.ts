@@ -34,6 +34,8 @@ function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReportContext)
       + `${num(r.counts.skipped)} skipped) in ${num(r.durationMs)} ms; `
       + `${plural(r.counts.timeAdvances, 'time advance')}, ${plural(r.counts.polls, 'polling loop')} folded`
       + `${r.counts.linkChanges > 0 ? `, ${plural(r.counts.linkChanges, 'host link change')}` : ''}`,
+    // Limits of the recording come first: they decide how to read everything below.
+    ...r.notices.map((notice) => c.yellow(`Notice   ${notice}`)),
   ];
   if (!r.completed && r.stopped !== undefined) {
     lines.push(c.red(`Stopped early at trace line ${num(r.stopped.line)} (access #${r.stopped.seq}): ${r.stopped.reason}`));

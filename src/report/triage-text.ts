@@ -59,8 +59,10 @@ export function renderReplayTriage(t: ReplayTriageResult, c: ChalkInstance): str
       ? 'Neither the recording QEMU nor the replay flagged any register the driver used: nothing to implement.'
       : `What to implement next: ${plural(t.registers, 'register')} in ${plural(t.groups.length, 'block')} `
         + `(${plural(t.totalAccesses, 'access', 'accesses')} in the trace; replay: ${num(r.byClass.mismatch)} mismatches, `
-        + `${num(r.byClass['unknown-in-target'])} unknown-in-target reads, ${plural(r.writeIgnored.length, 'register')} ignoring writes).`,
+        + `${num(r.byClass['unknown-in-target'])} unknown-in-target reads, ${plural(r.writeIgnored.length, 'register')} ignoring writes, `
+        + `${r.events.compared ? plural(r.events.failing, 'failing device-event difference') : 'device events not compared'}).`,
   ];
+  if (!r.events.compared) lines.push(c.dim(`Device events not compared: ${r.events.note ?? 'no reason given'}`));
   t.groups.forEach((group, i) => lines.push('', ...replayGroupLines(group, i + 1, c)));
   const triggers = r.cascades.triggers.filter((x) => x.consequences > 0);
   if (triggers.length > 0) {
@@ -72,6 +74,7 @@ export function renderReplayTriage(t: ReplayTriageResult, c: ChalkInstance): str
     lines.push('', c.dim(`Ranking: ${t.scoring.formula}; wr = ${w.recording}, wp = ${w.replay}, wc = ${w.count}, we = ${w.earliness}.`),
       c.dim('Recording = what the recording QEMU logged; replay = what the target QEMU did with the same accesses '
         + '(unknown = it logged an unknown register; write ignored = the driver read back its own write and got another value; '
+        + '"events: …" = failing device-event differences after its accesses or about it (interrupts sent or not, cause bits); '
         + '"after X" = possibly a consequence of X\'s earlier divergence).'));
   }
   return `${lines.join('\n')}\n`;
@@ -101,6 +104,8 @@ function replayText(e: ReplayEvidence): string {
   for (const [cls, n] of Object.entries(e.divergences)) {
     if (cls !== 'unknown-in-target') parts.push(`${cls} ×${num(n)}`);
   }
+  const events = Object.entries(e.events).map(([cls, n]) => `${cls} ×${num(n)}`);
+  if (events.length > 0) parts.push(`events: ${events.join(', ')}`);
   if (e.possibleConsequenceOf !== undefined) parts.push(`after ${e.possibleConsequenceOf.register}:${num(e.possibleConsequenceOf.line)}`);
   return parts.length === 0 ? '-' : parts.join(', ');
 }

@@ -8,7 +8,7 @@ import { READ_CLASSES, type Divergence, type ReadClass, type RegisterTally, type
 import { runCli } from '../cli/run-cli.js';
 import { requireQemu } from '../target/qemu-env.js';
 import { accesses, syntheticNames } from './synthetic.js';
-import { eventsNotCompared } from '../../src/model/events.js';
+import { eventsNotCompared, type EventDivergence } from '../../src/model/events.js';
 
 const SOURCE = { file: 'synthetic', dialectDescription: 'synthetic records' };
 
@@ -18,7 +18,7 @@ function syntheticReplay(divergences: Divergence[], unknownInTarget: RegisterTal
     schema: 'igb-replay/replay-result', version: 1, trace: 'synthetic',
     target: { binary: 'qemu', version: 'synthetic', device: 'e1000e', qtestAccelerator: false, timeMode: 'frozen' },
     completed: true,
-    events: eventsNotCompared('synthetic result'),
+    events: eventsNotCompared('synthetic result'), notices: [],
     counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
     byClass, divergences, phases: [], unknownInTarget, registersRead: [], lastLine: 0, durationMs: 0,
   };
@@ -79,6 +79,48 @@ describe('replayTriage (synthetic)', () => {
   });
 });
 
+describe('replayTriage with device-event differences (synthetic)', () => {
+  const list = accesses([
+    { offset: 0x0, value: 0x4 }, //               0 CTRL read: matches
+    { offset: 0x8, value: 0x80 }, //              1 STATUS read: matches
+    { kind: 'write', offset: 0x0, value: 0x8 }, // 2 CTRL write: the recording notified a vector after it, the target did not
+  ]);
+  const event = (seq: number, cls: EventDivergence['class'], subject: string, place: EventDivergence['place']): EventDivergence => ({
+    class: cls, line: seq + 1, seq, place, subject, expected: 'synthetic', actual: 'none', fields: [], reason: 'synthetic',
+  });
+  const write = { kind: 'access', access: 'write', register: 'CTRL', value: 0x8 } as const;
+  const replay: ReplayResult = {
+    ...syntheticReplay([], []),
+    events: {
+      compared: true, tally: { compared: 8, excluded: [] }, byClass: eventsNotCompared('').byClass,
+      divergences: [
+        event(2, 'interrupt-missing', 'MSI-X vector 0', write),
+        event(2, 'cause-differs', 'pending interrupt causes', write), // about ICR, which this trace never accesses
+        event(1, 'cause-differs', 'STATUS', { kind: 'time', marker: 'autoneg' }), // about STATUS itself
+        event(1, 'explained-by-traffic', 'MSI-X vector 1', { kind: 'access', access: 'read', register: 'STATUS', value: 0x80 }),
+      ],
+    },
+  };
+  const t = triage(list, replay);
+  const entries = t.groups.flatMap((g) => g.entries);
+  const entry = (label: string): (typeof entries)[number] | undefined => entries.find((e) => e.label === label);
+
+  it('counts failing event differences for the register whose access caused them and the register they are about', () => {
+    expect(entry('CTRL')!.replay.events).toEqual({ 'interrupt-missing': 1, 'cause-differs': 1 });
+    expect(entry('CTRL')!.scoreParts.replay).toBe(0.6);
+    // The explained one is no evidence; the one about STATUS is.
+    expect(entry('STATUS')!.replay.events).toEqual({ 'cause-differs': 1 });
+    expect(entries.map((e) => e.label).sort()).toEqual(['CTRL', 'STATUS']);
+    expect(t.replay.events).toEqual({ compared: true, failing: 3 });
+  });
+
+  it('says when the replay compared no device events', () => {
+    const none = triage(list, syntheticReplay([], []));
+    expect(none.replay.events).toEqual({ compared: false, note: 'synthetic result', failing: 0 });
+    expect(none.groups).toEqual([]);
+  });
+});
+
 describe('triage --device (built CLI, real QEMU)', () => {
   beforeAll(async () => {
     await requireQemu();
@@ -93,6 +135,9 @@ describe('triage --device (built CLI, real QEMU)', () => {
     expect(section('Extended interrupts / MSI-X [msix]')).toMatch(/\bEIMS\b/);
     expect(section('Per-queue receive [rx-queue]')).toContain('SRRCTL(0)');
     expect(section('General control and status [general]')).toContain('SW_FW_SYNC');
+    // Event differences: the EICS write that raised MSI-X vectors on igb raises none on e1000e.
+    expect(section('Extended interrupts / MSI-X [msix]')).toMatch(/\bEICS\b.*events: .*interrupt-missing ×\d+/);
+    expect(out).toMatch(/, \d+ failing device-event differences\)\./);
     expect(out).toMatch(/Ranking: score = 100 × m × \(wr × R \+ wp × P/);
   });
 

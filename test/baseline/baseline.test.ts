@@ -20,7 +20,7 @@ function result(divergences: Divergence[], trace = 'traces/t.log', completed = t
     target: { binary: 'qemu', version: '10', device: 'igb', qtestAccelerator: false, timeMode: 'markers' },
     completed, counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
     byClass: Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>,
-    divergences, events: eventsNotCompared('synthetic result'), phases: [], unknownInTarget: [], registersRead: [], lastLine: 0, durationMs: 1,
+    divergences, events: eventsNotCompared('synthetic result'), notices: [], phases: [], unknownInTarget: [], registersRead: [], lastLine: 0, durationMs: 1,
   };
 }
 

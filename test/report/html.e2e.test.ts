@@ -26,7 +26,14 @@ function syntheticResult(): ReplayResult {
     schema: 'igb-replay/replay-result', version: 1, trace: `traces/${HOSTILE}.log`,
     target: { binary: `qemu${HOSTILE}`, version: HOSTILE, device: `igb,${HOSTILE}`, qtestAccelerator: false, timeMode: 'markers' },
     completed: false, stopped: { seq: 1, line: 7, reason: HOSTILE },
-    events: eventsNotCompared('synthetic result'),
+    notices: [`notice ${HOSTILE}`],
+    events: {
+      ...eventsNotCompared(''), compared: true, tally: { compared: 2, excluded: [{ reason: HOSTILE, events: 1 }] },
+      divergences: [{
+        class: 'interrupt-missing', line: 7, seq: 1, place: { kind: 'access', access: 'write', register: HOSTILE, value: 2 }, subject: `vector ${HOSTILE}`,
+        expected: `notified ${HOSTILE}`, actual: HOSTILE, fields: [{ field: HOSTILE, expected: 1, actual: 0 }], reason: HOSTILE, phase: HOSTILE,
+      }],
+    },
     counts: { accesses: 1, reads: 1, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
     byClass: { ...Object.fromEntries(READ_CLASSES.map((c) => [c, 0])), mismatch: 1 } as Record<ReadClass, number>,
     divergences: [divergence], phases: [], unknownInTarget: [], registersRead: [{ register: HOSTILE, block: HOSTILE, reads: 1 }], lastLine: 7, durationMs: 1,
@@ -34,7 +41,7 @@ function syntheticResult(): ReplayResult {
 }
 
 describe('renderHtml (synthetic result)', () => {
-  it('escapes hostile register, block, reason, field and trace strings', () => {
+  it('escapes hostile register, block, reason, field, event, notice and trace strings', () => {
     const html = renderHtml(buildReplayReport([syntheticResult()], { strict: false }));
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain(HOSTILE);
@@ -62,7 +69,7 @@ describe('replay --html (QEMU, headless Chromium)', () => {
 
   afterAll(removeTempDirs);
 
-  it('renders FAIL, a timeline with ticks and phase bands, a heat map, the first divergence, and filters rows', async () => {
+  it('renders FAIL, a timeline with read and event ticks and phase bands, a heat map, the first divergence, and filters rows', async () => {
     const html = readFileSync(report, 'utf8');
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
     const browser = await chromium.launch({
@@ -87,25 +94,45 @@ describe('replay --html (QEMU, headless Chromium)', () => {
       expect(await page.locator('h1 .verdict').textContent()).toBe('FAIL');
       expect(await page.locator('svg.timeline line.tick').count()).toBeGreaterThan(0);
       expect(await page.locator('table.heatmap .cell').count()).toBeGreaterThan(0);
+      // What differs first is realize and reset (igb resets its VFs there; e1000e has none), then the first failing read.
       expect(await page.locator('.first-divergence').count()).toBe(1);
-      expect(await page.locator('.first-divergence table.fields tr').count()).toBeGreaterThan(1);
+      expect(await page.locator('.first-divergence.event b').first().textContent()).toBe('igb_core_vf_reset');
+      expect(await page.locator('.first-divergence.event').textContent()).toContain('at device realize and reset, before the first access: the recording: VF7; the target: none');
+      expect(await page.locator('.first-read-divergence table.fields tr').count()).toBeGreaterThan(1);
 
       const rows = page.locator('table.divergences tbody tr');
       const total = await rows.count();
       expect(total).toBeGreaterThan(1);
+      const kind = page.locator('select.kind-filter');
+      await kind.selectOption('read');
       await page.locator('input.filter').fill('STATUS');
       const visible = page.locator('table.divergences tbody tr:visible');
       const shown = await visible.count();
       expect(shown).toBeGreaterThan(0);
       expect(shown).toBeLessThan(total);
-      const registers = await visible.locator('td:nth-child(3)').allTextContents();
+      const registers = await visible.locator('td.what').allTextContents();
       for (const register of registers) expect(register).toContain('STATUS');
+      for (const k of await visible.locator('td.kind').allTextContents()) expect(k).toBe('read');
+
+      // Device-event differences: their own lane on the timeline, the tally, and rows of kind event.
+      expect(await page.locator('svg.timeline line.event-tick.interrupt-missing').count()).toBeGreaterThan(0);
+      expect(await page.locator('.events-tally table.excluded tr').count()).toBeGreaterThan(2);
+      expect(await page.locator('.events-tally .by-class').textContent()).toMatch(/interrupt-missing [1-9]/);
+      await kind.selectOption('event');
+      await page.locator('input.filter').fill('MSI-X vector 1');
+      const vector = page.locator('table.divergences tbody tr:visible');
+      expect(await vector.count()).toBeGreaterThan(0);
+      expect(new Set(await vector.locator('td.what').allTextContents())).toEqual(new Set(['MSI-X vector 1']));
+      expect(await vector.first().locator('td.where').textContent()).toBe('EICS write');
+      expect(await vector.first().locator('td.expected').textContent()).toBe('notified MSI-X vector 1');
+      expect(await vector.first().locator('td.actual').textContent()).toBe('none');
+      await kind.selectOption('');
       // Phase bands on the timeline and the phase table; the filter also matches phases.
       expect(await page.locator('svg.timeline rect.phase').count()).toBeGreaterThan(5);
       expect(await page.locator('svg.timeline rect.phase.nvm-phy-id title').first().textContent()).toMatch(/^nvm-phy-id: lines \d+–\d+, \d+ failing/);
       expect(await page.locator('table.phases tr.phase-row.failing').count()).toBeGreaterThan(0);
       await page.locator('input.filter').fill('nvm-phy-id #2');
-      const phases = await page.locator('table.divergences tbody tr:visible td:nth-child(2)').allTextContents();
+      const phases = await page.locator('table.divergences tbody tr:visible td.phase').allTextContents();
       expect(phases.length).toBeGreaterThan(0);
       for (const phase of phases) expect(phase).toBe('nvm-phy-id #2');
 

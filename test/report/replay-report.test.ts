@@ -23,7 +23,7 @@ function result(divergences: Divergence[], trace = 'traces/t.log', completed = t
     schema: 'igb-replay/replay-result', version: 1, trace,
     target: { binary: 'qemu', version: '10', device: 'igb', qtestAccelerator: false, timeMode: 'markers' },
     completed, ...(completed ? {} : { stopped: { seq: 4, line: 14, reason: 'QEMU died' } }),
-    events: eventsNotCompared('synthetic result'),
+    events: eventsNotCompared('synthetic result'), notices: [],
     counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
     byClass: Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>,
     divergences, phases: [], unknownInTarget: [], registersRead: [{ register: 'STATUS', block: 'general', reads: 3 }],
