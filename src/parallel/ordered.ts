@@ -21,7 +21,8 @@ export async function runOrdered<In, Out>(inputs: readonly In[], run: (input: In
       const index = next++;
       try {
         outputs[index] = await run(inputs[index]!, index);
-        options.onDone?.(index, outputs[index]!, ++done);
+        done++;
+        options.onDone?.(index, outputs[index]!, done);
       } catch (error) {
         failures.set(index, error);
       }

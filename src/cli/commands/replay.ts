@@ -135,11 +135,15 @@ function withShard(report: ReplayReport, shard: ShardInfo | undefined): ReplayRe
 
 function exitCodeOf(report: ReplayReport, args: ReplayArgs): number {
   if (report.verdict !== 'INCOMPLETE' && args.updateBaseline) return 0;
-  return verdictExitCode(report.verdict === 'INCOMPLETE' ? 'incomplete' : report.verdict === 'FAIL' ? 'fail' : 'pass', args.bisect);
+  return replayExitCode(report, args.bisect);
+}
+
+export function replayExitCode(report: ReplayReport, bisect: boolean): number {
+  return verdictExitCode(report.verdict === 'INCOMPLETE' ? 'incomplete' : report.verdict === 'FAIL' ? 'fail' : 'pass', bisect);
 }
 
 /** Every output is a rendering of the one report: JUnit, HTML, JSON (the report itself) and the text on stdout. */
-async function writeReports(report: ReplayReport, args: ReplayArgs, ctx: CliContext): Promise<void> {
+export async function writeReports(report: ReplayReport, args: Pick<ReplayArgs, 'junit' | 'junitBy' | 'html' | 'json'>, ctx: CliContext): Promise<void> {
   if (args.junit !== undefined) await writeText(args.junit, renderJunit(report, args.junitBy), ctx.stdout);
   if (args.html !== undefined) {
     const { renderHtml } = await import('../../report/html.js');
