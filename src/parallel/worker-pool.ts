@@ -1,6 +1,6 @@
-// Worker threads that run replay cells in parallel (`replay -j N`). A replay spends about half its
-// time in Node (parsing the trace and QEMU's log, comparing) and half waiting on QEMU, so async
-// concurrency in one thread would leave Node's half serial; each worker has its own event loop.
+// Worker threads that run replay cells beyond what the main thread takes (`replay -j N` with N
+// above LANES_PER_THREAD, see run-cells.ts). Each worker runs up to that many cells at once, each
+// against its own QEMU.
 //
 // The pool answers to the reaper like a QEMU does: on Ctrl-C (shutdown) every worker is told to stop
 // its QEMU and start none, and is ended once it has; on a sudden exit (shutdownSync) the QEMUs the
@@ -34,10 +34,6 @@ class PoolWorker {
     worker.on('message', (message: FromWorker) => this.receive(message));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new Error(`a replay worker thread exited (code ${code})`)));
-  }
-
-  get busy(): boolean {
-    return this.pending.size > 0;
   }
 
   send(message: ToWorker): void {
@@ -102,11 +98,11 @@ export class WorkerPool implements Reapable {
     return this.closing;
   }
 
-  /** Runs a cell on an idle worker (the caller runs at most `size` cells at once). */
-  run(request: CellRequest, onWarning: (message: string) => void): Promise<CellOutcome> {
-    const worker = this.workers.find((w) => !w.busy && !w.dead);
+  /** Runs a cell on worker `index` (the caller decides how many each runs at once). */
+  run(index: number, request: CellRequest, onWarning: (message: string) => void): Promise<CellOutcome> {
+    const worker = this.workers[index]!;
     if (this.closing) return Promise.reject(new Error('the replay was interrupted'));
-    if (worker === undefined) return Promise.reject(new Error('no idle replay worker: more cells started than live workers'));
+    if (worker.dead) return Promise.reject(new Error('a replay worker thread ended'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       worker.pending.set(id, { resolve, reject, onWarning, keepTempDir: request.prepare.keepTempDir === true });

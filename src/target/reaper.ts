@@ -100,6 +100,11 @@ export async function reapAll(): Promise<void> {
   uninstall();
 }
 
+/** True while a signal shutdown runs, or after reapAll(): start nothing new. */
+export function reaping(): boolean {
+  return shuttingDown || closed;
+}
+
 /** Number of processes currently registered (for tests and diagnostics). */
 export function liveProcessCount(): number {
   return live.size;

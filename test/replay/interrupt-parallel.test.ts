@@ -1,5 +1,6 @@
-// Ctrl-C during a parallel replay (`-j 2`): both QEMUs, each run from its own worker thread, must be
-// stopped and their temp dirs removed before the CLI dies of the signal, and no QEMU may start after.
+// Ctrl-C during a parallel replay: every QEMU must be stopped and its temp dir removed before the
+// CLI dies of the signal, and no QEMU may start after. `-j 2` runs both replays in the main thread;
+// `-j 3` runs the third in a worker thread, which signals do not reach (run-cells.ts).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,22 +25,22 @@ function replayQemus(pid: number): number[] {
   });
 }
 
-describe('SIGINT to replay -j 2', () => {
-  it('stops every QEMU, removes their temp dirs, and dies of SIGINT', async () => {
+describe('SIGINT to a parallel replay', () => {
+  it.each([2, 3])('-j %i: stops every QEMU, removes their temp dirs, and dies of SIGINT', async (jobs) => {
     const dir = tempDir();
     // Concatenations of a real recording (not recordings themselves): about 6.5 s of replay each
     // (see kill-qemu.test.ts), so both workers are mid-replay when the signal comes.
-    for (let copies = 2; copies <= 4; copies++) concatenatedTrace(dir, RELOAD_TRACE, copies);
-    const cli = spawn(process.execPath, [MAIN, 'replay', dir, '-j', '2'], { env: plainEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    for (let copies = 2; copies <= 5; copies++) concatenatedTrace(dir, RELOAD_TRACE, copies);
+    const cli = spawn(process.execPath, [MAIN, 'replay', dir, '-j', String(jobs)], { env: plainEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     cli.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       cli.on('exit', (code, signal) => resolve({ code, signal }));
     });
 
-    const qemus = await waitFor('two replay QEMUs running at once', 20_000, () => {
+    const qemus = await waitFor(`${jobs} replay QEMUs running at once`, 20_000, () => {
       const pids = replayQemus(cli.pid!);
-      return pids.length >= 2 ? pids : undefined;
+      return pids.length >= jobs ? pids : undefined;
     });
     const dirs = qemus.map((pid) => qemuTempDir(pid).cwd);
     expect(dirs.every((d) => existsSync(d))).toBe(true);
