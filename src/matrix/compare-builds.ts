@@ -66,7 +66,7 @@ function keyed(key: string, d: Divergence | EventDivergence): KeyedChange {
 
 /** What a failing divergence came out as on one build: the value read, or what the events said. */
 function valueOf(d: Divergence | EventDivergence): string {
-  return 'register' in d ? `${d.class} ${d.actual}` : `${d.class} ${d.actual}`;
+  return `${d.class} ${String(d.actual)}`;
 }
 
 function readsFirst<T extends { readonly kind: 'read' | 'event' }>(list: readonly T[]): T[] {
