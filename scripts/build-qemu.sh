@@ -4,8 +4,10 @@
 # --clock-step` scripts and exported libqtest C tests cannot run against it). Same upstream version
 # as the installed QEMU; x86_64 only, no docs, no UI, no KVM.
 #
-# Usage: scripts/build-qemu.sh [-o DIR]
-#   -o DIR   build directory (default: ${IGB_REPLAY_CACHE:-~/.cache/igb-replay}/qemu-build)
+# Usage: scripts/build-qemu.sh [-o DIR | --tree DIR]
+#   -o DIR      build directory (default: ${IGB_REPLAY_CACHE:-~/.cache/igb-replay}/qemu-build)
+#   --tree DIR  build your own QEMU source tree (a git checkout) in DIR/build, with the same
+#               configuration; its sources are never touched (scripts/bisect-qemu.sh uses this)
 # Prints the path of the built binary on stdout; use it as QTEST_QEMU_BINARY. Idempotent: an
 # existing build is only brought up to date (ninja). About 8 minutes on 2 cores the first time.
 #
@@ -27,9 +29,16 @@ die() {
 
 CACHE=${IGB_REPLAY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/igb-replay}
 out=$CACHE/qemu-build
+own_tree=0
 while (($#)); do
 	case $1 in
 	-o | --out) out=${2:?-o needs a directory}; shift 2 ;;
+	# Relative to where the script was called from (it has changed to the repository since).
+	--tree)
+		out=$(cd "$OLDPWD" && cd "${2:?--tree needs a QEMU source tree}" && pwd) || die "no directory ${2}"
+		own_tree=1
+		shift 2
+		;;
 	-h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 	*) die "unknown argument $1 (see --help)" ;;
 	esac
@@ -62,24 +71,31 @@ fi
 
 # --- source and configure ---------------------------------------------------------------
 binary=$out/build/qemu-system-x86_64
+# Logs stay out of a source tree the user owns (git status stays clean while bisecting).
+logs=$out
+((own_tree)) && logs=$out/build
 if [[ ! -f $out/build/build.ninja ]]; then
-	tarball=$(fetch_debian_source)
-	log "extracting $(basename "$tarball")"
-	rm -rf "$out" && mkdir -p "$out"
-	tar -xJf "$tarball" -C "$out" --strip-components=1
-	# EDK2 images are not in the +ds tarball and not needed for x86 qtest machines.
-	sed -i 's/    unpack_edk2_blobs = bzip2.found()/    unpack_edk2_blobs = false/' "$out/meson.build"
+	if ((own_tree)); then
+		[[ -x $out/configure && -f $out/meson.build ]] || die "$out is not a QEMU source tree (no configure, meson.build)"
+	else
+		tarball=$(fetch_debian_source)
+		log "extracting $(basename "$tarball")"
+		rm -rf "$out" && mkdir -p "$out"
+		tar -xJf "$tarball" -C "$out" --strip-components=1
+		# EDK2 images are not in the +ds tarball and not needed for x86 qtest machines.
+		sed -i 's/    unpack_edk2_blobs = bzip2.found()/    unpack_edk2_blobs = false/' "$out/meson.build"
+	fi
 	mkdir -p "$out/build"
 	log "configuring (x86_64-softmmu, qtest accelerator; system python for the system meson)"
 	(cd "$out/build" && ../configure --python=/usr/bin/python3 --target-list=x86_64-softmmu \
 		--disable-docs --disable-werror --disable-download --disable-install-blobs --enable-slirp \
 		--disable-gtk --disable-sdl --disable-vnc --disable-spice --disable-opengl --disable-xen \
-		--disable-kvm --disable-tools --disable-guest-agent --disable-rust >"$out/configure.log" 2>&1) ||
-		{ tail -n 20 "$out/configure.log" >&2; die "configure failed (log: $out/configure.log)"; }
+		--disable-kvm --disable-tools --disable-guest-agent --disable-rust >"$logs/configure.log" 2>&1) ||
+		{ tail -n 20 "$logs/configure.log" >&2; die "configure failed (log: $logs/configure.log)"; }
 fi
 log "building qemu-system-x86_64 (ninja; first time about 8 minutes on 2 cores)"
-(cd "$out/build" && ninja -j"$(nproc)" qemu-system-x86_64 >"$out/build.log" 2>&1) ||
-	{ tail -n 20 "$out/build.log" >&2; die "build failed (log: $out/build.log)"; }
+(cd "$out/build" && ninja -j"$(nproc)" qemu-system-x86_64 >"$logs/build.log" 2>&1) ||
+	{ tail -n 20 "$logs/build.log" >&2; die "build failed (log: $logs/build.log)"; }
 
 # Firmware where the binary looks first: the build tree's data directory.
 data=$out/build/qemu-bundle/usr/local/share/qemu

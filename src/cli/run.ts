@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { diffCommand } from './commands/diff.js';
 import { exportCommand } from './commands/export.js';
+import { mergeCommand } from './commands/merge.js';
 import { minimiseCommand } from './commands/minimise.js';
 import { parseCommand } from './commands/parse.js';
 import { recordCommand } from './commands/record.js';
@@ -28,7 +29,8 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     .command(exportCommand(ctx))
     .command(recordCommand(ctx))
     .command(minimiseCommand(ctx))
-    .demandCommand(1, 'name a command: replay, diff, parse, triage, regs, record, export or minimise')
+    .command(mergeCommand(ctx))
+    .demandCommand(1, 'name a command: replay, merge, diff, parse, triage, regs, record, export or minimise')
     .recommendCommands()
     .strict()
     .help()

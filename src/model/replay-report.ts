@@ -4,6 +4,7 @@
 
 import { isFailing, type Divergence, type ReplayResult } from './replay.js';
 import { isFailingEvent, type EventDivergence } from './events.js';
+import type { ShardInfo } from './shard.js';
 
 export const REPLAY_REPORT_SCHEMA = 'igb-replay/replay-report';
 
@@ -35,6 +36,8 @@ export interface ReplayReport {
   /** One per trace, in command-line order; with a baseline, accepted divergences say so (`accepted`). */
   readonly results: readonly ReplayResult[];
   readonly baseline?: BaselineSummary;
+  /** With `--shard i/n`: where these traces sit in the whole corpus (for `merge`). */
+  readonly shard?: ShardInfo;
 }
 
 /** Whether a divergence fails the run: a failing class (see isFailing) that no baseline accepts. */

@@ -4,7 +4,7 @@
 // where it stopped.
 
 import type { ReplayResult, TargetDescription, TargetObservations } from '../model/replay.js';
-import { runPlan, type ReplayTarget } from './engine.js';
+import { runPlan, type EngineRun, type ReplayTarget } from './engine.js';
 import type { ReplayJob, TargetSpec } from './prepare.js';
 import { QemuReplayTarget } from './qemu-target.js';
 import { buildResult } from './result.js';
@@ -33,6 +33,11 @@ export interface RunHooks {
   readonly onProgress?: (done: number, total: number) => void;
   /** Called once the target is up (tests that need its pid or temp dir). */
   readonly onTarget?: (target: OwnedTarget) => void;
+  /**
+   * Called with what the target logged and what was sent, before the result is built: a comparison
+   * of builds needs each build's own events, not only their differences to the recording.
+   */
+  readonly onObservations?: (observations: TargetObservations, run: EngineRun) => void;
   /** Called with the result as soon as it is known, before the target is closed (timing, early reporting). */
   readonly onResult?: (result: ReplayResult) => void;
 }
@@ -43,7 +48,8 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
   try {
     hooks.onTarget?.(target);
     const run = await runPlan(job.plan, target, hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress });
-    const observations = target.alive ? await target.observations() : { verdicts: { accesses: [], phyUnhandled: [] } };
+    const observations: TargetObservations = target.alive ? await target.observations() : { verdicts: { accesses: [], phyUnhandled: [] } };
+    hooks.onObservations?.(observations, run);
     const result = buildResult({
       trace: job.trace, target: target.describe(), plan: job.plan, run, records: job.records, observations, registers: job.registers,
       options: job.compare, durationMs: Date.now() - started,

@@ -6,6 +6,9 @@
 // Handlers are installed only while at least one QEMU is live, so a process without QEMU keeps
 // Node's default signal behaviour. If someone else (e.g. the CLI) also listens for the signal,
 // we clean up but leave the decision to exit to them.
+// A process registered while a signal shutdown runs (a parallel replay was starting its QEMU) is
+// stopped at once: it would otherwise outlive us. Worker threads receive no signals; the thread
+// that owns them tells each to `reapAll()`, after which the worker's reaper stops whatever starts.
 // Not coverable: SIGKILL of our own process (QEMU 10.0 has no exit-with-parent option).
 
 import { constants as osConstants } from 'node:os';
@@ -24,6 +27,8 @@ type HandledSignal = (typeof SIGNALS)[number];
 const live = new Set<Reapable>();
 let installed = false;
 let shuttingDown = false;
+/** Set by reapAll(): this thread is being stopped, nothing may start any more. */
+let closed = false;
 
 function onExit(): void {
   for (const entry of live) entry.shutdownSync();
@@ -69,6 +74,10 @@ function uninstall(): void {
 
 /** Puts a live process under the reaper's care until the returned Disposable is disposed. */
 export function registerForReaping(entry: Reapable): Disposable {
+  if (shuttingDown || closed) {
+    entry.shutdownSync();
+    return { dispose: () => undefined };
+  }
   live.add(entry);
   install();
   return {
@@ -78,6 +87,22 @@ export function registerForReaping(entry: Reapable): Disposable {
       if (live.size === 0 && !shuttingDown) uninstall();
     },
   };
+}
+
+/**
+ * Stops every registered process now and anything registered from here on: for a worker thread
+ * told to stop by the thread that received the signal (signals reach only the main thread).
+ */
+export async function reapAll(): Promise<void> {
+  closed = true;
+  await Promise.allSettled([...live].map((entry) => entry.shutdown()));
+  live.clear();
+  uninstall();
+}
+
+/** True while a signal shutdown runs, or after reapAll(): start nothing new. */
+export function reaping(): boolean {
+  return shuttingDown || closed;
 }
 
 /** Number of processes currently registered (for tests and diagnostics). */

@@ -2,28 +2,36 @@
 // qtest and compares every read. Exit 0 when nothing diverged, 1 on divergences, 3 when QEMU
 // failed (also midway: the partial result is still reported and written). With --baseline, failing
 // divergences the baseline accepts do not fail the run; --update-baseline rewrites it; --junit
-// writes JUnit XML for CI.
+// writes JUnit XML for CI. TRACE may be a directory or a glob (a corpus); -j runs replays in
+// parallel, --shard takes one CI job's share; several --qemu compare builds (replay-matrix.ts);
+// --bisect gives git bisect run's exit codes (src/cli/bisect.ts).
 
+import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { updatedBaseline } from '../../baseline/compare.js';
 import { loadBaseline, serializeBaseline } from '../../baseline/file.js';
-import { TIME_MODE_CHOICES, type ReplayResult, type TimeModeChoice } from '../../model/replay.js';
+import { TIME_MODE_CHOICES, type TimeModeChoice } from '../../model/replay.js';
 import type { ReplayReport } from '../../model/replay-report.js';
+import type { ShardInfo } from '../../model/shard.js';
+import { parseShard, type Shard } from '../../corpus/shard.js';
 import { JUNIT_GROUPINGS, renderJunit, type JunitGrouping } from '../../report/junit.js';
 import { renderReplayReport } from '../../report/replay-text.js';
+import { renderSummary } from '../../report/summary-text.js';
 import { buildReplayReport } from '../../replay/report.js';
+import { verdictExitCode, withBisectCodes } from '../bisect.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
-import { EXIT_DIVERGENCES, EXIT_TARGET, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { barBaseOption, dashArg, lenientOption } from '../options.js';
 import { writeText } from '../output.js';
-import { progressReporter } from '../progress.js';
+import { prepareCorpus, runCorpus } from '../replay-corpus.js';
 
 export interface ReplayArgs {
   readonly traces: string[];
   readonly device?: string;
   readonly time: TimeModeChoice;
-  readonly qemu?: string;
+  /** One build, or several to compare (`--qemu A --qemu B`). */
+  readonly qemu?: readonly string[];
   readonly strict: boolean;
   readonly json?: string;
   readonly lenient: boolean;
@@ -34,34 +42,57 @@ export interface ReplayArgs {
   readonly junit?: string;
   readonly junitBy: JunitGrouping;
   readonly html?: string;
+  readonly jobs: number;
+  readonly shard?: Shard;
+  readonly bisect: boolean;
 }
 
 function builder(y: Argv): Argv<ReplayArgs> {
   return y
-    .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'QEMU trace logs (plain or gzip)' })
+    .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'QEMU trace logs (plain or gzip), directories of traces, or quoted globs' })
     .options({
       device: { type: 'string', requiresArg: true, describe: 'Target -device: igb, e1000e, with properties (igb,mac=…); default: the recording\'s, from the sidecar X.json beside X.log, else igb' },
       time: { choices: TIME_MODE_CHOICES, default: 'auto', describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
-      qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
+      qemu: { type: 'string', requiresArg: true, coerce: stringList, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH); repeat to compare builds, the first being the reference; NAME=PATH names one' },
       strict: { type: 'boolean', default: false, describe: 'Count differences in volatile registers (statistics, free-running clocks) as divergences' },
-      json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the full result to FILE (- for stdout) as JSON, schema igb-replay/replay-report' },
+      json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the full result to FILE (- for stdout) as JSON, schema igb-replay/replay-report (igb-replay/matrix-report with several --qemu)' },
       lenient: lenientOption,
       'bar-base': barBaseOption,
       'keep-temp': { type: 'boolean', default: false, describe: "Keep QEMU's temp dir (its log and sockets) for debugging" },
       baseline: { type: 'string', requiresArg: true, describe: 'Accepted divergences (igb-replay/baseline JSON): they do not fail the run' },
       'update-baseline': { type: 'boolean', default: false, describe: 'Write the current failing divergences to the --baseline FILE, exit 0' },
-      junit: { type: 'string', requiresArg: true, describe: 'Write JUnit XML to FILE: a testsuite per trace, a testcase per register read (or phase)' },
+      junit: { type: 'string', requiresArg: true, describe: 'Write JUnit XML to FILE: a testsuite per trace, a testcase per register read (or phase); with several --qemu a testsuite per build' },
       'junit-by': { choices: JUNIT_GROUPINGS, default: 'register' as const, describe: 'JUnit test cases: one per register read, or one per phase of the recording (probe, reset, …)' },
-      html: { type: 'string', requiresArg: true, describe: 'Write a self-contained HTML report to FILE: timeline, heat map, filterable divergences' },
+      html: { type: 'string', requiresArg: true, describe: 'Write a self-contained HTML report to FILE: timeline, heat map, filterable divergences; builds side by side with several --qemu' },
+      jobs: { alias: 'j', type: 'number', requiresArg: true, default: availableParallelism(), coerce: positiveInteger('jobs'), describe: 'Replays run at once, each against its own QEMU (default: the number of cores); output keeps the input order' },
+      shard: { type: 'string', requiresArg: true, coerce: parseShard, describe: 'Replay only share i of n of the traces (CI matrices; deterministic by trace path); `igb-replay merge` joins the JSON of every share' },
+      bisect: { type: 'boolean', default: false, describe: 'Exit codes for git bisect run: 0 good, 1 bad, 125 the QEMU under test does not start (skip), 128 anything else (stop)' },
     })
     .example('$0 replay traces/linux-6.1-init.log', 'Replay a Linux igb init against QEMU\'s igb and check every read')
+    .example('$0 replay traces/', 'Every trace in a directory, as many at once as there are cores')
     .example('$0 replay traces/linux-6.1-init.log --device e1000e', 'What does the igb driver need that e1000e lacks?')
+    .example('$0 replay traces/ --qemu /usr/bin/qemu-system-x86_64 --qemu ~/qemu/build/qemu-system-x86_64', 'Which traces behave differently on my build than on the installed one, and where?')
+    .example('$0 replay traces/ --shard 2/4 --json shard-2.json', 'One CI job\'s share of the corpus; `igb-replay merge shard-*.json` joins them')
     .example('$0 replay trace.log --json result.json --strict', 'Full result as JSON; volatile registers count too')
     .example('$0 replay trace.log --device e1000e --baseline b.json --update-baseline', 'Accept the current divergences; later runs with --baseline b.json fail only on new ones')
     .example('$0 replay trace.log --junit junit.xml', 'JUnit XML for CI test reports')
     .example('$0 replay trace.log --junit junit.xml --junit-by phase', 'One JUnit test case per phase (probe, NVM/PHY identification, link-up, …)')
     .example('$0 replay trace.log --device e1000e --html report.html', 'A browsable report: timeline, heat map, first divergence')
-    .example('QTEST_QEMU_BINARY=~/qemu/build/qemu-system-x86_64 $0 replay trace.log', 'Against your own QEMU build') as unknown as Argv<ReplayArgs>;
+    .example('QTEST_QEMU_BINARY=~/qemu/build/qemu-system-x86_64 $0 replay trace.log', 'Against your own QEMU build')
+    .example('git bisect run $0 replay trace.log --bisect --qemu build/qemu-system-x86_64', 'Which commit broke it (scripts/bisect-qemu.sh also builds each step)') as unknown as Argv<ReplayArgs>;
+}
+
+/** `--qemu` given once is a string, repeated an array. */
+function stringList(value: unknown): string[] | undefined {
+  return value === undefined ? undefined : [value].flat().map((v) => String(v));
+}
+
+function positiveInteger(name: string): (value: unknown) => number {
+  return (value) => {
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number >= 1, got ${JSON.stringify(value)}`);
+    return n;
+  };
 }
 
 export function replayCommand(ctx: CliContext): CommandModule<object, ReplayArgs> {
@@ -69,7 +100,7 @@ export function replayCommand(ctx: CliContext): CommandModule<object, ReplayArgs
     command: 'replay <traces..>',
     describe: 'Replay traces against QEMU over qtest and compare every read with the recording',
     builder,
-    handler: (args) => runReplay(args, ctx),
+    handler: (args) => withBisectCodes(args.bisect, () => runReplay(args, ctx)),
   };
 }
 
@@ -77,24 +108,14 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
   if (args.updateBaseline && args.baseline === undefined) {
     throw new UsageError('--update-baseline needs --baseline FILE', 'name the baseline file to write: --baseline b.json --update-baseline');
   }
-  // Loaded on demand: the replay stack (QEMU target, qtest client) is not needed by other commands.
-  const [{ loadTrace }, { prepareReplay }, { runReplay }] = await Promise.all([
-    import('../../trace/load.js'), import('../../replay/prepare.js'), import('../../replay/run.js'),
-  ]);
+  const corpus = await prepareCorpus(args);
+  if (corpus.builds.length > 1) {
+    const { replayMatrix } = await import('./replay-matrix.js');
+    return replayMatrix(corpus, args, ctx);
+  }
   // Read before replaying, so a bad baseline fails fast (exit 2) instead of after minutes of replay.
   const baseline = args.baseline === undefined ? undefined : await loadBaseline(args.baseline, args.updateBaseline);
-  const results: ReplayResult[] = [];
-  for (const path of args.traces.map((t) => dashArg(t))) {
-    if (path === '-') throw new UsageError('replay needs trace files (stdin cannot be replayed twice)', 'save the trace to a file first');
-    const progress = progressReporter(ctx, `replaying ${path}`);
-    try {
-      const trace = await loadTrace(path, { lenient: args.lenient, barBase: args.barBase, onWarning: (message) => warn(ctx, message) });
-      const job = prepareReplay(trace, { qemu: args.qemu, device: args.device, time: args.time, strict: args.strict, keepTempDir: args.keepTemp });
-      results.push(await runReplay(job, undefined, { onProgress: progress.update }));
-    } finally {
-      progress.done();
-    }
-  }
+  const results = (await runCorpus(corpus, args, ctx)).map((row) => row[0]!.result);
   if (args.baseline !== undefined && args.updateBaseline) {
     // A replay that stopped early would drop the entries after where it stopped: keep the old file.
     if (results.every((r) => r.completed)) {
@@ -103,19 +124,26 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
   }
   // An updated baseline is not compared with: the run it was made from would accept everything.
   const compareWith = args.baseline === undefined || args.updateBaseline ? undefined : { file: args.baseline, accepted: baseline?.accepted ?? [] };
-  const report = buildReplayReport(results, { strict: args.strict }, compareWith);
+  const report = withShard(buildReplayReport(results, { strict: args.strict }, compareWith), corpus.shard);
   await writeReports(report, args, ctx);
   ctx.exitCode = exitCodeOf(report, args);
 }
 
+function withShard(report: ReplayReport, shard: ShardInfo | undefined): ReplayReport {
+  return shard === undefined ? report : { ...report, shard };
+}
+
 function exitCodeOf(report: ReplayReport, args: ReplayArgs): number {
-  if (report.verdict === 'INCOMPLETE') return EXIT_TARGET;
-  if (args.updateBaseline) return 0;
-  return report.verdict === 'FAIL' ? EXIT_DIVERGENCES : 0;
+  if (report.verdict !== 'INCOMPLETE' && args.updateBaseline) return 0;
+  return replayExitCode(report, args.bisect);
+}
+
+export function replayExitCode(report: ReplayReport, bisect: boolean): number {
+  return verdictExitCode(report.verdict === 'INCOMPLETE' ? 'incomplete' : report.verdict === 'FAIL' ? 'fail' : 'pass', bisect);
 }
 
 /** Every output is a rendering of the one report: JUnit, HTML, JSON (the report itself) and the text on stdout. */
-async function writeReports(report: ReplayReport, args: ReplayArgs, ctx: CliContext): Promise<void> {
+export async function writeReports(report: ReplayReport, args: Pick<ReplayArgs, 'junit' | 'junitBy' | 'html' | 'json'>, ctx: CliContext): Promise<void> {
   if (args.junit !== undefined) await writeText(args.junit, renderJunit(report, args.junitBy), ctx.stdout);
   if (args.html !== undefined) {
     const { renderHtml } = await import('../../report/html.js');
@@ -125,5 +153,7 @@ async function writeReports(report: ReplayReport, args: ReplayArgs, ctx: CliCont
     await writeText(args.json, `${JSON.stringify(report, null, 2)}\n`, ctx.stdout);
     if (args.json === '-') return;
   }
-  await writeText(undefined, renderReplayReport(report, colorFor(ctx.env, ctx.stdout.isTTY === true)), ctx.stdout);
+  const c = colorFor(ctx.env, ctx.stdout.isTTY === true);
+  const summary = report.results.length > 1 ? `\n${renderSummary(report, c)}` : '';
+  await writeText(undefined, renderReplayReport(report, c) + summary, ctx.stdout);
 }

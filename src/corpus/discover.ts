@@ -1,0 +1,87 @@
+// A corpus of traces from the command line: files as named, every trace under a directory
+// (recursively), and glob patterns a shell did not expand. Inside directories and glob matches only
+// files whose first bytes are a trace (the dialect sniffer, src/formats/detect.ts, decides, never
+// the file name) are taken, so sidecars (X.json), frame captures (X.pcap), consoles and READMEs
+// beside the traces stay out; a file named explicitly is taken as it is and its reader reports what
+// is wrong with it. Order: the command line's, each directory or pattern sorted by path; a path
+// given twice is replayed once.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, normalize } from 'node:path';
+import { constants, gunzipSync } from 'node:zlib';
+import { sniffDialect, SNIFF_BYTES } from '../formats/detect.js';
+import { isGzip } from '../formats/input-stream.js';
+import { CorpusError } from './errors.js';
+import { expandGlob, isGlob } from './glob.js';
+
+/** The traces the arguments name, in order, without repeats. */
+export async function discoverTraces(args: readonly string[]): Promise<string[]> {
+  const traces: string[] = [];
+  for (const arg of args) traces.push(...await expand(arg));
+  const seen = new Set<string>();
+  return traces.filter((path) => {
+    const key = normalize(path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function expand(arg: string): Promise<string[]> {
+  const info = await stat(arg).catch(() => undefined);
+  if (info?.isDirectory() === true) {
+    const found = (await filesUnder(arg)).filter(looksLikeTrace);
+    if (found.length === 0) throw new CorpusError(`${arg}: no traces in this directory`, 'a trace is a QEMU trace log or a Linux mmiotrace (plain or gzip)');
+    return found;
+  }
+  if (info !== undefined || !isGlob(arg)) return [arg];
+  const found = (await expandGlob(arg)).filter(looksLikeTrace);
+  if (found.length === 0) throw new CorpusError(`${arg}: no trace matches this pattern`, 'check the pattern; quote it so the shell leaves it to igb-replay, or let the shell expand it');
+  return found;
+}
+
+/** Every file under a directory, hidden entries left out, sorted by path. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...await filesUnder(path));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}
+
+/** Whether a file's first bytes are a trace the readers know (a gzip file is looked into). */
+export function looksLikeTrace(path: string): boolean {
+  let head = readHead(path);
+  if (head === undefined) return false;
+  if (isGzip(head)) {
+    try {
+      // A truncated stream is expected: only the head was read.
+      head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
+    } catch {
+      return false;
+    }
+  }
+  // Binary files (captures) have NULs; no trace line does.
+  if (head.subarray(0, 4096).includes(0)) return false;
+  return sniffDialect(head.subarray(0, SNIFF_BYTES).toString('latin1')).dialect !== undefined;
+}
+
+function readHead(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const head = Buffer.alloc(SNIFF_BYTES);
+    return head.subarray(0, readSync(fd, head, 0, SNIFF_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,132 @@
+// What changed on one trace from a reference build to another: failing divergences new and fixed
+// (by their baseline keys, which survive the line shifts of a re-recorded trace, src/baseline/key.ts),
+// failing divergences both builds have with other values, whether every read came back the same,
+// and the device events each build logged compared place by place. Reads come first: a read is
+// what the driver acts on, while events that differ where every read is the same changed only what
+// the device did on the side (an interrupt more, a throttling timer). Pure.
+
+import { keyedDivergences, type KeyedDivergence } from '../baseline/key.js';
+import type { EventDivergence } from '../model/events.js';
+import type { BuildComparison, BuildEventComparison, ComparisonVerdict, KeyedChange, ValueChange } from '../model/matrix-report.js';
+import type { Divergence, ReplayResult } from '../model/replay.js';
+import { registersFor } from '../regs/database.js';
+import { comparePlace } from '../checks/events/compare-place.js';
+import { TrafficTaint } from '../checks/events/traffic-taint.js';
+import { stopOrder, type BuildEvents, type EventStop } from './build-events.js';
+
+export interface BuildPair {
+  readonly reference: ReplayResult;
+  readonly candidate: ReplayResult;
+  /** Each build's own events, when it logged them (undefined: not kept). */
+  readonly referenceEvents?: BuildEvents;
+  readonly candidateEvents?: BuildEvents;
+  /** Build labels, for the reasons of event differences. */
+  readonly labels: readonly [string, string];
+  readonly indexes: readonly [number, number];
+  readonly strict: boolean;
+}
+
+export function compareBuilds(pair: BuildPair): BuildComparison {
+  const reference = byKey(keyedDivergences(pair.reference, pair.strict));
+  const candidate = byKey(keyedDivergences(pair.candidate, pair.strict));
+  const fresh: KeyedChange[] = [];
+  const changed: ValueChange[] = [];
+  for (const [key, d] of candidate) {
+    const before = reference.get(key);
+    if (before === undefined) fresh.push(keyed(key, d));
+    else if (valueOf(before) !== valueOf(d)) changed.push({ key, kind: kindOf(d), reference: before, candidate: d });
+  }
+  const fixed = [...reference].filter(([key]) => !candidate.has(key)).map(([key, d]) => keyed(key, d));
+  const events = compareEvents(pair);
+  const readsIdentical = sameReads(pair.reference, pair.candidate);
+  return {
+    reference: pair.indexes[0], candidate: pair.indexes[1],
+    verdict: verdictOf(pair, fresh.length, fixed.length + changed.length + events.differences.length + (readsIdentical ? 0 : 1)),
+    new: readsFirst(fresh), fixed: readsFirst(fixed), changed: readsFirst(changed), readsIdentical, events,
+  };
+}
+
+function verdictOf(pair: BuildPair, fresh: number, otherChanges: number): ComparisonVerdict {
+  if (!pair.reference.completed || !pair.candidate.completed) return 'incomplete';
+  if (fresh > 0) return 'regressed';
+  return otherChanges > 0 ? 'changed' : 'same';
+}
+
+function byKey(keyed: readonly KeyedDivergence[]): Map<string, Divergence | EventDivergence> {
+  return new Map(keyed.map((k) => [k.key, k.divergence]));
+}
+
+function kindOf(d: Divergence | EventDivergence): 'read' | 'event' {
+  return 'register' in d ? 'read' : 'event';
+}
+
+function keyed(key: string, d: Divergence | EventDivergence): KeyedChange {
+  return { key, kind: kindOf(d), divergence: d };
+}
+
+/** What a failing divergence came out as on one build: the value read, or what the events said. */
+function valueOf(d: Divergence | EventDivergence): string {
+  return `${d.class} ${String(d.actual)}`;
+}
+
+function readsFirst<T extends { readonly kind: 'read' | 'event' }>(list: readonly T[]): T[] {
+  return [...list.filter((c) => c.kind === 'read'), ...list.filter((c) => c.kind === 'event')];
+}
+
+/**
+ * Whether both builds returned the same value for every read. A read absent from the divergences
+ * matched the recording; volatile registers (free-running clocks, statistics) are left out: they
+ * differ from run to run of one build.
+ */
+function sameReads(a: ReplayResult, b: ReplayResult): boolean {
+  const values = (r: ReplayResult): Map<number, number> => new Map(r.divergences.filter((d) => d.class !== 'volatile').map((d) => [d.seq, d.actual]));
+  const va = values(a);
+  const vb = values(b);
+  if (va.size !== vb.size) return false;
+  for (const [seq, value] of va) if (vb.get(seq) !== value) return false;
+  return true;
+}
+
+function compareEvents(pair: BuildPair): BuildEventComparison {
+  const a = pair.referenceEvents;
+  const b = pair.candidateEvents;
+  if (a === undefined || b === undefined) return { compared: false, note: 'the builds\' own events were not kept', events: 0, differences: [] };
+  const note = a.note !== undefined ? `${pair.labels[0]}: ${a.note}` : b.note !== undefined ? `${pair.labels[1]}: ${b.note}` : undefined;
+  if (note !== undefined) return { compared: false, note, events: 0, differences: [] };
+  return compareBuildEvents(a, b, pair.labels);
+}
+
+/** Both builds' events, place by place, with the reference as the expected side. */
+export function compareBuildEvents(a: BuildEvents, b: BuildEvents, labels: readonly [string, string]): BuildEventComparison {
+  const registers = registersFor(a.model);
+  // Never fed: nothing is explained by traffic, since neither build saw any the other did not.
+  const taint = new TrafficTaint();
+  const stopsA = new Map(a.stops.map((s) => [s.key, s]));
+  const stopsB = new Map(b.stops.map((s) => [s.key, s]));
+  const keys = [...new Set([...stopsA.keys(), ...stopsB.keys()])].sort((x, y) => stopOrder(x) - stopOrder(y));
+  const differences: EventDivergence[] = [];
+  let events = 0;
+  for (const key of keys) {
+    const sa = stopsA.get(key);
+    const sb = stopsB.get(key);
+    const stop = (sa ?? sb) as EventStop;
+    const result = comparePlace({ line: stop.line, seq: stop.seq, place: stop.place, taint, registers }, sa?.events ?? [], sb?.events ?? []);
+    events += result.compared;
+    for (const d of result.divergences) {
+      differences.push({ ...d, reason: buildReason(d, labels), ...(stop.phase === undefined ? {} : { phase: stop.phase }) });
+    }
+  }
+  return { compared: true, events, differences };
+}
+
+/** The check's reasons speak of "the recording" and "the target"; here both sides are builds. */
+function buildReason(d: EventDivergence, [a, b]: readonly [string, string]): string {
+  switch (d.class) {
+    case 'interrupt-missing': return `${a} sent this interrupt here; ${b} did not`;
+    case 'interrupt-extra': return `${b} sent an interrupt here that ${a} did not`;
+    case 'cause-differs': return `${d.subject} went to another value on ${b} than on ${a}`;
+    case 'event-missing': return `${a} logged this here; ${b} did not`;
+    case 'event-extra': return `only ${b} logged this here`;
+    default: return `the same event with other values on ${b} than on ${a}`;
+  }
+}

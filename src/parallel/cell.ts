@@ -1,0 +1,55 @@
+// One cell of a corpus run: one trace replayed against one QEMU build, from the trace's path to its
+// result — loaded, prepared and run exactly as a lone `replay` does — and, for a comparison of
+// builds, the device events that build logged (src/matrix/build-events.ts). Runs in the main
+// thread or in a worker thread (replay-worker.ts): its input and output are plain data.
+
+import type { ReplayResult } from '../model/replay.js';
+import { buildEvents, type BuildEvents } from '../matrix/build-events.js';
+import { prepareReplay, type PrepareOptions } from '../replay/prepare.js';
+import { QemuReplayTarget } from '../replay/qemu-target.js';
+import { runReplay } from '../replay/run.js';
+import { loadTrace } from '../trace/load.js';
+
+export interface CellRequest {
+  readonly trace: string;
+  readonly lenient: boolean;
+  readonly barBase?: number;
+  readonly prepare: PrepareOptions;
+  /** Keep the build's own device events (several builds are compared). */
+  readonly keepEvents: boolean;
+}
+
+export interface CellOutcome {
+  readonly result: ReplayResult;
+  readonly events?: BuildEvents;
+}
+
+/** A QEMU a cell started: whoever must stop it when the cell's thread cannot (a signal) needs these. */
+export interface StartedQemu {
+  readonly pid: number;
+  readonly tempDir: string;
+}
+
+export interface CellHooks {
+  readonly onWarning?: (message: string) => void;
+  readonly onQemu?: (qemu: StartedQemu) => void;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export async function runCell(request: CellRequest, hooks: CellHooks = {}): Promise<CellOutcome> {
+  const trace = await loadTrace(request.trace, {
+    lenient: request.lenient, barBase: request.barBase, onWarning: (message) => hooks.onWarning?.(message),
+  });
+  const job = prepareReplay(trace, request.prepare);
+  let events: BuildEvents | undefined;
+  const result = await runReplay(job, undefined, {
+    ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
+    onTarget: (target) => {
+      if (target instanceof QemuReplayTarget) hooks.onQemu?.({ pid: target.session.pid, tempDir: target.session.tempDir });
+    },
+    onObservations: (observations, run) => {
+      if (request.keepEvents) events = buildEvents({ model: trace.device.model, plan: job.plan, registers: job.registers, run, observations });
+    },
+  });
+  return events === undefined ? { result } : { result, events };
+}
