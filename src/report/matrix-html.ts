@@ -9,7 +9,7 @@ import type { EventDivergence } from '../model/events.js';
 import type { BuildComparison, KeyedChange, MatrixReport, MatrixTrace } from '../model/matrix-report.js';
 import type { Divergence, ReplayResult } from '../model/replay.js';
 import { failingDivergences, failingEvents, traceVerdict } from '../model/replay-report.js';
-import { placeText } from './events-text.js';
+import { placeText } from './event-description.js';
 import { escapeHtml } from './html.js';
 import { hex, num, plural } from './format.js';
 

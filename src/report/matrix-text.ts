@@ -10,7 +10,7 @@ import type { EventDivergence } from '../model/events.js';
 import type { BuildComparison, KeyedChange, MatrixReport, MatrixTrace, ValueChange } from '../model/matrix-report.js';
 import type { Divergence, ReplayResult } from '../model/replay.js';
 import { failingDivergences, failingEvents, traceVerdict } from '../model/replay-report.js';
-import { placeText } from './events-text.js';
+import { placeText } from './event-description.js';
 import { hex, num, plural } from './format.js';
 import { seconds, verdictColor } from './summary-text.js';
 import { renderTable } from './table.js';
