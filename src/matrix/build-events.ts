@@ -6,7 +6,8 @@
 // these are compared directly (compare-builds.ts), with no recording in between.
 
 import type { Access, SideEvent } from '../model/access.js';
-import type { EventPlace, TargetEventLog } from '../model/events.js';
+import type { EventPlace } from '../model/events.js';
+import type { Phase } from '../model/phase.js';
 import type { TargetObservations } from '../model/replay.js';
 import type { DeviceModel } from '../devices/table.js';
 import { phaseOf } from '../analysis/phases.js';
@@ -43,13 +44,11 @@ export interface BuildEventsInput {
   readonly observations: TargetObservations;
 }
 
+/** A build's events of a replay held in memory at once (one window). */
 export function buildEvents(input: BuildEventsInput): BuildEvents {
-  const log = input.observations.events;
-  if (log === undefined) return { model: input.model, stops: [], note: 'the target logs no device events' };
-  if (log.placesLogged !== input.run.places.length) {
-    return { model: input.model, stops: [], note: `the target's log shows ${log.placesLogged} accesses where ${input.run.places.length} were sent` };
-  }
-  return { model: input.model, stops: gather(input, log) };
+  const gatherer = new BuildEventsGatherer(input.model, input.registers);
+  gatherer.window({ plan: input.plan, run: input.run, placeBase: 0, observations: input.observations });
+  return gatherer.finish(input.plan.phases);
 }
 
 /** Stop keys in replay order: `start` < `a<seq>` < `t<seq>` < `a<seq+1>`. */
@@ -59,32 +58,60 @@ export function stopOrder(key: string): number {
   return seq * 2 + (key.startsWith('t') ? 1 : 0);
 }
 
-function gather(input: BuildEventsInput, log: TargetEventLog): EventStop[] {
-  const { run, plan, registers } = input;
-  const stops = new Map<string, { seq: number; line: number; place: EventPlace; events: SideEvent[] }>();
-  const add = (key: string, seq: number, line: number, place: EventPlace, events: readonly SideEvent[]): void => {
+type Stop = { seq: number; line: number; place: EventPlace; events: SideEvent[] };
+
+/** Gathers a build's events window by window as its replay goes (src/replay/run.ts onWindow). */
+export class BuildEventsGatherer {
+  private readonly stops = new Map<string, Stop>();
+  private note: string | undefined;
+  /** The last place of the windows before: time run right at a window's start came after it. */
+  private lastPlace: Access | undefined;
+
+  constructor(private readonly model: DeviceModel, private readonly registers: RegisterDatabase) {}
+
+  window(window: { readonly plan: Pick<ReplayPlan, 'steps'>; readonly run: EngineRun; readonly placeBase: number; readonly observations: TargetObservations }): void {
+    if (this.note !== undefined) return;
+    const { run, placeBase } = window;
+    const log = window.observations.events;
+    if (log === undefined) {
+      this.note = 'the target logs no device events';
+      return;
+    }
+    if (log.placesLogged !== placeBase + run.places.length) {
+      this.note = `the target's log shows ${log.placesLogged} accesses where ${placeBase + run.places.length} were sent`;
+      return;
+    }
+    this.add('start', -1, 0, { kind: 'start' }, log.start);
+    for (const [index, events] of log.byPlace) {
+      const access = run.places[index - placeBase]!;
+      this.add(`a${access.seq}`, access.seq, access.line, accessPlace(access, this.registers), events);
+    }
+    const markers = markersBySeq(window.plan);
+    for (const segment of log.time) {
+      const before = segment.afterPlace > placeBase ? run.places[segment.afterPlace - placeBase - 1] : this.lastPlace;
+      const seq = before?.seq ?? -1;
+      const marker = markers.get(seq);
+      const place: EventPlace = { kind: 'time', marker: segment.cause === 'poll' ? 'polling loop' : marker?.kinds ?? 'time' };
+      this.add(`t${seq}`, seq, marker?.line ?? before?.line ?? 0, place, segment.events);
+    }
+    this.lastPlace = run.places[run.places.length - 1] ?? this.lastPlace;
+  }
+
+  finish(phases: readonly Phase[]): BuildEvents {
+    if (this.note !== undefined) return { model: this.model, stops: [], note: this.note };
+    const stops = [...this.stops].sort((a, b) => stopOrder(a[0]) - stopOrder(b[0])).map(([key, stop]) => {
+      const phase = phaseOf(phases, Math.max(stop.seq, 0))?.label;
+      return { key, ...stop, ...(phase === undefined || key === 'start' ? {} : { phase }) };
+    });
+    return { model: this.model, stops };
+  }
+
+  private add(key: string, seq: number, line: number, place: EventPlace, events: readonly SideEvent[]): void {
     if (events.length === 0) return;
-    const stop = stops.get(key);
-    if (stop === undefined) stops.set(key, { seq, line, place, events: events.map(compact) });
+    const stop = this.stops.get(key);
+    if (stop === undefined) this.stops.set(key, { seq, line, place, events: events.map(compact) });
     else stop.events.push(...events.map(compact));
-  };
-  add('start', -1, 0, { kind: 'start' }, log.start);
-  for (const [index, events] of log.byPlace) {
-    const access = run.places[index]!;
-    add(`a${access.seq}`, access.seq, access.line, accessPlace(access, registers), events);
   }
-  const markers = markersBySeq(plan);
-  for (const segment of log.time) {
-    const before = segment.afterPlace > 0 ? run.places[segment.afterPlace - 1] : undefined;
-    const seq = before?.seq ?? -1;
-    const marker = markers.get(seq);
-    const place: EventPlace = { kind: 'time', marker: segment.cause === 'poll' ? 'polling loop' : marker?.kinds ?? 'time' };
-    add(`t${seq}`, seq, marker?.line ?? before?.line ?? 0, place, segment.events);
-  }
-  return [...stops].sort((a, b) => stopOrder(a[0]) - stopOrder(b[0])).map(([key, stop]) => {
-    const phase = phaseOf(plan.phases, Math.max(stop.seq, 0))?.label;
-    return { key, ...stop, ...(phase === undefined || key === 'start' ? {} : { phase }) };
-  });
 }
 
 /** As the recording check names the access that caused an event (src/checks/events/compare-events.ts). */
@@ -93,7 +120,7 @@ function accessPlace(access: Access, registers: RegisterDatabase): EventPlace {
 }
 
 /** The plan's time markers by the seq they follow: their kinds, and the first one's line. */
-function markersBySeq(plan: ReplayPlan): Map<number, { kinds: string; line: number }> {
+function markersBySeq(plan: Pick<ReplayPlan, 'steps'>): Map<number, { kinds: string; line: number }> {
   const bySeq = new Map<number, { kinds: Set<string>; line: number }>();
   for (const step of plan.steps) {
     if (step.kind !== 'advance-time' && step.kind !== 'set-link') continue;

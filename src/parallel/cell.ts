@@ -4,10 +4,10 @@
 // thread or in a worker thread (replay-worker.ts): its input and output are plain data.
 
 import type { ReplayResult } from '../model/replay.js';
-import { buildEvents, type BuildEvents } from '../matrix/build-events.js';
+import { BuildEventsGatherer, type BuildEvents } from '../matrix/build-events.js';
 import { prepareReplay, type PrepareOptions } from '../replay/prepare.js';
 import { QemuReplayTarget } from '../replay/qemu-target.js';
-import { runReplay } from '../replay/run.js';
+import { runReplay, type ReplayedWindow } from '../replay/run.js';
 import { loadTrace } from '../trace/load.js';
 
 export interface CellRequest {
@@ -37,18 +37,20 @@ export interface CellHooks {
 }
 
 export async function runCell(request: CellRequest, hooks: CellHooks = {}): Promise<CellOutcome> {
-  const trace = await loadTrace(request.trace, {
-    lenient: request.lenient, barBase: request.barBase, onWarning: (message) => hooks.onWarning?.(message),
-  });
-  const job = prepareReplay(trace, request.prepare);
+  const source = { lenient: request.lenient, ...(request.barBase === undefined ? {} : { barBase: request.barBase }) };
+  // A long recording is not held in memory: the replay reads it again as it goes.
+  const trace = await loadTrace(request.trace, { ...source, keepRecords: 'small', onWarning: (message) => hooks.onWarning?.(message) });
+  const job = prepareReplay(trace, { ...request.prepare, source });
   let events: BuildEvents | undefined;
+  const gatherer = request.keepEvents ? new BuildEventsGatherer(trace.device.model, job.registers) : undefined;
   const result = await runReplay(job, undefined, {
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     onTarget: (target) => {
       if (target instanceof QemuReplayTarget) hooks.onQemu?.({ pid: target.session.pid, tempDir: target.session.tempDir });
     },
-    onObservations: (observations, run) => {
-      if (request.keepEvents) events = buildEvents({ model: trace.device.model, plan: job.plan, registers: job.registers, run, observations });
+    ...(gatherer === undefined ? {} : { onWindow: (window: ReplayedWindow) => gatherer.window(window) }),
+    onResult: (result) => {
+      if (gatherer !== undefined) events = gatherer.finish(result.phases);
     },
   });
   return events === undefined ? { result } : { result, events };

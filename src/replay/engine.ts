@@ -143,7 +143,7 @@ class Batcher {
   }
 }
 
-export async function runPlan(plan: ReplayPlan, target: ReplayTarget, options: EngineOptions = {}): Promise<EngineRun> {
+export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTarget, options: EngineOptions = {}): Promise<EngineRun> {
   // maxInFlight counts accesses; the pipeline holds batches.
   const pipeline = new Pipeline(Math.max(2, Math.ceil((options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) / BATCH_SIZE)));
   const state = { actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], places: [] as Access[], timeAdvances: 0, linkChanges: 0 };

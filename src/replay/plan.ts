@@ -28,7 +28,7 @@ export type ReplayStep =
 
 /** A polling loop in the recording: the same register read again and again. */
 export interface PollRun {
-  /** Index of this run in the plan's `polls`. */
+  /** Index of this run among the recording's polls, in trace order. */
   readonly id: number;
   readonly offset: number;
   readonly firstSeq: number;
@@ -62,48 +62,88 @@ const ROM_BAR = 0x30;
 const COMMAND = 0x04;
 /** COMMAND bits the replay keeps set so the device stays reachable: IO and memory decode. */
 const DECODE_BITS = 0x3;
+/** QEMU's event for an autonegotiation starting. */
+export const NEGOTIATION_START = 'e1000x_link_negotiation_start';
 /** Fewer reads than this is not a loop. */
 const MIN_POLL_READS = 3;
 
+/**
+ * Plans a whole trace in one go: one Planner fed the records as a single window. The streaming
+ * replay (src/replay/run.ts) feeds the same Planner window by window; the result is the same.
+ */
 export function planReplay(records: readonly TraceRecord[], registers: RegisterDatabase): ReplayPlan {
-  const accesses = records.filter((r): r is Access => r.type === 'access');
-  // A loop that spans a timer marker is two loops: the time advance must happen between them.
-  const afterMarker = new Set(records.filter((r): r is Marker => r.type === 'marker').map((m) => m.afterSeq + 1));
-  const polls = findPolls(accesses, registers, afterMarker);
-  const pollAt = new Map<number, PollRun>();
-  for (const poll of polls) {
-    for (let seq = poll.firstSeq; seq < poll.firstSeq + poll.reads; seq++) pollAt.set(seq, poll);
+  const planner = new Planner(registers, negotiationVisible(records));
+  const window = planner.window(records);
+  return { ...window, phases: planner.phases() };
+}
+
+/** Whether the recording logs autonegotiation starts (then pending autonegs can be followed). */
+export function negotiationVisible(records: readonly TraceRecord[]): boolean {
+  return records.some((record) => record.events.some((event) => event.name === NEGOTIATION_START));
+}
+
+/** The plan of one window of records: its steps and polls; `phases` are the planner's so far. */
+export type WindowPlan = Omit<ReplayPlan, 'phases'>;
+
+/**
+ * Plans a recording window by window, in trace order, keeping what crosses windows: whether an
+ * autonegotiation is pending, whether an access was seen, the phases. Windows must not cut a
+ * polling loop (src/replay/record-windows.ts cuts only where no loop can continue).
+ */
+export class Planner {
+  private seenAccess = false;
+  private readonly autoneg: AutonegTracker;
+  private readonly phaseTracker: PhaseTracker;
+  private nextPollId = 0;
+
+  /** `negotiationVisible`: the recording logs autonegotiation starts (see AutonegTracker). */
+  constructor(private readonly registers: RegisterDatabase, negotiationVisible: boolean) {
+    this.autoneg = new AutonegTracker(negotiationVisible);
+    this.phaseTracker = new PhaseTracker(registers);
   }
-  const steps: ReplayStep[] = [];
-  let markers = 0;
-  let linkChanges = 0;
-  let skipped = 0;
-  let seenAccess = false;
-  const autoneg = new AutonegTracker(records);
-  const phases = new PhaseTracker(registers);
-  for (const record of records) {
-    autoneg.see(record);
-    phases.observe(record);
-    if (record.type === 'marker') {
-      const up = seenAccess && record.kind === 'link-change' ? linkState(record) : undefined;
-      if (up !== undefined) {
-        steps.push({ kind: 'set-link', marker: record, up });
-        linkChanges++;
+
+  window(records: readonly TraceRecord[]): WindowPlan {
+    const accesses = records.filter((r): r is Access => r.type === 'access');
+    // A loop that spans a timer marker is two loops: the time advance must happen between them.
+    const afterMarker = new Set(records.filter((r): r is Marker => r.type === 'marker').map((m) => m.afterSeq + 1));
+    const polls = findPolls(accesses, this.registers, afterMarker).map((poll) => ({ ...poll, id: this.nextPollId++ }));
+    const pollAt = new Map<number, PollRun>();
+    for (const poll of polls) {
+      for (let seq = poll.firstSeq; seq < poll.firstSeq + poll.reads; seq++) pollAt.set(seq, poll);
+    }
+    const steps: ReplayStep[] = [];
+    let markers = 0;
+    let linkChanges = 0;
+    let skipped = 0;
+    for (const record of records) {
+      this.autoneg.see(record);
+      this.phaseTracker.observe(record);
+      if (record.type === 'marker') {
+        const up = this.seenAccess && record.kind === 'link-change' ? linkState(record) : undefined;
+        if (up !== undefined) {
+          steps.push({ kind: 'set-link', marker: record, up });
+          linkChanges++;
+          continue;
+        }
+        // An idle gap comes from a dialect without timer events, where no autoneg can be seen pending.
+        if (this.seenAccess && TIMER_MARKERS.has(record.kind) && (record.kind === 'autoneg' || record.kind === 'idle' || this.autoneg.quiet)) {
+          steps.push({ kind: 'advance-time', marker: record });
+          markers++;
+        }
         continue;
       }
-      // An idle gap comes from a dialect without timer events, where no autoneg can be seen pending.
-      if (seenAccess && TIMER_MARKERS.has(record.kind) && (record.kind === 'autoneg' || record.kind === 'idle' || autoneg.quiet)) {
-        steps.push({ kind: 'advance-time', marker: record });
-        markers++;
-      }
-      continue;
+      this.seenAccess = true;
+      const step = stepFor(record, pollAt.get(record.seq));
+      if (step.kind === 'skip') skipped++;
+      steps.push(step);
     }
-    seenAccess = true;
-    const step = stepFor(record, pollAt.get(record.seq));
-    if (step.kind === 'skip') skipped++;
-    steps.push(step);
+    return { steps, polls, markers, linkChanges, skipped };
   }
-  return { steps, polls, markers, linkChanges, skipped, phases: phases.phases() };
+
+  /** The recording's phases seen so far (all of them once the last window is planned). */
+  phases(): Phase[] {
+    return this.phaseTracker.phases();
+  }
 }
 
 /** The link state a link-change marker reports (`e1000e_link_status_changed New link status: N`). */
@@ -122,11 +162,8 @@ function linkState(marker: Marker): boolean | undefined {
  */
 class AutonegTracker {
   private pending = false;
-  private readonly visible: boolean;
 
-  constructor(records: readonly TraceRecord[]) {
-    this.visible = records.some((record) => record.events.some((event) => event.name === 'e1000x_link_negotiation_start'));
-  }
+  constructor(private readonly visible: boolean) {}
 
   /** Time can run without completing an autoneg early. */
   get quiet(): boolean {
@@ -135,7 +172,7 @@ class AutonegTracker {
 
   see(record: TraceRecord): void {
     for (const event of record.events) {
-      if (event.name === 'e1000x_link_negotiation_start') this.pending = true;
+      if (event.name === NEGOTIATION_START) this.pending = true;
       else if (event.name === 'e1000x_link_negotiation_done') this.pending = false;
     }
   }
@@ -190,10 +227,14 @@ function hasReadSideEffect(offset: number, registers: RegisterDatabase): boolean
   return registers.lookupOffset(offset)?.def.readSideEffect ?? true;
 }
 
-/** Poll reads must be consecutive seqs (no derived PHY access in between), so seq ranges work. */
+/**
+ * Poll reads must be consecutive seqs (no derived PHY access in between), so seq ranges work.
+ * `accesses` are consecutive seqs from the first one's (a window of the recording).
+ */
 function contiguous(poll: PollRun, accesses: readonly Access[]): boolean {
+  const base = accesses[0]?.seq ?? 0;
   for (let seq = poll.firstSeq; seq < poll.firstSeq + poll.reads; seq++) {
-    const access = accesses[seq];
+    const access = accesses[seq - base];
     if (access === undefined || access.kind !== 'read' || access.offset !== poll.offset || access.space !== 'mmio') return false;
   }
   return true;

@@ -2,12 +2,13 @@
 // names and decodes it, and the target to run it against — without starting anything. The same job
 // can then run against any number of targets (src/replay/run.ts): QEMU builds, or a fake in tests.
 
-import type { TraceRecord } from '../model/access.js';
 import type { Trace } from '../model/trace.js';
 import type { TimeModeChoice } from '../model/replay.js';
 import { registersFor, type RegisterDatabase } from '../regs/database.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
-import { planReplay, type ReplayPlan } from './plan.js';
+import { NEGOTIATION_START, negotiationVisible } from './plan.js';
+import type { TraceSourceOptions } from '../formats/read-trace.js';
+import type { RecordSource } from './record-windows.js';
 import type { CompareOptions } from './compare-policy.js';
 
 /** What a target must be: the QEMU binary, the device and how time is controlled. */
@@ -22,10 +23,15 @@ export interface TargetSpec {
 export interface ReplayJob {
   /** The trace as named on the command line. */
   readonly trace: string;
-  /** The recording's records in order (the device-event check walks them). */
-  readonly records: readonly TraceRecord[];
+  /** Where the recording's records come from, window by window: memory, or the file read again. */
+  readonly source: RecordSource;
+  /** Accesses in the recording (for progress). */
+  readonly accessCount: number;
+  /** The recording logs autonegotiation starts (the planner follows pending ones: see plan.ts). */
+  readonly negotiationVisible: boolean;
   readonly registers: RegisterDatabase;
-  readonly plan: ReplayPlan;
+  /** Records per window (default WINDOW_RECORDS); tests set small ones to cross many window boundaries. */
+  readonly windowRecords?: number;
   readonly target: TargetSpec;
   readonly compare: CompareOptions;
 }
@@ -37,15 +43,25 @@ export interface PrepareOptions {
   readonly qemu?: string;
   readonly strict: boolean;
   readonly keepTempDir?: boolean;
+  /** How the trace was read (--lenient, --bar-base), for reading it again. */
+  readonly source?: TraceSourceOptions;
 }
 
+/**
+ * A trace loaded with its records replays from memory; one loaded without (a long recording, see
+ * loadTrace's keepRecords) is read again from its file as the replay goes, so memory stays bounded.
+ */
 export function prepareReplay(trace: Trace, options: PrepareOptions): ReplayJob {
-  if (trace.records === undefined) throw new TypeError(`prepareReplay needs the records of ${trace.path}`);
+  if (trace.records === undefined && trace.path === '-') throw new TypeError('a trace from standard input must be loaded with its records');
   // Named and planned with the recorded device's registers (an e1000e trace with the 82574L's);
   // what the target lacks comes from the target QEMU's own verdicts, whatever the device.
   const registers = registersFor(trace.device.model);
+  const source: RecordSource = trace.records !== undefined ? { kind: 'memory', records: trace.records }
+    : { kind: 'file', path: trace.path, options: options.source ?? {} };
   return {
-    trace: trace.path, records: trace.records, registers, plan: planReplay(trace.records, registers),
+    trace: trace.path, source, registers,
+    accessCount: trace.records?.filter((record) => record.type === 'access').length ?? trace.read.stats.accessLines,
+    negotiationVisible: trace.records !== undefined ? negotiationVisible(trace.records) : (trace.read.stats.deviceEvents.get(NEGOTIATION_START) ?? 0) > 0,
     target: {
       device: targetDevice(trace, options.device), time: options.time,
       ...(options.qemu === undefined ? {} : { qemu: options.qemu }),

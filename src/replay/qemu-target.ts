@@ -12,7 +12,7 @@
 
 import type { Marker } from '../model/access.js';
 import type { TargetDescription, TargetObservations, TimeMode, TimeModeChoice } from '../model/replay.js';
-import { readTargetLog, type LoggedTime } from './target-log.js';
+import { TargetLogReader, type LoggedTime } from './target-log.js';
 import { enableMmconfig, setupNic, type MmconfigWindow, type NicBars } from '../target/pci-setup.js';
 import { configReadCommands, configSize, configWriteCommands, type PciFunction } from '../target/pci-config.js';
 import { NETDEV_ID } from '../target/qemu-args.js';
@@ -71,8 +71,9 @@ export class QemuReplayTarget implements ReplayTarget {
   /** Accesses sent so far (register, IO, config): the places device events are tied to. */
   private places = 0;
   /** Where the log's parts are, recorded as the replay runs (see target-log.ts). */
-  private readonly loggedTime: LoggedTime[] = [];
-  private startEnd = 0;
+  /** Stretches of time logged since the last look at the log. */
+  private loggedTime: LoggedTime[] = [];
+  private logReader: TargetLogReader | undefined;
 
   private constructor(
     readonly session: QemuSession,
@@ -105,7 +106,7 @@ export class QemuReplayTarget implements ReplayTarget {
       const bars = await setupNic(session.qtest, { model: device.model, slot: NIC_SLOT });
       const mmconfig = await enableMmconfig(session.qtest);
       const target = new QemuReplayTarget(session, timeMode, device, bars, nic, mmconfig);
-      target.startEnd = await session.logSize();
+      target.logReader = new TargetLogReader(session.logPath, await session.logSize());
       return target;
     } catch (error) {
       await session.close();
@@ -310,12 +311,15 @@ export class QemuReplayTarget implements ReplayTarget {
   }
 
   /**
-   * What the target QEMU said and did, read from its own trace log with the same parser as
-   * recordings (target-log.ts): its verdict on each MMIO/IO access, the PHY registers it reported
-   * unhandled, and its device events by place, at the start and while time ran.
+   * What the target QEMU said and did since the last call, read from its own trace log with the
+   * same parser as recordings (target-log.ts): its verdict on each MMIO/IO access, the PHY
+   * registers it reported unhandled, and its device events by place, at the start and while time ran.
    */
   async observations(): Promise<TargetObservations> {
-    return readTargetLog(this.session.logPath, { startEnd: this.startEnd, time: this.loggedTime, end: await this.session.logSize() });
+    if (this.logReader === undefined) throw new Error('the target was never started');
+    const time = this.loggedTime;
+    this.loggedTime = [];
+    return this.logReader.read(time, await this.session.logSize());
   }
 
   get alive(): boolean {

@@ -1,107 +1,203 @@
-// Builds the ReplayResult from a run: compares every replayed read with the recording, classifies
-// differences with the compare policy, and tallies what the target QEMU reported as unknown.
-// Pure function of its inputs.
+// Builds the ReplayResult of a run, window by window: compares every replayed read with the
+// recording, classifies differences with the compare policy, and tallies what the target QEMU
+// reported as unknown. No I/O.
 
 import type { Access, QemuVerdict, TraceRecord } from '../model/access.js';
-import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterRead, type RegisterTally, type ReplayResult, type TargetDescription,
-  type TargetObservations, type TargetVerdicts } from '../model/replay.js';
+import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterRead, type ReplayResult, type TargetDescription,
+  type TargetVerdicts } from '../model/replay.js';
+import type { EventsResult } from '../model/events.js';
+import type { Phase } from '../model/phase.js';
 import { compareConfigRead } from './config-compare.js';
-import { eventsOutcome } from './events-result.js';
 import { phaseOf } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { registerOf } from '../regs/naming.js';
 import { classifyDifference, type CompareOptions, fieldDifferences } from './compare-policy.js';
 import type { EngineRun, PollOutcome } from './engine.js';
-import type { ReplayPlan } from './plan.js';
+import type { ReplayStep, WindowPlan } from './plan.js';
 
-export interface ResultInputs {
+/** One window of the replay: its records, plan, run, and what the target logged meanwhile. */
+export interface ResultWindow {
+  readonly records: readonly TraceRecord[];
+  readonly plan: WindowPlan;
+  readonly run: EngineRun;
+  readonly verdicts: TargetVerdicts;
+  /** ICR/EICR reads of the window whose difference unreplayed packets explain (the device-event check). */
+  readonly explainedReads: ReadonlyMap<number, string>;
+  /** The recording's phases so far (they cover every seq of the window). */
+  readonly phases: readonly Phase[];
+}
+
+export interface ResultEnd {
   readonly trace: string;
   readonly target: TargetDescription;
-  readonly plan: ReplayPlan;
-  readonly run: EngineRun;
-  /** The recording, in order: the device-event check walks it. */
-  readonly records: readonly TraceRecord[];
-  /** What the target QEMU logged about what it was sent (from its own trace log). */
-  readonly observations: TargetObservations;
-  readonly registers: RegisterDatabase;
-  readonly options: CompareOptions;
+  /** The run that stopped the replay early, if one did. */
+  readonly stoppedRun?: EngineRun;
+  /** The recording's phases, all of them. */
+  readonly phases: readonly Phase[];
+  readonly notices: readonly string[];
+  readonly events: EventsResult;
   readonly durationMs: number;
 }
 
-export function buildResult(inputs: ResultInputs): ReplayResult {
-  const { plan, run, registers } = inputs;
-  const verdicts = inputs.observations.verdicts;
-  const unknownSeqs = unknownInTargetSeqs(run.sent, verdicts.accesses);
-  const notices = recordingNotices(plan, inputs.records);
-  const { events, explainedReads } = eventsOutcome({
-    records: inputs.records, run, target: inputs.observations.events, registers, phases: plan.phases,
-    ...(notices.length === 0 ? {} : { notComparable: notices.join(' ') }),
-  });
-  const byClass = Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>;
-  const divergences: Divergence[] = [];
-  let reads = 0;
-  let writes = 0;
-  let configWrites = 0;
-  let configReads = 0;
-  for (const step of plan.steps) {
-    if (step.kind === 'write' && wasSent(step.access, run)) writes++;
-    if (step.kind === 'config-write' && wasSent(step.access, run)) configWrites++;
-    if (step.kind === 'config-read') {
-      const dword = run.actual.get(step.access.seq);
-      if (dword === undefined) continue;
-      configReads++;
-      const compared = compareConfigRead(step.access.offset, step.access.value, dword);
-      byClass[compared.class]++;
-      if (compared.class !== 'match') divergences.push(divergenceOf(step.access, compared.actual, compared.class, compared.reason, registers));
-      continue;
+/**
+ * Tallies a replay window by window: counters, divergences, per-phase and per-register tallies.
+ * Nothing per access is kept beyond its window, so a replay of any length fits in memory.
+ */
+export class ResultCollector {
+  private readonly byClass = Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>;
+  private readonly divergences: Divergence[] = [];
+  private readonly counts = { sent: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 };
+  private readonly phaseReads = new Map<string, number>();
+  private readonly unknown = new Map<string, { register: string; count: number; firstLine: number }>();
+  private readonly read = new Map<string, RegisterRead>();
+  private lastLine = 0;
+  private readonly facts = { configWrites: false, messageSignalled: false };
+
+  constructor(private readonly registers: RegisterDatabase, private readonly options: CompareOptions) {}
+
+  add(window: ResultWindow): void {
+    const { plan, run } = window;
+    this.counts.sent += run.sent.length;
+    this.counts.skipped += plan.skipped;
+    this.counts.markers += plan.markers;
+    this.counts.timeAdvances += run.timeAdvances;
+    this.counts.linkChanges += run.linkChanges;
+    this.counts.polls += run.polls.size;
+    this.facts.configWrites ||= plan.steps.some((step) => step.kind === 'config-write');
+    this.facts.messageSignalled ||= window.records.some((record) => record.events.some((event) => MESSAGE_NOTIFY.has(event.name)));
+    const unknownSeqs = unknownInTargetSeqs(run.sent, window.verdicts.accesses);
+    for (const step of plan.steps) {
+      if (step.kind === 'advance-time' || step.kind === 'set-link') this.lastLine = Math.max(this.lastLine, step.marker.line);
+      else this.lastLine = Math.max(this.lastLine, step.access.line);
+      if (step.kind === 'read' || step.kind === 'skip') this.countRegisterRead(step.access);
+      if (step.kind === 'write' && wasSent(step.access, run)) this.counts.writes++;
+      if (step.kind === 'config-write' && wasSent(step.access, run)) this.counts.configWrites++;
+      if (step.kind === 'config-read') this.configRead(step.access, run);
+      if (step.kind === 'read') this.registerRead(step, window, unknownSeqs);
     }
-    if (step.kind !== 'read') continue;
+    this.tallyUnknown(run.sent, window.verdicts);
+  }
+
+  finish(end: ResultEnd): ReplayResult {
+    const run = end.stoppedRun;
+    const c = this.counts;
+    return {
+      schema: 'igb-replay/replay-result', version: 1, trace: end.trace, target: end.target,
+      completed: run === undefined,
+      ...(run === undefined ? {} : { stopped: stoppedAt(run) }),
+      notices: [...end.notices],
+      counts: {
+        accesses: c.sent + c.configWrites + c.configReads, reads: c.reads, writes: c.writes, configWrites: c.configWrites, configReads: c.configReads,
+        skipped: c.skipped, markers: c.markers, timeAdvances: c.timeAdvances, linkChanges: c.linkChanges, polls: c.polls,
+      },
+      byClass: this.byClass, divergences: withPhases(this.divergences, end.phases), events: end.events,
+      phases: this.phaseTallies(end.phases),
+      unknownInTarget: [...this.unknown.values()].sort((a, b) => b.count - a.count || a.firstLine - b.firstLine),
+      registersRead: [...this.read.values()], lastLine: this.lastLine,
+      durationMs: end.durationMs,
+    };
+  }
+
+  /**
+   * What the recording cannot show, said up front. A QEMU log whose driver sent MSI-X or MSI
+   * interrupts but which has no config write to replay (e1000e logs its config writes only through
+   * pci_cfg_write; igb logs its own) leaves the device in legacy INTx mode: every interrupt would
+   * differ, and the first sign would otherwise be a late ICR read.
+   */
+  notices(): string[] {
+    return !this.facts.configWrites && this.facts.messageSignalled ? [NO_CONFIG_WRITES_NOTICE] : [];
+  }
+
+  private configRead(access: Access, run: EngineRun): void {
+    const dword = run.actual.get(access.seq);
+    if (dword === undefined) return;
+    this.counts.configReads++;
+    const compared = compareConfigRead(access.offset, access.value, dword);
+    this.byClass[compared.class]++;
+    if (compared.class !== 'match') this.divergences.push(divergenceOf(access, compared.actual, compared.class, compared.reason, this.registers));
+  }
+
+  private registerRead(step: Extract<ReplayStep, { kind: 'read' }>, window: ResultWindow, unknownSeqs: ReadonlySet<number>): void {
+    const { run } = window;
     const access = step.access;
     if (step.poll !== undefined) {
       const outcome = run.polls.get(access.seq);
-      if (outcome === undefined) continue;
-      reads += outcome.poll.reads;
-      const divergence = pollDivergence(access, outcome, registers);
-      if (divergence === undefined) byClass.match += outcome.poll.reads;
-      else {
-        byClass[divergence.class]++;
-        divergences.push(divergence);
-      }
-      continue;
+      if (outcome === undefined) return;
+      this.counts.reads += outcome.poll.reads;
+      this.countPhaseReads(window.phases, access.seq, outcome.poll.reads);
+      const divergence = pollDivergence(access, outcome, this.registers);
+      if (divergence === undefined) this.byClass.match += outcome.poll.reads;
+      else this.diverged(divergence);
+      return;
     }
     const actual = run.actual.get(access.seq);
-    if (actual === undefined) continue;
-    reads++;
+    if (actual === undefined) return;
+    this.counts.reads++;
+    this.countPhaseReads(window.phases, access.seq, 1);
     if (actual === access.value) {
-      byClass.match++;
-      continue;
+      this.byClass.match++;
+      return;
     }
-    const explained = explainedReads.get(access.seq);
+    const explained = window.explainedReads.get(access.seq);
     if (explained !== undefined) {
-      byClass['explained-by-traffic']++;
-      divergences.push(divergenceOf(access, actual, 'explained-by-traffic', explained, registers));
-      continue;
+      this.diverged(divergenceOf(access, actual, 'explained-by-traffic', explained, this.registers));
+      return;
     }
-    const ref = access.space === 'mmio' ? registers.lookupOffset(access.offset) : undefined;
-    const classification = classifyDifference(ref, unknownSeqs.has(access.seq) && access.verdict !== 'unknown', inputs.options);
-    byClass[classification.class]++;
-    divergences.push(divergenceOf(access, actual, classification.class, classification.reason, registers));
+    const ref = access.space === 'mmio' ? this.registers.lookupOffset(access.offset) : undefined;
+    const classification = classifyDifference(ref, unknownSeqs.has(access.seq) && access.verdict !== 'unknown', this.options);
+    this.diverged(divergenceOf(access, actual, classification.class, classification.reason, this.registers));
   }
-  return {
-    schema: 'igb-replay/replay-result', version: 1, trace: inputs.trace, target: inputs.target,
-    completed: run.completed,
-    ...(run.completed ? {} : { stopped: stoppedAt(run) }),
-    notices,
-    counts: {
-      accesses: run.sent.length + configWrites + configReads, reads, writes, configWrites, configReads, skipped: plan.skipped,
-      markers: plan.markers, timeAdvances: run.timeAdvances, linkChanges: run.linkChanges, polls: run.polls.size,
-    },
-    byClass, divergences: withPhases(divergences, plan), events,
-    phases: tallyPhases(plan, run, divergences),
-    unknownInTarget: tallyUnknown(run.sent, verdicts, registers),
-    registersRead: registersRead(plan, registers), lastLine: lastLine(plan),
-    durationMs: inputs.durationMs,
-  };
+
+  private diverged(divergence: Divergence): void {
+    this.byClass[divergence.class]++;
+    this.divergences.push(divergence);
+  }
+
+  private countPhaseReads(phases: readonly Phase[], seq: number, reads: number): void {
+    const label = phaseOf(phases, seq)?.label;
+    if (label !== undefined) this.phaseReads.set(label, (this.phaseReads.get(label) ?? 0) + reads);
+  }
+
+  /** Reads replayed and divergences per phase of the recording (phases after a stop have 0 reads). */
+  private phaseTallies(phases: readonly Phase[]): PhaseTally[] {
+    const byPhase = new Map<string, { byClass: PhaseTally['byClass']; failing: number }>();
+    for (const d of this.divergences) {
+      const label = phaseOf(phases, d.seq)?.label;
+      if (label === undefined) continue;
+      const tally = byPhase.get(label) ?? { byClass: {}, failing: 0 };
+      tally.byClass = { ...tally.byClass, [d.class]: (tally.byClass[d.class] ?? 0) + 1 };
+      if (FAILING_CLASSES.has(d.class)) tally.failing++;
+      byPhase.set(label, tally);
+    }
+    return phases.map((phase) => ({
+      ...phase, reads: this.phaseReads.get(phase.label) ?? 0,
+      byClass: byPhase.get(phase.label)?.byClass ?? {}, failing: byPhase.get(phase.label)?.failing ?? 0,
+    }));
+  }
+
+  /** The registers the recording reads over MMIO and IO, in order of first read (skipped reads too: the plan has every access). */
+  private countRegisterRead(access: Access): void {
+    if (access.kind !== 'read' || (access.space !== 'mmio' && access.space !== 'io')) return;
+    const { name, block } = registerOf(this.registers, access);
+    const entry = this.read.get(name);
+    this.read.set(name, entry === undefined ? { register: name, block, reads: 1 } : { ...entry, reads: entry.reads + 1 });
+  }
+
+  /** Registers the target reported unknown, and PHY registers it reported unhandled (via MDIC). */
+  private tallyUnknown(sent: readonly Access[], target: TargetVerdicts): void {
+    const count = (name: string, line: number): void => {
+      const tally = this.unknown.get(name);
+      if (tally === undefined) this.unknown.set(name, { register: name, count: 1, firstLine: line });
+      else tally.count++;
+    };
+    sent.forEach((access, i) => {
+      if (target.accesses[i] === 'unknown') count(registerOf(this.registers, access).name, access.line);
+    });
+    for (const phy of target.phyUnhandled) {
+      const mdicWrite = sent[phy.sentIndex];
+      if (mdicWrite !== undefined) count(registerOf(this.registers, { space: 'phy', offset: phy.register }).name, mdicWrite.line);
+    }
+  }
 }
 
 /** QEMU's events of an MSI-X or MSI notification: the driver had put the device in a message-signalled mode. */
@@ -111,67 +207,11 @@ export const NO_CONFIG_WRITES_NOTICE = 'this recording has no PCI config writes 
   + 'the replay cannot enable MSI-X or MSI as the driver did (the device signals legacy INTx instead), so interrupts cannot be compared; '
   + 'record with -trace pci_cfg_write (igb-replay record does)';
 
-/**
- * What the recording cannot show, said up front. A QEMU log whose driver sent MSI-X or MSI
- * interrupts but which has no config write to replay (e1000e logs its config writes only through
- * pci_cfg_write; igb logs its own) leaves the device in legacy INTx mode: every interrupt would
- * differ, and the first sign would otherwise be a late ICR read.
- */
-export function recordingNotices(plan: ReplayPlan, records: readonly TraceRecord[]): string[] {
-  if (plan.steps.some((step) => step.kind === 'config-write')) return [];
-  const messageSignalled = records.some((record) => record.events.some((event) => MESSAGE_NOTIFY.has(event.name)));
-  return messageSignalled ? [NO_CONFIG_WRITES_NOTICE] : [];
-}
-
-function withPhases(divergences: readonly Divergence[], plan: ReplayPlan): Divergence[] {
+function withPhases(divergences: readonly Divergence[], phases: readonly Phase[]): Divergence[] {
   return divergences.map((d) => {
-    const phase = phaseOf(plan.phases, d.seq);
+    const phase = phaseOf(phases, d.seq);
     return phase === undefined ? d : { ...d, phase: phase.label };
   });
-}
-
-/** Reads replayed and divergences per phase of the recording (phases after a stop have 0 reads). */
-function tallyPhases(plan: ReplayPlan, run: EngineRun, divergences: readonly Divergence[]): PhaseTally[] {
-  const reads = new Map<string, number>();
-  for (const step of plan.steps) {
-    if (step.kind !== 'read') continue;
-    // A folded poll counts the reads the target needed; a plain read counts once if it was sent.
-    const sent = step.poll === undefined ? (run.actual.has(step.access.seq) ? 1 : 0) : run.polls.get(step.access.seq)?.poll.reads ?? 0;
-    const label = phaseOf(plan.phases, step.access.seq)?.label;
-    if (label !== undefined && sent > 0) reads.set(label, (reads.get(label) ?? 0) + sent);
-  }
-  const byPhase = new Map<string, { byClass: PhaseTally['byClass']; failing: number }>();
-  for (const d of divergences) {
-    const label = phaseOf(plan.phases, d.seq)?.label;
-    if (label === undefined) continue;
-    const tally = byPhase.get(label) ?? { byClass: {}, failing: 0 };
-    tally.byClass = { ...tally.byClass, [d.class]: (tally.byClass[d.class] ?? 0) + 1 };
-    if (FAILING_CLASSES.has(d.class)) tally.failing++;
-    byPhase.set(label, tally);
-  }
-  return plan.phases.map((phase) => ({
-    ...phase, reads: reads.get(phase.label) ?? 0,
-    byClass: byPhase.get(phase.label)?.byClass ?? {}, failing: byPhase.get(phase.label)?.failing ?? 0,
-  }));
-}
-
-/** The registers the recording reads over MMIO and IO, in order of first read (skipped reads too: the plan has every access). */
-function registersRead(plan: ReplayPlan, registers: RegisterDatabase): RegisterRead[] {
-  const byName = new Map<string, { register: string; block: string; reads: number }>();
-  for (const step of plan.steps) {
-    if (step.kind !== 'read' && step.kind !== 'skip') continue;
-    const access = step.access;
-    if (access.kind !== 'read' || (access.space !== 'mmio' && access.space !== 'io')) continue;
-    const { name, block } = registerOf(registers, access);
-    const entry = byName.get(name);
-    if (entry === undefined) byName.set(name, { register: name, block, reads: 1 });
-    else entry.reads++;
-  }
-  return [...byName.values()];
-}
-
-function lastLine(plan: ReplayPlan): number {
-  return plan.steps.reduce((max, step) => Math.max(max, step.kind === 'advance-time' || step.kind === 'set-link' ? step.marker.line : step.access.line), 0);
 }
 
 /** A run that stopped early sent the steps before the access it stopped at (seqs follow the plan). */
@@ -215,22 +255,4 @@ function unknownInTargetSeqs(sent: readonly Access[], verdicts: readonly (QemuVe
     if (verdicts[i] === 'unknown') seqs.add(access.seq);
   });
   return seqs;
-}
-
-/** Registers the target reported unknown, and PHY registers it reported unhandled (via MDIC). */
-function tallyUnknown(sent: readonly Access[], target: TargetVerdicts, registers: RegisterDatabase): RegisterTally[] {
-  const tallies = new Map<string, { register: string; count: number; firstLine: number }>();
-  const count = (name: string, line: number): void => {
-    const tally = tallies.get(name);
-    if (tally === undefined) tallies.set(name, { register: name, count: 1, firstLine: line });
-    else tally.count++;
-  };
-  sent.forEach((access, i) => {
-    if (target.accesses[i] === 'unknown') count(registerOf(registers, access).name, access.line);
-  });
-  for (const phy of target.phyUnhandled) {
-    const mdicWrite = sent[phy.sentIndex];
-    if (mdicWrite !== undefined) count(registerOf(registers, { space: 'phy', offset: phy.register }).name, mdicWrite.line);
-  }
-  return [...tallies.values()].sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
 }

@@ -1,20 +1,29 @@
 // Running a prepared replay (src/replay/prepare.ts) against a target made by a factory: the real
-// QEMU by default, a fake one in engine tests, several QEMU builds for a comparison. The target is
-// always closed — also when the run fails midway, in which case the result is partial and says
-// where it stopped.
+// QEMU by default, a fake one in engine tests, several QEMU builds for a comparison. The recording
+// goes through window by window (src/replay/record-windows.ts): each window is planned, sent,
+// checked against what the target logged meanwhile and tallied, then dropped, so memory stays
+// bounded on a recording of any length. The target is always closed — also when the run fails
+// midway, in which case the result is partial and says where it stopped.
 
+import type { TraceRecord } from '../model/access.js';
 import type { ReplayResult, TargetDescription, TargetObservations } from '../model/replay.js';
 import { runPlan, type EngineRun, type ReplayTarget } from './engine.js';
+import { EventsCollector } from './events-result.js';
+import { Planner, type WindowPlan } from './plan.js';
 import type { ReplayJob, TargetSpec } from './prepare.js';
 import { QemuReplayTarget } from './qemu-target.js';
-import { buildResult } from './result.js';
+import { windowsFrom } from './record-windows.js';
+import { ResultCollector } from './result.js';
 
 /** A target the runner owns: it replays, says what it is and what it logged, and is closed after. */
 export interface OwnedTarget extends ReplayTarget {
   describe(): TargetDescription;
   /** False once the target died (then what it logged is not asked for). */
   readonly alive: boolean;
-  /** What the target said about each access it was sent, and the device events it logged. */
+  /**
+   * What the target said about each access it was sent since the last call (the first call: since
+   * it started), and the device events it logged meanwhile, places counted from the start.
+   */
   observations(): Promise<TargetObservations>;
   close(): Promise<void>;
 }
@@ -28,35 +37,77 @@ export const qemuTargetFactory: TargetFactory = (spec) => QemuReplayTarget.start
   ...(spec.keepTempDir === undefined ? {} : { keepTempDir: spec.keepTempDir }),
 });
 
+/** One window as replayed: what a comparison of builds needs of each build. */
+export interface ReplayedWindow {
+  readonly records: readonly TraceRecord[];
+  readonly plan: WindowPlan;
+  readonly run: EngineRun;
+  /** The replay-wide number of the run's first place. */
+  readonly placeBase: number;
+  readonly observations: TargetObservations;
+}
+
 export interface RunHooks {
-  /** Progress of the replay itself (steps done of total). */
+  /** Progress of the replay itself (accesses of the recording done, of total). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Called once the target is up (tests that need its pid or temp dir). */
   readonly onTarget?: (target: OwnedTarget) => void;
   /**
-   * Called with what the target logged and what was sent, before the result is built: a comparison
-   * of builds needs each build's own events, not only their differences to the recording.
+   * Called with each window, what was sent and what the target logged, before it is checked: a
+   * comparison of builds needs each build's own events, not only their differences to the recording.
    */
-  readonly onObservations?: (observations: TargetObservations, run: EngineRun) => void;
+  readonly onWindow?: (window: ReplayedWindow) => void;
   /** Called with the result as soon as it is known, before the target is closed (timing, early reporting). */
   readonly onResult?: (result: ReplayResult) => void;
 }
+
+const NO_OBSERVATIONS: TargetObservations = { verdicts: { accesses: [], phyUnhandled: [] } };
 
 export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTargetFactory, hooks: RunHooks = {}): Promise<ReplayResult> {
   const started = Date.now();
   const target = await factory(job.target);
   try {
     hooks.onTarget?.(target);
-    const run = await runPlan(job.plan, target, hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress });
-    const observations: TargetObservations = target.alive ? await target.observations() : { verdicts: { accesses: [], phyUnhandled: [] } };
-    hooks.onObservations?.(observations, run);
-    const result = buildResult({
-      trace: job.trace, target: target.describe(), plan: job.plan, run, records: job.records, observations, registers: job.registers,
-      options: job.compare, durationMs: Date.now() - started,
+    const planner = new Planner(job.registers, job.negotiationVisible);
+    const results = new ResultCollector(job.registers, job.compare);
+    const events = new EventsCollector(job.registers);
+    let placeBase = 0;
+    let done = 0;
+    let stoppedRun: EngineRun | undefined;
+    for await (const records of windowsFrom(job.source, job.windowRecords)) {
+      const plan = planner.window(records);
+      const before = done;
+      const run = await runPlan(plan, target, {
+        onProgress: (stepsDone, steps) => hooks.onProgress?.(Math.min(job.accessCount, before + Math.round((stepsDone / Math.max(steps, 1)) * accessesIn(records))), job.accessCount),
+      });
+      done += accessesIn(records);
+      const observations = target.alive ? await target.observations() : NO_OBSERVATIONS;
+      hooks.onWindow?.({ records, plan, run, placeBase, observations });
+      const explainedReads = events.window({ records, run, placeBase, target: observations.events });
+      results.add({ records, plan, run, verdicts: observations.verdicts, explainedReads, phases: planner.phases() });
+      placeBase += run.places.length;
+      if (!run.completed) {
+        stoppedRun = run;
+        break;
+      }
+    }
+    const phases = planner.phases();
+    const notices = results.notices();
+    const result = results.finish({
+      trace: job.trace, target: target.describe(), phases, notices,
+      events: events.finish(phases, notices.length === 0 ? undefined : notices.join(' ')),
+      durationMs: Date.now() - started,
+      ...(stoppedRun === undefined ? {} : { stoppedRun }),
     });
     hooks.onResult?.(result);
     return result;
   } finally {
     await target.close();
   }
+}
+
+function accessesIn(records: readonly TraceRecord[]): number {
+  let count = 0;
+  for (const record of records) if (record.type === 'access') count++;
+  return count;
 }

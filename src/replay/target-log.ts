@@ -34,9 +34,18 @@ function isPlace(access: Access): boolean {
 }
 
 class Collector {
-  readonly verdicts: TargetVerdicts = { accesses: [], phyUnhandled: [] };
-  readonly byPlace = new Map<number, SideEvent[]>();
+  verdicts: TargetVerdicts = { accesses: [], phyUnhandled: [] };
+  byPlace = new Map<number, SideEvent[]>();
+  /** Places read so far, over every read of the log. */
   places = 0;
+
+  /** Hands over what was collected since the last call; place numbers go on. */
+  take(): { verdicts: TargetVerdicts; byPlace: Map<number, SideEvent[]> } {
+    const taken = { verdicts: this.verdicts, byPlace: this.byPlace };
+    this.verdicts = { accesses: [], phyUnhandled: [] };
+    this.byPlace = new Map();
+    return taken;
+  }
 
   /** One access segment: places in order; events between places belong to the place before them. */
   async accesses(path: string, from: number, to: number): Promise<void> {
@@ -92,17 +101,38 @@ async function readSegment(path: string, from: number, to: number, sink: { acces
   }
 }
 
-export async function readTargetLog(path: string, layout: TargetLogLayout): Promise<TargetObservations> {
-  const collector = new Collector();
-  const start = await allEvents(path, 0, layout.startEnd);
-  const time: TimeSegment[] = [];
-  let at = layout.startEnd;
-  for (const segment of layout.time) {
-    await collector.accesses(path, at, segment.from);
-    time.push({ afterPlace: segment.afterPlace, cause: segment.cause, events: await allEvents(path, segment.from, segment.to) });
-    at = segment.to;
+/**
+ * Reads the target's log as the replay goes: each `read` covers what was logged since the previous
+ * one (the start, on the first), so a long replay never holds its whole log. Verdicts are by access
+ * sent since the previous read; places (byPlace keys, time segments) count from the replay's start.
+ */
+export class TargetLogReader {
+  private readonly collector = new Collector();
+  private at = 0;
+  private started = false;
+
+  constructor(private readonly path: string, private readonly startEnd: number) {}
+
+  /** `time`: the stretches logged while time ran since the previous read, in order; `end`: the log's size now. */
+  async read(time: readonly LoggedTime[], end: number): Promise<TargetObservations> {
+    const start = this.started ? [] : await allEvents(this.path, 0, this.startEnd);
+    if (!this.started) this.at = this.startEnd;
+    this.started = true;
+    const segments: TimeSegment[] = [];
+    for (const segment of time) {
+      await this.collector.accesses(this.path, this.at, segment.from);
+      segments.push({ afterPlace: segment.afterPlace, cause: segment.cause, events: await allEvents(this.path, segment.from, segment.to) });
+      this.at = segment.to;
+    }
+    await this.collector.accesses(this.path, this.at, end);
+    this.at = Math.max(this.at, end);
+    const { verdicts, byPlace } = this.collector.take();
+    const events: TargetEventLog = { start, byPlace, time: segments, placesLogged: this.collector.places };
+    return { verdicts, events };
   }
-  await collector.accesses(path, at, layout.end);
-  const events: TargetEventLog = { start, byPlace: collector.byPlace, time, placesLogged: collector.places };
-  return { verdicts: collector.verdicts, events };
+}
+
+/** The whole log at once (a replay that reads it only at the end). */
+export async function readTargetLog(path: string, layout: TargetLogLayout): Promise<TargetObservations> {
+  return new TargetLogReader(path, layout.startEnd).read(layout.time, layout.end);
 }

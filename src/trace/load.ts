@@ -3,6 +3,7 @@
 // sidecar. Which device a trace is gets decided here and nowhere else: the sidecar that describes
 // this very file, else the evidence in the trace (src/trace/device-evidence.ts), else igb.
 
+import { stat } from 'node:fs/promises';
 import type { Access, Marker, TraceRecord } from '../model/access.js';
 import type { RecordedDevice, Trace, TraceSidecar } from '../model/trace.js';
 import { DEFAULT_DEVICE_MODEL, isDeviceModel } from '../devices/table.js';
@@ -13,8 +14,11 @@ import { findSidecar } from './sidecar-device.js';
 import { recordedDevice } from './sidecar.js';
 
 export interface LoadTraceOptions extends ReadTraceOptions {
-  /** Keep every record in `trace.records` (default true); false for a streaming pass over huge traces. */
-  readonly keepRecords?: boolean;
+  /**
+   * Keep every record in `trace.records` (default true); false for a streaming pass over huge
+   * traces; `small`: keep them unless the file is large (a replay then reads it again as it goes).
+   */
+  readonly keepRecords?: boolean | 'small';
   /** Also hand each record to this sink as it streams past (a summary, a JSONL writer). */
   readonly sink?: RecordSink;
   /** Problems worth telling that do not stop the load (a stale or malformed sidecar). */
@@ -23,7 +27,7 @@ export interface LoadTraceOptions extends ReadTraceOptions {
 
 export async function loadTrace(path: string, options: LoadTraceOptions = {}): Promise<Trace> {
   const sidecar = await findSidecar(path, options.onWarning ?? (() => undefined));
-  const records: TraceRecord[] | undefined = options.keepRecords === false ? undefined : [];
+  const records: TraceRecord[] | undefined = await keepsRecords(path, options.keepRecords ?? true) ? [] : undefined;
   // Event counts come from the reader's statistics, which also count events attached to no record.
   const detector = new DeviceModelDetector(false);
   const mac = new RecordedMacFinder();
@@ -52,6 +56,19 @@ export async function loadTrace(path: string, options: LoadTraceOptions = {}): P
     ...(sidecar === undefined ? {} : { sidecar }),
     ...(records === undefined ? {} : { records }),
   };
+}
+
+/**
+ * Above this size a replay streams the file instead of holding its records: a record costs a few
+ * hundred bytes in memory against about 60 in the file, and the reading again costs little.
+ */
+export const STREAM_FROM_BYTES = 4 * 1024 * 1024;
+
+async function keepsRecords(path: string, keep: boolean | 'small'): Promise<boolean> {
+  if (keep !== 'small') return keep;
+  if (path === '-') return true;
+  const size = await stat(path).then((s) => s.size, () => 0);
+  return size <= STREAM_FROM_BYTES;
 }
 
 /** The sidecar says what QEMU ran; without one, the trace's own evidence; without that, igb. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Marker, TraceRecord } from '../../src/model/access.js';
 import { igbRegisters } from '../../src/regs/index.js';
 import { parseDeviceOption } from '../../src/replay/device-option.js';
-import { planReplay } from '../../src/replay/plan.js';
+import { negotiationVisible } from '../../src/replay/plan.js';
 import type { ReplayJob } from '../../src/replay/prepare.js';
 import { runReplay } from '../../src/replay/run.js';
 import { accesses, type AccessSpec } from '../analysis/synthetic.js';
@@ -22,7 +22,8 @@ const LINK_UP = 0x80080483;
 function job(records: readonly TraceRecord[], strict = false): ReplayJob {
   const registers = igbRegisters();
   return {
-    trace: 'synthetic', records, registers, plan: planReplay(records, registers),
+    trace: 'synthetic', source: { kind: 'memory', records }, registers,
+    accessCount: records.filter((r) => r.type === 'access').length, negotiationVisible: negotiationVisible(records),
     target: { device: parseDeviceOption('igb'), time: 'markers' }, compare: { strict },
   };
 }

@@ -94,9 +94,9 @@ export class FakeTarget implements OwnedTarget {
     return { binary: 'fake', version: 'fake target (tests)', device: 'igb', qtestAccelerator: false, timeMode: this.advancesTime ? 'markers' : 'frozen' };
   }
 
-  /** Verdicts only: a fake device logs no events (the event check says so in the result). */
+  /** Verdicts since the last call only: a fake device logs no events (the event check says so in the result). */
   async observations(): Promise<TargetObservations> {
-    return { verdicts: { accesses: [...this.verdictLog], phyUnhandled: [] } };
+    return { verdicts: { accesses: this.verdictLog.splice(0), phyUnhandled: [] } };
   }
 
   async close(): Promise<void> {

@@ -5,27 +5,28 @@
 // packets left behind (traffic-taint.ts) to explain exactly those differences.
 
 import type { Access, SideEvent, TraceRecord } from '../../model/access.js';
-import type { EventDivergence, EventPlace, EventTally, TargetEventLog } from '../../model/events.js';
+import type { EventDivergence, EventPlace, EventTally, TargetEventLog, TimeSegment } from '../../model/events.js';
 import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
 import { deviceEvent, isPacketEvent, type DeviceEvent } from './device-event.js';
 import { EICR, ICR, TrafficTaint } from './traffic-taint.js';
 
-export interface EventCheckInput {
+/** One window of the replay: records of the recording, what was sent for them, what the target logged. */
+export interface EventCheckWindow {
   readonly records: readonly TraceRecord[];
-  /** The accesses the replay sent, in order (a folded polling loop repeats its first read). */
+  /** The accesses the replay sent for these records, in order (a folded polling loop repeats its first read). */
   readonly places: readonly Access[];
+  /** The replay-wide number of the first of `places` (the target's log numbers places from the start). */
+  readonly placeBase: number;
+  /** What the target logged while these were sent (its start on the first window). */
   readonly target: TargetEventLog;
-  readonly registers: RegisterDatabase;
-  /** The value a replayed read returned, by seq. */
+  /** The value a replayed read of this window returned, by seq. */
   readonly actualOf: (seq: number) => number | undefined;
 }
 
 export interface EventCheckResult {
   readonly divergences: EventDivergence[];
   readonly tally: EventTally;
-  /** Reads of ICR/EICR whose difference is exactly what unreplayed packets set, by seq, with the reason. */
-  readonly explainedReads: ReadonlyMap<number, string>;
 }
 
 const TIMER_SUBJECT = /^EITR\(\d+\) throttling timer$/;
@@ -47,11 +48,16 @@ class Walk {
   readonly taint = new TrafficTaint();
   private recordedPool: { events: SideEvent[]; line: number; seq: number; kinds: Set<string> } | undefined;
   private targetPool: SideEvent[] = [];
-  private nextSegment = 0;
+  /** Time segments the target logged that no access has passed yet. */
+  private segments: TimeSegment[] = [];
   /** Throttling-timer differences of the last time pool, which the next pool may cancel. */
   private unmatchedTimers: EventDivergence[] = [];
 
-  constructor(private readonly input: EventCheckInput) {}
+  constructor(private readonly registers: RegisterDatabase) {}
+
+  logged(segments: readonly TimeSegment[]): void {
+    this.segments.push(...segments);
+  }
 
   exclude(reason: string, count: number): void {
     if (count > 0) this.excluded.set(reason, (this.excluded.get(reason) ?? 0) + count);
@@ -93,13 +99,14 @@ class Walk {
    * Time run only for a polling loop does not: what fired then is compared at the next marker.
    */
   timeBefore(place: number): void {
-    const segments = this.input.target.time;
     let markerRan = false;
-    while (this.nextSegment < segments.length && segments[this.nextSegment]!.afterPlace <= place) {
-      const segment = segments[this.nextSegment++]!;
+    let used = 0;
+    while (used < this.segments.length && this.segments[used]!.afterPlace <= place) {
+      const segment = this.segments[used++]!;
       this.targetPool.push(...segment.events);
       markerRan ||= segment.cause === 'marker';
     }
+    if (used > 0) this.segments = this.segments.slice(used);
     if (markerRan) this.closePool();
   }
 
@@ -129,7 +136,7 @@ class Walk {
     if (pool === undefined && this.targetPool.length === 0) return;
     const line = pool?.line ?? 0;
     const place: EventPlace = { kind: 'time', marker: pool === undefined ? 'none recorded' : [...pool.kinds].join(', ') };
-    const result = comparePlace({ line, seq: pool?.seq ?? -1, place, taint: this.taint, registers: this.input.registers },
+    const result = comparePlace({ line, seq: pool?.seq ?? -1, place, taint: this.taint, registers: this.registers },
       pool?.events ?? [], this.targetPool);
     this.add({ ...result, divergences: this.cancelShiftedTimers(result.divergences) });
     this.taint.observe(result.recorded, undefined);
@@ -138,46 +145,88 @@ class Walk {
   }
 }
 
-export function compareDeviceEvents(input: EventCheckInput): EventCheckResult {
-  const walk = new Walk(input);
-  const placesOf = placesBySeq(input.places);
-  const startEvents = input.records.filter((r) => r.type === 'marker' && r.afterSeq < 0).flatMap((r) => r.events);
-  walk.add(comparePlace({ line: startEvents[0]?.line ?? 0, seq: -1, place: { kind: 'start' }, taint: walk.taint, registers: input.registers },
-    startEvents, input.target.start));
-  for (const record of input.records) {
-    if (record.type === 'marker') {
-      if (record.afterSeq >= 0) walk.pool(record.events, record.line, record.afterSeq, record.kind);
-      continue;
-    }
-    const places = placesOf.get(record.seq);
-    if (places === undefined) {
-      walk.exclude(NOT_REPLAYED, record.events.length);
-      continue;
-    }
-    walk.timeBefore(places[0]!);
-    const targetEvents = places.flatMap((p) => input.target.byPlace.get(p) ?? []);
-    // A read whose value differs only by what packets set differs in what it does for the same reason.
-    const packetLine = record.events.find(isPacketEvent)?.line ?? explainRead(walk, record, input.actualOf(record.seq));
-    const result = comparePlace({
-      line: record.line, seq: record.seq, taint: walk.taint, registers: input.registers,
-      place: { kind: 'access', access: record.kind, register: input.registers.lookupOffset(record.offset)?.name ?? `0x${record.offset.toString(16)}`, value: record.value },
-      ...(packetLine === undefined ? {} : { packetLine }),
-    }, record.events, targetEvents);
-    walk.add(result);
-    walk.taint.observe(result.recorded, record.events.find(isPacketEvent)?.line, causeRead(record));
+/**
+ * The device-event check, fed the replay window by window (src/replay/run.ts) and finished once:
+ * what crosses windows (the traffic taint, open time pools, the start) is kept here.
+ */
+export class DeviceEventCheck {
+  private readonly walk: Walk;
+  /** The recording's events before its first access, until the first access is seen. */
+  private startRecorded: SideEvent[] = [];
+  private startTarget: readonly SideEvent[] = [];
+  private startCompared = false;
+
+  constructor(private readonly registers: RegisterDatabase) {
+    this.walk = new Walk(registers);
   }
-  walk.timeBefore(Number.POSITIVE_INFINITY);
-  walk.closePool();
-  return {
-    divergences: walk.divergences,
-    tally: { compared: walk.compared, excluded: [...walk.excluded].map(([reason, events]) => ({ reason, events })).sort((a, b) => b.events - a.events) },
-    explainedReads: walk.explainedReads,
-  };
+
+  /** Checks one window; returns the ICR/EICR reads of it whose difference unreplayed packets explain, by seq. */
+  window(input: EventCheckWindow): ReadonlyMap<number, string> {
+    const walk = this.walk;
+    walk.explainedReads.clear();
+    if (input.target.start.length > 0) this.startTarget = input.target.start;
+    walk.logged(input.target.time);
+    const placesOf = placesBySeq(input.places, input.placeBase);
+    for (const record of input.records) {
+      if (record.type === 'marker') {
+        if (record.afterSeq >= 0) walk.pool(record.events, record.line, record.afterSeq, record.kind);
+        else this.startRecorded.push(...record.events);
+        continue;
+      }
+      this.compareStart();
+      const places = placesOf.get(record.seq);
+      if (places === undefined) {
+        walk.exclude(NOT_REPLAYED, record.events.length);
+        continue;
+      }
+      walk.timeBefore(places[0]!);
+      const targetEvents = places.flatMap((p) => input.target.byPlace.get(p) ?? []);
+      // A read whose value differs only by what packets set differs in what it does for the same reason.
+      const packetLine = record.events.find(isPacketEvent)?.line ?? explainRead(walk, record, input.actualOf(record.seq));
+      const result = comparePlace({
+        line: record.line, seq: record.seq, taint: walk.taint, registers: this.registers,
+        place: { kind: 'access', access: record.kind, register: this.registers.lookupOffset(record.offset)?.name ?? `0x${record.offset.toString(16)}`, value: record.value },
+        ...(packetLine === undefined ? {} : { packetLine }),
+      }, record.events, targetEvents);
+      walk.add(result);
+      walk.taint.observe(result.recorded, record.events.find(isPacketEvent)?.line, causeRead(record));
+    }
+    return new Map(walk.explainedReads);
+  }
+
+  finish(): EventCheckResult {
+    const walk = this.walk;
+    this.compareStart();
+    walk.timeBefore(Number.POSITIVE_INFINITY);
+    walk.closePool();
+    return {
+      divergences: walk.divergences,
+      tally: { compared: walk.compared, excluded: [...walk.excluded].map(([reason, events]) => ({ reason, events })).sort((a, b) => b.events - a.events) },
+    };
+  }
+
+  /** Realize and reset: compared once, before the first access (or at the end of a trace without one). */
+  private compareStart(): void {
+    if (this.startCompared) return;
+    this.startCompared = true;
+    const events = this.startRecorded;
+    this.startRecorded = [];
+    this.walk.add(comparePlace({ line: events[0]?.line ?? 0, seq: -1, place: { kind: 'start' }, taint: this.walk.taint, registers: this.registers },
+      events, this.startTarget));
+  }
 }
 
-function placesBySeq(places: readonly Access[]): Map<number, number[]> {
+/** The whole check over a replay held in memory at once (one window). */
+export function compareDeviceEvents(input: Omit<EventCheckWindow, 'placeBase'> & { readonly registers: RegisterDatabase }): EventCheckResult & { readonly explainedReads: ReadonlyMap<number, string> } {
+  const check = new DeviceEventCheck(input.registers);
+  const explainedReads = check.window({ ...input, placeBase: 0 });
+  return { ...check.finish(), explainedReads };
+}
+
+function placesBySeq(places: readonly Access[], base: number): Map<number, number[]> {
   const bySeq = new Map<number, number[]>();
-  places.forEach((access, index) => {
+  places.forEach((access, i) => {
+    const index = base + i;
     const list = bySeq.get(access.seq);
     if (list === undefined) bySeq.set(access.seq, [index]);
     else list.push(index);
