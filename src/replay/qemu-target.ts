@@ -59,8 +59,10 @@ const AUTONEG_STEP_LIMIT_NS = 5_000_000_000n;
 const AUTONEG_DONE = /e1000x_link_negotiation_done/;
 /** An interrupt-throttling timer running out (igb's per-vector EITR, e1000e's ITR/EITR and legacy/MSI variants). */
 const THROTTLE_FIRED = /e1000e_irq_(msix_notify_postponed_vec|throttling_timer|msi_notify_postponed|legacy_notify_postponed)/;
-/** Wall time without a further throttling timer firing after which a markers-mode wait ends. */
+/** Wall time without a further throttling timer firing after which a markers-mode wait may end... */
 const THROTTLE_QUIET_MS = 1;
+/** ...once QEMU also answered this many QMP commands meanwhile (its loops ran, whatever the load). */
+const THROTTLE_QUIET_ROUNDTRIPS = 3;
 /** Virtual time a throttling-timer marker may step through: EITR intervals are at most a few ms. */
 const THROTTLE_STEP_LIMIT_NS = 20_000_000n;
 
@@ -208,25 +210,35 @@ export class QemuReplayTarget implements ReplayTarget {
 
   /**
    * Whether the target fired `expected` throttling timers. The idle clock jumps to each deadline at
-   * once (icount, sleep=off), so armed timers fire within a fraction of a millisecond of `cont`:
-   * waiting stops at `expected`, or THROTTLE_QUIET_MS after the last one fired (a timer only the
-   * recording had armed, e.g. by a packet, never fires here).
+   * once (icount, sleep=off), so armed timers fire as soon as QEMU's loops run after `cont`. How
+   * soon that is in wall time depends on the machine's load, so the wait is not bounded by wall
+   * time alone: it ends at `expected`, or once QEMU has answered THROTTLE_QUIET_ROUNDTRIPS QMP
+   * commands (each needs its main loop to run) and at least THROTTLE_QUIET_MS passed with no timer
+   * firing (a timer only the recording had armed, e.g. by a packet, never fires here).
    */
   private async waitForThrottleTimers(fromOffset: number, expected: number): Promise<boolean> {
     const log = this.session.logCursor(fromOffset);
+    const qmp = this.session.qmp!;
     try {
       let fired = 0;
       let lastProgress = performance.now();
+      let quietRoundTrips = 0;
       // A tight look at the log's tail (a stat and a read, tens of microseconds) rather than a
       // file-change event: the answer comes within a fraction of a millisecond, hundreds of times a replay.
       for (;;) {
+        let progressed = false;
         while ((await log.find(THROTTLE_FIRED)) !== undefined) {
           fired++;
+          progressed = true;
+        }
+        if (progressed) {
           lastProgress = performance.now();
+          quietRoundTrips = 0;
         }
         if (fired >= expected || !this.session.alive) return fired >= expected;
-        if (performance.now() - lastProgress > THROTTLE_QUIET_MS) return false;
-        await new Promise((resolve) => setImmediate(resolve));
+        if (quietRoundTrips >= THROTTLE_QUIET_ROUNDTRIPS && performance.now() - lastProgress > THROTTLE_QUIET_MS) return false;
+        await qmp.execute('query-status');
+        quietRoundTrips++;
       }
     } finally {
       await log.close();

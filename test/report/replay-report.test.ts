@@ -71,6 +71,6 @@ describe('renderers of one report', () => {
     expect(renderJunit(report)).toContain('failures="1"');
     const html = renderHtml(report);
     expect(html).toContain('<title>igb-replay: FAIL');
-    expect(html).toContain('1 divergence (1 accepted by the baseline)');
+    expect(html).toContain('1 read divergence, 0 device-event differences (1 accepted by the baseline)');
   });
 });

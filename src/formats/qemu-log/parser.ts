@@ -13,6 +13,7 @@
 // no faster on two vCPUs (the two threads compete with each other and with V8's compiler and GC
 // threads), and as a single pass each line is read once, with no scan results to store and load.
 
+import { DEVICE_MODELS } from '../../devices/table.js';
 import type { AccessKind, AddressSpace, QemuVerdict, SideEvent } from '../../model/access.js';
 import { ByteReader } from '../byte-reader.js';
 import { Ch, isNameByte } from '../chars.js';
@@ -62,7 +63,7 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
 
   constructor(private readonly options: QemuLogOptions, sink: RecordSink) {
     this.assembler = new AccessAssembler(sink);
-    this.nicDevices = new Set(options.nicDevices ?? ['igb', 'e1000e']);
+    this.nicDevices = new Set(options.nicDevices ?? DEVICE_MODELS);
     this.classifier = new LineClassifier([...this.nicDevices]);
     this.events = new EventRegistry(deviceEventHandlers(this, this.nicDevices));
   }
