@@ -6,6 +6,7 @@
 // parallel, --shard takes one CI job's share; several --qemu compare builds (replay-matrix.ts);
 // --bisect gives git bisect run's exit codes (src/cli/bisect.ts).
 
+import { boundHeapGrowth } from '../bounded-heap.js';
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { updatedBaseline } from '../../baseline/compare.js';
@@ -108,6 +109,7 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
   if (args.updateBaseline && args.baseline === undefined) {
     throw new UsageError('--update-baseline needs --baseline FILE', 'name the baseline file to write: --baseline b.json --update-baseline');
   }
+  boundHeapGrowth();
   const corpus = await prepareCorpus(args);
   if (corpus.builds.length > 1) {
     const { replayMatrix } = await import('./replay-matrix.js');
