@@ -45,6 +45,7 @@ export function isFailing(cls: ReadClass, options: { readonly strict: boolean })
 import type { QemuVerdict } from './access.js';
 import type { Phase } from './phase.js';
 import type { EventsResult, TargetEventLog } from './events.js';
+import type { FramesResult } from './frames.js';
 
 export interface FieldDifference {
   readonly field: string;
@@ -155,6 +156,11 @@ export interface ReplayResult {
   readonly divergences: readonly Divergence[];
   /** The device events (interrupts, EIxx, mailbox, link...) compared with the recording's. */
   readonly events: EventsResult;
+  /**
+   * The data path: frames the target sent for the recorded descriptors vs the captured ones, or
+   * why it was not replayed. Absent in results of versions before the data path.
+   */
+  readonly frames?: FramesResult;
   /** The recording's phases in trace order, with the divergences of each. */
   readonly phases: readonly PhaseTally[];
   /** Registers the target QEMU reported as unknown (reads and writes), most frequent first. */

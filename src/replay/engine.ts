@@ -4,6 +4,7 @@
 
 import type { Access, Marker } from '../model/access.js';
 import type { PollRun, ReplayPlan } from './plan.js';
+import type { MemoryWrite } from '../datapath/memory-write.js';
 
 /** One register access of a batch: MMIO (BAR0) or the IO BAR. */
 export interface BatchOp {
@@ -46,6 +47,20 @@ export interface ReplayTarget {
   advanceTime(cause: Marker | 'poll'): Promise<TimeAdvance | void>;
   /** False when time stays frozen for the whole replay. */
   readonly advancesTime: boolean;
+  /** Writes guest memory (data path: descriptor rings, packet buffers); absent: the target cannot. */
+  writeMemory?(writes: readonly MemoryWrite[]): Promise<void>;
+  /**
+   * The frames the device sent on its netdev since the last call; absent: the target has no
+   * netdev the tool sees. QEMU holds a stopped machine's frames back until it runs again (net.c's
+   * qemu_can_send_packet), so with `flush` a target that keeps its machine stopped lets it run
+   * for an instant first (the end of a replay) and waits for `expected` frames at most briefly.
+   */
+  takeFrames?(options: { readonly flush: boolean; readonly expected: number }): Promise<Uint8Array[]>;
+}
+
+/** What a tail write hands over on the data path: memory to seed before it is sent. */
+export interface Handoff {
+  readonly writes: readonly MemoryWrite[];
 }
 
 /** What happened to a folded polling loop. */
@@ -74,6 +89,8 @@ export interface EngineRun {
   readonly stoppedAt?: Access;
   readonly timeAdvances: number;
   readonly linkChanges: number;
+  /** Guest-memory writes made for handoffs (data path). */
+  readonly memoryWrites: number;
 }
 
 export interface EngineOptions {
@@ -83,6 +100,8 @@ export interface EngineOptions {
   readonly pollRetries?: number;
   /** Called every so many steps with the steps done, for progress. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Data path: tail writes that hand descriptors to the device, by seq (see src/datapath/). */
+  readonly handoffs?: ReadonlyMap<number, Handoff>;
 }
 
 const DEFAULT_MAX_IN_FLIGHT = 4096;
@@ -146,7 +165,10 @@ class Batcher {
 export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTarget, options: EngineOptions = {}): Promise<EngineRun> {
   // maxInFlight counts accesses; the pipeline holds batches.
   const pipeline = new Pipeline(Math.max(2, Math.ceil((options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) / BATCH_SIZE)));
-  const state = { actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], places: [] as Access[], timeAdvances: 0, linkChanges: 0 };
+  const state = {
+    actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], places: [] as Access[],
+    timeAdvances: 0, linkChanges: 0, memoryWrites: 0,
+  };
   const batcher = new Batcher(target, pipeline, state.actual);
   const send = (access: Access): Promise<void> | undefined => {
     state.sent.push(access);
@@ -204,10 +226,18 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
           flushed = send(step.access);
           if (flushed !== undefined) await flushed;
           break;
-        case 'write':
+        case 'write': {
+          const handoff = options.handoffs?.get(step.access.seq);
+          if (handoff !== undefined && target.writeMemory !== undefined) {
+            // Ordered on the one qtest connection: the memory is seeded before the tail write; nothing waits.
+            await batcher.flush();
+            await pipeline.add(target.writeMemory(handoff.writes));
+            state.memoryWrites += handoff.writes.length;
+          }
           flushed = send(step.access);
           if (flushed !== undefined) await flushed;
           break;
+        }
       }
     }
     await sync();

@@ -10,6 +10,7 @@ import { NEGOTIATION_START, negotiationVisible } from './plan.js';
 import type { TraceSourceOptions } from '../formats/read-trace.js';
 import type { RecordSource } from './record-windows.js';
 import type { CompareOptions } from './compare-policy.js';
+import { dataPathSpec, type DataPathSpec } from '../datapath/spec.js';
 
 /** What a target must be: the QEMU binary, the device and how time is controlled. */
 export interface TargetSpec {
@@ -18,6 +19,10 @@ export interface TargetSpec {
   readonly device: DeviceOption;
   readonly time: TimeModeChoice;
   readonly keepTempDir?: boolean;
+  /** Guest RAM (MiB) the target needs: the recording's, when the data path writes guest memory. */
+  readonly memoryMib?: number;
+  /** The NIC's netdev is the tool's (the data path sees and injects frames). */
+  readonly ownNetdev?: boolean;
 }
 
 export interface ReplayJob {
@@ -34,6 +39,8 @@ export interface ReplayJob {
   readonly windowRecords?: number;
   readonly target: TargetSpec;
   readonly compare: CompareOptions;
+  /** Frames, descriptors and guest memory: replayed from the capture, or why not (src/datapath/); absent: not replayed. */
+  readonly dataPath?: DataPathSpec;
 }
 
 export interface PrepareOptions {
@@ -45,6 +52,8 @@ export interface PrepareOptions {
   readonly keepTempDir?: boolean;
   /** How the trace was read (--lenient, --bar-base), for reading it again. */
   readonly source?: TraceSourceOptions;
+  /** false (--no-data-path): replay registers only, as before captures existed. */
+  readonly dataPath?: boolean;
 }
 
 /**
@@ -58,6 +67,10 @@ export function prepareReplay(trace: Trace, options: PrepareOptions): ReplayJob 
   const registers = registersFor(trace.device.model);
   const source: RecordSource = trace.records !== undefined ? { kind: 'memory', records: trace.records }
     : { kind: 'file', path: trace.path, options: options.source ?? {} };
+  const dataPath: DataPathSpec = options.dataPath === false
+    ? { notReplayed: 'the data path was switched off (--no-data-path): frames and descriptors are not checked' }
+    : dataPathSpec(trace);
+  const replaysFrames = dataPath.capture !== undefined;
   return {
     trace: trace.path, source, registers,
     accessCount: trace.records?.filter((record) => record.type === 'access').length ?? trace.read.stats.accessLines,
@@ -66,8 +79,10 @@ export function prepareReplay(trace: Trace, options: PrepareOptions): ReplayJob 
       device: targetDevice(trace, options.device), time: options.time,
       ...(options.qemu === undefined ? {} : { qemu: options.qemu }),
       ...(options.keepTempDir === undefined ? {} : { keepTempDir: options.keepTempDir }),
+      ...(replaysFrames ? { ownNetdev: true, ...(dataPath.memoryMib === undefined ? {} : { memoryMib: dataPath.memoryMib }) } : {}),
     },
     compare: { strict: options.strict },
+    dataPath,
   };
 }
 

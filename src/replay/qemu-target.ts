@@ -22,6 +22,7 @@ import type { BatchOp, ReplayTarget, TimeAdvance } from './engine.js';
 import type { QtestCommand } from '../target/qtest-protocol.js';
 import { barAccessCommand, type BarAccess } from '../target/bar-access.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
+import type { MemoryWrite } from '../datapath/memory-write.js';
 
 
 export interface QemuTargetOptions {
@@ -32,6 +33,10 @@ export interface QemuTargetOptions {
   /** MAC of the recording, used when the device string gives none. */
   readonly mac?: string;
   readonly keepTempDir?: boolean;
+  /** Guest RAM (MiB): the recording's, for a data path that writes at the recorded addresses. */
+  readonly memoryMib?: number;
+  /** Give the NIC a netdev the tool holds (frames out are seen, frames in can be injected). */
+  readonly ownNetdev?: boolean;
 }
 
 /** NIC slot in the replay VM; the recordings used slot 2 as well. */
@@ -102,6 +107,7 @@ export class QemuReplayTarget implements ReplayTarget {
       paused: timeMode !== 'clock-step', icount: timeMode === 'markers', pit: timeMode !== 'markers',
       haltFirmware: timeMode === 'markers', accel: timeMode === 'clock-step' ? 'qtest' : undefined,
       trace: TARGET_TRACE, keepTempDir: options.keepTempDir,
+      memoryMib: options.memoryMib, netdev: options.ownNetdev === true ? 'socket' : 'user',
     });
     try {
       const nic: PciFunction = { bus: 0, device: NIC_SLOT, fn: 0 };
@@ -148,6 +154,28 @@ export class QemuReplayTarget implements ReplayTarget {
 
   async writeIo(offset: number, value: number): Promise<void> {
     await this.single({ kind: 'write', space: 'io', offset, value });
+  }
+
+  /** Guest memory over qtest `write`, in one batch (ordered before what is sent after it). */
+  async writeMemory(writes: readonly MemoryWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    await this.session.qtest.sendBatch(writes.map((w) => ({ op: 'write' as const, addr: w.address, data: w.data })));
+  }
+
+  /**
+   * Frames the NIC sent on the tool's netdev since the last call (none without one). QEMU queues
+   * a stopped machine's frames and sends them when it runs (`cont` at a time advance); a flush
+   * runs it for an instant (`cont`, `stop`): only at the end of a replay, where timers that fire
+   * meanwhile no longer matter.
+   */
+  async takeFrames(options: { readonly flush: boolean; readonly expected: number }): Promise<Uint8Array[]> {
+    const channel = this.session.frames;
+    if (channel === undefined) return [];
+    if (options.flush && this.timeMode !== 'clock-step' && this.session.alive) {
+      await this.session.qmp!.execute('cont');
+      await this.session.qmp!.execute('stop');
+    }
+    return channel.take(options.flush ? options.expected : 0);
   }
 
   /** Legacy config below 0x100, MMCONFIG above, as pci-config.ts decides for `export` too. */

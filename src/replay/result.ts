@@ -6,6 +6,7 @@ import type { Access, QemuVerdict, TraceRecord } from '../model/access.js';
 import { FAILING_CLASSES, READ_CLASSES, type Divergence, type PhaseTally, type ReadClass, type RegisterRead, type ReplayResult, type TargetDescription,
   type TargetVerdicts } from '../model/replay.js';
 import type { EventsResult } from '../model/events.js';
+import type { FramesResult } from '../model/frames.js';
 import type { Phase } from '../model/phase.js';
 import { compareConfigRead } from './config-compare.js';
 import { phaseOf } from '../analysis/phases.js';
@@ -36,6 +37,8 @@ export interface ResultEnd {
   readonly phases: readonly Phase[];
   readonly notices: readonly string[];
   readonly events: EventsResult;
+  /** The data-path check's result. */
+  readonly frames?: FramesResult;
   readonly durationMs: number;
 }
 
@@ -91,6 +94,7 @@ export class ResultCollector {
         skipped: c.skipped, markers: c.markers, timeAdvances: c.timeAdvances, linkChanges: c.linkChanges, polls: c.polls,
       },
       byClass: this.byClass, divergences: withPhases(this.divergences, end.phases), events: end.events,
+      ...(end.frames === undefined ? {} : { frames: end.frames }),
       phases: this.phaseTallies(end.phases),
       unknownInTarget: [...this.unknown.values()].sort((a, b) => b.count - a.count || a.firstLine - b.firstLine),
       registersRead: [...this.read.values()], lastLine: this.lastLine,

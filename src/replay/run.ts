@@ -14,6 +14,7 @@ import type { ReplayJob, TargetSpec } from './prepare.js';
 import { QemuReplayTarget } from './qemu-target.js';
 import { windowsFrom } from './record-windows.js';
 import { ResultCollector } from './result.js';
+import { DataPathRun } from '../datapath/run-data-path.js';
 
 /** A target the runner owns: it replays, says what it is and what it logged, and is closed after. */
 export interface OwnedTarget extends ReplayTarget {
@@ -35,6 +36,8 @@ export const qemuTargetFactory: TargetFactory = (spec) => QemuReplayTarget.start
   device: spec.device.text, mac: spec.device.mac, time: spec.time,
   ...(spec.qemu === undefined ? {} : { qemu: spec.qemu }),
   ...(spec.keepTempDir === undefined ? {} : { keepTempDir: spec.keepTempDir }),
+  ...(spec.memoryMib === undefined ? {} : { memoryMib: spec.memoryMib }),
+  ...(spec.ownNetdev === undefined ? {} : { ownNetdev: spec.ownNetdev }),
 });
 
 /** One window as replayed: what a comparison of builds needs of each build. */
@@ -66,6 +69,7 @@ const NO_OBSERVATIONS: TargetObservations = { verdicts: { accesses: [], phyUnhan
 export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTargetFactory, hooks: RunHooks = {}): Promise<ReplayResult> {
   const started = Date.now();
   const target = await factory(job.target);
+  const dataPath = DataPathRun.start(job, target);
   try {
     hooks.onTarget?.(target);
     const planner = new Planner(job.registers, job.negotiationVisible);
@@ -76,8 +80,10 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
     let stoppedRun: EngineRun | undefined;
     for await (const records of windowsFrom(job.source, job.windowRecords)) {
       const plan = planner.window(records);
+      const handoffs = await dataPath.window(records);
       const before = done;
       const run = await runPlan(plan, target, {
+        ...(handoffs === undefined ? {} : { handoffs }),
         onProgress: (stepsDone, steps) => hooks.onProgress?.(Math.min(job.accessCount, before + Math.round((stepsDone / Math.max(steps, 1)) * accessesIn(records))), job.accessCount),
       });
       done += accessesIn(records);
@@ -85,23 +91,26 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
       hooks.onWindow?.({ records, plan, run, placeBase, observations });
       const explainedReads = events.window({ records, run, placeBase, target: observations.events });
       results.add({ records, plan, run, verdicts: observations.verdicts, explainedReads, phases: planner.phases() });
+      if (target.alive) await dataPath.checked(run, target);
       placeBase += run.places.length;
       if (!run.completed) {
         stoppedRun = run;
         break;
       }
     }
+    const frames = await dataPath.finish(target, stoppedRun === undefined);
     const phases = planner.phases();
     const notices = results.notices();
     const result = results.finish({
       trace: job.trace, target: target.describe(), phases, notices,
       events: events.finish(phases, notices.length === 0 ? undefined : notices.join(' ')),
-      durationMs: Date.now() - started,
+      durationMs: Date.now() - started, frames,
       ...(stoppedRun === undefined ? {} : { stoppedRun }),
     });
     hooks.onResult?.(result);
     return result;
   } finally {
+    await dataPath.close();
     await target.close();
   }
 }

@@ -13,6 +13,8 @@ export interface ManagedSpawnOptions {
   readonly stdout: 'pipe' | 'ignore';
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** A fourth stdio entry, fd 3 in the child: a socket pair end (QEMU's `-netdev socket,fd=3`). */
+  readonly extraSocket?: boolean;
 }
 
 export class ManagedChild {
@@ -42,7 +44,8 @@ export class ManagedChild {
 
   static spawn(file: string, args: readonly string[], options: ManagedSpawnOptions): ManagedChild {
     const child = spawn(file, [...args], {
-      stdio: [options.stdin, options.stdout, 'pipe'],
+      // Node makes a 'pipe' a unix socket pair on POSIX, so fd 3 is a stream socket in the child.
+      stdio: options.extraSocket === true ? [options.stdin, options.stdout, 'pipe', 'pipe'] : [options.stdin, options.stdout, 'pipe'],
       env: options.env,
       cwd: options.cwd,
       shell: false,

@@ -10,7 +10,9 @@
 //  - The NIC gets an explicit slot and MAC, so BAR programming and MAC-derived registers (RAL/RAH,
 //    EEPROM words 0-2) match the recording. igb works without a peer, but QEMU then warns and the
 //    recording had one, so the default is a restricted user-mode netdev (restrict=on: a replay
-//    that makes the device transmit cannot reach the host's network).
+//    that makes the device transmit cannot reach the host's network). A data-path replay gives
+//    it `-netdev socket,fd=3` instead: one end of a socket pair the tool holds (frame-channel.ts),
+//    connected before QEMU starts, so every frame is seen and none comes from elsewhere.
 
 import type { DeviceModel } from '../devices/table.js';
 
@@ -25,8 +27,13 @@ export interface MachineConfig {
   readonly mac: string;
   /** Extra `-device` properties, e.g. { 'x-pcie-flr-init': 'off' }. */
   readonly deviceProperties: Readonly<Record<string, string>>;
-  /** 'user': a restricted slirp backend; 'none': no peer (QEMU warns "nic has no peer"). */
-  readonly netdev: 'user' | 'none';
+  /**
+   * 'user': a restricted slirp backend; 'none': no peer (QEMU warns "nic has no peer"); 'socket':
+   * the socket at fd 3 (the launcher passes one end of a socket pair there).
+   */
+  readonly netdev: 'user' | 'none' | 'socket';
+  /** Guest RAM in MiB (`-m`); undefined: QEMU's default (128). A data path needs the recording's. */
+  readonly memoryMib?: number;
   /** -S: start paused, so no vCPU (firmware) runs and virtual time is frozen. */
   readonly paused: boolean;
   /** -icount shift=0,sleep=off: virtual time jumps to the next timer deadline while idle. */
@@ -45,8 +52,10 @@ export interface MachineConfig {
   readonly extraArgs: readonly string[];
 }
 
-/** The id of the NIC's user-mode backend: `set_link` names it for a host-side link change. */
+/** The id of the NIC's backend: `set_link` names it for a host-side link change. */
 export const NETDEV_ID = 'net0';
+/** The child's fd of the frame socket with netdev 'socket'. */
+export const NETDEV_FD = 3;
 
 export type QtestEndpoint = { readonly kind: 'unix'; readonly path: string } | { readonly kind: 'stdio' };
 
@@ -96,6 +105,7 @@ export function validateMachineConfig(config: MachineConfig): void {
   }
   for (const option of config.machineOptions) check(/^[A-Za-z0-9_.-]+=[^,]+$/.test(option), `machine option ${JSON.stringify(option)}`);
   if (config.accel !== undefined) check(/^[a-z]+$/.test(config.accel), `accelerator ${JSON.stringify(config.accel)}`);
+  if (config.memoryMib !== undefined) check(Number.isInteger(config.memoryMib) && config.memoryMib >= 16 && config.memoryMib <= 1 << 20, `memory ${config.memoryMib} MiB (16..1048576)`);
 }
 
 /** `igb,addr=2.0,mac=...,netdev=...` */
@@ -113,9 +123,10 @@ export function deviceOption(config: MachineConfig, netdevId: string | undefined
 export function buildQemuArgs(config: MachineConfig, files: SessionFiles): string[] {
   validateMachineConfig(config);
   const machine = ['q35', ...(config.pit ? [] : ['pit=off']), ...config.machineOptions].join(',');
-  const netdevId = config.netdev === 'user' ? NETDEV_ID : undefined;
+  const netdevId = config.netdev === 'none' ? undefined : NETDEV_ID;
   const args = ['-M', machine, '-nodefaults', '-no-user-config', '-display', 'none'];
   if (config.accel !== undefined) args.push('-accel', config.accel);
+  if (config.memoryMib !== undefined) args.push('-m', String(config.memoryMib));
   if (config.paused) args.push('-S');
   if (config.icount) args.push('-icount', 'shift=0,sleep=off');
   if (config.firmware !== undefined) args.push('-bios', config.firmware);
@@ -130,7 +141,8 @@ export function buildQemuArgs(config: MachineConfig, files: SessionFiles): strin
   }
   args.push('-D', files.log);
   for (const pattern of config.trace) args.push('-trace', pattern);
-  if (netdevId !== undefined) args.push('-netdev', `user,id=${netdevId},restrict=on`);
+  if (config.netdev === 'user') args.push('-netdev', `user,id=${NETDEV_ID},restrict=on`);
+  if (config.netdev === 'socket') args.push('-netdev', `socket,id=${NETDEV_ID},fd=${NETDEV_FD}`);
   args.push('-device', deviceOption(config, netdevId));
   args.push(...config.extraArgs);
   return args;

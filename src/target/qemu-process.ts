@@ -19,6 +19,8 @@ import { QmpClient } from './qmp-client.js';
 import { childStdioTransport } from './transport.js';
 import { UnixSocketListener } from './unix-socket.js';
 import { TargetClosedError, TargetError, describeExit, type ExitInfo } from './errors.js';
+import { FrameChannel } from './frame-channel.js';
+import type { Duplex } from 'node:stream';
 import { LogCursor, logSize, waitForLogLine, type LogMatch, type WaitForLogOptions } from './log-tail.js';
 
 export interface LaunchOptions extends Partial<MachineConfig> {
@@ -61,6 +63,8 @@ export class QemuSession {
     private readonly instance: QemuInstance,
     readonly qtest: QtestClient,
     readonly qmp: QmpClient | undefined,
+    /** The NIC's backend, with netdev 'socket': every frame it sends, and a way to send it frames. */
+    readonly frames: FrameChannel | undefined,
   ) {
     void instance.child.exited.then((exit) => this.exitAbort.abort(exitError(instance, exit)));
   }
@@ -107,6 +111,7 @@ export class QemuSession {
       this.qtest.close();
       this.qmp?.close();
       await this.instance.shutdown();
+      this.frames?.close();
     })();
     return this.closePromise;
   }
@@ -168,10 +173,13 @@ export async function launchQemu(options: LaunchOptions = {}): Promise<QemuSessi
     const qmpListener = files.qmpSocket === undefined ? undefined : await UnixSocketListener.listen(files.qmpSocket);
     listeners.push(...[qtestListener, qmpListener].filter((l): l is UnixSocketListener => l !== undefined));
     const stdio = files.qtest.kind === 'stdio' ? 'pipe' : 'ignore';
-    const child = ManagedChild.spawn(binary.path, args, { stdin: stdio, stdout: stdio, cwd: tempDir });
+    const extraSocket = config.netdev === 'socket';
+    const child = ManagedChild.spawn(binary.path, args, { stdin: stdio, stdout: stdio, cwd: tempDir, extraSocket });
+    // Listening from the start: frames must never pile up in the socket while QEMU starts.
+    const frames = extraSocket ? new FrameChannel(child.process.stdio[3] as Duplex) : undefined;
     instance = new QemuInstance(child, tempDir, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS, keepTempDir);
     await connect(instance, clients, { qtestListener, qmpListener, options });
-    return new QemuSession(binary, args, files.log, instance, clients.qtest as QtestClient, clients.qmp);
+    return new QemuSession(binary, args, files.log, instance, clients.qtest as QtestClient, clients.qmp, frames);
   } catch (error) {
     clients.qtest?.close();
     clients.qmp?.close();

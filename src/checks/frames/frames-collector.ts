@@ -1,0 +1,154 @@
+// The data-path check, fed window by window from runReplay: the frames the target sends are
+// matched, in order, with the frames the recording's device sent for the packets each tail write
+// handed over. In order, not per tail write: QEMU holds a stopped machine's frames back until it
+// runs (a time advance, or the end of the replay), so frames come out later than their tail
+// write, in the same order. Only frames not yet matched are kept (memory stays bounded by what
+// QEMU holds back); counters, skip tallies and divergences stay.
+
+import { compareFrames, describeFrameDifference, sameFrame } from '../../frames/compare.js';
+import type { TxSeed } from '../../datapath/tx-path.js';
+import {
+  FRAME_CLASSES, MAX_FRAME_DIVERGENCES, type FrameClass, type FrameDivergence, type FramesResult, type SkippedPackets,
+} from '../../model/frames.js';
+
+interface Pending {
+  readonly data?: Uint8Array;
+  readonly captureIndex: number;
+  readonly packetLine: number;
+  readonly seq: number;
+  readonly line: number;
+  readonly register: string;
+  /** Position among the frames of its tail write. */
+  readonly position: number;
+}
+
+interface MutableCounts {
+  handoffs: number;
+  descriptorsSeeded: number;
+  packetsSeeded: number;
+  framesExpected: number;
+  framesEmitted: number;
+  framesCompared: number;
+  framesMatched: number;
+}
+
+export class FramesCollector {
+  private readonly counts: MutableCounts = {
+    handoffs: 0, descriptorsSeeded: 0, packetsSeeded: 0, framesExpected: 0, framesEmitted: 0, framesCompared: 0, framesMatched: 0,
+  };
+  private readonly byClass = Object.fromEntries(FRAME_CLASSES.map((c) => [c, 0])) as Record<FrameClass, number>;
+  private readonly divergences: FrameDivergence[] = [];
+  private readonly skipped = new Map<string, { packets: number; frames: number; firstLine: number }>();
+  private pending: Pending[] = [];
+  private last: { seq: number; line: number; register: string } = { seq: -1, line: 0, register: 'before any tail write' };
+
+  /** Tail writes that were sent: their recorded frames are now due from the target. */
+  expect(seeds: Iterable<TxSeed>): void {
+    for (const seed of seeds) {
+      const { access, register } = seed.handoff;
+      this.counts.handoffs++;
+      this.counts.descriptorsSeeded += seed.handoff.descriptors.length;
+      this.counts.packetsSeeded += seed.handoff.packets.length - seed.skipped.length;
+      for (const skip of seed.skipped) this.skip(skip.reason, skip.frames, skip.line);
+      seed.expected.forEach((frame, position) => {
+        if (frame.data !== undefined) this.counts.framesExpected++;
+        this.pending.push({
+          ...(frame.data === undefined ? {} : { data: frame.data }), captureIndex: frame.pcapIndex, packetLine: frame.packetLine,
+          seq: access.seq, line: access.line, register, position,
+        });
+      });
+      this.last = { seq: access.seq, line: access.line, register };
+    }
+  }
+
+  /** Frames the target sent, in the order it sent them. */
+  emitted(frames: readonly Uint8Array[]): void {
+    this.counts.framesEmitted += frames.length;
+    let next = 0;
+    for (const frame of frames) {
+      let expected = this.pending[next];
+      // A frame the target left out shows as the next recorded one arriving instead: resync on it.
+      const following = this.pending[next + 1];
+      if (expected?.data !== undefined && following?.data !== undefined && !sameFrame(expected.data, frame) && sameFrame(following.data, frame)) {
+        this.missing(expected);
+        next++;
+        expected = following;
+      }
+      if (expected === undefined) {
+        this.add({
+          class: 'frame-extra', direction: 'tx', seq: this.last.seq, line: this.last.line, register: this.last.register, position: 0,
+          actualLength: frame.length, fields: [], summary: `the target sent a ${frame.length}-byte frame the recording's device did not`,
+        });
+        continue;
+      }
+      next++;
+      if (expected.data !== undefined) this.compare(expected, expected.data, frame);
+    }
+    this.pending = this.pending.slice(next);
+  }
+
+  /** Frames still due at the end of the replay: the target never sent them. */
+  outstanding(): number {
+    return this.pending.filter((p) => p.data !== undefined).length;
+  }
+
+  private compare(expected: Pending, data: Uint8Array, actual: Uint8Array): void {
+    this.counts.framesCompared++;
+    const diff = compareFrames(data, actual);
+    if (diff === undefined) {
+      this.counts.framesMatched++;
+      return;
+    }
+    this.add({
+      class: 'frame-differs', ...this.where(expected), actualLength: actual.length, fields: diff.fields,
+      ...(diff.payload === undefined ? {} : { payload: diff.payload }), summary: describeFrameDifference(diff),
+    });
+  }
+
+  private missing(expected: Pending): void {
+    if (expected.data === undefined) return;
+    this.add({ class: 'frame-missing', ...this.where(expected), fields: [], summary: `recorded frame #${expected.captureIndex} (${expected.data.length} bytes) was not sent` });
+  }
+
+  private where(p: Pending): Pick<FrameDivergence, 'direction' | 'seq' | 'line' | 'register' | 'packetLine' | 'captureIndex' | 'position' | 'expectedLength'> {
+    return {
+      direction: 'tx', seq: p.seq, line: p.line, register: p.register, packetLine: p.packetLine, captureIndex: p.captureIndex, position: p.position,
+      ...(p.data === undefined ? {} : { expectedLength: p.data.length }),
+    };
+  }
+
+  private skip(reason: string, frames: number, line: number): void {
+    const tally = this.skipped.get(reason);
+    if (tally === undefined) this.skipped.set(reason, { packets: 1, frames, firstLine: line });
+    else {
+      tally.packets++;
+      tally.frames += frames;
+    }
+  }
+
+  private add(divergence: FrameDivergence): void {
+    this.byClass[divergence.class]++;
+    if (this.divergences.length < MAX_FRAME_DIVERGENCES) this.divergences.push(divergence);
+  }
+
+  /** The result; what is still due counts as missing (call after the target's last frames). */
+  finish(capture: string, notChecked: readonly string[]): FramesResult {
+    for (const pending of this.pending) this.missing(pending);
+    this.pending = [];
+    const skipped: SkippedPackets[] = [...this.skipped].map(([reason, tally]) => ({ reason, ...tally }));
+    return {
+      status: 'replayed', capture, tx: { ...this.counts }, byClass: { ...this.byClass },
+      divergences: [...this.divergences].sort((a, b) => a.seq - b.seq || a.position - b.position), skipped, notChecked,
+    };
+  }
+}
+
+/** The result of a replay whose data path was not replayed: nothing counted, and why. */
+export function framesNotReplayed(reason: string): FramesResult {
+  return {
+    status: 'not-replayed',
+    tx: { handoffs: 0, descriptorsSeeded: 0, packetsSeeded: 0, framesExpected: 0, framesEmitted: 0, framesCompared: 0, framesMatched: 0 },
+    byClass: Object.fromEntries(FRAME_CLASSES.map((c) => [c, 0])) as Record<FrameClass, number>,
+    divergences: [], skipped: [], notChecked: [reason],
+  };
+}

@@ -1,0 +1,50 @@
+// Whether a recording's data path can be replayed, decided once when a replay is prepared: it can
+// when its sidecar names a capture of the NIC's frames that is there, and the recording's MAC
+// (which tells the frames the guest sent from those it received) is known. Otherwise the report
+// says exactly what is not checked and why.
+
+import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Trace } from '../model/trace.js';
+
+export interface DataPathSpec {
+  /** The capture of every frame on the NIC's netdev (the sidecar's `pcap`), when it can be replayed. */
+  readonly capture?: string;
+  /** The NIC's MAC: frames from it went out, the others came in. */
+  readonly mac?: string;
+  /** Guest RAM of the recording (MiB), for seeding memory at the recorded addresses. */
+  readonly memoryMib?: number;
+  /** Why the data path is not replayed, when it is not (a sentence for the report). */
+  readonly notReplayed?: string;
+}
+
+export function dataPathSpec(trace: Trace): DataPathSpec {
+  const sidecar = trace.sidecar;
+  const memoryMib = sidecar?.content.memory_mib;
+  const withMemory = memoryMib === undefined ? {} : { memoryMib };
+  if (sidecar === undefined) {
+    return { notReplayed: 'the recording has no sidecar naming a frame capture (recordings from before `record` captured frames): frames sent and received, TX/RX descriptors and their writebacks are not checked' };
+  }
+  const pcap = sidecar.content.pcap;
+  if (pcap === undefined) {
+    return { ...withMemory, notReplayed: `${sidecar.file} names no frame capture (\`pcap\`; recorded before frames were captured): frames sent and received, TX/RX descriptors and their writebacks are not checked` };
+  }
+  const capture = join(dirname(sidecar.file), pcap.file);
+  const size = fileSize(capture);
+  if (size === undefined || size !== pcap.bytes) {
+    const problem = size === undefined ? 'is missing' : `has ${size} bytes, not the ${pcap.bytes} the sidecar says`;
+    return { ...withMemory, notReplayed: `the capture ${capture} named by ${sidecar.file} ${problem}: frames sent and received, TX/RX descriptors and their writebacks are not checked` };
+  }
+  if (trace.mac === undefined) {
+    return { ...withMemory, notReplayed: 'the recording\'s MAC is not known, so sent and received frames cannot be told apart: the data path is not checked' };
+  }
+  return { capture, mac: trace.mac, ...withMemory };
+}
+
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,99 @@
+// The transmit side of a data-path replay, window by window: for every tail write that handed
+// descriptors to the device, the guest-memory writes that put those descriptors in the ring and
+// the packets' bytes in their buffers (rebuilt from the capture's frames, taken in order), and
+// the frames the device must then send. The frames come from the capture as they are needed.
+
+import type { TraceRecord } from '../model/access.js';
+import type { RegisterDatabase } from '../regs/database.js';
+import type { FrameCursor } from '../frames/frame-cursor.js';
+import type { MemoryWrite } from './memory-write.js';
+import { coalesce } from './memory-write.js';
+import { descriptorBytes, TX_DESCRIPTOR_EVENT } from './tx-descriptor.js';
+import { TxRings, type TxHandoff } from './tx-ring.js';
+import { framesFor, rebuildBuffers, splitOverBuffers } from './tx-buffer.js';
+
+export interface ExpectedFrame {
+  /** The recorded frame; undefined for a frame of a packet that was not rebuilt (not compared). */
+  readonly data?: Uint8Array;
+  /** The frame's index in the capture. */
+  readonly pcapIndex: number;
+  /** Line of the descriptor event of the packet it belongs to. */
+  readonly packetLine: number;
+}
+
+export interface SkippedPacket {
+  readonly line: number;
+  readonly reason: string;
+  /** Captured frames of the packet, not compared. */
+  readonly frames: number;
+}
+
+export interface TxSeed {
+  readonly handoff: TxHandoff;
+  readonly writes: readonly MemoryWrite[];
+  /** Frames the device must send at this tail write, in order (those of packets not rebuilt without data). */
+  readonly expected: readonly ExpectedFrame[];
+  readonly skipped: readonly SkippedPacket[];
+}
+
+export class TxDataPath {
+  private readonly rings: TxRings;
+  /** Descriptor events in the recording that no tail write explains (QEMU sent on its own). */
+  unplacedDescriptors = 0;
+  firstUnplacedLine: number | undefined;
+
+  /** `frames`: the capture's transmitted frames; undefined when the recording has no capture. */
+  constructor(registers: RegisterDatabase, private readonly frames: FrameCursor | undefined) {
+    this.rings = new TxRings(registers);
+  }
+
+  /** The seeds of a window's tail writes, by the tail write's seq. */
+  async window(records: readonly TraceRecord[]): Promise<Map<number, TxSeed>> {
+    const seeds = new Map<number, TxSeed>();
+    for (const record of records) {
+      if (record.type === 'marker') {
+        this.noteUnplaced(record.line, record.events.filter((e) => e.name === TX_DESCRIPTOR_EVENT).length);
+        continue;
+      }
+      const before = this.rings.unplaced.length;
+      const handoff = this.rings.see(record);
+      for (const stray of this.rings.unplaced.splice(before)) this.noteUnplaced(stray.line, stray.count);
+      if (handoff !== undefined) seeds.set(record.seq, await this.seed(handoff));
+    }
+    return seeds;
+  }
+
+  private noteUnplaced(line: number, count: number): void {
+    if (count === 0) return;
+    this.unplacedDescriptors += count;
+    this.firstUnplacedLine ??= line;
+  }
+
+  private async seed(handoff: TxHandoff): Promise<TxSeed> {
+    const writes: MemoryWrite[] = handoff.descriptors.map((d) => ({ address: d.address, data: descriptorBytes(d.words) }));
+    const expected: ExpectedFrame[] = [];
+    const skipped: SkippedPacket[] = [];
+    for (const packet of handoff.packets) {
+      const frames = [];
+      for (let i = 0; i < framesFor(packet); i++) {
+        const frame = this.frames === undefined ? undefined : await this.frames.next();
+        if (frame !== undefined) frames.push(frame);
+      }
+      const rebuilt = this.frames === undefined ? { skip: 'the recording has no capture' } : rebuildBuffers(packet, frames.map((f) => f.data));
+      if ('skip' in rebuilt) {
+        // The device still sends something for it (from whatever the buffers hold): as many
+        // frames as the recording's did are passed over, so the frames after it stay in step.
+        skipped.push({ line: packet.line, reason: rebuilt.skip, frames: frames.length });
+        for (const frame of frames) expected.push({ pcapIndex: frame.index, packetLine: packet.line });
+        continue;
+      }
+      for (const part of splitOverBuffers(packet, rebuilt.bytes)) writes.push({ address: Number(part.address), data: part.data });
+      for (const frame of frames) expected.push({ data: frame.data, pcapIndex: frame.index, packetLine: packet.line });
+    }
+    return { handoff, writes: coalesce(writes), expected, skipped };
+  }
+
+  async close(): Promise<void> {
+    await this.frames?.close();
+  }
+}

@@ -1,0 +1,143 @@
+// Follows the transmit rings through a recording: where each queue's ring lies in guest memory
+// (TDBAL/TDBAH), how long it is (TDLEN), where the device's head is (TDH written by the driver,
+// then advanced by each descriptor the device read), and which packets each tail write (TDT)
+// handed to the device. QEMU reads a ring's descriptors from head to tail as soon as the tail is
+// written, and logs each (`e1000e_tx_descr`) after the write's own line, so the descriptors a
+// tail write made the device read are the events attached to it, in ring order from the head.
+// Pure: the recording in, the ring positions and packets out.
+
+import type { Access } from '../model/access.js';
+import type { RegisterDatabase } from '../regs/database.js';
+import {
+  CMD_TSE, CMD_VLE, DESCRIPTOR_BYTES, POPTS_IXSM, POPTS_TXSM, TX_DESCRIPTOR_EVENT, classifyDescriptor, descriptorWords,
+  type TxContext, type TxDescriptor, type TxDescriptorWords,
+} from './tx-descriptor.js';
+
+/** A descriptor and where it lies in guest memory. */
+export interface PlacedDescriptor {
+  readonly address: number;
+  readonly words: TxDescriptorWords;
+}
+
+/** One packet as the driver handed it over: its buffers and offload requests. */
+export interface TxPacket {
+  /** Line of the packet's first data descriptor event. */
+  readonly line: number;
+  readonly buffers: readonly { readonly address: bigint; readonly length: number }[];
+  /** The first data descriptor's cmd_type_len and olinfo_status (the offload requests). */
+  readonly cmd: number;
+  readonly olinfo: number;
+  /** The context descriptor its offloads use (advanced descriptors), if one was given. */
+  readonly context?: TxContext;
+  /** Why its frame cannot be rebuilt from the capture, if it cannot (a legacy descriptor with offloads). */
+  readonly unsupported?: string;
+}
+
+export interface TxHandoff {
+  readonly access: Access;
+  /** Register name of the tail write (`TDT(1)`). */
+  readonly register: string;
+  readonly descriptors: readonly PlacedDescriptor[];
+  /** Packets whose last descriptor (EOP) the device read at this write. */
+  readonly packets: readonly TxPacket[];
+}
+
+export const isTso = (packet: TxPacket): boolean => (packet.cmd & CMD_TSE) !== 0;
+export const insertsVlan = (packet: TxPacket): boolean => (packet.cmd & CMD_VLE) !== 0;
+export const insertsL4Checksum = (packet: TxPacket): boolean => (packet.olinfo & POPTS_TXSM) !== 0;
+export const insertsIpChecksum = (packet: TxPacket): boolean => (packet.olinfo & POPTS_IXSM) !== 0;
+
+interface QueueState {
+  baseLow: number;
+  baseHigh: number;
+  length: number;
+  head: number;
+  readonly contexts: Map<number, TxContext>;
+  /** Descriptors of a packet whose EOP has not been read yet. */
+  partial: TxDescriptor[];
+}
+
+/** Where descriptor events show up without a tail write (their ring is unknown): counted, not seeded. */
+export interface UnplacedDescriptors {
+  readonly line: number;
+  readonly count: number;
+}
+
+export class TxRings {
+  private readonly queues = new Map<number, QueueState>();
+  readonly unplaced: UnplacedDescriptors[] = [];
+
+  constructor(private readonly registers: RegisterDatabase) {}
+
+  /** Follows one access; returns what a tail write that made the device read descriptors handed over. */
+  see(access: Access): TxHandoff | undefined {
+    if (access.space !== 'mmio' || access.kind !== 'write') return this.noteStray(access);
+    const ref = this.registers.lookupOffset(access.offset);
+    const name = ref?.def.name;
+    if (ref === undefined || name === undefined || !['TDBAL', 'TDBAH', 'TDLEN', 'TDH', 'TDT'].includes(name)) return this.noteStray(access);
+    const queue = this.queue(ref.index ?? 0);
+    switch (name) {
+      case 'TDBAL': queue.baseLow = access.value >>> 0; return undefined;
+      case 'TDBAH': queue.baseHigh = access.value >>> 0; return undefined;
+      case 'TDLEN': queue.length = access.value >>> 0; return undefined;
+      case 'TDH': queue.head = access.value >>> 0; return undefined;
+      default: return this.tail(access, ref.name, queue);
+    }
+  }
+
+  private tail(access: Access, register: string, queue: QueueState): TxHandoff | undefined {
+    const events = access.events.filter((event) => event.name === TX_DESCRIPTOR_EVENT);
+    if (events.length === 0) return undefined;
+    const count = Math.max(1, Math.floor(queue.length / DESCRIPTOR_BYTES));
+    const base = queue.baseHigh * 2 ** 32 + queue.baseLow;
+    const descriptors: PlacedDescriptor[] = [];
+    const packets: TxPacket[] = [];
+    for (const event of events) {
+      const words = descriptorWords(event);
+      if (words === undefined) continue;
+      descriptors.push({ address: base + (queue.head % count) * DESCRIPTOR_BYTES, words });
+      queue.head = (queue.head + 1) % count;
+      const packet = this.follow(queue, classifyDescriptor(words));
+      if (packet !== undefined) packets.push(packet);
+    }
+    return { access, register, descriptors, packets };
+  }
+
+  /** Adds a descriptor to its queue's packet; returns the packet once its EOP descriptor is read. */
+  private follow(queue: QueueState, descriptor: TxDescriptor): TxPacket | undefined {
+    if (descriptor.kind === 'context') {
+      queue.contexts.set(descriptor.context.index, descriptor.context);
+      return undefined;
+    }
+    if (descriptor.kind === 'unknown') return undefined;
+    queue.partial.push(descriptor);
+    if (!descriptor.eop) return undefined;
+    const parts = queue.partial;
+    queue.partial = [];
+    const first = parts[0]!;
+    const buffers = parts.map((d) => (d.kind === 'data' || d.kind === 'legacy' ? { address: d.address, length: d.length } : { address: 0n, length: 0 }));
+    const olinfo = first.kind === 'data' ? first.words.olinfo : 0;
+    const context = first.kind === 'data' ? queue.contexts.get((olinfo >>> 4) & 0x7) : undefined;
+    const unsupported = first.kind === 'legacy' && first.offloads ? 'legacy descriptor with checksum or VLAN insertion (not rebuilt)' : undefined;
+    return {
+      line: first.words.line, buffers, cmd: first.words.cmdTypeLen, olinfo,
+      ...(context === undefined ? {} : { context }), ...(unsupported === undefined ? {} : { unsupported }),
+    };
+  }
+
+  private queue(index: number): QueueState {
+    let queue = this.queues.get(index);
+    if (queue === undefined) {
+      queue = { baseLow: 0, baseHigh: 0, length: 0, head: 0, contexts: new Map(), partial: [] };
+      this.queues.set(index, queue);
+    }
+    return queue;
+  }
+
+  /** Descriptor events on anything but a tail write: which ring they came from is not known. */
+  private noteStray(access: Access): undefined {
+    const count = access.events.reduce((n, event) => n + (event.name === TX_DESCRIPTOR_EVENT ? 1 : 0), 0);
+    if (count > 0) this.unplaced.push({ line: access.line, count });
+    return undefined;
+  }
+}

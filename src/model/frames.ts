@@ -1,0 +1,88 @@
+// What a replay of the data path compares: the frames the target sends when the recorded
+// descriptors are handed to it (rebuilt from the recording's capture), against the frames the
+// recording's device sent. Pure types, part of the replay result (docs/json-schemas.md).
+
+import type { FrameFieldDifference, PayloadDifference } from '../frames/compare.js';
+
+/**
+ * How a frame compares.
+ * - `frame-differs`: the target sent a frame where the recording's device did, with other bytes;
+ *   decoded to header fields (Ethernet, 802.1Q, IPv4/IPv6, TCP/UDP/ICMP) and payload by offset.
+ * - `frame-missing`: the recording's device sent it, the target did not.
+ * - `frame-extra`: the target sent a frame the recording's device did not.
+ */
+export type FrameClass = 'frame-differs' | 'frame-missing' | 'frame-extra';
+
+export const FRAME_CLASSES: readonly FrameClass[] = ['frame-differs', 'frame-missing', 'frame-extra'];
+
+export interface FrameDivergence {
+  readonly class: FrameClass;
+  /** `tx`: a frame the device transmits. */
+  readonly direction: 'tx';
+  /** The tail write that handed the packet to the device (its access seq and trace line). */
+  readonly seq: number;
+  readonly line: number;
+  /** The tail register written (`TDT(0)`). */
+  readonly register: string;
+  /** Line of the packet's first descriptor event in the recording. */
+  readonly packetLine?: number;
+  /** Index of the recorded frame in the capture (0-based), when there is one. */
+  readonly captureIndex?: number;
+  /** Position of the frame among those the tail write made the device send (0-based). */
+  readonly position: number;
+  readonly expectedLength?: number;
+  readonly actualLength?: number;
+  readonly fields: readonly FrameFieldDifference[];
+  readonly payload?: PayloadDifference;
+  /** One line: what differs. */
+  readonly summary: string;
+  /** True when the report's baseline accepts it (set only in a ReplayReport with `baseline`). */
+  readonly accepted?: true;
+}
+
+/** Packets whose frames were not compared, by reason. */
+export interface SkippedPackets {
+  readonly reason: string;
+  readonly packets: number;
+  /** Captured frames of those packets. */
+  readonly frames: number;
+  readonly firstLine: number;
+}
+
+export interface TxFrameCounts {
+  /** Tail writes that handed descriptors to the device. */
+  readonly handoffs: number;
+  /** Descriptors written into the rings (data and context). */
+  readonly descriptorsSeeded: number;
+  /** Packets whose buffers were filled from the capture. */
+  readonly packetsSeeded: number;
+  /** Frames the recording's device sent for the seeded packets. */
+  readonly framesExpected: number;
+  /** Frames the target sent. */
+  readonly framesEmitted: number;
+  /** Recorded frames compared with one the target sent. */
+  readonly framesCompared: number;
+  readonly framesMatched: number;
+}
+
+export interface FramesResult {
+  /** `replayed`: the capture was replayed; `not-replayed`: `notChecked` says why. */
+  readonly status: 'replayed' | 'not-replayed';
+  /** The capture replayed. */
+  readonly capture?: string;
+  readonly tx: TxFrameCounts;
+  readonly byClass: Readonly<Record<FrameClass, number>>;
+  /** Frame differences in trace order (the first MAX_FRAME_DIVERGENCES; byClass counts all). */
+  readonly divergences: readonly FrameDivergence[];
+  readonly skipped: readonly SkippedPackets[];
+  /** What the data path does not check in this replay, each a sentence with its reason. */
+  readonly notChecked: readonly string[];
+}
+
+/** Frame differences kept with their details; the rest are counted. */
+export const MAX_FRAME_DIVERGENCES = 500;
+
+/** Every frame class fails a run: the device sent something else than the recorded one. */
+export function isFailingFrame(_cls: FrameClass): boolean {
+  return true;
+}
