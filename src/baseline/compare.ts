@@ -4,12 +4,13 @@
 import type { BaselineSummary } from '../model/replay-report.js';
 import type { Divergence, ReplayResult } from '../model/replay.js';
 import type { EventDivergence } from '../model/events.js';
+import type { FrameDivergence } from '../model/frames.js';
 import { keyedDivergences, traceKeyPart, traceOfKey } from './key.js';
 
 export interface BaselineComparison {
   readonly summary: BaselineSummary;
   /** The divergences (reads and events) the baseline accepts, per result (same order as the results). */
-  readonly accepted: readonly ReadonlySet<Divergence | EventDivergence>[];
+  readonly accepted: readonly ReadonlySet<Divergence | EventDivergence | FrameDivergence>[];
 }
 
 export function compareWithBaseline(
@@ -17,11 +18,11 @@ export function compareWithBaseline(
 ): BaselineComparison {
   const baseline = new Set(accepted);
   const occurring = new Set<string>();
-  const acceptedPerResult: Set<Divergence | EventDivergence>[] = [];
+  const acceptedPerResult: Set<Divergence | EventDivergence | FrameDivergence>[] = [];
   const fresh: string[] = [];
   let acceptedCount = 0;
   for (const result of results) {
-    const mine = new Set<Divergence | EventDivergence>();
+    const mine = new Set<Divergence | EventDivergence | FrameDivergence>();
     for (const { key, divergence } of keyedDivergences(result, strict)) {
       occurring.add(key);
       if (baseline.has(key)) {

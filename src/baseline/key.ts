@@ -9,11 +9,12 @@
 import { basename } from 'node:path';
 import { isFailing, type Divergence, type ReplayResult } from '../model/replay.js';
 import { isFailingEvent, type EventDivergence } from '../model/events.js';
+import { isFailingFrame, type FrameDivergence } from '../model/frames.js';
 
 /** One failing divergence (of a read, or of device events) with the key it has in a baseline. */
 export interface KeyedDivergence {
   readonly key: string;
-  readonly divergence: Divergence | EventDivergence;
+  readonly divergence: Divergence | EventDivergence | FrameDivergence;
 }
 
 /** Separates a key's parts; not expected in trace basenames, register names or field names. */
@@ -40,10 +41,10 @@ export function traceOfKey(key: string): string {
  * The keys of a result's failing divergences, in trace order. `#n` numbers the divergences that
  * share trace, register, class and difference, so two identical ones in a trace stay distinct.
  */
-export function keyedDivergences(result: Pick<ReplayResult, 'trace' | 'divergences' | 'events'>, strict: boolean): KeyedDivergence[] {
+export function keyedDivergences(result: Pick<ReplayResult, 'trace' | 'divergences' | 'events' | 'frames'>, strict: boolean): KeyedDivergence[] {
   const seen = new Map<string, number>();
   const keyed: KeyedDivergence[] = [];
-  const add = (identity: string, divergence: Divergence | EventDivergence): void => {
+  const add = (identity: string, divergence: Divergence | EventDivergence | FrameDivergence): void => {
     const occurrence = seen.get(identity) ?? 0;
     seen.set(identity, occurrence + 1);
     keyed.push({ key: `${identity}#${occurrence}`, divergence });
@@ -54,6 +55,11 @@ export function keyedDivergences(result: Pick<ReplayResult, 'trace' | 'divergenc
   }
   for (const d of result.events.divergences) {
     if (isFailingEvent(d.class, { strict })) add([trace, 'event', d.subject, d.class, eventDifference(d)].join(SEP), d);
+  }
+  // A frame difference: `frame`, the tail register, class and the differing header fields (payload by name).
+  for (const d of result.frames?.divergences ?? []) {
+    const what = [...new Set(d.fields.map((f) => f.field)), ...(d.payload === undefined ? [] : ['payload'])].sort().join(',');
+    if (isFailingFrame(d.class)) add([trace, 'frame', d.register, d.class, what].join(SEP), d);
   }
   return keyed;
 }

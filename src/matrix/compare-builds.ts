@@ -52,8 +52,11 @@ function verdictOf(pair: BuildPair, fresh: number, otherChanges: number): Compar
   return otherChanges > 0 ? 'changed' : 'same';
 }
 
+/** Reads and device events; frame differences (the data path) are not compared between builds yet. */
 function byKey(keyed: readonly KeyedDivergence[]): Map<string, Divergence | EventDivergence> {
-  return new Map(keyed.map((k) => [k.key, k.divergence]));
+  const entries: [string, Divergence | EventDivergence][] = [];
+  for (const k of keyed) if (!('direction' in k.divergence)) entries.push([k.key, k.divergence]);
+  return new Map(entries);
 }
 
 function kindOf(d: Divergence | EventDivergence): 'read' | 'event' {

@@ -69,8 +69,12 @@ export interface EventTally {
 /** A stretch of time the target ran: where (after how many places were sent) and why. */
 export interface TimeSegment {
   readonly afterPlace: number;
-  /** `marker`: time ran (or the link changed) where the recording shows it; `poll`: for a folded polling loop. */
-  readonly cause: 'marker' | 'poll';
+  /**
+   * `marker`: time ran (or the link changed) where the recording shows it; `poll`: for a folded
+   * polling loop; `frames`: the stopped machine ran for an instant only so QEMU sent the frames it
+   * held back (before a link-down would purge them): not in the recording's timeline, not compared.
+   */
+  readonly cause: 'marker' | 'poll' | 'frames';
   readonly events: readonly SideEvent[];
 }
 

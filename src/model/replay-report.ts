@@ -5,6 +5,7 @@
 import { isFailing, type Divergence, type ReplayResult } from './replay.js';
 import { isFailingEvent, type EventDivergence } from './events.js';
 import type { ShardInfo } from './shard.js';
+import { isFailingFrame, type FrameDivergence } from './frames.js';
 
 export const REPLAY_REPORT_SCHEMA = 'igb-replay/replay-report';
 
@@ -65,8 +66,19 @@ export function failingEvents(result: ReplayResult, options: ReplayReportOptions
   return result.events.divergences.filter((d) => eventFailsRun(d, options));
 }
 
+/** Whether a frame difference fails the run: every class does, unless a baseline accepts it. */
+export function frameFailsRun(d: FrameDivergence): boolean {
+  return isFailingFrame(d.class) && d.accepted !== true;
+}
+
+/** The frame differences of a result that fail the run, in trace order. */
+export function failingFrames(result: ReplayResult): FrameDivergence[] {
+  return (result.frames?.divergences ?? []).filter(frameFailsRun);
+}
+
 export function traceVerdict(result: ReplayResult, options: ReplayReportOptions): ReplayVerdict {
   if (!result.completed) return 'INCOMPLETE';
-  const failing = result.divergences.some((d) => failsRun(d, options)) || result.events.divergences.some((d) => eventFailsRun(d, options));
+  const failing = result.divergences.some((d) => failsRun(d, options)) || result.events.divergences.some((d) => eventFailsRun(d, options))
+    || failingFrames(result).length > 0;
   return failing ? 'FAIL' : 'PASS';
 }

@@ -75,6 +75,8 @@ export class QemuReplayTarget implements ReplayTarget {
   readonly advancesTime: boolean;
   /** An autoneg marker already waited in vain: the target's link does not come up, wait less. */
   private autonegMissed = false;
+  /** Tail writes were seeded since the machine last ran: QEMU may hold frames back. */
+  private framesHeld = false;
   /** Accesses sent so far (register, IO, config): the places device events are tied to. */
   private places = 0;
   /** Where the log's parts are, recorded as the replay runs (see target-log.ts). */
@@ -159,6 +161,7 @@ export class QemuReplayTarget implements ReplayTarget {
   /** Guest memory over qtest `write`, in one batch (ordered before what is sent after it). */
   async writeMemory(writes: readonly MemoryWrite[]): Promise<void> {
     if (writes.length === 0) return;
+    this.framesHeld = true;
     await this.session.qtest.sendBatch(writes.map((w) => ({ op: 'write' as const, addr: w.address, data: w.data })));
   }
 
@@ -171,10 +174,7 @@ export class QemuReplayTarget implements ReplayTarget {
   async takeFrames(options: { readonly flush: boolean; readonly expected: number }): Promise<Uint8Array[]> {
     const channel = this.session.frames;
     if (channel === undefined) return [];
-    if (options.flush && this.timeMode !== 'clock-step' && this.session.alive) {
-      await this.session.qmp!.execute('cont');
-      await this.session.qmp!.execute('stop');
-    }
+    if (options.flush && this.timeMode !== 'clock-step' && this.session.alive) await this.runInstant();
     return channel.take(options.flush ? options.expected : 0);
   }
 
@@ -193,7 +193,17 @@ export class QemuReplayTarget implements ReplayTarget {
 
   /** The NIC's backend is the netdev the target was given (qemu-args.ts names it); QMP works in every time mode. */
   async setLink(up: boolean): Promise<void> {
+    // Taking the link down purges the frames QEMU holds back for a stopped machine (net.c): let
+    // them out first, where tail writes since the machine last ran left some.
+    if (!up && this.framesHeld && this.timeMode !== 'clock-step') await this.logged('frames', () => this.runInstant());
     await this.logged('marker', () => this.session.qmp!.execute('set_link', { name: NETDEV_ID, up }));
+  }
+
+  /** Lets the stopped machine run for an instant: QEMU sends the frames it held back. */
+  private async runInstant(): Promise<void> {
+    await this.session.qmp!.execute('cont');
+    await this.session.qmp!.execute('stop');
+    this.framesHeld = false;
   }
 
   /** Runs `action` and remembers the stretch of the log it wrote as time (or a link change), after the places sent so far. */
@@ -225,6 +235,7 @@ export class QemuReplayTarget implements ReplayTarget {
     const from = await this.session.logSize();
     const started = performance.now();
     await qmp.execute('cont');
+    this.framesHeld = false;
     let happened = true;
     try {
       if (awaited === 'autoneg') happened = await this.waitForAutoneg(from);

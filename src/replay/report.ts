@@ -4,6 +4,7 @@
 import { compareWithBaseline } from '../baseline/compare.js';
 import type { Divergence, ReplayResult } from '../model/replay.js';
 import type { EventDivergence } from '../model/events.js';
+import type { FrameDivergence } from '../model/frames.js';
 import { REPLAY_REPORT_SCHEMA, traceVerdict, type ReplayReport, type ReplayReportOptions, type ReplayVerdict } from '../model/replay-report.js';
 
 /** A baseline to compare with: its file name (for the report) and its accepted keys. */
@@ -23,12 +24,15 @@ export function buildReplayReport(results: readonly ReplayResult[], options: Rep
   };
 }
 
-function markAccepted(result: ReplayResult, accepted: ReadonlySet<Divergence | EventDivergence>): ReplayResult {
+function markAccepted(result: ReplayResult, accepted: ReadonlySet<Divergence | EventDivergence | FrameDivergence>): ReplayResult {
   if (accepted.size === 0) return result;
   return {
     ...result,
     divergences: result.divergences.map((d) => (accepted.has(d) ? { ...d, accepted: true } : d)),
     events: { ...result.events, divergences: result.events.divergences.map((d) => (accepted.has(d) ? { ...d, accepted: true } : d)) },
+    ...(result.frames === undefined ? {} : {
+      frames: { ...result.frames, divergences: result.frames.divergences.map((d) => (accepted.has(d) ? { ...d, accepted: true as const } : d)) },
+    }),
   };
 }
 

@@ -8,7 +8,8 @@
 
 import { EVENT_CLASSES, type EventsResult } from '../model/events.js';
 import { READ_CLASSES, type ReplayResult } from '../model/replay.js';
-import { acceptedCount, failingDivergences, failingEvents, traceVerdict, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
+import { FRAME_CLASSES, type FramesResult } from '../model/frames.js';
+import { acceptedCount, failingDivergences, failingEvents, failingFrames, traceVerdict, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
 import { num, plural } from './format.js';
 import { STYLE, SCRIPT } from './html-assets.js';
 import { divergenceTable, firstDivergence, heatMap } from './html-divergences.js';
@@ -56,7 +57,7 @@ ${notices}
 <dt>Time mode</dt><dd>${escapeHtml(r.target.timeMode)}</dd>
 <dt>Replayed</dt><dd>${replayedText(r)}</dd>
 <dt>Reads by class</dt><dd>${READ_CLASSES.map((c) => `<span class="cls ${c}">${c} ${num(r.byClass[c])}</span>`).join(' ')}</dd>
-<dt>Failing</dt><dd>${plural(failing.length, 'read divergence')}, ${plural(failingEvent.length, 'device-event difference')}`
+<dt>Failing</dt><dd>${plural(failing.length, 'read divergence')}, ${plural(failingEvent.length, 'device-event difference')}, ${plural(failingFrames(r).length, 'frame difference')}`
     + `${withBaseline ? ` (${num(acceptedCount(r) + r.events.divergences.filter((d) => d.accepted === true).length)} accepted by the baseline)` : ''}</dd>
 </dl>
 ${stopped}
@@ -64,6 +65,8 @@ ${stopped}
 ${timeline(r, options)}
 <h3>Device events (interrupts, EIxx, mailbox, link) against the recording</h3>
 ${eventsTally(r.events)}
+<h3>Data path: frames the target sent for the recorded descriptors, against the capture</h3>
+${framesSection(r.frames)}
 <h3>Heat map (read divergences per block × register)</h3>
 ${heatMap(r.divergences)}
 <h3>First failing divergence</h3>
@@ -71,6 +74,23 @@ ${firstDivergence(failing[0], failingEvent[0])}
 <h3>Everything that differed (${num(everything)}: ${num(r.divergences.length)} reads, ${num(r.events.divergences.length)} device events)</h3>
 ${divergenceTable(r.divergences, r.events.divergences)}
 </section>`;
+}
+
+/** What the data path seeded and compared, what it skipped and does not check, and the frame differences. */
+function framesSection(frames: FramesResult | undefined): string {
+  if (frames === undefined) return '<p class="frames not-replayed">Not replayed: the result predates the data path</p>';
+  const notChecked = frames.notChecked.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n');
+  if (frames.status === 'not-replayed') return `<ul class="frames not-replayed">${notChecked}</ul>`;
+  const t = frames.tx;
+  const skipped = frames.skipped.map((s) => `<li>${plural(s.packets, 'packet')} (${plural(s.frames, 'frame')}, first at line ${num(s.firstLine)}): ${escapeHtml(s.reason)}</li>`).join('\n');
+  const rows = frames.divergences.map((d) => `<tr class="${d.accepted === true ? 'accepted' : 'failing'}"><td>${num(d.line)}</td><td>${escapeHtml(d.register)}</td>`
+    + `<td>${escapeHtml(d.class)}</td><td>${d.captureIndex === undefined ? '' : num(d.captureIndex)}</td><td>${escapeHtml(d.summary)}</td></tr>`).join('\n');
+  return `<p class="frames">TX: ${plural(t.handoffs, 'tail write')}, ${plural(t.descriptorsSeeded, 'descriptor')} seeded, ${plural(t.packetsSeeded, 'packet')} rebuilt from the capture; `
+    + `${num(t.framesExpected)} frames recorded, ${num(t.framesEmitted)} sent by the target, ${num(t.framesCompared)} compared, ${num(t.framesMatched)} identical.</p>
+<p>${FRAME_CLASSES.map((c) => `<span class="fcls ${c}">${c} ${num(frames.byClass[c])}</span>`).join(' ')}</p>
+${skipped === '' ? '' : `<p>Skipped:</p><ul>${skipped}</ul>`}
+<p>Not checked:</p><ul>${notChecked}</ul>
+${rows === '' ? '' : `<table class="frames"><thead><tr><th>line</th><th>tail</th><th>class</th><th>capture frame</th><th>what differs</th></tr></thead><tbody>${rows}</tbody></table>`}`;
 }
 
 function replayedText(r: ReplayResult): string {

@@ -20,7 +20,7 @@
 
 import type { EventDivergence, EventsResult } from '../model/events.js';
 import type { Divergence, ReplayResult } from '../model/replay.js';
-import { eventFailsRun, failsRun, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
+import { eventFailsRun, failingFrames, failsRun, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
 import { eventLine, fieldsText } from './event-description.js';
 import { hex, num, plural } from './format.js';
 
@@ -91,18 +91,40 @@ interface TestCase {
 function suite(r: ReplayResult, options: ReplayReportOptions, by: JunitGrouping): Suite {
   const cases = by === 'phase' ? byPhase(r, options) : [...byRegister(r, options), ...bySubject(r, options)];
   const lines = cases.flatMap(testcase);
-  const failures = cases.filter((c) => c.items.some((item) => item.fails)).length;
+  const failures = cases.filter((c) => c.items.some((item) => item.fails)).length + (failingFrames(r).length > 0 ? 1 : 0);
   lines.push(...eventsCase(r.events));
-  const skipped = r.events.compared ? 0 : 1;
+  const frames = framesCase(r);
+  lines.push(...frames.lines);
+  const skipped = (r.events.compared ? 0 : 1) + (frames.skipped ? 1 : 0);
   let errors = 0;
   if (!r.completed) {
     errors = 1;
     const why = r.stopped === undefined ? 'the replay stopped early' : `stopped at trace line ${r.stopped.line}: ${r.stopped.reason}`;
     lines.push(`    <testcase classname="replay" name="completed">`, `      <error message="${escapeXml(why)}"/>`, '    </testcase>');
   }
-  const tests = cases.length + 1 + errors;
+  const tests = cases.length + 2 + errors;
   const attrs = `name="${escapeXml(r.trace)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(r.durationMs / 1000).toFixed(3)}"`;
   return { tests, failures, errors, skipped, lines: [`  <testsuite ${attrs}>`, ...properties(r.notices), ...lines, '  </testsuite>'] };
+}
+
+/** The data path as one test case: failing with its frame differences, skipped when not replayed. */
+function framesCase(r: ReplayResult): { lines: string[]; skipped: boolean } {
+  const open = '    <testcase classname="datapath" name="frames">';
+  const frames = r.frames;
+  if (frames === undefined || frames.status === 'not-replayed') {
+    const why = frames?.notChecked.join('; ') ?? 'the result predates the data path';
+    return { lines: [open, `      <skipped message="${escapeXml(why)}"/>`, '    </testcase>'], skipped: true };
+  }
+  const failing = failingFrames(r);
+  const t = frames.tx;
+  const out = `TX: ${t.descriptorsSeeded} descriptors seeded, ${t.framesExpected} frames recorded, ${t.framesEmitted} sent, ${t.framesCompared} compared, ${t.framesMatched} identical; not checked: ${frames.notChecked.join('; ')}`;
+  const lines = [open];
+  if (failing.length > 0) {
+    const body = failing.map((d) => `line ${d.line} ${d.register}: ${d.class}: ${d.summary}`).join('\n');
+    lines.push(`      <failure type="${failing[0]!.class}" message="${escapeXml(`${failing.length} frame difference(s)`)}">${escapeXml(body)}</failure>`);
+  }
+  lines.push(`      <system-out>${escapeXml(out)}</system-out>`, '    </testcase>');
+  return { lines, skipped: false };
 }
 
 /** The result's notices, ahead of the test cases: what the recording cannot show. */

@@ -5,8 +5,9 @@
 
 import type { ChalkInstance } from 'chalk';
 import { READ_CLASSES, isFailing, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
-import { acceptedCount, eventFailsRun, failingDivergences, failingEvents, failsRun, type BaselineSummary, type ReplayReport } from '../model/replay-report.js';
+import { acceptedCount, eventFailsRun, failingDivergences, failingEvents, failingFrames, failsRun, frameFailsRun, type BaselineSummary, type ReplayReport } from '../model/replay-report.js';
 import { eventLines } from './events-text.js';
+import { frameLines } from './frames-text.js';
 import { hex, num, plural } from './format.js';
 import { renderTable } from './table.js';
 
@@ -43,6 +44,7 @@ function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReportContext)
   lines.push('', c.bold('Reads by class'), ...classLines(r, c, options));
   lines.push('', c.bold('Device events (interrupts, EIxx, mailbox, link) against the recording'),
     ...eventLines(r.events, c, { strict: options.strict, fails: (d) => eventFailsRun(d, options) }));
+  lines.push('', c.bold('Data path (frames the target sent for the recorded descriptors) against the capture'), ...frameLines(r.frames, c, frameFailsRun));
   if (r.phases.length > 0) lines.push('', c.bold('By phase of the recording'), ...phaseLines(r, c, options));
   const first = failingDivergences(r, options)[0];
   lines.push('', first === undefined ? c.green('No unexplained divergence.') : `${c.bold('First divergence')}\n${divergenceLines(first, c).join('\n')}`);
@@ -148,7 +150,7 @@ function topRegisters(divergences: readonly Divergence[], c: ChalkInstance, opti
 }
 
 function verdictLine(r: ReplayResult, c: ChalkInstance, options: ReportContext): string {
-  const failing = failingDivergences(r, options).length + failingEvents(r, options).length;
+  const failing = failingDivergences(r, options).length + failingEvents(r, options).length + failingFrames(r).length;
   if (!r.completed) return c.red('Result: INCOMPLETE (the replay stopped early; the counts above cover what was replayed)');
   const accepted = options.baseline === undefined ? '' : `; ${num(acceptedCount(r))} accepted (baseline)`;
   return failing === 0

@@ -30,11 +30,20 @@ export interface EventCheckResult {
 }
 
 const TIMER_SUBJECT = /^EITR\(\d+\) throttling timer$/;
+/** QEMU's EIAC auto-clear, logged with each MSI-X notification; with a throttled one it clears nothing left. */
+const EIAC_CLEAR_EVENT = 'e1000e_irq_icr_clear_eiac';
+const EIAC_CLEARED_NOTHING = /ICR: 0x0,/;
+const TIMER_VECTOR = /^EITR\((\d+)\) throttling timer$/;
+
+function isEmptyEiacClear(d: EventDivergence, text: string): boolean {
+  return d.subject === EIAC_CLEAR_EVENT && EIAC_CLEARED_NOTHING.test(text);
+}
 
 function opposite(a: string, b: string): boolean {
   return (a === 'event-missing' && b === 'event-extra') || (a === 'event-extra' && b === 'event-missing');
 }
 
+const FRAMES_FLUSH = 'the target ran for an instant only to send the frames QEMU held back for its stopped machine, before a link-down purged them (not in the recording\'s timeline)';
 const NOT_REPLAYED = 'the access is not replayed (PHY access, BAR programming)';
 const RECEIVED = 'a received packet: the register replay injects no frames (what it did to the interrupt state is followed)';
 /** Reads that clear the cause register say so in an event of theirs. */
@@ -52,6 +61,9 @@ class Walk {
   private segments: TimeSegment[] = [];
   /** Throttling-timer differences of the last time pool, which the next pool may cancel. */
   private unmatchedTimers: EventDivergence[] = [];
+  /** Vectors whose timer the target fired early, in time run for an unreplayed packet's timer (see explainDisplaced), and where. */
+  private readonly displaced = new Map<number, number>();
+  private displacedClear = false;
 
   constructor(private readonly registers: RegisterDatabase) {}
 
@@ -103,6 +115,10 @@ class Walk {
     let used = 0;
     while (used < this.segments.length && this.segments[used]!.afterPlace <= place) {
       const segment = this.segments[used++]!;
+      if (segment.cause === 'frames') {
+        this.exclude(FRAMES_FLUSH, segment.events.length);
+        continue;
+      }
       this.targetPool.push(...segment.events);
       markerRan ||= segment.cause === 'marker';
     }
@@ -120,15 +136,55 @@ class Walk {
     const previous = this.unmatchedTimers;
     const kept: EventDivergence[] = [];
     const cancelled = new Set<EventDivergence>();
+    const companions = new Set<EventDivergence>();
     for (const d of divergences) {
       const match = TIMER_SUBJECT.test(d.subject)
         ? previous.find((p) => !cancelled.has(p) && p.subject === d.subject && opposite(p.class, d.class)) : undefined;
-      if (match === undefined) kept.push(d);
-      else cancelled.add(match);
+      if (match === undefined) continue;
+      cancelled.add(match);
+      companions.add(d);
+      // The EIAC auto-clear QEMU logs with the timer's postponed notification shifted with it. In
+      // the other pool it matched the other side's clear of another timer (a received packet's,
+      // which a replay without injected frames explains), so here it is one side's only.
+      const clear = divergences.find((c) => !companions.has(c) && c.class === d.class && c.subject === EIAC_CLEAR_EVENT && EIAC_CLEARED_NOTHING.test(`${c.expected} ${c.actual}`));
+      if (clear !== undefined) companions.add(clear);
     }
+    for (const d of divergences) if (!companions.has(d)) kept.push(d);
     if (cancelled.size > 0) this.divergences.splice(0, this.divergences.length, ...this.divergences.filter((d) => !cancelled.has(d)));
     this.unmatchedTimers = kept.filter((d) => TIMER_SUBJECT.test(d.subject) && (d.class === 'event-missing' || d.class === 'event-extra'));
     return kept;
+  }
+
+  /**
+   * Time ran here because the recording fired a throttling timer that a packet it moved armed
+   * (taint): with the frames the replay does not inject, that timer is not armed in the target, but
+   * letting time run fires whatever the target has armed — its own timer of another vector, early.
+   * Such an extra firing (and the EIAC clear logged with it) is explained by that packet.
+   */
+  private explainDisplaced(divergences: EventDivergence[], recorded: readonly DeviceEvent[]): EventDivergence[] {
+    const packetLine = recorded.map((e) => (e.kind === 'timer-fired' ? this.taint.involves(e) : undefined)).find((line) => line !== undefined);
+    return divergences.map((d) => {
+      const vector = TIMER_VECTOR.exec(d.subject);
+      if (d.class === 'event-extra' && packetLine !== undefined && (vector !== null || isEmptyEiacClear(d, d.actual))) {
+        if (vector !== null) this.displaced.set(Number(vector[1]), d.line);
+        return {
+          ...d, class: 'explained-by-traffic',
+          reason: `time ran here for a throttling timer that a packet the recording moved at line ${packetLine.toLocaleString('en-US')} armed, which this replay does not inject; the target's own timer fired in it (otherwise event-extra)`,
+        };
+      }
+      // ...and that timer is then missing where the recording fires it.
+      const early = vector === null ? undefined : this.displaced.get(Number(vector[1]));
+      if (d.class === 'event-missing' && early !== undefined) {
+        this.displaced.delete(Number(vector![1]));
+        this.displacedClear = true;
+        return { ...d, class: 'explained-by-traffic', reason: `the target's timer fired earlier, at line ${early.toLocaleString('en-US')}, in time run for a packet this replay does not inject (otherwise event-missing)` };
+      }
+      if (d.class === 'event-missing' && this.displacedClear && isEmptyEiacClear(d, d.expected)) {
+        this.displacedClear = false;
+        return { ...d, class: 'explained-by-traffic', reason: 'the EIAC clear logged with a throttling timer the target fired earlier (otherwise event-missing)' };
+      }
+      return d;
+    });
   }
 
   closePool(): void {
@@ -138,7 +194,7 @@ class Walk {
     const place: EventPlace = { kind: 'time', marker: pool === undefined ? 'none recorded' : [...pool.kinds].join(', ') };
     const result = comparePlace({ line, seq: pool?.seq ?? -1, place, taint: this.taint, registers: this.registers },
       pool?.events ?? [], this.targetPool);
-    this.add({ ...result, divergences: this.cancelShiftedTimers(result.divergences) });
+    this.add({ ...result, divergences: this.explainDisplaced(this.cancelShiftedTimers(result.divergences), result.recorded) });
     this.taint.observe(result.recorded, undefined);
     this.recordedPool = undefined;
     this.targetPool = [];
