@@ -33,7 +33,8 @@ export function rebuildBuffers(packet: TxPacket, frames: readonly Uint8Array[]):
   if (frames.length === 0) return { skip: 'the capture has no frame left for this packet' };
   const untagged: Uint8Array[] = [];
   for (const frame of frames) {
-    const bytes = insertsVlan(packet) ? untag(frame) : frame.slice();
+    // A copy (Buffer.slice would be a view, and the checksum is written into it).
+    const bytes = insertsVlan(packet) ? untag(frame) : new Uint8Array(frame);
     if (bytes === undefined) return { skip: 'VLAN insertion requested, but the captured frame carries no 802.1Q tag' };
     untagged.push(bytes);
   }

@@ -35,6 +35,10 @@ const EIAC_CLEAR_EVENT = 'e1000e_irq_icr_clear_eiac';
 const EIAC_CLEARED_NOTHING = /ICR: 0x0,/;
 const TIMER_VECTOR = /^EITR\((\d+)\) throttling timer$/;
 
+function early0(line: number): string {
+  return line.toLocaleString('en-US');
+}
+
 function isEmptyEiacClear(d: EventDivergence, text: string): boolean {
   return d.subject === EIAC_CLEAR_EVENT && EIAC_CLEARED_NOTHING.test(text);
 }
@@ -64,6 +68,7 @@ class Walk {
   /** Vectors whose timer the target fired early, in time run for an unreplayed packet's timer (see explainDisplaced), and where. */
   private readonly displaced = new Map<number, number>();
   private displacedClear = false;
+  private lastDisplacedLine = 0;
 
   constructor(private readonly registers: RegisterDatabase) {}
 
@@ -166,10 +171,10 @@ class Walk {
     return divergences.map((d) => {
       const vector = TIMER_VECTOR.exec(d.subject);
       if (d.class === 'event-extra' && packetLine !== undefined && (vector !== null || isEmptyEiacClear(d, d.actual))) {
-        if (vector !== null) this.displaced.set(Number(vector[1]), d.line);
+        if (vector !== null) this.displaced.set(Number(vector[1]), packetLine);
         return {
           ...d, class: 'explained-by-traffic',
-          reason: `time ran here for a throttling timer that a packet the recording moved at line ${packetLine.toLocaleString('en-US')} armed, which this replay does not inject; the target's own timer fired in it (otherwise event-extra)`,
+          reason: `time ran here for a throttling timer armed where the recording moved a packet at line ${packetLine.toLocaleString('en-US')}, which this replay does not inject; the target's own timer fired in it (otherwise event-extra)`,
         };
       }
       // ...and that timer is then missing where the recording fires it.
@@ -177,11 +182,12 @@ class Walk {
       if (d.class === 'event-missing' && early !== undefined) {
         this.displaced.delete(Number(vector![1]));
         this.displacedClear = true;
-        return { ...d, class: 'explained-by-traffic', reason: `the target's timer fired earlier, at line ${early.toLocaleString('en-US')}, in time run for a packet this replay does not inject (otherwise event-missing)` };
+        this.lastDisplacedLine = early;
+        return { ...d, class: 'explained-by-traffic', reason: `the target's timer fired earlier, in time run for a throttling timer armed where the recording moved a packet at line ${early.toLocaleString('en-US')}, which this replay does not inject (otherwise event-missing)` };
       }
       if (d.class === 'event-missing' && this.displacedClear && isEmptyEiacClear(d, d.expected)) {
         this.displacedClear = false;
-        return { ...d, class: 'explained-by-traffic', reason: 'the EIAC clear logged with a throttling timer the target fired earlier (otherwise event-missing)' };
+        return { ...d, class: 'explained-by-traffic', reason: `the EIAC clear logged with a throttling timer the target fired earlier, in time run for a timer armed where the recording moved a packet at line ${early0(this.lastDisplacedLine)}, which this replay does not inject (otherwise event-missing)` };
       }
       return d;
     });
