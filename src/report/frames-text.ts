@@ -8,8 +8,7 @@ import { num, plural } from './format.js';
 /** Frame differences listed in the text report; --json has all of them. */
 const SHOWN = 10;
 
-export function frameLines(frames: FramesResult | undefined, c: ChalkInstance, fails: (d: FrameDivergence) => boolean): string[] {
-  if (frames === undefined) return [c.dim('  not replayed: the result predates the data path')];
+export function frameLines(frames: FramesResult, c: ChalkInstance, fails: (d: FrameDivergence) => boolean): string[] {
   const notChecked = frames.notChecked.map((n) => c.yellow(`  not checked: ${n}`));
   if (frames.status === 'not-replayed') return notChecked;
   const t = frames.tx;

@@ -57,7 +57,7 @@ ${notices}
 <dt>Time mode</dt><dd>${escapeHtml(r.target.timeMode)}</dd>
 <dt>Replayed</dt><dd>${replayedText(r)}</dd>
 <dt>Reads by class</dt><dd>${READ_CLASSES.map((c) => `<span class="cls ${c}">${c} ${num(r.byClass[c])}</span>`).join(' ')}</dd>
-<dt>Failing</dt><dd>${plural(failing.length, 'read divergence')}, ${plural(failingEvent.length, 'device-event difference')}, ${plural(failingFrames(r).length, 'frame difference')}`
+<dt>Failing</dt><dd>${plural(failing.length, 'read divergence')}, ${plural(failingEvent.length, 'device-event difference')}${r.frames === undefined ? '' : `, ${plural(failingFrames(r).length, 'frame difference')}`}`
     + `${withBaseline ? ` (${num(acceptedCount(r) + r.events.divergences.filter((d) => d.accepted === true).length)} accepted by the baseline)` : ''}</dd>
 </dl>
 ${stopped}
@@ -65,9 +65,9 @@ ${stopped}
 ${timeline(r, options)}
 <h3>Device events (interrupts, EIxx, mailbox, link) against the recording</h3>
 ${eventsTally(r.events)}
-<h3>Data path: frames the target sent for the recorded descriptors, against the capture</h3>
+${r.frames === undefined ? '' : `<h3>Data path: frames the target sent for the recorded descriptors, against the capture</h3>
 ${framesSection(r.frames)}
-<h3>Heat map (read divergences per block × register)</h3>
+`}<h3>Heat map (read divergences per block × register)</h3>
 ${heatMap(r.divergences)}
 <h3>First failing divergence</h3>
 ${firstDivergence(failing[0], failingEvent[0])}
@@ -77,8 +77,7 @@ ${divergenceTable(r.divergences, r.events.divergences)}
 }
 
 /** What the data path seeded and compared, what it skipped and does not check, and the frame differences. */
-function framesSection(frames: FramesResult | undefined): string {
-  if (frames === undefined) return '<p class="frames not-replayed">Not replayed: the result predates the data path</p>';
+function framesSection(frames: FramesResult): string {
   const notChecked = frames.notChecked.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n');
   if (frames.status === 'not-replayed') return `<ul class="frames not-replayed">${notChecked}</ul>`;
   const t = frames.tx;

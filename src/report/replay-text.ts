@@ -44,7 +44,7 @@ function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReportContext)
   lines.push('', c.bold('Reads by class'), ...classLines(r, c, options));
   lines.push('', c.bold('Device events (interrupts, EIxx, mailbox, link) against the recording'),
     ...eventLines(r.events, c, { strict: options.strict, fails: (d) => eventFailsRun(d, options) }));
-  lines.push('', c.bold('Data path (frames the target sent for the recorded descriptors) against the capture'), ...frameLines(r.frames, c, frameFailsRun));
+  if (r.frames !== undefined) lines.push('', c.bold('Data path (frames the target sent for the recorded descriptors) against the capture'), ...frameLines(r.frames, c, frameFailsRun));
   if (r.phases.length > 0) lines.push('', c.bold('By phase of the recording'), ...phaseLines(r, c, options));
   const first = failingDivergences(r, options)[0];
   lines.push('', first === undefined ? c.green('No unexplained divergence.') : `${c.bold('First divergence')}\n${divergenceLines(first, c).join('\n')}`);
