@@ -59,10 +59,21 @@ const AUTONEG_STEP_LIMIT_NS = 5_000_000_000n;
 const AUTONEG_DONE = /e1000x_link_negotiation_done/;
 /** An interrupt-throttling timer running out (igb's per-vector EITR, e1000e's ITR/EITR and legacy/MSI variants). */
 const THROTTLE_FIRED = /e1000e_irq_(msix_notify_postponed_vec|throttling_timer|msi_notify_postponed|legacy_notify_postponed)/;
-/** Wall time without a further throttling timer firing after which a markers-mode wait may end... */
-const THROTTLE_QUIET_MS = 1;
-/** ...once QEMU also answered this many QMP commands meanwhile (its loops ran, whatever the load). */
+/** A throttling timer armed (QEMU logs it for every timer, igb's and e1000e's alike)... */
+const THROTTLE_ARMED = /e1000e_irq_rearm_timer/;
+/** ...and either event, to follow how many the target has armed and not yet fired. */
+const THROTTLE_EVENT = new RegExp(`${THROTTLE_ARMED.source}|${THROTTLE_FIRED.source}`);
+/**
+ * Wall time a markers-mode wait gives timers the target has armed and not fired. Under icount with
+ * sleep=off they fire as soon as the vCPU thread finds itself idle, which on a loaded machine can
+ * take far longer than QEMU's main loop needs to answer QMP; only a timer that never fires (QEMU
+ * deletes armed timers at a reset without logging it) costs the whole bound.
+ */
+const THROTTLE_ARMED_WAIT_MS = 2_000;
+/** With no timer armed, the wait still lets QEMU answer this many QMP commands... */
 const THROTTLE_QUIET_ROUNDTRIPS = 3;
+/** ...and this much wall time pass with nothing firing, in case something arms one meanwhile. */
+const THROTTLE_QUIET_MS = 1;
 /** Virtual time a throttling-timer marker may step through: EITR intervals are at most a few ms. */
 const THROTTLE_STEP_LIMIT_NS = 20_000_000n;
 
@@ -70,6 +81,9 @@ export class QemuReplayTarget implements ReplayTarget {
   readonly advancesTime: boolean;
   /** An autoneg marker already waited in vain: the target's link does not come up, wait less. */
   private autonegMissed = false;
+  /** Throttling timers the target armed and has not fired, as of `throttleLogOffset` in its log. */
+  private armedThrottleTimers = 0;
+  private throttleLogOffset = 0;
   /** Accesses sent so far (register, IO, config): the places device events are tied to. */
   private places = 0;
   /** Where the log's parts are, recorded as the replay runs (see target-log.ts). */
@@ -209,26 +223,34 @@ export class QemuReplayTarget implements ReplayTarget {
   }
 
   /**
-   * Whether the target fired `expected` throttling timers. The idle clock jumps to each deadline at
-   * once (icount, sleep=off), so armed timers fire as soon as QEMU's loops run after `cont`. How
-   * soon that is in wall time depends on the machine's load, so the wait is not bounded by wall
-   * time alone: it ends at `expected`, or once QEMU has answered THROTTLE_QUIET_ROUNDTRIPS QMP
-   * commands (each needs its main loop to run) and at least THROTTLE_QUIET_MS passed with no timer
-   * firing (a timer only the recording had armed, e.g. by a packet, never fires here).
+   * Whether the target fired `expected` throttling timers after `fromOffset` in its log. The idle
+   * clock jumps to each deadline at once (icount, sleep=off), so armed timers fire as soon as QEMU's
+   * vCPU thread runs after `cont`; how soon that is in wall time depends on the machine's load, so
+   * the wait follows what the target logged, not the clock: while it has timers armed and not
+   * fired, it waits for them (bounded by THROTTLE_ARMED_WAIT_MS); with none armed, nothing can
+   * fire (a timer only the recording had armed, e.g. by a packet), so it ends once QEMU answered
+   * THROTTLE_QUIET_ROUNDTRIPS QMP commands with nothing new in the log.
    */
   private async waitForThrottleTimers(fromOffset: number, expected: number): Promise<boolean> {
-    const log = this.session.logCursor(fromOffset);
+    // Read on from where the last wait stopped, so timers armed between markers are counted too.
+    const log = this.session.logCursor(Math.min(this.throttleLogOffset, fromOffset));
     const qmp = this.session.qmp!;
+    const started = performance.now();
     try {
       let fired = 0;
-      let lastProgress = performance.now();
+      let lastProgress = started;
       let quietRoundTrips = 0;
       // A tight look at the log's tail (a stat and a read, tens of microseconds) rather than a
       // file-change event: the answer comes within a fraction of a millisecond, hundreds of times a replay.
       for (;;) {
         let progressed = false;
-        while ((await log.find(THROTTLE_FIRED)) !== undefined) {
-          fired++;
+        for (let found = await log.find(THROTTLE_EVENT); found !== undefined; found = await log.find(THROTTLE_EVENT)) {
+          if (THROTTLE_ARMED.test(found.line)) {
+            this.armedThrottleTimers++;
+          } else {
+            this.armedThrottleTimers = Math.max(0, this.armedThrottleTimers - 1);
+            if (found.lineOffset >= fromOffset) fired++;
+          }
           progressed = true;
         }
         if (progressed) {
@@ -236,11 +258,20 @@ export class QemuReplayTarget implements ReplayTarget {
           quietRoundTrips = 0;
         }
         if (fired >= expected || !this.session.alive) return fired >= expected;
-        if (quietRoundTrips >= THROTTLE_QUIET_ROUNDTRIPS && performance.now() - lastProgress > THROTTLE_QUIET_MS) return false;
+        const now = performance.now();
+        if (this.armedThrottleTimers > 0) {
+          if (now - started > THROTTLE_ARMED_WAIT_MS) {
+            this.armedThrottleTimers = 0; // deleted unlogged (a reset): do not wait for them again
+            return false;
+          }
+        } else if (quietRoundTrips >= THROTTLE_QUIET_ROUNDTRIPS && now - lastProgress > THROTTLE_QUIET_MS) {
+          return false;
+        }
         await qmp.execute('query-status');
         quietRoundTrips++;
       }
     } finally {
+      this.throttleLogOffset = log.resumeOffset;
       await log.close();
     }
   }
