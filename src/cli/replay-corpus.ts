@@ -23,6 +23,7 @@ export interface CorpusArgs {
   readonly device?: string;
   readonly time: TimeModeChoice;
   readonly strict: boolean;
+  readonly dataPath?: boolean;
   readonly lenient: boolean;
   readonly barBase?: number;
   readonly keepTemp: boolean;
@@ -55,7 +56,7 @@ export async function runCorpus(corpus: Corpus, args: CorpusArgs, ctx: CliContex
   const requests: CellRequest[] = corpus.traces.flatMap((trace) => corpus.builds.map((build): CellRequest => ({
     trace, lenient: args.lenient, ...(args.barBase === undefined ? {} : { barBase: args.barBase }), keepEvents,
     prepare: {
-      time, strict: args.strict, keepTempDir: args.keepTemp,
+      time, strict: args.strict, keepTempDir: args.keepTemp, ...(args.dataPath === undefined ? {} : { dataPath: args.dataPath }),
       ...(args.device === undefined ? {} : { device: args.device }), ...(build.qemu === undefined ? {} : { qemu: build.qemu }),
     },
   })));

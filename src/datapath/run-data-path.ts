@@ -32,6 +32,11 @@ export class DataPathRun {
     if (spec?.capture === undefined || spec.mac === undefined) {
       return new DataPathRun(undefined, undefined, undefined, spec?.notReplayed ?? 'the data path was not asked for');
     }
+    if (target.framesVisible === false) {
+      return new DataPathRun(undefined, undefined, undefined, 'the target QEMU has no qtest accelerator, so the replay machine is stopped between '
+        + 'markers and holds the frames its NIC sends; letting them out means running its clock where the recording shows none, which can '
+        + 'shift timer events: frames and descriptors are not checked (replay --data-path does it anyway; a QEMU built with scripts/build-qemu.sh has the accelerator)');
+    }
     if (target.writeMemory === undefined || target.takeFrames === undefined) {
       return new DataPathRun(undefined, undefined, undefined, 'the target cannot write guest memory or has no netdev the tool sees: the data path is not checked');
     }

@@ -49,6 +49,8 @@ export interface ReplayTarget {
   readonly advancesTime: boolean;
   /** Writes guest memory (data path: descriptor rings, packet buffers); absent: the target cannot. */
   writeMemory?(writes: readonly MemoryWrite[]): Promise<void>;
+  /** false when the NIC's frames do not reach the tool (no netdev of its own): the data path is off. */
+  readonly framesVisible?: boolean;
   /**
    * The frames the device sent on its netdev since the last call; absent: the target has no
    * netdev the tool sees. QEMU holds a stopped machine's frames back until it runs again (net.c's

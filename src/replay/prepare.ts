@@ -21,8 +21,12 @@ export interface TargetSpec {
   readonly keepTempDir?: boolean;
   /** Guest RAM (MiB) the target needs: the recording's, when the data path writes guest memory. */
   readonly memoryMib?: number;
-  /** The NIC's netdev is the tool's (the data path sees and injects frames). */
-  readonly ownNetdev?: boolean;
+  /**
+   * The NIC's netdev is the tool's (the data path sees and injects frames): always, or only when
+   * the target runs with the qtest accelerator (clock-step), where its machine is never stopped and
+   * frames leave as they are sent.
+   */
+  readonly ownNetdev?: OwnNetdev;
 }
 
 export interface ReplayJob {
@@ -43,6 +47,8 @@ export interface ReplayJob {
   readonly dataPath?: DataPathSpec;
 }
 
+export type OwnNetdev = 'always' | 'with-clock-step';
+
 export interface PrepareOptions {
   /** The user's `--device`; undefined: the recording's (its sidecar), else the model the trace shows. */
   readonly device?: string;
@@ -52,7 +58,12 @@ export interface PrepareOptions {
   readonly keepTempDir?: boolean;
   /** How the trace was read (--lenient, --bar-base), for reading it again. */
   readonly source?: TraceSourceOptions;
-  /** false (--no-data-path): replay registers only, as before captures existed. */
+  /**
+   * Replay the recorded transmits from the capture and compare the frames: undefined (the default)
+   * when the target has the qtest accelerator (clock-step time); true (`--data-path`) also in
+   * markers mode, where frames the stopped machine holds are let out by running its clock for an
+   * instant (which can shift timer events); false (`--no-data-path`) never.
+   */
   readonly dataPath?: boolean;
 }
 
@@ -79,7 +90,7 @@ export function prepareReplay(trace: Trace, options: PrepareOptions): ReplayJob 
       device: targetDevice(trace, options.device), time: options.time,
       ...(options.qemu === undefined ? {} : { qemu: options.qemu }),
       ...(options.keepTempDir === undefined ? {} : { keepTempDir: options.keepTempDir }),
-      ...(replaysFrames ? { ownNetdev: true, ...(dataPath.memoryMib === undefined ? {} : { memoryMib: dataPath.memoryMib }) } : {}),
+      ...(replaysFrames ? { ownNetdev: options.dataPath === true ? 'always' : 'with-clock-step', ...(dataPath.memoryMib === undefined ? {} : { memoryMib: dataPath.memoryMib }) } : {}),
     },
     compare: { strict: options.strict },
     dataPath,

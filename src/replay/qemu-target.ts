@@ -23,6 +23,7 @@ import type { QtestCommand } from '../target/qtest-protocol.js';
 import { barAccessCommand, type BarAccess } from '../target/bar-access.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
 import type { MemoryWrite } from '../datapath/memory-write.js';
+import type { OwnNetdev } from './prepare.js';
 
 
 export interface QemuTargetOptions {
@@ -35,8 +36,8 @@ export interface QemuTargetOptions {
   readonly keepTempDir?: boolean;
   /** Guest RAM (MiB): the recording's, for a data path that writes at the recorded addresses. */
   readonly memoryMib?: number;
-  /** Give the NIC a netdev the tool holds (frames out are seen, frames in can be injected). */
-  readonly ownNetdev?: boolean;
+  /** Give the NIC a netdev the tool holds (frames out are seen, frames in can be injected): always, or only in clock-step time. */
+  readonly ownNetdev?: OwnNetdev;
 }
 
 /** NIC slot in the replay VM; the recordings used slot 2 as well. */
@@ -64,10 +65,21 @@ const AUTONEG_STEP_LIMIT_NS = 5_000_000_000n;
 const AUTONEG_DONE = /e1000x_link_negotiation_done/;
 /** An interrupt-throttling timer running out (igb's per-vector EITR, e1000e's ITR/EITR and legacy/MSI variants). */
 const THROTTLE_FIRED = /e1000e_irq_(msix_notify_postponed_vec|throttling_timer|msi_notify_postponed|legacy_notify_postponed)/;
-/** Wall time without a further throttling timer firing after which a markers-mode wait may end... */
-const THROTTLE_QUIET_MS = 1;
-/** ...once QEMU also answered this many QMP commands meanwhile (its loops ran, whatever the load). */
+/** A throttling timer armed (QEMU logs it for every timer, igb's and e1000e's alike)... */
+const THROTTLE_ARMED = /e1000e_irq_rearm_timer/;
+/** ...and either event, to follow how many the target has armed and not yet fired. */
+const THROTTLE_EVENT = new RegExp(`${THROTTLE_ARMED.source}|${THROTTLE_FIRED.source}`);
+/**
+ * Wall time a markers-mode wait gives timers the target has armed and not fired. Under icount with
+ * sleep=off they fire as soon as the vCPU thread finds itself idle, which on a loaded machine can
+ * take far longer than QEMU's main loop needs to answer QMP; only a timer that never fires (QEMU
+ * deletes armed timers at a reset without logging it) costs the whole bound.
+ */
+const THROTTLE_ARMED_WAIT_MS = 2_000;
+/** With no timer armed, the wait still lets QEMU answer this many QMP commands... */
 const THROTTLE_QUIET_ROUNDTRIPS = 3;
+/** ...and this much wall time pass with nothing firing, in case something arms one meanwhile. */
+const THROTTLE_QUIET_MS = 1;
 /** Virtual time a throttling-timer marker may step through: EITR intervals are at most a few ms. */
 const THROTTLE_STEP_LIMIT_NS = 20_000_000n;
 
@@ -77,6 +89,9 @@ export class QemuReplayTarget implements ReplayTarget {
   private autonegMissed = false;
   /** Tail writes were seeded since the machine last ran: QEMU may hold frames back. */
   private framesHeld = false;
+  /** Throttling timers the target armed and has not fired, as of `throttleLogOffset` in its log. */
+  private armedThrottleTimers = 0;
+  private throttleLogOffset = 0;
   /** Accesses sent so far (register, IO, config): the places device events are tied to. */
   private places = 0;
   /** Where the log's parts are, recorded as the replay runs (see target-log.ts). */
@@ -104,12 +119,13 @@ export class QemuReplayTarget implements ReplayTarget {
       options.time === 'auto' ? hasQtestAccel(path) : Promise.resolve(options.time === 'clock-step'),
     ]);
     const timeMode = resolveTimeMode(options.time, accelerator);
+    const ownNetdev = options.ownNetdev === 'always' || (options.ownNetdev === 'with-clock-step' && timeMode === 'clock-step');
     const session = await launchQemu({
       qemu: binary.path, model: device.model, slot: NIC_SLOT, mac: device.mac, deviceProperties: device.properties,
       paused: timeMode !== 'clock-step', icount: timeMode === 'markers', pit: timeMode !== 'markers',
       haltFirmware: timeMode === 'markers', accel: timeMode === 'clock-step' ? 'qtest' : undefined,
       trace: TARGET_TRACE, keepTempDir: options.keepTempDir,
-      memoryMib: options.memoryMib, netdev: options.ownNetdev === true ? 'socket' : 'user',
+      memoryMib: options.memoryMib, netdev: ownNetdev ? 'socket' : 'user',
     });
     try {
       const nic: PciFunction = { bus: 0, device: NIC_SLOT, fn: 0 };
@@ -156,6 +172,11 @@ export class QemuReplayTarget implements ReplayTarget {
 
   async writeIo(offset: number, value: number): Promise<void> {
     await this.single({ kind: 'write', space: 'io', offset, value });
+  }
+
+  /** Whether the NIC's frames reach the tool (it was given the tool's netdev). */
+  get framesVisible(): boolean {
+    return this.session.frames !== undefined;
   }
 
   /** Guest memory over qtest `write`, in one batch (ordered before what is sent after it). */
@@ -234,6 +255,12 @@ export class QemuReplayTarget implements ReplayTarget {
     const qmp = this.session.qmp!;
     const from = await this.session.logSize();
     const started = performance.now();
+    // Where the recording shows no timer firing, time that runs would fire the throttling timers
+    // the target has armed at once (the idle clock jumps to their deadline), earlier than the
+    // recording shows them: they wait for the marker where the recording fires them.
+    if (cause !== 'poll' && awaited === 'none' && throttled === 0 && (await this.armedThrottleTimersAt(from)) > 0) {
+      return { awaited, happened: true, waitedMs: performance.now() - started };
+    }
     await qmp.execute('cont');
     this.framesHeld = false;
     let happened = true;
@@ -247,27 +274,50 @@ export class QemuReplayTarget implements ReplayTarget {
     return { awaited, happened, waitedMs: performance.now() - started };
   }
 
+  /** Throttling timers the target has armed and not fired, having read its log up to `toOffset`. */
+  private async armedThrottleTimersAt(toOffset: number): Promise<number> {
+    const log = this.session.logCursor(this.throttleLogOffset);
+    try {
+      for (let found = await log.find(THROTTLE_EVENT); found !== undefined && found.lineOffset < toOffset; found = await log.find(THROTTLE_EVENT)) {
+        this.armedThrottleTimers = THROTTLE_ARMED.test(found.line) ? this.armedThrottleTimers + 1 : Math.max(0, this.armedThrottleTimers - 1);
+        this.throttleLogOffset = found.endOffset;
+      }
+      this.throttleLogOffset = Math.max(this.throttleLogOffset, Math.min(toOffset, log.resumeOffset));
+    } finally {
+      await log.close();
+    }
+    return this.armedThrottleTimers;
+  }
+
   /**
-   * Whether the target fired `expected` throttling timers. The idle clock jumps to each deadline at
-   * once (icount, sleep=off), so armed timers fire as soon as QEMU's loops run after `cont`. How
-   * soon that is in wall time depends on the machine's load, so the wait is not bounded by wall
-   * time alone: it ends at `expected`, or once QEMU has answered THROTTLE_QUIET_ROUNDTRIPS QMP
-   * commands (each needs its main loop to run) and at least THROTTLE_QUIET_MS passed with no timer
-   * firing (a timer only the recording had armed, e.g. by a packet, never fires here).
+   * Whether the target fired `expected` throttling timers after `fromOffset` in its log. The idle
+   * clock jumps to each deadline at once (icount, sleep=off), so armed timers fire as soon as QEMU's
+   * vCPU thread runs after `cont`; how soon that is in wall time depends on the machine's load, so
+   * the wait follows what the target logged, not the clock: while it has timers armed and not
+   * fired, it waits for them (bounded by THROTTLE_ARMED_WAIT_MS); with none armed, nothing can
+   * fire (a timer only the recording had armed, e.g. by a packet), so it ends once QEMU answered
+   * THROTTLE_QUIET_ROUNDTRIPS QMP commands with nothing new in the log.
    */
   private async waitForThrottleTimers(fromOffset: number, expected: number): Promise<boolean> {
-    const log = this.session.logCursor(fromOffset);
+    // Read on from where the last wait stopped, so timers armed between markers are counted too.
+    const log = this.session.logCursor(Math.min(this.throttleLogOffset, fromOffset));
     const qmp = this.session.qmp!;
+    const started = performance.now();
     try {
       let fired = 0;
-      let lastProgress = performance.now();
+      let lastProgress = started;
       let quietRoundTrips = 0;
       // A tight look at the log's tail (a stat and a read, tens of microseconds) rather than a
       // file-change event: the answer comes within a fraction of a millisecond, hundreds of times a replay.
       for (;;) {
         let progressed = false;
-        while ((await log.find(THROTTLE_FIRED)) !== undefined) {
-          fired++;
+        for (let found = await log.find(THROTTLE_EVENT); found !== undefined; found = await log.find(THROTTLE_EVENT)) {
+          if (THROTTLE_ARMED.test(found.line)) {
+            this.armedThrottleTimers++;
+          } else {
+            this.armedThrottleTimers = Math.max(0, this.armedThrottleTimers - 1);
+            if (found.lineOffset >= fromOffset) fired++;
+          }
           progressed = true;
         }
         if (progressed) {
@@ -275,11 +325,20 @@ export class QemuReplayTarget implements ReplayTarget {
           quietRoundTrips = 0;
         }
         if (fired >= expected || !this.session.alive) return fired >= expected;
-        if (quietRoundTrips >= THROTTLE_QUIET_ROUNDTRIPS && performance.now() - lastProgress > THROTTLE_QUIET_MS) return false;
+        const now = performance.now();
+        if (this.armedThrottleTimers > 0) {
+          if (now - started > THROTTLE_ARMED_WAIT_MS) {
+            this.armedThrottleTimers = 0; // deleted unlogged (a reset): do not wait for them again
+            return false;
+          }
+        } else if (quietRoundTrips >= THROTTLE_QUIET_ROUNDTRIPS && now - lastProgress > THROTTLE_QUIET_MS) {
+          return false;
+        }
         await qmp.execute('query-status');
         quietRoundTrips++;
       }
     } finally {
+      this.throttleLogOffset = log.resumeOffset;
       await log.close();
     }
   }

@@ -63,6 +63,11 @@ export class LogCursor {
     return this.offset;
   }
 
+  /** Where a new cursor must start to see every line this one has not returned or passed (an unfinished line included). */
+  get resumeOffset(): number {
+    return this.offset - this.carry.length;
+  }
+
   /** The first new complete line matching `pattern`; the cursor moves past it. */
   async find(pattern: RegExp): Promise<LogMatch | undefined> {
     const matcher = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));

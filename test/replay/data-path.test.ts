@@ -24,7 +24,7 @@ describe.each(['linux-6.1-traffic-mix', 'linux-6.1-vlan'])('data path of %s', (n
 
   beforeAll(async () => {
     runs = [];
-    for (let i = 0; i < 2; i++) runs.push(await replayFile(`traces/${name}.log`, { time: 'auto', strict: false }));
+    for (let i = 0; i < 2; i++) runs.push(await replayFile(`traces/${name}.log`, { time: 'auto', strict: false, dataPath: true }));
   }, 120_000);
 
   it('sends every captured frame, identical, and nothing else', () => {
@@ -43,9 +43,17 @@ describe.each(['linux-6.1-traffic-mix', 'linux-6.1-vlan'])('data path of %s', (n
   });
 });
 
+describe('by default in markers time (a QEMU without the qtest accelerator)', () => {
+  it('replays registers only and says the frames are not checked, why, and how to check them', async () => {
+    const result = await replayFile('traces/linux-6.1-linkflap.log', { time: 'markers', strict: false });
+    expect(result.frames).toMatchObject({ status: 'not-replayed', tx: { framesEmitted: 0 } });
+    expect(result.frames!.notChecked.join(' ')).toMatch(/no qtest accelerator.*--data-path/);
+  }, 60_000);
+});
+
 describe('a recording without a capture', () => {
   it('says what the data path does not check', async () => {
-    const result = await replayFile('traces/linux-6.1-traffic.log', { time: 'auto', strict: false });
+    const result = await replayFile('traces/linux-6.1-traffic.log', { time: 'auto', strict: false, dataPath: true });
     expect(result.frames).toMatchObject({ status: 'not-replayed', tx: { framesEmitted: 0 } });
     expect(result.frames!.notChecked.join(' ')).toMatch(/names no frame capture|no sidecar/);
   }, 60_000);

@@ -96,6 +96,23 @@ describe('LogCursor', () => {
       await cursor.close();
     }
   });
+
+  it('resumes at an unfinished line, so a new cursor from resumeOffset still sees it', async () => {
+    writeFileSync(log, 'armed 1\narm');
+    const first = new LogCursor(log, 0);
+    expect((await first.find(/armed/))?.line).toBe('armed 1');
+    expect(await first.find(/armed/)).toBeUndefined();
+    expect(first.position).toBe('armed 1\narm'.length);
+    expect(first.resumeOffset).toBe('armed 1\n'.length);
+    await first.close();
+    appendFileSync(log, 'ed 2\n');
+    const next = new LogCursor(log, first.resumeOffset);
+    try {
+      expect((await next.find(/armed/))?.line).toBe('armed 2');
+    } finally {
+      await next.close();
+    }
+  });
 });
 
 describe('logSize', () => {

@@ -34,6 +34,7 @@ export interface ReplayArgs {
   /** One build, or several to compare (`--qemu A --qemu B`). */
   readonly qemu?: readonly string[];
   readonly strict: boolean;
+  readonly dataPath?: boolean;
   readonly json?: string;
   readonly lenient: boolean;
   readonly barBase?: number;
@@ -56,6 +57,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
       time: { choices: TIME_MODE_CHOICES, default: 'auto', describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
       qemu: { type: 'string', requiresArg: true, coerce: stringList, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH); repeat to compare builds, the first being the reference; NAME=PATH names one' },
       strict: { type: 'boolean', default: false, describe: 'Count differences in volatile registers (statistics, free-running clocks) as divergences' },
+      'data-path': { type: 'boolean', describe: 'Replay the recorded transmits (TX rings and buffers seeded from the recording\'s frame capture) and compare the frames the target sends. Default: on when the target QEMU has the qtest accelerator; --data-path also without it (frames are let out by running the clock an instant), --no-data-path: registers only' },
       json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the full result to FILE (- for stdout) as JSON, schema igb-replay/replay-report (igb-replay/matrix-report with several --qemu)' },
       lenient: lenientOption,
       'bar-base': barBaseOption,
@@ -75,6 +77,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .example('$0 replay traces/ --qemu /usr/bin/qemu-system-x86_64 --qemu ~/qemu/build/qemu-system-x86_64', 'Which traces behave differently on my build than on the installed one, and where?')
     .example('$0 replay traces/ --shard 2/4 --json shard-2.json', 'One CI job\'s share of the corpus; `igb-replay merge shard-*.json` joins them')
     .example('$0 replay trace.log --json result.json --strict', 'Full result as JSON; volatile registers count too')
+    .example('$0 replay traces/linux-6.1-vlan.log --data-path', 'Also send the recorded frames through the TX rings and compare what the target puts on the wire')
     .example('$0 replay trace.log --device e1000e --baseline b.json --update-baseline', 'Accept the current divergences; later runs with --baseline b.json fail only on new ones')
     .example('$0 replay trace.log --junit junit.xml', 'JUnit XML for CI test reports')
     .example('$0 replay trace.log --junit junit.xml --junit-by phase', 'One JUnit test case per phase (probe, NVM/PHY identification, link-up, …)')
