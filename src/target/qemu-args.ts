@@ -13,15 +13,18 @@
 //    that makes the device transmit cannot reach the host's network).
 
 import type { DeviceModel } from '../devices/table.js';
+import { nicBusArgs, rootPortDeviceArg, ROOT_BUS, type NicPlacement } from './topology.js';
 
 /** The MAC QEMU gives its first NIC by default, and the one the recorded guests had. */
 export const DEFAULT_MAC = '52:54:00:12:34:56';
 
 export interface MachineConfig {
   readonly model: DeviceModel;
-  /** PCI slot (device number) on bus 0 and function of the NIC. */
+  /** PCI slot (device number) on bus 0 of the NIC, or of the root port it sits behind; the NIC's function. */
   readonly slot: number;
   readonly fn: number;
+  /** On the root bus, or behind a PCIe root port (SR-IOV recordings): see topology.ts. */
+  readonly placement: NicPlacement;
   readonly mac: string;
   /** Extra `-device` properties, e.g. { 'x-pcie-flr-init': 'off' }. */
   readonly deviceProperties: Readonly<Record<string, string>>;
@@ -62,6 +65,7 @@ export const DEFAULT_MACHINE: MachineConfig = {
   model: 'igb',
   slot: 2,
   fn: 0,
+  placement: ROOT_BUS,
   mac: DEFAULT_MAC,
   deviceProperties: {},
   netdev: 'user',
@@ -96,13 +100,15 @@ export function validateMachineConfig(config: MachineConfig): void {
   }
   for (const option of config.machineOptions) check(/^[A-Za-z0-9_.-]+=[^,]+$/.test(option), `machine option ${JSON.stringify(option)}`);
   if (config.accel !== undefined) check(/^[a-z]+$/.test(config.accel), `accelerator ${JSON.stringify(config.accel)}`);
+  // Throws (a RangeError too) for a root port with properties a replay does not pass on.
+  if (config.placement.kind === 'root-port') rootPortDeviceArg(config.placement.device, config.slot);
 }
 
-/** `igb,addr=2.0,mac=...,netdev=...` */
+/** `igb,addr=2.0,mac=...,netdev=...` (behind a root port: `igb,bus=rp0,addr=0.0,...`) */
 export function deviceOption(config: MachineConfig, netdevId: string | undefined): string {
   const props = [
     config.model,
-    `addr=${config.slot.toString(16)}.${config.fn}`,
+    ...nicBusArgs(config.placement, config.slot, config.fn),
     `mac=${config.mac}`,
     ...(netdevId === undefined ? [] : [`netdev=${netdevId}`]),
     ...Object.entries(config.deviceProperties).map(([key, value]) => `${key}=${escapeOptionValue(value)}`),
@@ -131,6 +137,7 @@ export function buildQemuArgs(config: MachineConfig, files: SessionFiles): strin
   args.push('-D', files.log);
   for (const pattern of config.trace) args.push('-trace', pattern);
   if (netdevId !== undefined) args.push('-netdev', `user,id=${netdevId},restrict=on`);
+  if (config.placement.kind === 'root-port') args.push('-device', rootPortDeviceArg(config.placement.device, config.slot));
   args.push('-device', deviceOption(config, netdevId));
   args.push(...config.extraArgs);
   return args;
