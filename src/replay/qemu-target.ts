@@ -15,7 +15,7 @@ import type { TargetDescription, TargetObservations, TimeMode, TimeModeChoice } 
 import { TargetLogReader, type LoggedTime } from './target-log.js';
 import { enableMmconfig, setupNic, type MmconfigWindow, type NicBars } from '../target/pci-setup.js';
 import { configReadCommands, configSize, configWriteCommands, formatFunction, vfFunction, type PciFunction } from '../target/pci-config.js';
-import { nicFunction, ROOT_BUS, type NicPlacement } from '../target/topology.js';
+import { describePlacement, nicFunction, ROOT_BUS, type NicPlacement } from '../target/topology.js';
 import { deviceRow } from '../devices/table.js';
 import { NETDEV_ID } from '../target/qemu-args.js';
 import { launchQemu, type QemuSession } from '../target/qemu-process.js';
@@ -88,6 +88,7 @@ export class QemuReplayTarget implements ReplayTarget {
     readonly session: QemuSession,
     readonly timeMode: TimeMode,
     readonly device: DeviceOption,
+    private readonly placement: NicPlacement,
     private readonly bars: NicBars,
     private readonly nic: PciFunction,
     private readonly mmconfig: MmconfigWindow,
@@ -115,7 +116,7 @@ export class QemuReplayTarget implements ReplayTarget {
       const nic = nicFunction(placement, NIC_SLOT);
       const bars = await setupNic(session.qtest, { model: device.model, slot: NIC_SLOT, placement });
       const mmconfig = await enableMmconfig(session.qtest);
-      const target = new QemuReplayTarget(session, timeMode, device, bars, nic, mmconfig);
+      const target = new QemuReplayTarget(session, timeMode, device, placement, bars, nic, mmconfig);
       // Its log is read in segments: the NIC's address tells its VFs' config lines apart in each.
       target.logReader = new TargetLogReader(session.logPath, await session.logSize(), formatFunction(nic));
       return target;
@@ -361,6 +362,7 @@ export class QemuReplayTarget implements ReplayTarget {
   describe(): TargetDescription {
     return {
       binary: this.session.binary.path, version: this.session.binary.version.text, device: this.device.text,
+      ...(this.placement.kind === 'root-bus' ? {} : { placement: describePlacement(this.placement) }),
       qtestAccelerator: this.timeMode === 'clock-step', timeMode: this.timeMode,
     };
   }
