@@ -133,7 +133,8 @@ export class PhaseTracker {
 
   /** A driver loaded again re-enables bus mastering that its predecessor's remove cleared. */
   private classifyConfig(access: Access): PhaseStart | undefined {
-    if (access.kind !== 'write' || access.offset !== PCI_COMMAND) return undefined;
+    // A VF's COMMAND is the VF driver's (igbvf), not the PF driver being loaded again.
+    if (access.kind !== 'write' || access.offset !== PCI_COMMAND || access.vf !== undefined) return undefined;
     const busMaster = (access.value & COMMAND_BUS_MASTER) !== 0;
     const reenabled = busMaster && !this.busMaster && this.busMasterEverSet;
     this.busMaster = busMaster;

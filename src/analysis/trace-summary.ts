@@ -125,6 +125,8 @@ export class TraceSummaryBuilder {
     }
     this.bySpace[a.space][a.kind]++;
     this.verdicts[a.verdict]++;
+    // The config register tallies are the PF's: a VF's config 0x4 is another register.
+    if (a.vf !== undefined) return;
     // An IODATA access reaches a MAC register: count it with that register.
     const macRegister = a.space === 'io' ? a.register : undefined;
     const viaIo = macRegister !== undefined;

@@ -31,6 +31,21 @@ export interface DeviceRow {
   readonly msixBar64: boolean;
   /** The Linux driver module a recording's guest loads for this model. */
   readonly linuxDriver: string;
+  /** SR-IOV: the virtual functions the emulated PF can create (absent: the model has none). */
+  readonly sriov?: SriovLayout;
+}
+
+/**
+ * Where an SR-IOV PF's virtual functions sit and what QEMU calls them. VF n's routing id (bus <<
+ * 8 | devfn) is the PF's plus firstVfOffset + n * vfStride (PCIe SR-IOV: First VF Offset and VF
+ * Stride, which QEMU's PF presents in its SR-IOV capability).
+ */
+export interface SriovLayout {
+  /** QEMU's device name of a VF, as `pci_cfg_*` lines print it: `igbvf`. */
+  readonly vfDevice: string;
+  readonly firstVfOffset: number;
+  readonly vfStride: number;
+  readonly totalVfs: number;
 }
 
 /** Intel's PCI vendor id: every chip in the table is Intel's. */
@@ -57,6 +72,9 @@ const IGB: DeviceRow = {
   ownEvents: new Set(),
   msixBar64: true,
   linuxDriver: 'igb',
+  // QEMU 10.0.2 hw/net/igb.c (IGB_VF_OFFSET, IGB_VF_STRIDE), igb_regs.h (IGB_MAX_VF_FUNCTIONS),
+  // igb_common.h (TYPE_IGBVF).
+  sriov: { vfDevice: 'igbvf', firstVfOffset: 0x80, vfStride: 2, totalVfs: 8 },
 };
 
 const E1000E: DeviceRow = {
@@ -127,6 +145,24 @@ export function modelOwningEvent(name: string): DeviceModel | undefined {
     if (row.ownEvents.has(name) || row.ownEventPrefixes.some((prefix) => name.startsWith(prefix))) return row.model;
   }
   return undefined;
+}
+
+/** The SR-IOV layout of the model whose VFs QEMU names `vfDevice` (`igbvf`). */
+export function sriovByVfDevice(vfDevice: string): SriovLayout | undefined {
+  return DEVICES.find((row) => row.sriov?.vfDevice === vfDevice)?.sriov;
+}
+
+/** VF n's routing id (bus << 8 | devfn) from its PF's. */
+export function vfRoutingId(pf: number, layout: SriovLayout, vf: number): number {
+  return pf + layout.firstVfOffset + vf * layout.vfStride;
+}
+
+/** The VF number a routing id has below its PF, or undefined when it is none of the PF's VFs. */
+export function vfNumberOf(pf: number, layout: SriovLayout, rid: number): number | undefined {
+  const step = rid - pf - layout.firstVfOffset;
+  if (step < 0 || step % layout.vfStride !== 0) return undefined;
+  const vf = step / layout.vfStride;
+  return vf < layout.totalVfs ? vf : undefined;
 }
 
 /** `model (chip)`, e.g. `igb (82576)`, for messages. */

@@ -16,6 +16,8 @@ export interface TokenInfo {
   readonly offset: number;
   /** For `io` IODATA accesses: the MAC register reached through IOADDR. */
   readonly register?: number;
+  /** For `pci-config`: the SR-IOV virtual function (a VF's config 0x4 is not the PF's). */
+  readonly vf?: number;
   readonly value?: number;
 }
 
@@ -32,7 +34,7 @@ export class TokenTable {
 
   intern(access: Access): number {
     const register = access.register === undefined ? '' : access.register;
-    const base = `${access.kind}|${access.space}|${access.offset}|${register}`;
+    const base = `${access.kind}|${access.space}|${access.offset}|${register}${access.vf === undefined ? '' : `|vf${access.vf}`}`;
     const withValue = access.kind === 'write';
     let key = withValue ? `${base}|${access.value}` : base;
     let id = this.ids.get(key);
@@ -40,6 +42,7 @@ export class TokenTable {
     const info: TokenInfo = {
       kind: access.kind, space: access.space, offset: access.offset,
       ...(access.register === undefined ? {} : { register: access.register }),
+      ...(access.vf === undefined ? {} : { vf: access.vf }),
     };
     if (withValue && this.valueFree(info)) {
       key = base;

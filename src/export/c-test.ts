@@ -10,6 +10,8 @@
 //    optional in QEMU builds); nothing is transmitted, the link is up either way.
 //  - libqtest always runs `-accel qtest`, so timer markers are `qtest_clock_step_next` and a polling
 //    loop that waited for time steps the clock between reads, like `replay --time clock-step`.
+// Not expressed: a NIC behind a PCIe root port (SR-IOV recordings) and its VFs' config writes —
+// libqos' PC bus finds devices on bus 0 only; `export --qtest` programs the port as replay does.
 
 import type { ExportPlan, ExportStep, RegisterStep, TimeStep } from './steps.js';
 import { groupByPhase } from './steps.js';
@@ -19,6 +21,8 @@ import { deviceRow } from '../devices/table.js';
 import { DEFAULT_MMCONFIG_BASE, EXTENDED_CONFIG } from '../target/pci-config.js';
 import { PCIEXBAR } from '../target/pci-setup.js';
 import { readCall, sentWidth, writeCall } from './c-access.js';
+import { describePlacement } from '../target/topology.js';
+import { UserError } from '../errors.js';
 
 export interface CTestOptions {
   /** Test path component and file stem: `/igb-replay/<name>`. */
@@ -47,6 +51,11 @@ function testPath(name: string): string {
 }
 
 export function renderCTest(plan: ExportPlan, options: CTestOptions): string {
+  if (plan.placement.kind === 'root-port' || plan.steps.some((step) => step.kind === 'config-write' && step.vf !== undefined)) {
+    const where = plan.placement.kind === 'root-port' ? `the NIC sat ${describePlacement(plan.placement)}` : 'the recording writes SR-IOV VF config space';
+    throw new UserError(`${plan.trace}: ${where}, which a libqtest C test (libqos' PC bus: bus 0 only) cannot reach`,
+      'export it with --qtest, which programs the root port and reaches the VFs as replay does');
+  }
   const groups = groupByPhase(plan).map((group, i) => ({
     fn: `replay_${cIdentifier(group.phase?.label ?? 'start')}${group.phase === undefined && i > 0 ? `_${i}` : ''}`,
     group,

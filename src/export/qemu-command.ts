@@ -10,6 +10,7 @@
 
 import type { DeviceOption } from '../replay/device-option.js';
 import { buildQemuArgs, DEFAULT_MACHINE } from '../target/qemu-args.js';
+import { ROOT_BUS, type NicPlacement } from '../target/topology.js';
 
 export type ScriptTime = 'frozen' | 'clock-step';
 
@@ -19,9 +20,9 @@ export const DEBUG_EXIT_PORT = 0xf4;
 export const DEBUG_EXIT_STATUS = 1;
 
 /** Arguments after the binary name. */
-export function scriptQemuArgs(device: DeviceOption, time: ScriptTime): string[] {
+export function scriptQemuArgs(device: DeviceOption, time: ScriptTime, placement: NicPlacement = ROOT_BUS): string[] {
   const args = buildQemuArgs({
-    ...DEFAULT_MACHINE,
+    ...DEFAULT_MACHINE, placement,
     model: device.model, mac: device.mac, deviceProperties: device.properties,
     paused: time === 'frozen', ...(time === 'clock-step' ? { accel: 'qtest' } : {}),
   }, { qtest: { kind: 'stdio' }, log: '' });

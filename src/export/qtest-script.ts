@@ -6,8 +6,9 @@
 // everything a reader needs (trace, lines, time markers) goes into the companion.
 
 import { DEFAULT_MACHINE } from '../target/qemu-args.js';
-import { configWriteCommands, type PciFunction } from '../target/pci-config.js';
-import { mmconfigSetupCommands, nicSetupCommands, RECORDED_GUEST_BARS } from '../target/pci-setup.js';
+import { configWriteCommands, vfFunction, type PciFunction } from '../target/pci-config.js';
+import { mmconfigSetupCommands, placementSetup, RECORDED_GUEST_BARS } from '../target/pci-setup.js';
+import { deviceRow } from '../devices/table.js';
 import type { PlannedCommand } from '../target/planned-command.js';
 import { barAccessCommand } from '../target/bar-access.js';
 import { encodeCommand, type QtestCommand } from '../target/qtest-protocol.js';
@@ -35,19 +36,24 @@ export interface QtestScript {
   readonly time: ScriptTime;
 }
 
-const NIC = (): PciFunction => ({ bus: 0, device: DEFAULT_MACHINE.slot, fn: DEFAULT_MACHINE.fn });
-
 export function qtestScript(plan: ExportPlan, time: ScriptTime): QtestScript {
-  const nic = NIC();
-  // The set-up the live target runs; a script cannot stop at a failed check, the expected replies say what to look for.
-  const lines: ScriptLine[] = [...nicSetupCommands(plan.device.model, nic), ...mmconfigSetupCommands()];
+  // The set-up the live target runs (the root port's first, where the NIC sits behind one); a
+  // script cannot stop at a failed check, the expected replies say what to look for.
+  const setup = placementSetup({ model: plan.device.model, slot: DEFAULT_MACHINE.slot, fn: DEFAULT_MACHINE.fn, placement: plan.placement });
+  const nic = setup.nic;
+  const functionOf = (vf: number | undefined): PciFunction => {
+    const layout = deviceRow(plan.device.model).sriov;
+    return vf === undefined || layout === undefined ? nic : vfFunction(nic, layout, vf);
+  };
+  const lines: ScriptLine[] = [...setup.parts.flatMap((part) => part.commands), ...mmconfigSetupCommands()];
   const frozenMarkers: TimeStep[] = [];
   for (const step of plan.steps) {
     if (step.kind === 'time') {
       if (time === 'clock-step') lines.push({ command: clockStepFor(step), what: `${step.marker} timer (line ${step.line})` });
       else frozenMarkers.push(step);
     } else if (step.kind === 'config-write') {
-      lines.push(...configWriteCommands(nic, step.offset, step.width, step.value, `config 0x${step.offset.toString(16)} (line ${step.line})`));
+      const name = step.vf === undefined ? 'config' : `VF${step.vf} config`;
+      lines.push(...configWriteCommands(functionOf(step.vf), step.offset, step.width, step.value, `${name} 0x${step.offset.toString(16)} (line ${step.line})`));
     } else {
       lines.push(...registerLines(step));
     }
@@ -86,7 +92,7 @@ export function renderScript(script: QtestScript): string {
  * reached the script's last command.
  */
 export function renderCompanion(plan: ExportPlan, script: QtestScript, scriptPath: string): string {
-  const args = scriptQemuArgs(plan.device, script.time);
+  const args = scriptQemuArgs(plan.device, script.time, plan.placement);
   const reads = script.lines.filter((line) => line.read !== undefined);
   const checked = reads.filter((line) => line.read?.unchecked === undefined).length;
   const out = [

@@ -17,6 +17,7 @@ import { volatileReason } from '../replay/compare-policy.js';
 import type { DeviceOption } from '../replay/device-option.js';
 import { planReplay, type PollRun, type ReplayStep } from '../replay/plan.js';
 import { configSize, type ConfigSize } from '../target/pci-config.js';
+import { ROOT_BUS, type NicPlacement } from '../target/topology.js';
 import { accessWidth, type AccessWidth } from '../target/qtest-protocol.js';
 
 export interface PollFold {
@@ -48,6 +49,8 @@ export interface RegisterStep {
 
 export interface ConfigWriteStep {
   readonly kind: 'config-write';
+  /** The SR-IOV virtual function whose config space it is (absent: the PF's). */
+  readonly vf?: number;
   readonly offset: number;
   readonly width: ConfigSize;
   readonly value: number;
@@ -69,6 +72,8 @@ export interface ExportPlan {
   /** The trace as named on the command line, for comments. */
   readonly trace: string;
   readonly device: DeviceOption;
+  /** Where the NIC sits, as in the recording (the sidecar's root port, if any). */
+  readonly placement: NicPlacement;
   readonly steps: readonly ExportStep[];
   /** The recording's phases, for grouping (startSeq/endSeq are access seqs). */
   readonly phases: readonly Phase[];
@@ -76,7 +81,8 @@ export interface ExportPlan {
   readonly skipped: number;
 }
 
-export function exportPlan(trace: string, records: readonly TraceRecord[], registers: RegisterDatabase, device: DeviceOption): ExportPlan {
+export function exportPlan(trace: string, records: readonly TraceRecord[], registers: RegisterDatabase, device: DeviceOption,
+  placement: NicPlacement = ROOT_BUS): ExportPlan {
   const plan = planReplay(records, registers);
   const steps: ExportStep[] = [];
   for (const step of plan.steps) {
@@ -85,7 +91,7 @@ export function exportPlan(trace: string, records: readonly TraceRecord[], regis
   }
   // Config reads are compared by replay only (a script cannot tell which width the recording read).
   const configReads = plan.steps.filter((step) => step.kind === 'config-read').length;
-  return { trace, device, steps, phases: plan.phases, skipped: plan.skipped + configReads };
+  return { trace, device, placement, steps, phases: plan.phases, skipped: plan.skipped + configReads };
 }
 
 function convert(step: ReplayStep, registers: RegisterDatabase): ExportStep | undefined {
@@ -102,7 +108,10 @@ function convert(step: ReplayStep, registers: RegisterDatabase): ExportStep | un
         ...(step.marker.elapsedUs === undefined ? {} : { elapsedNs: BigInt(Math.round(step.marker.elapsedUs)) * 1000n }),
       };
     case 'config-write':
-      return { kind: 'config-write', offset: step.access.offset, width: configSize(step.access.size), value: step.value, seq: step.access.seq, line: step.access.line };
+      return {
+        kind: 'config-write', ...(step.access.vf === undefined ? {} : { vf: step.access.vf }), offset: step.access.offset,
+        width: configSize(step.access.size), value: step.value, seq: step.access.seq, line: step.access.line,
+      };
     case 'write':
       return registerStep(step.access, registers, undefined);
     case 'read':

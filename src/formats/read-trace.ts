@@ -29,6 +29,8 @@ export interface ReadTraceOptions extends TraceSourceOptions {
    * what is buffered. Throw to stop.
    */
   readonly pace?: () => Promise<void>;
+  /** QEMU logs: the NIC's PCI address when known beforehand (see QemuLogOptions.nicAddress). */
+  readonly nicAddress?: string;
 }
 
 export interface TraceReadResult {
@@ -68,7 +70,7 @@ async function readChunks(input: TraceInput, iterator: AsyncIterator<Buffer>, si
   const dialect = detect(input.name, Buffer.concat(head).toString('latin1', 0, Math.min(headBytes, SNIFF_BYTES)));
   const parser = dialect.format === 'mmiotrace'
     ? new MmiotraceParser({ file: input.name, lenient: options.lenient, barBase: options.barBase }, sink)
-    : new QemuLogParser({ file: input.name, lenient: options.lenient }, sink);
+    : new QemuLogParser({ file: input.name, lenient: options.lenient, nicAddress: options.nicAddress }, sink);
   const splitter = new LineSplitter(parser);
   let bytes = 0;
   const feed = (chunk: Buffer): void => {

@@ -86,11 +86,13 @@ export async function minimiseTrace(path: string, options: MinimiseOptions): Pro
   const warn = options.onWarning ?? (() => undefined);
   const trace = await loadTrace(path, { onWarning: warn });
   const records = trace.records ?? [];
-  // Candidates lose the sidecar and maybe the MAC events: pin the device the full replay used.
+  // Candidates lose the sidecar and maybe the MAC events: pin the device the full replay used, and
+  // where it sat (an SR-IOV recording's root port).
   const device = targetDevice(trace, options.device);
   const pinned = `${device.text}${/(^|,)mac=/.test(device.text) ? '' : `,mac=${device.mac}`}`;
+  const placed = (candidate: Trace): Trace => ({ ...candidate, device: { ...candidate.device, placement: trace.device.placement } });
   const replay = (candidate: Trace): Promise<ReplayResult> => runReplay(
-    prepareReplay(candidate, { qemu: options.qemu, device: pinned, time: options.time, strict: false }), options.targets);
+    prepareReplay(placed(candidate), { qemu: options.qemu, device: pinned, time: options.time, strict: false }), options.targets);
   const full = await replay(trace);
   if (!full.completed) throw new MinimiseError(`the replay of ${path} stopped early: ${full.stopped?.reason ?? 'unknown reason'}`);
   const target = chooseTarget(full, options);

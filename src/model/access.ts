@@ -15,7 +15,8 @@ export type AccessKind = 'read' | 'write';
  * - `mmio`: BAR0 register space; `offset` is the canonical (alias-resolved) byte offset.
  * - `io`: the IO BAR (IOADDR at +0, IODATA at +4). For IODATA accesses `register` is the MAC
  *   register reached through IOADDR.
- * - `pci-config`: the NIC function's PCI configuration space.
+ * - `pci-config`: the NIC function's PCI configuration space, or one of its SR-IOV virtual
+ *   functions' (`vf`).
  * - `phy`: a PHY register reached through MDIC. Derived from the MDIC write that caused it (`cause`);
  *   replaying that MDIC write replays this access, so replay skips these.
  */
@@ -80,6 +81,11 @@ export interface Access extends Timing {
   readonly register?: number;
   /** For derived accesses (`phy`): the seq of the access that caused it (the MDIC write). */
   readonly cause?: number;
+  /**
+   * For `pci-config`: the SR-IOV virtual function (0-based VF number) whose config space this was;
+   * absent for the physical function. VF *register* accesses need none: QEMU logs them at PF offsets.
+   */
+  readonly vf?: number;
   /** Side events this access caused, in source order. */
   readonly events: SideEvent[];
 }

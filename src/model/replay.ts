@@ -87,6 +87,8 @@ export interface TargetDescription {
   readonly binary: string;
   readonly version: string;
   readonly device: string;
+  /** Where the NIC sat when not on the root bus: `behind pcie-root-port,id=rp0,slot=0`. */
+  readonly placement?: string;
   readonly qtestAccelerator: boolean;
   readonly timeMode: TimeMode;
 }

@@ -6,6 +6,7 @@ import type { TraceRecord } from './access.js';
 import type { DeviceModel } from '../devices/table.js';
 import type { TraceReadResult } from '../formats/read-trace.js';
 import type { Sidecar } from '../trace/sidecar.js';
+import type { NicPlacement } from '../target/topology.js';
 
 /**
  * Where the recorded device was learned: the recording's sidecar (authoritative: it says what QEMU
@@ -21,6 +22,8 @@ export interface RecordedDevice {
   readonly reason: string;
   /** `-device` properties the recording gave besides mac/netdev/id/addr/bus (sidecar only). */
   readonly properties: Readonly<Record<string, string>>;
+  /** On the root bus, or behind the PCIe root port the sidecar names (`pcie_root_port`); root bus without a sidecar. */
+  readonly placement: NicPlacement;
 }
 
 /** A sidecar that describes this very file (its sha256 matches). */

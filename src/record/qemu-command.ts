@@ -20,6 +20,7 @@
 // `-object filter-dump` writes every frame the NIC sends and receives on the netdev (pcap).
 
 import { escapeOptionValue } from '../target/qemu-args.js';
+import { ROOT_PORT_DEVICE, rootPortId } from '../target/topology.js';
 import type { DeviceModel } from '../devices/table.js';
 
 export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e1000x*', 'pci_cfg_write', 'pci_cfg_read'];
@@ -30,9 +31,9 @@ export const WORK_FILES = { kernel: 'vmlinuz', initrd: 'initrd.gz', trace: 'trac
 export const NETDEV_ID = 'n0';
 export const DEFAULT_MEMORY_MIB = 512;
 export const DEFAULT_SMP = 1;
-/** The root port of an SR-IOV recording; the NIC's -device names it as its bus. */
-export const ROOT_PORT_ARG = 'pcie-root-port,id=rp0,slot=0';
-const ROOT_PORT_ID = 'rp0';
+/** The root port of an SR-IOV recording (one home with the replay's: target/topology.ts); the NIC's -device names it as its bus. */
+export const ROOT_PORT_ARG = ROOT_PORT_DEVICE;
+const ROOT_PORT_ID = rootPortId(ROOT_PORT_DEVICE);
 
 export interface RecordDevice {
   readonly model: DeviceModel;

@@ -6,7 +6,7 @@
 //   PHY register                       `PHY[2] PHYID1`      (QEMU's mdic handle, then the name; `PHY[20]` unknown)
 //   IO BAR                             `IOADDR`, `IODATA`   (other offsets `IO 0x8`)
 //   IODATA through IOADDR              `IODATA CTRL`        (the path; `IODATA 0x4038` when unknown)
-//   PCI config space                   `config 0x4`
+//   PCI config space                   `config 0x4`; an SR-IOV VF's: `VF1 config 0x4`
 //
 // Two questions get two functions: which *register* an access reaches (`registerOf`: an IODATA
 // read of CTRL is a read of CTRL, as replay divergences, JUnit test cases and baseline keys count
@@ -24,6 +24,8 @@ export interface AccessPath {
   readonly space: NamedSpace;
   readonly offset: number;
   readonly register?: number;
+  /** For `pci-config`: the SR-IOV virtual function (absent: the PF). */
+  readonly vf?: number;
 }
 
 /** The lookups naming needs (RegisterDatabase has them). */
@@ -61,8 +63,13 @@ export function registerLabel(space: NamedSpace, offset: number, name: string | 
     case 'mmio': return name ?? hexOffset(offset);
     case 'phy': return phyName(offset, name);
     case 'io': return ioPortName(offset);
-    case 'pci-config': return `config ${hexOffset(offset)}`;
+    case 'pci-config': return configLabel(offset, undefined);
   }
+}
+
+/** `config 0x4`, or `VF1 config 0x4` for a virtual function's config space. */
+export function configLabel(offset: number, vf: number | undefined): string {
+  return vf === undefined ? `config ${hexOffset(offset)}` : `VF${vf} config ${hexOffset(offset)}`;
 }
 
 /** The BAR0 or PHY register an access reaches (IODATA: the register IOADDR selected); none for config space and IOADDR. */
@@ -86,7 +93,7 @@ export function databaseName(db: RegisterLookups, path: AccessPath): string | un
  * own registers (`io`), `config 0x4` (`pci-config`).
  */
 export function registerOf(db: RegisterLookups, path: AccessPath): { readonly name: string; readonly block: string } {
-  if (path.space === 'pci-config') return { name: registerLabel('pci-config', path.offset, undefined), block: 'pci-config' };
+  if (path.space === 'pci-config') return { name: configLabel(path.offset, path.vf), block: 'pci-config' };
   if (path.space === 'io' && path.register === undefined) return { name: ioPortName(path.offset), block: 'io' };
   const ref = registerReached(db, path);
   if (path.space === 'phy') return { name: phyName(path.offset, ref?.name), block: 'phy' };
@@ -96,5 +103,6 @@ export function registerOf(db: RegisterLookups, path: AccessPath): { readonly na
 /** How an access path reads in a listing: as `registerOf`, but IODATA names its path: `IODATA CTRL`. */
 export function accessLabel(db: RegisterLookups, path: AccessPath): string {
   if (path.space === 'io' && path.register !== undefined) return `IODATA ${bar0Name(registerReached(db, path), path.register)}`;
+  if (path.space === 'pci-config') return configLabel(path.offset, path.vf);
   return registerLabel(path.space, path.offset, registerReached(db, path)?.name);
 }

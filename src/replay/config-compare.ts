@@ -9,7 +9,8 @@
 // COMMAND (0x04): the replay turns on IO and memory decoding and bus mastering before the first
 // access (its PCI set-up stands in for the recording's firmware, which the trace shows only in
 // part), and keeps decoding on when the driver turns it off; a difference in only those bits is
-// the replay's set-up, not the device's behaviour.
+// the replay's set-up, not the device's behaviour. That holds for the PF only: the replay leaves a
+// VF's COMMAND as the recording wrote it.
 
 import type { ReadClass } from '../model/replay.js';
 
@@ -35,14 +36,15 @@ export function possibleWidths(offset: number, value: number): number[] {
   return [1, 2, 4].filter((width) => offset % width === 0 && (offset & 3) + width <= 4 && (width === 4 || value < 2 ** (8 * width)));
 }
 
-export function compareConfigRead(offset: number, recorded: number, dword: number): ConfigComparison {
+/** `vf`: the read was of an SR-IOV virtual function's config space (absent: the PF's). */
+export function compareConfigRead(offset: number, recorded: number, dword: number, vf?: number): ConfigComparison {
   const widths = possibleWidths(offset, recorded);
   const widest = widths[widths.length - 1] ?? 4;
   if (widths.some((width) => slice(dword, offset, width) === recorded)) {
     return { class: 'match', actual: recorded, reason: 'same value' };
   }
   const actual = slice(dword, offset, widest);
-  const setUp = offset === COMMAND ? widths.find((width) => ((slice(dword, offset, width) ^ recorded) & ~SET_UP_BITS) === 0) : undefined;
+  const setUp = offset === COMMAND && vf === undefined ? widths.find((width) => ((slice(dword, offset, width) ^ recorded) & ~SET_UP_BITS) === 0) : undefined;
   if (setUp !== undefined) {
     return {
       class: 'set-up', actual: slice(dword, offset, setUp),

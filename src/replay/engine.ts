@@ -35,9 +35,10 @@ export interface ReplayTarget {
   /** IO BAR: offset 0 is IOADDR, 4 is IODATA. */
   readIo(offset: number): Promise<number>;
   writeIo(offset: number, value: number): Promise<void>;
-  writeConfig(offset: number, size: number, value: number): Promise<void>;
-  /** Reads the config-space dword at `offset` (a multiple of 4) of the NIC's function. */
-  readConfig(offset: number): Promise<number>;
+  /** `vf`: the NIC's SR-IOV virtual function whose config space it is (absent: the PF's). */
+  writeConfig(offset: number, size: number, value: number, vf?: number): Promise<void>;
+  /** Reads the config-space dword at `offset` (a multiple of 4) of the NIC's function (`vf`: one of its VFs). */
+  readConfig(offset: number, vf?: number): Promise<number>;
   /** Sets the backend link down or up, as QEMU's QMP `set_link` does (a host-side link change). */
   setLink(up: boolean): Promise<void>;
   /**
@@ -195,13 +196,13 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
         case 'config-write':
           await batcher.flush();
           state.places.push(step.access);
-          await pipeline.add(target.writeConfig(step.access.offset, step.access.size, step.value));
+          await pipeline.add(target.writeConfig(step.access.offset, step.access.size, step.value, step.access.vf));
           break;
         case 'config-read': {
           await batcher.flush();
           const seq = step.access.seq;
           state.places.push(step.access);
-          await pipeline.add(target.readConfig(step.access.offset & ~3).then((dword) => { state.actual.set(seq, dword); }));
+          await pipeline.add(target.readConfig(step.access.offset & ~3, step.access.vf).then((dword) => { state.actual.set(seq, dword); }));
           break;
         }
         case 'set-link':

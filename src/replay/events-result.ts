@@ -9,6 +9,7 @@ import type { RegisterDatabase } from '../regs/database.js';
 import { DeviceEventCheck } from '../checks/events/compare-events.js';
 import { isDeviceEvent } from '../formats/qemu-log/events.js';
 import type { EngineRun } from './engine.js';
+import type { FrozenMarker } from './plan.js';
 
 export interface EventsWindow {
   readonly records: readonly TraceRecord[];
@@ -16,6 +17,8 @@ export interface EventsWindow {
   /** The replay-wide number of the run's first place. */
   readonly placeBase: number;
   readonly target: TargetEventLog | undefined;
+  /** The window plan's timer markers where time stayed frozen (see plan.ts FrozenMarker). */
+  readonly frozenTime?: readonly FrozenMarker[];
 }
 
 const TARGET_SILENT = 'the target logs no device events';
@@ -48,6 +51,7 @@ export class EventsCollector {
     }
     return this.check.window({
       records: window.records, places: run.places, placeBase: window.placeBase, target, actualOf: (seq) => run.actual.get(seq),
+      frozenTime: new Map((window.frozenTime ?? []).map((f) => [f.line, f.reason])),
     });
   }
 

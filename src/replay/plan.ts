@@ -3,8 +3,11 @@
 //
 // What is not replayed, and why:
 //  - `phy` accesses: derived from an MDIC write, which replays them.
-//  - PCI config accesses to the BARs (0x10-0x27) and the expansion ROM (0x30): the tool programs
-//    the BARs itself; the recorded guest addresses mean nothing in the replay VM.
+//  - PCI config accesses to the BARs (0x10-0x27) and the expansion ROM (0x30), of the PF and of
+//    its VFs: the tool programs the PF's BARs itself; the recorded guest addresses mean nothing in
+//    the replay VM. (The VF BARs in the PF's SR-IOV capability are replayed as recorded: a VF's
+//    registers are replayed through the PF's BAR, at the PF offsets QEMU logs them at, so the VF
+//    BARs only have to read back as recorded.)
 //  - IO-BAR accesses QEMU reported as unknown: their value was not recorded.
 //  - Packets (rx-packet markers) and the frames the driver transmits: the register replay sends
 //    no frames (see the device-event check for what that explains).
@@ -39,8 +42,16 @@ export interface PollRun {
   readonly changed: boolean;
 }
 
+/** A timer marker at which the replay lets no time run, and why (the device-event check explains what that leaves behind). */
+export interface FrozenMarker {
+  readonly line: number;
+  readonly reason: string;
+}
+
 export interface ReplayPlan {
   readonly steps: readonly ReplayStep[];
+  /** Timer markers after the first access where time stays frozen, in trace order. */
+  readonly frozenTime: readonly FrozenMarker[];
   readonly polls: readonly PollRun[];
   readonly markers: number;
   /** Host-side link changes replayed (set-link steps). */
@@ -112,6 +123,7 @@ export class Planner {
       for (let seq = poll.firstSeq; seq < poll.firstSeq + poll.reads; seq++) pollAt.set(seq, poll);
     }
     const steps: ReplayStep[] = [];
+    const frozenTime: FrozenMarker[] = [];
     let markers = 0;
     let linkChanges = 0;
     let skipped = 0;
@@ -129,6 +141,8 @@ export class Planner {
         if (this.seenAccess && TIMER_MARKERS.has(record.kind) && (record.kind === 'autoneg' || record.kind === 'idle' || this.autoneg.quiet)) {
           steps.push({ kind: 'advance-time', marker: record });
           markers++;
+        } else if (this.seenAccess && TIMER_MARKERS.has(record.kind)) {
+          frozenTime.push({ line: record.line, reason: this.autoneg.whyFrozen() });
         }
         continue;
       }
@@ -137,7 +151,7 @@ export class Planner {
       if (step.kind === 'skip') skipped++;
       steps.push(step);
     }
-    return { steps, polls, markers, linkChanges, skipped };
+    return { steps, frozenTime, polls, markers, linkChanges, skipped };
   }
 
   /** The recording's phases seen so far (all of them once the last window is planned). */
@@ -170,6 +184,12 @@ class AutonegTracker {
     return this.visible && !this.pending;
   }
 
+  /** Why time may not run here (when not quiet). */
+  whyFrozen(): string {
+    return this.visible ? 'an autonegotiation was pending, which letting the clock run would complete early'
+      : 'the recording does not show when autonegotiations start (no e1000x_* events), so time runs only where one completes';
+  }
+
   see(record: TraceRecord): void {
     for (const event of record.events) {
       if (event.name === NEGOTIATION_START) this.pending = true;
@@ -185,7 +205,9 @@ function stepFor(access: Access, poll: PollRun | undefined): ReplayStep {
       return { kind: 'skip', access, reason: 'BARs are programmed by the replay' };
     }
     if (access.kind === 'read') return { kind: 'config-read', access };
-    const value = access.offset === COMMAND ? access.value | DECODE_BITS : access.value;
+    // A VF's registers are replayed through the PF's BAR (QEMU logs them at PF offsets), so only
+    // the PF's decoding must stay on.
+    const value = access.offset === COMMAND && access.vf === undefined ? access.value | DECODE_BITS : access.value;
     return { kind: 'config-write', access, value };
   }
   if (access.space === 'io' && access.verdict === 'unknown') {

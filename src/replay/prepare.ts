@@ -11,12 +11,15 @@ import type { TraceSourceOptions } from '../formats/read-trace.js';
 import type { RecordSource } from './record-windows.js';
 import type { CompareOptions } from './compare-policy.js';
 import { dataPathSpec, type DataPathSpec } from '../datapath/spec.js';
+import type { NicPlacement } from '../target/topology.js';
 
 /** What a target must be: the QEMU binary, the device and how time is controlled. */
 export interface TargetSpec {
   /** Explicit QEMU binary (--qemu); else $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH. */
   readonly qemu?: string;
   readonly device: DeviceOption;
+  /** Where the NIC sits: the recording's placement (root bus, or behind its PCIe root port). */
+  readonly placement: NicPlacement;
   readonly time: TimeModeChoice;
   readonly keepTempDir?: boolean;
   /** Guest RAM (MiB) the target needs: the recording's, when the data path writes guest memory. */
@@ -87,7 +90,7 @@ export function prepareReplay(trace: Trace, options: PrepareOptions): ReplayJob 
     accessCount: trace.records?.filter((record) => record.type === 'access').length ?? trace.read.stats.accessLines,
     negotiationVisible: trace.records !== undefined ? negotiationVisible(trace.records) : (trace.read.stats.deviceEvents.get(NEGOTIATION_START) ?? 0) > 0,
     target: {
-      device: targetDevice(trace, options.device), time: options.time,
+      device: targetDevice(trace, options.device), placement: trace.device.placement, time: options.time,
       ...(options.qemu === undefined ? {} : { qemu: options.qemu }),
       ...(options.keepTempDir === undefined ? {} : { keepTempDir: options.keepTempDir }),
       ...(replaysFrames ? { ownNetdev: options.dataPath === true ? 'always' : 'with-clock-step', ...(dataPath.memoryMib === undefined ? {} : { memoryMib: dataPath.memoryMib }) } : {}),

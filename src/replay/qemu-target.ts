@@ -14,7 +14,9 @@ import type { Marker } from '../model/access.js';
 import type { TargetDescription, TargetObservations, TimeMode, TimeModeChoice } from '../model/replay.js';
 import { TargetLogReader, type LoggedTime } from './target-log.js';
 import { enableMmconfig, setupNic, type MmconfigWindow, type NicBars } from '../target/pci-setup.js';
-import { configReadCommands, configSize, configWriteCommands, type PciFunction } from '../target/pci-config.js';
+import { configReadCommands, configSize, configWriteCommands, formatFunction, vfFunction, type PciFunction } from '../target/pci-config.js';
+import { describePlacement, nicFunction, ROOT_BUS, type NicPlacement } from '../target/topology.js';
+import { deviceRow } from '../devices/table.js';
 import { NETDEV_ID } from '../target/qemu-args.js';
 import { launchQemu, type QemuSession } from '../target/qemu-process.js';
 import { findQemu, hasQtestAccel, resolveQemuBinary } from '../target/qemu-binary.js';
@@ -33,6 +35,8 @@ export interface QemuTargetOptions {
   readonly time: TimeModeChoice;
   /** MAC of the recording, used when the device string gives none. */
   readonly mac?: string;
+  /** Where the NIC sits (default: the root bus). */
+  readonly placement?: NicPlacement;
   readonly keepTempDir?: boolean;
   /** Guest RAM (MiB): the recording's, for a data path that writes at the recorded addresses. */
   readonly memoryMib?: number;
@@ -40,7 +44,10 @@ export interface QemuTargetOptions {
   readonly ownNetdev?: OwnNetdev;
 }
 
-/** NIC slot in the replay VM; the recordings used slot 2 as well. */
+/**
+ * The slot on bus 0 of the NIC, or of the root port it sits behind: the recordings used slot 2 for
+ * both (behind the port, the NIC is 01:00.0, see target/topology.ts).
+ */
 const NIC_SLOT = 2;
 /**
  * Trace events the target logs: the same families a recording has (`igb-replay record`), so its
@@ -103,6 +110,7 @@ export class QemuReplayTarget implements ReplayTarget {
     readonly session: QemuSession,
     readonly timeMode: TimeMode,
     readonly device: DeviceOption,
+    private readonly placement: NicPlacement,
     private readonly bars: NicBars,
     private readonly nic: PciFunction,
     private readonly mmconfig: MmconfigWindow,
@@ -120,19 +128,21 @@ export class QemuReplayTarget implements ReplayTarget {
     ]);
     const timeMode = resolveTimeMode(options.time, accelerator);
     const ownNetdev = options.ownNetdev === 'always' || (options.ownNetdev === 'with-clock-step' && timeMode === 'clock-step');
+    const placement = options.placement ?? ROOT_BUS;
     const session = await launchQemu({
-      qemu: binary.path, model: device.model, slot: NIC_SLOT, mac: device.mac, deviceProperties: device.properties,
+      qemu: binary.path, model: device.model, slot: NIC_SLOT, placement, mac: device.mac, deviceProperties: device.properties,
       paused: timeMode !== 'clock-step', icount: timeMode === 'markers', pit: timeMode !== 'markers',
       haltFirmware: timeMode === 'markers', accel: timeMode === 'clock-step' ? 'qtest' : undefined,
       trace: TARGET_TRACE, keepTempDir: options.keepTempDir,
       memoryMib: options.memoryMib, netdev: ownNetdev ? 'socket' : 'user',
     });
     try {
-      const nic: PciFunction = { bus: 0, device: NIC_SLOT, fn: 0 };
-      const bars = await setupNic(session.qtest, { model: device.model, slot: NIC_SLOT });
+      const nic = nicFunction(placement, NIC_SLOT);
+      const bars = await setupNic(session.qtest, { model: device.model, slot: NIC_SLOT, placement });
       const mmconfig = await enableMmconfig(session.qtest);
-      const target = new QemuReplayTarget(session, timeMode, device, bars, nic, mmconfig);
-      target.logReader = new TargetLogReader(session.logPath, await session.logSize());
+      const target = new QemuReplayTarget(session, timeMode, device, placement, bars, nic, mmconfig);
+      // Its log is read in segments: the NIC's address tells its VFs' config lines apart in each.
+      target.logReader = new TargetLogReader(session.logPath, await session.logSize(), formatFunction(nic));
       return target;
     } catch (error) {
       await session.close();
@@ -200,16 +210,27 @@ export class QemuReplayTarget implements ReplayTarget {
   }
 
   /** Legacy config below 0x100, MMCONFIG above, as pci-config.ts decides for `export` too. */
-  async writeConfig(offset: number, size: number, value: number): Promise<void> {
+  async writeConfig(offset: number, size: number, value: number, vf?: number): Promise<void> {
     this.places++;
-    const commands = configWriteCommands(this.nic, offset, configSize(size), value, `config 0x${offset.toString(16)}`, this.mmconfig.base);
+    const commands = configWriteCommands(this.function(vf), offset, configSize(size), value, `config 0x${offset.toString(16)}`, this.mmconfig.base);
     await this.send(commands.map((c) => c.command));
   }
 
-  async readConfig(offset: number): Promise<number> {
+  async readConfig(offset: number, vf?: number): Promise<number> {
     this.places++;
-    const replies = await this.send(configReadCommands(this.nic, offset, 4, this.mmconfig.base));
+    const replies = await this.send(configReadCommands(this.function(vf), offset, 4, this.mmconfig.base));
     return replies[replies.length - 1]!;
+  }
+
+  /**
+   * The PF, or its VF `vf` where the device's SR-IOV capability puts it (QEMU creates a PF's VFs
+   * with the PF; NumVFs and VF Enable, replayed config writes, turn them on).
+   */
+  private function(vf: number | undefined): PciFunction {
+    if (vf === undefined) return this.nic;
+    const layout = deviceRow(this.device.model).sriov;
+    if (layout === undefined) throw new TypeError(`a config access to VF ${vf}, but ${this.device.model} has no SR-IOV`);
+    return vfFunction(this.nic, layout, vf);
   }
 
   /** The NIC's backend is the netdev the target was given (qemu-args.ts names it); QMP works in every time mode. */
@@ -439,6 +460,7 @@ export class QemuReplayTarget implements ReplayTarget {
   describe(): TargetDescription {
     return {
       binary: this.session.binary.path, version: this.session.binary.version.text, device: this.device.text,
+      ...(this.placement.kind === 'root-bus' ? {} : { placement: describePlacement(this.placement) }),
       qtestAccelerator: this.timeMode === 'clock-step', timeMode: this.timeMode,
     };
   }

@@ -116,7 +116,7 @@ export class ResultCollector {
     const dword = run.actual.get(access.seq);
     if (dword === undefined) return;
     this.counts.configReads++;
-    const compared = compareConfigRead(access.offset, access.value, dword);
+    const compared = compareConfigRead(access.offset, access.value, dword, access.vf);
     this.byClass[compared.class]++;
     if (compared.class !== 'match') this.divergences.push(divergenceOf(access, compared.actual, compared.class, compared.reason, this.registers));
   }

@@ -33,7 +33,7 @@ export type TargetFactory = (spec: TargetSpec) => Promise<OwnedTarget>;
 
 /** The real thing: a fresh QEMU per replay. */
 export const qemuTargetFactory: TargetFactory = (spec) => QemuReplayTarget.start({
-  device: spec.device.text, mac: spec.device.mac, time: spec.time,
+  device: spec.device.text, mac: spec.device.mac, placement: spec.placement, time: spec.time,
   ...(spec.qemu === undefined ? {} : { qemu: spec.qemu }),
   ...(spec.keepTempDir === undefined ? {} : { keepTempDir: spec.keepTempDir }),
   ...(spec.memoryMib === undefined ? {} : { memoryMib: spec.memoryMib }),
@@ -89,7 +89,7 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
       done += accessesIn(records);
       const observations = target.alive ? await target.observations() : NO_OBSERVATIONS;
       hooks.onWindow?.({ records, plan, run, placeBase, observations });
-      const explainedReads = events.window({ records, run, placeBase, target: observations.events });
+      const explainedReads = events.window({ records, run, placeBase, target: observations.events, frozenTime: plan.frozenTime });
       results.add({ records, plan, run, verdicts: observations.verdicts, explainedReads, phases: planner.phases() });
       if (target.alive) await dataPath.checked(run, target);
       placeBase += run.places.length;

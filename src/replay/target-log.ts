@@ -34,6 +34,9 @@ function isPlace(access: Access): boolean {
 }
 
 class Collector {
+  /** `nicAddress`: the NIC's `BB:DD.F` (see QemuLogOptions.nicAddress). */
+  constructor(private readonly nicAddress: string | undefined) {}
+
   verdicts: TargetVerdicts = { accesses: [], phyUnhandled: [] };
   byPlace = new Map<number, SideEvent[]>();
   /** Places read so far, over every read of the log. */
@@ -72,7 +75,7 @@ class Collector {
         if (last === undefined) leading.push(...marker.events);
         else this.add(last, marker.events);
       },
-    });
+    }, this.nicAddress);
     if (leading.length > 0 && this.places > 0) this.add(this.places - 1, leading);
   }
 
@@ -85,16 +88,17 @@ class Collector {
 }
 
 /** Every event of a segment, attached to accesses or markers alike. */
-async function allEvents(path: string, from: number, to: number): Promise<SideEvent[]> {
+async function allEvents(path: string, from: number, to: number, nicAddress: string | undefined): Promise<SideEvent[]> {
   const events: SideEvent[] = [];
-  await readSegment(path, from, to, { access: (a) => events.push(...a.events), marker: (m) => events.push(...m.events) });
+  await readSegment(path, from, to, { access: (a) => events.push(...a.events), marker: (m) => events.push(...m.events) }, nicAddress);
   return events;
 }
 
-async function readSegment(path: string, from: number, to: number, sink: { access(a: Access): void; marker(m: Marker): void }): Promise<void> {
+async function readSegment(path: string, from: number, to: number, sink: { access(a: Access): void; marker(m: Marker): void },
+  nicAddress: string | undefined): Promise<void> {
   if (to <= from) return;
   try {
-    await readTrace('-', sink, { lenient: true, stdin: createReadStream(path, { start: from, end: to - 1 }) });
+    await readTrace('-', sink, { lenient: true, stdin: createReadStream(path, { start: from, end: to - 1 }), nicAddress });
   } catch (error) {
     // A stretch with no trace event at all (only QEMU's own messages) has nothing to tell.
     if (!(error instanceof TraceInputError)) throw error;
@@ -107,21 +111,24 @@ async function readSegment(path: string, from: number, to: number, sink: { acces
  * sent since the previous read; places (byPlace keys, time segments) count from the replay's start.
  */
 export class TargetLogReader {
-  private readonly collector = new Collector();
+  private readonly collector: Collector;
   private at = 0;
   private started = false;
 
-  constructor(private readonly path: string, private readonly startEnd: number) {}
+  /** `nicAddress`: the NIC's `BB:DD.F` in the target, so each segment tells its VFs' config lines apart. */
+  constructor(private readonly path: string, private readonly startEnd: number, private readonly nicAddress?: string) {
+    this.collector = new Collector(nicAddress);
+  }
 
   /** `time`: the stretches logged while time ran since the previous read, in order; `end`: the log's size now. */
   async read(time: readonly LoggedTime[], end: number): Promise<TargetObservations> {
-    const start = this.started ? [] : await allEvents(this.path, 0, this.startEnd);
+    const start = this.started ? [] : await allEvents(this.path, 0, this.startEnd, this.nicAddress);
     if (!this.started) this.at = this.startEnd;
     this.started = true;
     const segments: TimeSegment[] = [];
     for (const segment of time) {
       await this.collector.accesses(this.path, this.at, segment.from);
-      segments.push({ afterPlace: segment.afterPlace, cause: segment.cause, events: await allEvents(this.path, segment.from, segment.to) });
+      segments.push({ afterPlace: segment.afterPlace, cause: segment.cause, events: await allEvents(this.path, segment.from, segment.to, this.nicAddress) });
       this.at = segment.to;
     }
     await this.collector.accesses(this.path, this.at, end);
@@ -133,6 +140,6 @@ export class TargetLogReader {
 }
 
 /** The whole log at once (a replay that reads it only at the end). */
-export async function readTargetLog(path: string, layout: TargetLogLayout): Promise<TargetObservations> {
-  return new TargetLogReader(path, layout.startEnd).read(layout.time, layout.end);
+export async function readTargetLog(path: string, layout: TargetLogLayout, nicAddress?: string): Promise<TargetObservations> {
+  return new TargetLogReader(path, layout.startEnd, nicAddress).read(layout.time, layout.end);
 }

@@ -4,7 +4,7 @@
 // MSI-X vector 1; the target notified none".
 
 import type { ChalkInstance } from 'chalk';
-import { EVENT_CLASSES, isFailingEvent, type EventClass, type EventDivergence, type EventsResult } from '../model/events.js';
+import { EVENT_CLASSES, EXPLAINED_EVENT_CLASSES, isFailingEvent, type EventClass, type EventDivergence, type EventsResult } from '../model/events.js';
 import { differenceText, placeText } from './event-description.js';
 import { num, plural } from './format.js';
 import { renderTable } from './table.js';
@@ -19,6 +19,7 @@ const EXPLAIN: Readonly<Record<EventClass, string>> = {
   'event-extra': 'another event only the target logged',
   'event-differs': 'the same event with other values',
   'explained-by-traffic': 'only in what packets the recording moved did (none are replayed)',
+  'explained-by-frozen-time': 'only in what throttling timers did that fired where the replay could not let time run',
 };
 
 export interface EventsTextOptions {
@@ -35,7 +36,7 @@ export function eventLines(events: EventsResult, c: ChalkInstance, options: Even
   const rows = EVENT_CLASSES.map((cls) => {
     const count = events.byClass[cls];
     const label = count > 0 && isFailingEvent(cls, options) ? c.red(cls) : cls;
-    const note = cls === 'explained-by-traffic' ? `${EXPLAIN[cls]}${options.strict ? ' (counted: --strict)' : '; --strict counts them'}` : EXPLAIN[cls];
+    const note = EXPLAINED_EVENT_CLASSES.has(cls) ? `${EXPLAIN[cls]}${options.strict ? ' (counted: --strict)' : '; --strict counts them'}` : EXPLAIN[cls];
     return [label, num(count), c.dim(note)];
   });
   lines.push(...renderTable(rows, { align: ['left', 'right', 'left'] }));

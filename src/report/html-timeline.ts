@@ -29,6 +29,7 @@ export const EVENT_COLORS: Readonly<Record<EventClass, string>> = {
   'event-extra': '#c5b0d5',
   'event-differs': '#98df8a',
   'explained-by-traffic': '#dbdb8d',
+  'explained-by-frozen-time': '#c7c7c7',
 };
 
 const WIDTH = 1000;

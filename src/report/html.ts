@@ -53,7 +53,7 @@ function section(r: ReplayResult, index: number, v: string, options: ReplayRepor
 <h2>${escapeHtml(r.trace)} <span class="verdict ${v}">${v}</span></h2>
 ${notices}
 <dl class="summary">
-<dt>Target</dt><dd>${escapeHtml(r.target.binary)} (${escapeHtml(r.target.version)}), -device ${escapeHtml(r.target.device)}</dd>
+<dt>Target</dt><dd>${escapeHtml(r.target.binary)} (${escapeHtml(r.target.version)}), -device ${escapeHtml(r.target.device)}${r.target.placement === undefined ? '' : ` ${escapeHtml(r.target.placement)}`}</dd>
 <dt>Time mode</dt><dd>${escapeHtml(r.target.timeMode)}</dd>
 <dt>Replayed</dt><dd>${replayedText(r)}</dd>
 <dt>Reads by class</dt><dd>${READ_CLASSES.map((c) => `<span class="cls ${c}">${c} ${num(r.byClass[c])}</span>`).join(' ')}</dd>

@@ -29,7 +29,7 @@ export function renderReplayReport(report: ReplayReport, c: ChalkInstance): stri
 function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReportContext): string {
   const lines = [
     `${c.bold('Replay')}  ${r.trace}`,
-    `Target   ${r.target.binary} (${r.target.version}), -device ${r.target.device}, time: ${timeText(r)}`,
+    `Target   ${r.target.binary} (${r.target.version}), -device ${r.target.device}${r.target.placement === undefined ? '' : ` ${r.target.placement}`}, time: ${timeText(r)}`,
     `Replayed ${plural(r.counts.accesses, 'access', 'accesses')} (${num(r.counts.reads)} reads compared, ${num(r.counts.writes)} writes, `
       + `${num(r.counts.configWrites)} config writes${r.counts.configReads > 0 ? `, ${num(r.counts.configReads)} config reads compared` : ''}; `
       + `${num(r.counts.skipped)} skipped) in ${num(r.durationMs)} ms; `

@@ -33,3 +33,4 @@ export * from './planned-command.js';
 export * from './pci-config.js';
 export * from './pci-setup.js';
 export * from './bar-access.js';
+export * from './topology.js';

@@ -6,6 +6,7 @@
 
 import type { PlannedCommand } from './planned-command.js';
 import { accessOp, type QtestCommand } from './qtest-protocol.js';
+import { vfRoutingId, type SriovLayout } from '../devices/table.js';
 
 export type ConfigSize = 1 | 2 | 4;
 
@@ -22,6 +23,21 @@ export const EXTENDED_CONFIG = 0x100;
 const CONFIG_SPACE_END = 0x1000;
 /** Where q35's MMCONFIG window (PCIEXBAR) sits after reset, disabled until firmware enables it. */
 export const DEFAULT_MMCONFIG_BASE = 0xb0000000;
+
+/** `01:10.2`, as QEMU's pci_cfg lines print a function. */
+export function formatFunction(f: PciFunction): string {
+  const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+  return `${hex2(f.bus)}:${hex2(f.device)}.${f.fn}`;
+}
+
+/**
+ * The function of SR-IOV virtual function `vf` of the PF at `pf` (routing id arithmetic: a VF past
+ * the PF's devfn range lands on the next bus, which QEMU does not allow, so the bus stays).
+ */
+export function vfFunction(pf: PciFunction, layout: SriovLayout, vf: number): PciFunction {
+  const rid = vfRoutingId((pf.bus << 8) | (pf.device << 3) | pf.fn, layout, vf);
+  return { bus: rid >>> 8, device: (rid >>> 3) & 0x1f, fn: rid & 7 };
+}
 
 /** A recorded config access size as a config width (config space has no 8-byte accesses). */
 export function configSize(size: number): ConfigSize {

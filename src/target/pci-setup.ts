@@ -7,15 +7,21 @@
 // guests used, and reads everything back. Extended config space (>= 0x100: AER, ARI, SR-IOV) needs
 // MMCONFIG, whose window on q35 is PCIEXBAR in the MCH (00:00.0, 0x60); it resets to base
 // 0xb0000000 *disabled*, and only firmware would enable it.
+//
+// A NIC behind a PCIe root port (topology.ts) is out of reach until the port is programmed as
+// firmware would: its secondary and subordinate bus numbers (else no config cycle reaches bus 1),
+// an IO and a memory window around the NIC's BARs (else no BAR access does), the prefetchable
+// window closed, and IO, memory and bus mastering on.
 
 import type { QtestClient } from './qtest-client.js';
 import { deviceRow, type DeviceModel } from '../devices/table.js';
 import { TargetError } from './errors.js';
 import { meetsExpectation, type ExpectedReply, type PlannedCommand } from './planned-command.js';
 import {
-  configWriteCommands, DEFAULT_MMCONFIG_BASE, legacyConfigRead, mmconfigRead,
+  configWriteCommands, DEFAULT_MMCONFIG_BASE, formatFunction, legacyConfigRead, mmconfigRead,
   type ConfigSize, type PciFunction,
 } from './pci-config.js';
+import { nicFunction, ROOT_BUS, rootPortFunction, SECONDARY_BUS, type NicPlacement } from './topology.js';
 
 /** One command of the set-up; a checked read says what a wrong reply means (the live error's detail). */
 export interface SetupCommand extends PlannedCommand {
@@ -35,6 +41,19 @@ const MEM_TYPE_64 = 0x4;
 const MEM_PREFETCHABLE = 0x8;
 const MCH: PciFunction = { bus: 0, device: 0, fn: 0 };
 const MCH_ID_Q35 = 0x29c08086;
+/** QEMU's pcie-root-port: Red Hat 1b36:000c. */
+const ROOT_PORT_ID = 0x000c1b36;
+/** Type-1 header: primary, secondary and subordinate bus numbers, secondary latency. */
+const BRIDGE_BUSES = 0x18;
+const BRIDGE_IO_WINDOW = 0x1c;
+const BRIDGE_MEMORY_WINDOW = 0x20;
+const BRIDGE_PREFETCH_WINDOW = 0x24;
+const BRIDGE_PREFETCH_UPPER = [0x28, 0x2c] as const;
+/** Window granularity: 1 MiB for memory, 4 KiB for IO. */
+const MEMORY_WINDOW_UNIT = 0x100000;
+const IO_WINDOW_UNIT = 0x1000;
+/** BAR sizes (QEMU 10.0.2 igb/e1000e), for the windows that must cover them. */
+const BAR_SIZES = { mmio: 0x20000, flash: 0x20000, io: 0x20, msix: 0x4000 } as const;
 /** The MCH's config register that places and enables the MMCONFIG window. */
 export const PCIEXBAR = 0x60;
 
@@ -120,8 +139,47 @@ export function mmconfigSetupCommands(base = DEFAULT_MMCONFIG_BASE): SetupComman
   ];
 }
 
+/** The base/limit pair of a bridge window covering [low, high) at `unit` granularity. */
+function window(low: number, high: number, unit: number): { base: number; limit: number } {
+  return { base: Math.floor(low / unit) * unit, limit: Math.ceil(high / unit) * unit - 1 };
+}
+
+/**
+ * The commands that make a root port at `port` forward to its secondary bus (SECONDARY_BUS):
+ * identity check, bus numbers, an IO window around the IO BAR and a memory window around the
+ * memory BARs at `bars`, the prefetchable window closed (base above limit: after reset it would
+ * forward 0-1 MiB), COMMAND = IO | memory | bus master; each read back.
+ */
+export function rootPortSetupCommands(port: PciFunction, bars: NicBars = RECORDED_GUEST_BARS): SetupCommand[] {
+  const buses = ((SECONDARY_BUS << 16) | (SECONDARY_BUS << 8)) >>> 0;
+  const io = window(bars.io, bars.io + BAR_SIZES.io, IO_WINDOW_UNIT);
+  const memoryBars = [[bars.mmio, BAR_SIZES.mmio], [bars.flash, BAR_SIZES.flash], [bars.msix, BAR_SIZES.msix]] as const;
+  const memory = window(Math.min(...memoryBars.map(([at]) => at)), Math.max(...memoryBars.map(([at, size]) => at + size)), MEMORY_WINDOW_UNIT);
+  if (memory.limit >= 0x100000000) throw new RangeError(`NIC BARs ${hex(memory.base)}-${hex(memory.limit)} must be below 4 GiB`);
+  // IO base/limit hold address bits 15:12 in their high nibble; memory base/limit bits 31:20 in bits 15:4.
+  const ioWindow = ((io.base >>> 8) & 0xf0) | (((io.limit >>> 8) & 0xf0) << 8);
+  const memoryWindow = (((memory.base >>> 16) & 0xfff0) | (((memory.limit >>> 16) & 0xfff0) << 16)) >>> 0;
+  const closed = 0xfff0;
+  const checked = (reg: number, size: ConfigSize, value: number, mask: number, what: string): SetupCommand[] => [
+    ...configWriteCommands(port, reg, size, value, `${what} = ${hex(value)}`),
+    ...checkedRead(port, reg, size, { value: value & mask, mask }, `${what} read back`, (reply) => `${what} reads back ${hex(reply)} after writing ${hex(value)}`),
+  ];
+  return [
+    ...checkedRead(port, 0x00, 4, { value: ROOT_PORT_ID }, 'vendor:device of the pcie-root-port',
+      (reply) => `vendor:device is ${hex(reply & 0xffff)}:${hex(reply >>> 16)}, expected 0x1b36:0xc (pcie-root-port)`),
+    ...checked(BRIDGE_BUSES, 4, buses, 0xffffff, `buses (primary 0, secondary and subordinate ${SECONDARY_BUS})`),
+    ...checked(BRIDGE_IO_WINDOW, 2, ioWindow, 0xf0f0, `IO window ${hex(io.base)}-${hex(io.limit)}`),
+    ...checked(BRIDGE_MEMORY_WINDOW, 4, memoryWindow, 0xfff0fff0, `memory window ${hex(memory.base)}-${hex(memory.limit)}`),
+    ...BRIDGE_PREFETCH_UPPER.flatMap((reg) => configWriteCommands(port, reg, 4, 0, 'prefetchable window, upper half = 0')),
+    ...checked(BRIDGE_PREFETCH_WINDOW, 4, closed, 0xfff0fff0, 'prefetchable window (closed)'),
+    ...configWriteCommands(port, PCI_COMMAND, 2, COMMAND_IO_MEM_MASTER, 'root port COMMAND = IO | memory | bus master'),
+    ...checkedRead(port, PCI_COMMAND, 2, { value: COMMAND_IO_MEM_MASTER, mask: COMMAND_IO_MEM_MASTER }, 'root port COMMAND read back',
+      (reply) => `root port COMMAND reads back ${hex(reply)}`),
+  ];
+}
+
 function setupError(f: PciFunction, detail: string): TargetError {
-  return new TargetError('pci-setup', `PCI setup of 00:${f.device.toString(16).padStart(2, '0')}.${f.fn} failed: ${detail}`);
+  return new TargetError('pci-setup', `PCI setup of ${formatFunction(f)} failed: ${detail}`);
 }
 
 function replyNumber(reply: unknown): number {
@@ -147,17 +205,34 @@ async function runSetup(io: ConfigIo, f: PciFunction, commands: readonly SetupCo
 
 export interface NicSetupOptions {
   readonly model: DeviceModel;
+  /** The slot on bus 0 of the NIC, or of the root port it sits behind (see topology.ts). */
   readonly slot: number;
   readonly fn?: number;
+  readonly placement?: NicPlacement;
   readonly bars?: NicBars;
 }
 
-/** Runs nicSetupCommands, checking every read-back. Resolves with the BAR bases in use. */
-export async function setupNic(io: ConfigIo, options: NicSetupOptions): Promise<NicBars> {
-  const f: PciFunction = { bus: 0, device: options.slot, fn: options.fn ?? 0 };
+/** One function's part of a set-up: its commands, run and checked in order. */
+export interface SetupPart {
+  readonly f: PciFunction;
+  readonly commands: readonly SetupCommand[];
+}
+
+/** The set-up that makes the NIC reachable where `placement` puts it: the root port's first, if any, then the NIC's. */
+export function placementSetup(options: NicSetupOptions): { readonly nic: PciFunction; readonly parts: readonly SetupPart[] } {
+  const placement = options.placement ?? ROOT_BUS;
   const bars = options.bars ?? RECORDED_GUEST_BARS;
-  await runSetup(io, f, nicSetupCommands(options.model, f, bars));
-  return bars;
+  const nic = nicFunction(placement, options.slot, options.fn ?? 0);
+  const port = rootPortFunction(placement, options.slot);
+  const parts: SetupPart[] = port === undefined ? [] : [{ f: port, commands: rootPortSetupCommands(port, bars) }];
+  parts.push({ f: nic, commands: nicSetupCommands(options.model, nic, bars) });
+  return { nic, parts };
+}
+
+/** Runs placementSetup, checking every read-back. Resolves with the BAR bases in use. */
+export async function setupNic(io: ConfigIo, options: NicSetupOptions): Promise<NicBars> {
+  for (const part of placementSetup(options).parts) await runSetup(io, part.f, part.commands);
+  return options.bars ?? RECORDED_GUEST_BARS;
 }
 
 /** Runs mmconfigSetupCommands; resolves with the window for extended config accesses. */

@@ -15,15 +15,18 @@
 //    connected before QEMU starts, so every frame is seen and none comes from elsewhere.
 
 import type { DeviceModel } from '../devices/table.js';
+import { nicBusArgs, rootPortDeviceArg, ROOT_BUS, type NicPlacement } from './topology.js';
 
 /** The MAC QEMU gives its first NIC by default, and the one the recorded guests had. */
 export const DEFAULT_MAC = '52:54:00:12:34:56';
 
 export interface MachineConfig {
   readonly model: DeviceModel;
-  /** PCI slot (device number) on bus 0 and function of the NIC. */
+  /** PCI slot (device number) on bus 0 of the NIC, or of the root port it sits behind; the NIC's function. */
   readonly slot: number;
   readonly fn: number;
+  /** On the root bus, or behind a PCIe root port (SR-IOV recordings): see topology.ts. */
+  readonly placement: NicPlacement;
   readonly mac: string;
   /** Extra `-device` properties, e.g. { 'x-pcie-flr-init': 'off' }. */
   readonly deviceProperties: Readonly<Record<string, string>>;
@@ -71,6 +74,7 @@ export const DEFAULT_MACHINE: MachineConfig = {
   model: 'igb',
   slot: 2,
   fn: 0,
+  placement: ROOT_BUS,
   mac: DEFAULT_MAC,
   deviceProperties: {},
   netdev: 'user',
@@ -106,13 +110,15 @@ export function validateMachineConfig(config: MachineConfig): void {
   for (const option of config.machineOptions) check(/^[A-Za-z0-9_.-]+=[^,]+$/.test(option), `machine option ${JSON.stringify(option)}`);
   if (config.accel !== undefined) check(/^[a-z]+$/.test(config.accel), `accelerator ${JSON.stringify(config.accel)}`);
   if (config.memoryMib !== undefined) check(Number.isInteger(config.memoryMib) && config.memoryMib >= 16 && config.memoryMib <= 1 << 20, `memory ${config.memoryMib} MiB (16..1048576)`);
+  // Throws (a RangeError too) for a root port with properties a replay does not pass on.
+  if (config.placement.kind === 'root-port') rootPortDeviceArg(config.placement.device, config.slot);
 }
 
-/** `igb,addr=2.0,mac=...,netdev=...` */
+/** `igb,addr=2.0,mac=...,netdev=...` (behind a root port: `igb,bus=rp0,addr=0.0,...`) */
 export function deviceOption(config: MachineConfig, netdevId: string | undefined): string {
   const props = [
     config.model,
-    `addr=${config.slot.toString(16)}.${config.fn}`,
+    ...nicBusArgs(config.placement, config.slot, config.fn),
     `mac=${config.mac}`,
     ...(netdevId === undefined ? [] : [`netdev=${netdevId}`]),
     ...Object.entries(config.deviceProperties).map(([key, value]) => `${key}=${escapeOptionValue(value)}`),
@@ -143,6 +149,7 @@ export function buildQemuArgs(config: MachineConfig, files: SessionFiles): strin
   for (const pattern of config.trace) args.push('-trace', pattern);
   if (config.netdev === 'user') args.push('-netdev', `user,id=${NETDEV_ID},restrict=on`);
   if (config.netdev === 'socket') args.push('-netdev', `socket,id=${NETDEV_ID},fd=${NETDEV_FD}`);
+  if (config.placement.kind === 'root-port') args.push('-device', rootPortDeviceArg(config.placement.device, config.slot));
   args.push('-device', deviceOption(config, netdevId));
   args.push(...config.extraArgs);
   return args;

@@ -38,7 +38,7 @@ export class DeviceModelDetector {
     if (this.eventsFromRecords && a.events.length > 0) this.recordEvents(a.events);
     if (a.space === 'mmio') {
       if (a.verdict === 'ok' && a.offset < 0x20000) this.handled[a.offset >>> 2] = 1;
-    } else if (a.space === 'pci-config' && a.kind === 'read' && this.pciId === undefined) {
+    } else if (a.space === 'pci-config' && a.kind === 'read' && a.vf === undefined && this.pciId === undefined) {
       this.configRead(a);
     }
   }

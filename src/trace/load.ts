@@ -12,6 +12,7 @@ import { DeviceModelDetector, type DeviceInference } from './device-evidence.js'
 import { RecordedMacFinder } from './recorded-mac.js';
 import { findSidecar } from './sidecar-device.js';
 import { recordedDevice } from './sidecar.js';
+import { ROOT_BUS } from '../target/topology.js';
 
 export interface LoadTraceOptions extends ReadTraceOptions {
   /**
@@ -77,11 +78,14 @@ export function decideDevice(sidecar: TraceSidecar | undefined, inferred: Device
   if (fromSidecar !== undefined && isDeviceModel(fromSidecar.model)) {
     const evidence = inferred.model === undefined ? ''
       : inferred.model === fromSidecar.model ? `; ${inferred.reason}` : `; but the trace suggests ${inferred.model}: ${inferred.reason}`;
-    return { model: fromSidecar.model, source: 'sidecar', reason: `sidecar ${sidecar!.file}${evidence}`, properties: fromSidecar.properties };
+    return {
+      model: fromSidecar.model, source: 'sidecar', reason: `sidecar ${sidecar!.file}${evidence}`, properties: fromSidecar.properties,
+      placement: fromSidecar.placement,
+    };
   }
-  if (inferred.model !== undefined) return { model: inferred.model, source: 'trace', reason: inferred.reason, properties: {} };
+  if (inferred.model !== undefined) return { model: inferred.model, source: 'trace', reason: inferred.reason, properties: {}, placement: ROOT_BUS };
   return {
-    model: DEFAULT_DEVICE_MODEL, source: 'default', properties: {},
+    model: DEFAULT_DEVICE_MODEL, source: 'default', properties: {}, placement: ROOT_BUS,
     reason: `nothing in the trace tells the devices apart (${inferred.reason}); ${DEFAULT_DEVICE_MODEL} assumed`,
   };
 }

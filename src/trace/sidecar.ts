@@ -9,6 +9,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ROOT_BUS, type NicPlacement } from '../target/topology.js';
 
 export interface Sidecar {
   /** File name of the trace (no directory). */
@@ -255,6 +256,8 @@ export interface RecordedDevice {
   readonly model: string;
   readonly properties: Readonly<Record<string, string>>;
   readonly mac?: string;
+  /** Behind `pcie_root_port` when the sidecar has one, else on the root bus. */
+  readonly placement: NicPlacement;
 }
 
 /**
@@ -273,5 +276,6 @@ export function recordedDevice(sidecar: Sidecar): RecordedDevice | undefined {
   const all = sidecar.device_properties ?? parsed;
   const properties = Object.fromEntries(Object.entries(all).filter(([key]) => !NOT_DEVICE_PROPERTIES.has(key)));
   const mac = sidecar.mac ?? parsed.mac;
-  return mac === undefined ? { model, properties } : { model, properties, mac };
+  const placement: NicPlacement = sidecar.pcie_root_port === undefined ? ROOT_BUS : { kind: 'root-port', device: sidecar.pcie_root_port };
+  return mac === undefined ? { model, properties, placement } : { model, properties, mac, placement };
 }

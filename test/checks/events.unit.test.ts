@@ -27,10 +27,11 @@ const EICS = 0x1520;
 const EICR = 0x1580;
 const ICR = 0xc0;
 
-function check(records: TraceRecord[], target: Partial<TargetEventLog>, actual: ReadonlyMap<number, number> = new Map()) {
+function check(records: TraceRecord[], target: Partial<TargetEventLog>, actual: ReadonlyMap<number, number> = new Map(),
+  frozenTime: ReadonlyMap<number, string> = new Map()) {
   const places = records.filter((r): r is Access => r.type === 'access');
   return compareDeviceEvents({
-    records, places, registers: igbRegisters(), actualOf: (seq) => actual.get(seq),
+    records, places, registers: igbRegisters(), actualOf: (seq) => actual.get(seq), frozenTime,
     target: { start: target.start ?? [], byPlace: target.byPlace ?? new Map(), time: target.time ?? [], placesLogged: places.length },
   });
 }
@@ -113,6 +114,58 @@ describe('what unreplayed packets explain', () => {
     const result = check(records, { time });
     const timer = result.divergences.filter((d) => d.subject === 'EITR(2) throttling timer');
     expect(timer.map((d) => d.class)).toEqual(['explained-by-traffic', 'event-missing']);
+  });
+});
+
+describe('what throttling timers the replay could not let fire explain', () => {
+  const fired = (v: number): SideEvent => ev('e1000e_irq_msix_notify_postponed_vec', `Sending MSI-X postponed by EITR[${v}]`);
+  const postponed = (v: number): SideEvent => ev('e1000e_irq_postponed_by_xitr', `Interrupt postponed by [E]ITR register 0x${(0x1680 + 4 * v).toString(16)}`);
+  const eiacClear = (eicr: number): SideEvent => ev('e1000e_irq_icr_clear_eiac', `Clearing ICR bits due to EIAC, ICR: 0x${eicr.toString(16)}, EIAC: 0x1C00007`);
+  const mailbox = (): SideEvent => ev('igb_set_pfmailbox', 'PFMailbox[0]: 0x1');
+  // The recording: EITR(23)'s timer fires at a marker where the replay let no time run (the
+  // autonegotiation after it is pending); the next mailbox interrupt is sent at once. The target's
+  // timer is still armed: it holds the interrupt back, and EICR bit 23 stays set.
+  const records = (): TraceRecord[] => [
+    access(0, 'write', 0xc00, 1, [mailbox(), irqSet(EICR, 0, 0x800000), notify(23), eiacClear(0x800000)]),
+    marker('itr-timer', 0, [fired(23), eiacClear(0)]),
+    access(1, 'write', 0xc00, 1, [mailbox(), irqSet(EICR, 0, 0x800000), notify(23), eiacClear(0x800000)]),
+    access(2, 'write', 0xc40, 2, [ev('igb_set_vfmailbox', 'VFMailbox[0]: 0x2'), irqSet(ICR, 0, 0x100), notify(0), eiacClear(0x1)]),
+    marker('autoneg', 2, [ev('e1000x_link_negotiation_done', 'Auto negotiation is completed')]),
+    access(3, 'read', 0x8, 0x80080483),
+  ];
+  const target = (): Partial<TargetEventLog> => ({
+    byPlace: new Map([
+      [0, [mailbox(), irqSet(EICR, 0, 0x800000), notify(23), eiacClear(0x800000)]],
+      [1, [mailbox(), irqSet(EICR, 0x800000, 0x800000), postponed(23)]],
+      [2, [ev('igb_set_vfmailbox', 'VFMailbox[0]: 0x2'), irqSet(ICR, 0, 0x100), notify(0), eiacClear(0x800001)]],
+    ]),
+    time: [{ afterPlace: 3, cause: 'marker', events: [ev('e1000x_link_negotiation_done', 'Auto negotiation is completed'), fired(23), eiacClear(0x800000)] }],
+  });
+  const FROZEN = new Map([[2000, 'an autonegotiation was pending']]);
+
+  it('explains exactly that vector\'s differences until time runs, naming the timer\'s line and why', () => {
+    const result = check(records(), target(), new Map(), FROZEN);
+    expect(result.divergences.length).toBeGreaterThan(0);
+    expect(result.divergences.every((d) => d.class === 'explained-by-frozen-time')).toBe(true);
+    expect(result.divergences.map((d) => `${d.line} ${d.subject}`)).toEqual(expect.arrayContaining([
+      '1001 EICR', '1001 MSI-X vector 23', '1001 EITR(23) throttling', '1002 e1000e_irq_icr_clear_eiac',
+    ]));
+    expect(result.divergences[0]!.reason).toMatch(/EITR\(23\) throttling timer fired at line \d+, where the replay let no time run \(an autonegotiation was pending\)/);
+    // The mailbox events themselves are compared, and agree.
+    expect(result.divergences.some((d) => d.subject.startsWith('igb_set_'))).toBe(false);
+  });
+
+  it('fails the same differences where the replay did let time run there', () => {
+    const classes = check(records(), target()).divergences.map((d) => d.class);
+    expect(classes).toEqual(expect.arrayContaining(['cause-differs', 'interrupt-missing', 'event-extra', 'event-differs']));
+    expect(classes).not.toContain('explained-by-frozen-time');
+  });
+
+  it('fails a difference in another vector or another bit', () => {
+    const other = target();
+    (other.byPlace as Map<number, SideEvent[]>).set(2, [ev('igb_set_vfmailbox', 'VFMailbox[0]: 0x2'), irqSet(ICR, 0, 0x100), eiacClear(0x800003)]);
+    const failing = check(records(), other, new Map(), FROZEN).divergences.filter((d) => d.class !== 'explained-by-frozen-time');
+    expect(failing.map((d) => `${d.class} ${d.subject}`)).toEqual(expect.arrayContaining(['interrupt-missing MSI-X vector 0', 'event-differs e1000e_irq_icr_clear_eiac']));
   });
 });
 

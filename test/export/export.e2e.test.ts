@@ -16,6 +16,8 @@ import { replayFile } from '../replay/replay-env.js';
 import { removeTempDirs, runCli, tempDir } from '../cli/run-cli.js';
 import { INIT_TRACE, requireQemu } from '../replay/replay-env.js';
 
+const SRIOV_TRACE = 'traces/linux-6.1-sriov.log';
+
 beforeAll(async () => {
   await requireQemu();
 });
@@ -81,6 +83,23 @@ describe('export --qtest (built CLI, real QEMU)', () => {
       + `replay --time frozen: ${replay.byClass.match} / ${replay.byClass.mismatch} / ${replay.byClass.volatile}\n`);
   });
 
+  it('recreates the SR-IOV recording\'s root port: set-up checks hold and every command answers OK', async () => {
+    const trace = await loadTrace(SRIOV_TRACE);
+    const script = qtestScript(exportPlan(SRIOV_TRACE, trace.records ?? [], igbRegisters(), parseDeviceOption('igb', trace.mac), trace.device.placement), 'frozen');
+    const out = join(tempDir(), 'sriov.qtest');
+    expect(runCli(['export', SRIOV_TRACE, '--qtest', '-o', out]).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(renderScript(script));
+    expect(readFileSync(`${out}.sh`, 'utf8')).toContain('-device pcie-root-port,id=rp0,slot=0,addr=2.0 -device igb,bus=rp0,addr=0.0,');
+    // VF config writes go to the VFs' own functions: VF1's MSI-X control at 01:10.2.
+    expect(script.lines.map((line) => line.what)).toContain('select VF1 config 0x72 (line 11566)');
+    const run = spawnSync('sh', [`${out}.sh`], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 60_000 });
+    expect(run.status).toBe(0);
+    const replies = run.stdout.trimEnd().split('\n');
+    expect(replies).toHaveLength(script.lines.length);
+    expect(replies.filter((reply) => !reply.startsWith('OK'))).toEqual([]);
+    expect(tally(script, replies).setupWrong).toEqual([]);
+  });
+
   it('prints the QEMU command line on stderr when the script goes to stdout', () => {
     const result = runCli(['export', INIT_TRACE, '--qtest']);
     expect(result.status).toBe(0);
@@ -112,6 +131,13 @@ describe('export --c-test (built CLI)', () => {
       expect(result.status).toBe(2);
       expect(result.stderr).toContain('choose one of --qtest or --c-test');
     }
+  });
+
+  it('exits 2 for the SR-IOV recording, whose root port libqos\' PC bus cannot reach, pointing to --qtest', () => {
+    const result = runCli(['export', SRIOV_TRACE, '--c-test']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('behind pcie-root-port,id=rp0,slot=0');
+    expect(result.stderr).toContain('--qtest');
   });
 
   it('exits 2 on an unknown device model', () => {

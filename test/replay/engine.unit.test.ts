@@ -12,6 +12,7 @@ import type { ReplayJob } from '../../src/replay/prepare.js';
 import { runReplay } from '../../src/replay/run.js';
 import { accesses, type AccessSpec } from '../analysis/synthetic.js';
 import { FakeTarget, type FakeDevice } from './fake-target.js';
+import { ROOT_BUS } from '../../src/target/topology.js';
 
 const CTRL = 0x0;
 const STATUS = 0x8;
@@ -24,7 +25,7 @@ function job(records: readonly TraceRecord[], strict = false): ReplayJob {
   return {
     trace: 'synthetic', source: { kind: 'memory', records }, registers,
     accessCount: records.filter((r) => r.type === 'access').length, negotiationVisible: negotiationVisible(records),
-    target: { device: parseDeviceOption('igb'), time: 'markers' }, compare: { strict },
+    target: { device: parseDeviceOption('igb'), placement: ROOT_BUS, time: 'markers' }, compare: { strict },
   };
 }
 

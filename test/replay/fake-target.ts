@@ -32,7 +32,7 @@ export class FakeTarget implements OwnedTarget {
   readonly log: string[] = [];
   /** Time advances in order: a marker's kind and line, or 'poll'. */
   readonly timeAdvances: string[] = [];
-  readonly configWrites: { offset: number; size: number; value: number }[] = [];
+  readonly configWrites: { offset: number; size: number; value: number; vf?: number }[] = [];
   private readonly verdictLog: QemuVerdict[] = [];
   private accesses = 0;
   private dead = false;
@@ -68,14 +68,14 @@ export class FakeTarget implements OwnedTarget {
     this.write(0x100000 + offset, value);
   }
 
-  async writeConfig(offset: number, size: number, value: number): Promise<void> {
-    this.configWrites.push({ offset, size, value });
+  async writeConfig(offset: number, size: number, value: number, vf?: number): Promise<void> {
+    this.configWrites.push({ offset, size, value, ...(vf === undefined ? {} : { vf }) });
   }
 
   /** Config space reads as its dwords were written (the recording's config values don't matter here). */
-  async readConfig(offset: number): Promise<number> {
-    this.log.push(`c 0x${offset.toString(16)}`);
-    return this.config.get(offset) ?? 0;
+  async readConfig(offset: number, vf?: number): Promise<number> {
+    this.log.push(`c ${vf === undefined ? '' : `vf${vf} `}0x${offset.toString(16)}`);
+    return vf === undefined ? this.config.get(offset) ?? 0 : 0;
   }
 
   async setLink(up: boolean): Promise<void> {

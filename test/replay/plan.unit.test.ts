@@ -11,6 +11,11 @@ import { loadTrace } from '../../src/trace/load.js';
 const registers = igbRegisters();
 
 describe('planReplay on a real recording (linux-6.1-init)', () => {
+  it('freezes no timer marker of an init (no interrupt is throttled while an autonegotiation is pending)', async () => {
+    const { records } = await parseFile('traces/linux-6.1-init.log');
+    expect(planReplay(records, registers).frozenTime).toEqual([]);
+  });
+
   it('replays every MMIO access, skips PHY accesses and BAR programming, keeps other config writes', async () => {
     const { records, accesses } = await parseFile('traces/linux-6.1-init.log');
     const plan = planReplay(records, registers);
@@ -71,6 +76,28 @@ describe('planReplay edge cases (synthetic records)', () => {
       read(2, 0x8, 0x80080483)];
     const plan = planReplay(records, registers);
     expect(plan.steps.map((s) => s.kind)).toEqual(['read', 'advance-time', 'read', 'read']);
+  });
+
+  it('lets no time run at a throttling timer while an autonegotiation is pending, and says so', () => {
+    const event = (name: string, line: number): Marker['events'][number] => ({ name, category: 'link', line, text: '' });
+    const timer = (line: number, afterSeq: number): Marker => ({
+      type: 'marker', kind: 'itr-timer', line, afterSeq, events: [{ name: 'e1000e_irq_msix_notify_postponed_vec', category: 'irq', line, text: 'Sending MSI-X postponed by EITR[23]' }],
+    });
+    const start: Access = { ...read(1, 0x8, 0x80080481), events: [event('e1000x_link_negotiation_start', 20)] };
+    const records: TraceRecord[] = [read(0, 0x8, 0x80080481), timer(10, 0), start, timer(30, 1),
+      { type: 'marker', kind: 'autoneg', line: 40, afterSeq: 1, events: [event('e1000x_link_negotiation_done', 40)] }, timer(50, 1), read(2, 0x8, 0x80080483)];
+    const plan = planReplay(records, registers);
+    expect(plan.steps.flatMap((s) => (s.kind === 'advance-time' ? [s.marker.line] : []))).toEqual([10, 40, 50]);
+    expect(plan.frozenTime).toEqual([{ line: 30, reason: 'an autonegotiation was pending, which letting the clock run would complete early' }]);
+  });
+
+  it('keeps the PF\'s decoding on through a COMMAND write, and leaves a VF\'s COMMAND as written', () => {
+    const command = (seq: number, vf?: number): Access => ({
+      type: 'access', seq, line: seq + 1, kind: 'write', space: 'pci-config', offset: 0x4, size: 2, value: 0x400, verdict: 'ok', events: [],
+      ...(vf === undefined ? {} : { vf }),
+    });
+    const steps = planReplay([command(0), command(1, 0)], registers).steps;
+    expect(steps.map((s) => (s.kind === 'config-write' ? [s.access.vf, s.value] : s.kind))).toEqual([[undefined, 0x403], [0, 0x400]]);
   });
 
   it('does not fold reads of clear-on-read registers', () => {

@@ -15,6 +15,7 @@ import type { Access, SideEvent } from '../../src/model/access.js';
 import type { RecordedDevice } from '../../src/model/trace.js';
 import { loadRecords } from '../replay/replay-env.js';
 import { accesses } from '../analysis/synthetic.js';
+import { ROOT_BUS } from '../../src/target/topology.js';
 
 function event(name: string): SideEvent {
   return { name, category: 'other', line: 1, text: '' };
@@ -125,7 +126,7 @@ describe('the device from a trace head, before reading it (diff, parse --jsonl)'
 
   it('uses one database for a pair: their common device, else igb', () => {
     const of = (model: 'igb' | 'e1000e' | undefined): RecordedDevice => (model === undefined
-      ? { model: 'igb', source: 'default', reason: '', properties: {} } : { model, source: 'trace', reason: '', properties: {} });
+      ? { model: 'igb', source: 'default', reason: '', properties: {}, placement: ROOT_BUS } : { model, source: 'trace', reason: '', properties: {}, placement: ROOT_BUS });
     expect(commonDevice(of('e1000e'), of('e1000e')).model).toBe('e1000e');
     expect(commonDevice(of('e1000e'), of(undefined)).model).toBe('e1000e');
     expect(commonDevice(of(undefined), of('e1000e')).model).toBe('e1000e');

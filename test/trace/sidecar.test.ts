@@ -23,7 +23,11 @@ describe('real sidecars in traces/', () => {
     // The NIC's -device is the one on the netdev (an SR-IOV recording has a root port first).
     const command = sidecar.qemu_command ?? [];
     const deviceArg = command.find((arg, i) => command[i - 1] === '-device' && arg.includes(',netdev=')) ?? '';
-    expect(recordedDevice(sidecar)).toEqual({ model: deviceArg.split(',')[0], properties: {}, mac: '52:54:00:12:34:56' });
+    // Behind a root port exactly when the command line made one and put the NIC on its bus.
+    const port = command.find((arg, i) => command[i - 1] === '-device' && arg.startsWith('pcie-root-port,'));
+    const placement = port === undefined ? { kind: 'root-bus' } : { kind: 'root-port', device: port };
+    if (port !== undefined) expect(deviceArg).toContain(`bus=${/id=([^,]+)/.exec(port)?.[1]}`);
+    expect(recordedDevice(sidecar)).toEqual({ model: deviceArg.split(',')[0], properties: {}, mac: '52:54:00:12:34:56', placement });
     expect(['igb', 'e1000e']).toContain(recordedDevice(sidecar)?.model);
   });
 });
@@ -96,7 +100,9 @@ describe('validation (synthetic sidecars)', () => {
 
 describe('recordedDevice', () => {
   it('takes the model and properties apart from an old-style device string, without netdev or mac', () => {
-    expect(recordedDevice(parseSidecar(MINIMAL, 'x.json'))).toEqual({ model: 'e1000e', properties: { 'x-pcie-flr-init': 'off' }, mac: '52:54:00:aa:bb:cc' });
+    expect(recordedDevice(parseSidecar(MINIMAL, 'x.json'))).toEqual({
+      model: 'e1000e', properties: { 'x-pcie-flr-init': 'off' }, mac: '52:54:00:aa:bb:cc', placement: { kind: 'root-bus' },
+    });
   });
 
   it('prefers device_model/device_properties/mac, dropping properties the replay sets itself', () => {
@@ -104,7 +110,18 @@ describe('recordedDevice', () => {
       trace: 't.log', sha256: 'a'.repeat(64), device: 'igb,netdev=n0', device_model: 'e1000e',
       device_properties: { id: 'nic0', netdev: 'n0', 'x-pcie-flr-init': 'off' }, mac: '52:54:00:00:00:07',
     };
-    expect(recordedDevice(sidecar)).toEqual({ model: 'e1000e', properties: { 'x-pcie-flr-init': 'off' }, mac: '52:54:00:00:00:07' });
+    expect(recordedDevice(sidecar)).toEqual({
+      model: 'e1000e', properties: { 'x-pcie-flr-init': 'off' }, mac: '52:54:00:00:00:07', placement: { kind: 'root-bus' },
+    });
+  });
+
+  it('puts the NIC behind the root port the sidecar names (an SR-IOV recording)', () => {
+    const sidecar: Sidecar = {
+      trace: 't.log', sha256: 'a'.repeat(64), device: 'igb,bus=rp0,netdev=n0,mac=52:54:00:12:34:56', pcie_root_port: 'pcie-root-port,id=rp0,slot=0',
+    };
+    expect(recordedDevice(sidecar)).toEqual({
+      model: 'igb', properties: {}, mac: '52:54:00:12:34:56', placement: { kind: 'root-port', device: 'pcie-root-port,id=rp0,slot=0' },
+    });
   });
 
   it('is undefined without any device information', () => {
@@ -135,6 +152,6 @@ describe('what record writes', () => {
     const real = JSON.parse(readFileSync('traces/linux-6.1-init.json', 'utf8')) as Record<string, unknown>;
     const notApplicable = ['kernel_version', 'kernel_deb', 'kernel_deb_sha256', 'kernel_image', 'busybox_package', 'busybox_version', 'guest_udhcpc_script'];
     expect(Object.keys(real).filter((key) => !(key in back) && !notApplicable.includes(key))).toEqual([]);
-    expect(recordedDevice(back)).toEqual({ model: 'igb', properties: { 'x-pcie-flr-init': 'off' }, mac: '52:54:00:12:34:56' });
+    expect(recordedDevice(back)).toEqual({ model: 'igb', properties: { 'x-pcie-flr-init': 'off' }, mac: '52:54:00:12:34:56', placement: { kind: 'root-bus' } });
   });
 });

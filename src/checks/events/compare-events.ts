@@ -10,6 +10,7 @@ import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
 import { deviceEvent, isPacketEvent, type DeviceEvent } from './device-event.js';
 import { EICR, ICR, TrafficTaint } from './traffic-taint.js';
+import { HeldTimers } from './held-timers.js';
 
 /** One window of the replay: records of the recording, what was sent for them, what the target logged. */
 export interface EventCheckWindow {
@@ -22,6 +23,8 @@ export interface EventCheckWindow {
   readonly target: TargetEventLog;
   /** The value a replayed read of this window returned, by seq. */
   readonly actualOf: (seq: number) => number | undefined;
+  /** Timer markers of these records where the replay let no time run, by line, with why (the plan's frozenTime). */
+  readonly frozenTime?: ReadonlyMap<number, string>;
 }
 
 export interface EventCheckResult {
@@ -42,9 +45,22 @@ function early0(line: number): string {
 function isEmptyEiacClear(d: EventDivergence, text: string): boolean {
   return d.subject === EIAC_CLEAR_EVENT && EIAC_CLEARED_NOTHING.test(text);
 }
+/** What QEMU logs with the notification a throttling timer sends: EIAC's auto-clear of the vector's EICR bit. */
+const SHIFTED_WITH_TIMER = /^e1000e_irq_icr_clear_eiac$/;
 
-function opposite(a: string, b: string): boolean {
-  return (a === 'event-missing' && b === 'event-extra') || (a === 'event-extra' && b === 'event-missing');
+/**
+ * Whether an event is missing on the target or extra there: as classified, or, for one explained by
+ * frozen time (a timer the replay let fire later), as it would be otherwise.
+ */
+function direction(d: EventDivergence): 'missing' | 'extra' | undefined {
+  if (d.class === 'event-missing' || d.class === 'event-extra') return d.class === 'event-missing' ? 'missing' : 'extra';
+  if (d.class !== 'explained-by-frozen-time') return undefined;
+  return d.actual === 'none' ? 'missing' : d.expected === 'none' ? 'extra' : undefined;
+}
+
+function opposite(a: EventDivergence, b: EventDivergence): boolean {
+  const [x, y] = [direction(a), direction(b)];
+  return x !== undefined && y !== undefined && x !== y;
 }
 
 const FRAMES_FLUSH = 'the target ran for an instant only to send the frames QEMU held back for its stopped machine, before a link-down purged them (not in the recording\'s timeline)';
@@ -59,6 +75,7 @@ class Walk {
   readonly explainedReads = new Map<number, string>();
   compared = 0;
   readonly taint = new TrafficTaint();
+  readonly held = new HeldTimers();
   private recordedPool: { events: SideEvent[]; line: number; seq: number; kinds: Set<string> } | undefined;
   private targetPool: SideEvent[] = [];
   /** Time segments the target logged that no access has passed yet. */
@@ -96,12 +113,18 @@ class Walk {
    * trace order. Any other marker's events wait for the next stretch of time the target ran, and are
    * followed when compared there.
    */
-  pool(events: readonly SideEvent[], line: number, seq: number, kind: string): void {
+  pool(events: readonly SideEvent[], line: number, seq: number, kind: string, frozen?: string): void {
     const packet = events.find(isPacketEvent);
     if (packet !== undefined) {
       this.exclude(RECEIVED, events.length);
       this.taint.observe(events.map(deviceEvent).filter((e): e is DeviceEvent => e !== undefined), packet.line, undefined, false);
       return;
+    }
+    if (frozen !== undefined) {
+      for (const event of events) {
+        const typed = deviceEvent(event);
+        if (typed?.kind === 'timer-fired') this.held.hold(typed.vector, event.line, frozen);
+      }
     }
     const pool = this.recordedPool ?? { events: [], line, seq, kinds: new Set<string>() };
     pool.events.push(...events);
@@ -135,28 +158,50 @@ class Walk {
    * A throttling timer of a few hundred microseconds may fire in the stretch of time before or after
    * the one it fired in when recorded (a replay controls time only at markers): a timer missing in
    * one time pool and extra for the same vector in the next (or the other way round) fired once on
-   * each side, and is no difference.
+   * each side, and is no difference. Nor is the EIAC auto-clear its notification logged (the same
+   * text, shifted the same way), at most one per shifted timer.
    */
   private cancelShiftedTimers(divergences: readonly EventDivergence[]): EventDivergence[] {
     const previous = this.unmatchedTimers;
     const kept: EventDivergence[] = [];
     const cancelled = new Set<EventDivergence>();
-    const companions = new Set<EventDivergence>();
+    const pending: EventDivergence[] = [];
+    // Timers cancelled here, by class: an empty EIAC clear that shifted with one is no difference either.
+    const shiftedClasses: string[] = [];
     for (const d of divergences) {
+      if (SHIFTED_WITH_TIMER.test(d.subject)) {
+        pending.push(d);
+        continue;
+      }
       const match = TIMER_SUBJECT.test(d.subject)
-        ? previous.find((p) => !cancelled.has(p) && p.subject === d.subject && opposite(p.class, d.class)) : undefined;
-      if (match === undefined) continue;
-      cancelled.add(match);
-      companions.add(d);
-      // The EIAC auto-clear QEMU logs with the timer's postponed notification shifted with it. In
-      // the other pool it matched the other side's clear of another timer (a received packet's,
-      // which a replay without injected frames explains), so here it is one side's only.
-      const clear = divergences.find((c) => !companions.has(c) && c.class === d.class && c.subject === EIAC_CLEAR_EVENT && EIAC_CLEARED_NOTHING.test(`${c.expected} ${c.actual}`));
-      if (clear !== undefined) companions.add(clear);
+        ? previous.find((p) => !cancelled.has(p) && p.subject === d.subject && opposite(p, d)) : undefined;
+      if (match === undefined) kept.push(d);
+      else {
+        cancelled.add(match);
+        shiftedClasses.push(d.class);
+      }
     }
-    for (const d of divergences) if (!companions.has(d)) kept.push(d);
+    let budget = cancelled.size;
+    for (const d of pending) {
+      const match = budget > 0 ? previous.find((p) => !cancelled.has(p) && p.subject === d.subject && opposite(p, d)
+        && (p.expected === d.actual || p.actual === d.expected)) : undefined;
+      if (match !== undefined) {
+        cancelled.add(match);
+        budget--;
+        continue;
+      }
+      // The EIAC auto-clear QEMU logs with a shifted timer's postponed notification: in the other
+      // pool it matched the other side's clear of another timer (a received packet's, which a
+      // replay without injected frames explains), so here it is one side's only.
+      const shifted = shiftedClasses.indexOf(d.class);
+      if (shifted >= 0 && isEmptyEiacClear(d, `${d.expected} ${d.actual}`)) {
+        shiftedClasses.splice(shifted, 1);
+        continue;
+      }
+      kept.push(d);
+    }
     if (cancelled.size > 0) this.divergences.splice(0, this.divergences.length, ...this.divergences.filter((d) => !cancelled.has(d)));
-    this.unmatchedTimers = kept.filter((d) => TIMER_SUBJECT.test(d.subject) && (d.class === 'event-missing' || d.class === 'event-extra'));
+    this.unmatchedTimers = kept.filter((d) => (TIMER_SUBJECT.test(d.subject) || SHIFTED_WITH_TIMER.test(d.subject)) && direction(d) !== undefined);
     return kept;
   }
 
@@ -198,10 +243,12 @@ class Walk {
     if (pool === undefined && this.targetPool.length === 0) return;
     const line = pool?.line ?? 0;
     const place: EventPlace = { kind: 'time', marker: pool === undefined ? 'none recorded' : [...pool.kinds].join(', ') };
-    const result = comparePlace({ line, seq: pool?.seq ?? -1, place, taint: this.taint, registers: this.registers },
+    const result = comparePlace({ line, seq: pool?.seq ?? -1, place, taint: this.taint, held: this.held, registers: this.registers },
       pool?.events ?? [], this.targetPool);
     this.add({ ...result, divergences: this.explainDisplaced(this.cancelShiftedTimers(result.divergences), result.recorded) });
     this.taint.observe(result.recorded, undefined);
+    // The target ran time here: the timers it held fired, and both sides are alike again.
+    this.held.release();
     this.recordedPool = undefined;
     this.targetPool = [];
   }
@@ -231,7 +278,7 @@ export class DeviceEventCheck {
     const placesOf = placesBySeq(input.places, input.placeBase);
     for (const record of input.records) {
       if (record.type === 'marker') {
-        if (record.afterSeq >= 0) walk.pool(record.events, record.line, record.afterSeq, record.kind);
+        if (record.afterSeq >= 0) walk.pool(record.events, record.line, record.afterSeq, record.kind, input.frozenTime?.get(record.line));
         else this.startRecorded.push(...record.events);
         continue;
       }
@@ -246,7 +293,7 @@ export class DeviceEventCheck {
       // A read whose value differs only by what packets set differs in what it does for the same reason.
       const packetLine = record.events.find(isPacketEvent)?.line ?? explainRead(walk, record, input.actualOf(record.seq));
       const result = comparePlace({
-        line: record.line, seq: record.seq, taint: walk.taint, registers: this.registers,
+        line: record.line, seq: record.seq, taint: walk.taint, held: walk.held, registers: this.registers,
         place: { kind: 'access', access: record.kind, register: this.registers.lookupOffset(record.offset)?.name ?? `0x${record.offset.toString(16)}`, value: record.value },
         ...(packetLine === undefined ? {} : { packetLine }),
       }, record.events, targetEvents);
@@ -273,7 +320,7 @@ export class DeviceEventCheck {
     this.startCompared = true;
     const events = this.startRecorded;
     this.startRecorded = [];
-    this.walk.add(comparePlace({ line: events[0]?.line ?? 0, seq: -1, place: { kind: 'start' }, taint: this.walk.taint, registers: this.registers },
+    this.walk.add(comparePlace({ line: events[0]?.line ?? 0, seq: -1, place: { kind: 'start' }, taint: this.walk.taint, held: this.walk.held, registers: this.registers },
       events, this.startTarget));
   }
 }

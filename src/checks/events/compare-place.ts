@@ -1,14 +1,17 @@
 // Comparing the device events of one place of a replay (an access, a stretch of time, the start)
 // with the recording's: notifications as a multiset (a different vector is one missing and one
 // extra), every other event kind pairwise in order. Differences in interrupt state that unreplayed
-// packets explain become `explained-by-traffic`, naming the packet's line.
+// packets explain become `explained-by-traffic`, naming the packet's line; those that a throttling
+// timer explains which the recording fired where the replay let no time run become
+// `explained-by-frozen-time`, naming the timer's line and why time stood still.
 
 import type { SideEvent } from '../../model/access.js';
-import type { EventClass, EventDivergence, EventPlace } from '../../model/events.js';
+import { EXPLAINED_EVENT_CLASSES, type EventClass, type EventDivergence, type EventPlace } from '../../model/events.js';
 import type { FieldDifference } from '../../model/replay.js';
 import type { RegisterDatabase } from '../../regs/database.js';
 import { describeNotify, deviceEvent, exclusionReason, type DeviceEvent } from './device-event.js';
-import { ICR, IMS, type TrafficTaint } from './traffic-taint.js';
+import { EICR, ICR, IMS, type TrafficTaint } from './traffic-taint.js';
+import type { HeldTimer, HeldTimers } from './held-timers.js';
 
 export interface PlaceContext {
   readonly line: number;
@@ -17,6 +20,8 @@ export interface PlaceContext {
   /** Line of a packet event the recording shows at this very place, if any. */
   readonly packetLine?: number;
   readonly taint: TrafficTaint;
+  /** Throttling timers the recording fired where the replay let no time run. */
+  readonly held: HeldTimers;
   readonly registers: RegisterDatabase;
 }
 
@@ -152,7 +157,7 @@ function sameEvent(a: DeviceEvent, b: DeviceEvent): boolean {
 
 const INTERRUPT_FAMILY = (event: DeviceEvent): boolean => event.kind !== 'other' || event.name.includes('_irq_');
 
-/** Interrupt-state differences that unreplayed packets account for. */
+/** Interrupt-state differences that unreplayed packets, or timers the replay could not let fire, account for. */
 function explain(ctx: PlaceContext, difference: Difference, r: DeviceEvent | undefined, t: DeviceEvent | undefined): EventDivergence {
   const base = { ...difference, line: ctx.line, seq: ctx.seq, place: ctx.place };
   const sample = (r ?? t)!;
@@ -161,23 +166,54 @@ function explain(ctx: PlaceContext, difference: Difference, r: DeviceEvent | und
   const valued = r !== undefined && t !== undefined && (r.kind === 'irq-register' || r.kind === 'pending');
   const line = ctx.packetLine ?? (valued ? bitsLine(ctx, r, t)
     : (r === undefined ? undefined : ctx.taint.involves(r)) ?? (t === undefined ? undefined : ctx.taint.involves(t)));
-  if (line === undefined) return base;
+  if (line !== undefined) {
+    return {
+      ...base, class: 'explained-by-traffic' satisfies EventClass,
+      reason: `the recording moved a packet at line ${line.toLocaleString('en-US')}, which a register replay does not send (otherwise ${difference.class}: ${difference.reason})`,
+    };
+  }
+  const held = heldTimer(ctx, r, t);
+  if (held === undefined) return base;
   return {
-    ...base, class: 'explained-by-traffic' satisfies EventClass,
-    reason: `the recording moved a packet at line ${line.toLocaleString('en-US')}, which a register replay does not send (otherwise ${difference.class}: ${difference.reason})`,
+    ...base, class: 'explained-by-frozen-time' satisfies EventClass,
+    reason: `the recording's EITR(${held.vector}) throttling timer fired at line ${held.line.toLocaleString('en-US')}, where the replay let no `
+      + `time run (${held.reason}), so the target's stays armed and holds back vector ${held.vector} until time runs again `
+      + `(otherwise ${difference.class}: ${difference.reason})`,
   };
 }
 
 /**
+ * The held timer a difference is about: for two values of EICR (a transition, or EIAC's auto-clear),
+ * only when every differing bit is a held vector's; otherwise the vector the event names.
+ */
+function heldTimer(ctx: PlaceContext, r: DeviceEvent | undefined, t: DeviceEvent | undefined): HeldTimer | undefined {
+  if (r?.kind === 'irq-register' && t?.kind === 'irq-register') return ctx.held.explainsBits(r.register, (r.to ^ t.to) | (r.from ^ t.from));
+  const rEiac = eiacCleared(r);
+  const tEiac = eiacCleared(t);
+  if (rEiac !== undefined && tEiac !== undefined) return ctx.held.explainsBits(EICR, (rEiac ^ tEiac) >>> 0);
+  if (r !== undefined && t !== undefined && r.kind !== 'notify') return undefined;
+  return (r === undefined ? undefined : ctx.held.involves(r)) ?? (t === undefined ? undefined : ctx.held.involves(t));
+}
+
+const EIAC_CLEAR = /^Clearing ICR bits due to EIAC, ICR: 0x([0-9a-fA-F]+)/;
+
+/** The EICR value an `e1000e_irq_icr_clear_eiac` event shows (the causes before EIAC cleared the notified one). */
+function eiacCleared(event: DeviceEvent | undefined): number | undefined {
+  const m = event?.kind === 'other' ? EIAC_CLEAR.exec(event.text) : null;
+  return m === null || m === undefined ? undefined : Number.parseInt(m[1]!, 16);
+}
+
+/**
  * The interrupt bookkeeping events QEMU logs with a notification (EIAC's auto-clear, the pending
- * causes...) go with it: where a notification difference here is explained by traffic, so are the
- * differences in those. Register values and other notifications are still judged on their own.
+ * causes...) go with it: where a notification difference here is explained (by traffic, or by a
+ * held timer), so are the differences in those. Register values and other notifications are still
+ * judged on their own.
  */
 function followNotification(divergences: EventDivergence[]): EventDivergence[] {
-  const explained = divergences.find((d) => d.class === 'explained-by-traffic' && NOTIFICATION_SUBJECT.test(d.subject));
+  const explained = divergences.find((d) => EXPLAINED_EVENT_CLASSES.has(d.class) && NOTIFICATION_SUBJECT.test(d.subject));
   if (explained === undefined) return divergences;
-  return divergences.map((d) => (d.class !== 'explained-by-traffic' && d.subject.startsWith('e1000e_irq_')
-    ? { ...d, class: 'explained-by-traffic', reason: `${explained.reason.replace(/ \(otherwise.*$/, '')} (it goes with the notification there; otherwise ${d.class}: ${d.reason})` }
+  return divergences.map((d) => (!EXPLAINED_EVENT_CLASSES.has(d.class) && d.subject.startsWith('e1000e_irq_')
+    ? { ...d, class: explained.class, reason: `${explained.reason.replace(/ \(otherwise.*$/, '')} (it goes with the notification there; otherwise ${d.class}: ${d.reason})` }
     : d));
 }
 

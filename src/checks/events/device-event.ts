@@ -21,15 +21,11 @@ export type DeviceEvent =
 /** Why an event is not compared, keyed by the first rule that matches its name. */
 const EXCLUDED: readonly { readonly test: (name: string) => boolean; readonly reason: string }[] = [
   {
-    test: (name) => /^e1000e_(core_(read|write)|wrn_regs_|io_)/.test(name) || name === 'igb_write_config' || name.startsWith('pci_cfg_'),
+    // igb_write_config / igbvf_write_config repeat the PF's or a VF's config write (pci_cfg_write) with its width.
+    test: (name) => /^e1000e_(core_(read|write)|wrn_regs_|io_)/.test(name) || /^igb(vf)?_write_config$/.test(name) || name.startsWith('pci_cfg_'),
     reason: 'the access itself (its read value is compared)',
   },
   { test: (name) => name.includes('mdic'), reason: 'PHY access through MDIC (compared as the MDIC read value)' },
-  {
-    // VFs are PCI functions of their own; their config writes are accesses, not what a PF access did.
-    test: (name) => name === 'igbvf_write_config',
-    reason: 'a VF\'s own config write: the replay does not recreate VF functions',
-  },
   {
     test: (name) => /(^e1000x_rx_|_rx_|_tx_|ring_free_space|rx_can_recv|vlan_is_vlan_pkt)/.test(name),
     reason: 'data path: frames and descriptors are not replayed, so receive and transmit events differ',

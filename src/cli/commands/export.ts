@@ -57,7 +57,7 @@ export async function runExport(args: ExportArgs, ctx: CliContext): Promise<void
     import('../../trace/load.js'), import('../../replay/prepare.js'), import('../../regs/database.js'), import('../../export/steps.js'),
   ]);
   const trace = await loadTrace(args.trace, { lenient: args.lenient, onWarning: (message) => warn(ctx, message) });
-  const plan = exportPlan(args.trace, trace.records ?? [], registersFor(trace.device.model), targetDevice(trace, args.device));
+  const plan = exportPlan(args.trace, trace.records ?? [], registersFor(trace.device.model), targetDevice(trace, args.device), trace.device.placement);
   const name = args.name ?? basename(args.trace).replace(/\.log(\.gz)?$/, '');
   if (args.cTest) {
     const { renderCTest } = await import('../../export/c-test.js');
@@ -75,6 +75,6 @@ export async function runExport(args: ExportArgs, ctx: CliContext): Promise<void
     ctx.stderr.write(`wrote ${args.output} (${script.lines.length} qtest commands) and ${companion}, which runs it: sh ${companion}\n`);
   } else {
     // The script itself cannot say how to run it: tell the user on stderr.
-    ctx.stderr.write(`run with: qemu-system-x86_64 ${shellWords(scriptQemuArgs(plan.device, script.time))} < SCRIPT\n`);
+    ctx.stderr.write(`run with: qemu-system-x86_64 ${shellWords(scriptQemuArgs(plan.device, script.time, plan.placement))} < SCRIPT\n`);
   }
 }

@@ -85,6 +85,12 @@ export function readConfigWrite(r: ByteReader, out: EventArgs): boolean {
     && r.lit(LEN) && (out.size = r.decimal()) >= 0 && r.atEnd();
 }
 
+/** The routing id (bus << 8 | device << 3 | fn) of a `BB:DD.F` address; undefined for the older `DD:F` form. */
+export function routingIdOf(address: string): number | undefined {
+  const m = /^([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/.exec(address);
+  return m === null ? undefined : (Number.parseInt(m[1]!, 16) << 8) | (Number.parseInt(m[2]!, 16) << 3) | Number(m[3]);
+}
+
 /** `igb 00:02.0 @0x4 -> 0x100007` (pci_cfg_read) or `... @0x4 <- 0x7` (pci_cfg_write). */
 export function readPciCfg(r: ByteReader, arrow: ByteLiteral, out: EventArgs): boolean {
   out.device = r.word();

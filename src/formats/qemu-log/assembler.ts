@@ -78,10 +78,10 @@ export class AccessAssembler {
 
   /** A primary line. Positional arguments keep the per-access hot path free of temporary objects. */
   addAccess(line: number, kind: AccessKind, space: AddressSpace, offset: number, size: number, value: number,
-    verdict: QemuVerdict, register: number | undefined, timeUs: number, thread: number): void {
+    verdict: QemuVerdict, register: number | undefined, timeUs: number, thread: number, vf?: number): void {
     if (thread >= 0 && !this.vcpuThreads.has(thread)) this.vcpuThreads.add(thread);
     const next: MutableAccess = {
-      type: 'access', seq: -1, line, kind, space, offset, size, value, verdict, register, cause: undefined,
+      type: 'access', seq: -1, line, kind, space, offset, size, value, verdict, register, cause: undefined, vf,
       events: NO_EVENTS, timeUs: Number.isNaN(timeUs) ? undefined : timeUs, thread: thread >= 0 ? thread : undefined,
     };
     if (this.pending.length === 0) {
@@ -205,7 +205,7 @@ export class AccessAssembler {
     this.lastSeq = seq;
     this.sink.access({
       type: 'access', seq, line: cause.line, kind: phy.kind, space: 'phy', offset: phy.register, size: 2,
-      value: phy.value, verdict: phy.verdict, register: undefined, cause: cause.seq, events: NO_EVENTS,
+      value: phy.value, verdict: phy.verdict, register: undefined, cause: cause.seq, vf: undefined, events: NO_EVENTS,
       timeUs: cause.timeUs, thread: cause.thread,
     });
   }

@@ -5,8 +5,9 @@
 import type { AccessKind, AddressSpace, QemuVerdict } from '../../model/access.js';
 import { ByteLiteral, type ByteReader } from '../byte-reader.js';
 import {
-  EventArgs, readConfigWrite, readIoData, readMdic, readOneHex, readPciCfg, readRegisterAccess, readTrivial,
+  EventArgs, readConfigWrite, readIoData, readMdic, readOneHex, readPciCfg, readRegisterAccess, readTrivial, routingIdOf,
 } from './arguments.js';
+import { sriovByVfDevice, vfNumberOf } from '../../devices/table.js';
 import { type AccessAssembler, EventRole, type PhyEffect } from './assembler.js';
 
 /** Reads one line's arguments: `r` is at the first byte after the event name's space, `r.end` at the line's end. */
@@ -18,7 +19,8 @@ export interface HandlerHost {
   readonly assembler: AccessAssembler;
   /** A core or wrn_regs line: an MMIO access, or an IO-BAR one when QEMU logs 8 bytes. */
   registerAccess(kind: AccessKind, offset: number, size: number, value: number, verdict: QemuVerdict): void;
-  addAccess(kind: AccessKind, space: AddressSpace, offset: number, size: number, value: number, verdict: QemuVerdict): void;
+  /** `vf`: for a config access, the SR-IOV virtual function it went to (absent: the PF). */
+  addAccess(kind: AccessKind, space: AddressSpace, offset: number, size: number, value: number, verdict: QemuVerdict, vf?: number): void;
   /** A side event whose text runs from `pos` to the end of the line. */
   sideEvent(name: string, pos: number, role: EventRole, phy?: PhyEffect): void;
   malformed(reason: string): void;
@@ -26,14 +28,22 @@ export interface HandlerHost {
   countPci(name: string, nic: boolean): void;
 }
 
-/** The handlers by event name; `nicDevices`: the PCI device models whose pci_cfg lines are the NIC's. */
-export function deviceEventHandlers(host: HandlerHost, nicDevices: ReadonlySet<string>): Map<string, Handler> {
+/** Whose pci_cfg lines are the NIC's. */
+export interface NicFunctions {
+  /** PCI device models whose pci_cfg lines are the NIC's PF (the first address seen, unless `address`). */
+  readonly devices: ReadonlySet<string>;
+  /** The PF's `BB:DD.F` when known beforehand (a replay target's own log, read in segments). */
+  readonly address?: string;
+}
+
+/** The handlers by event name. */
+export function deviceEventHandlers(host: HandlerHost, nic: NicFunctions): Map<string, Handler> {
   const handlers = new Map<string, Handler>();
   const args = new EventArgs();
   registerHandlers(host, args, handlers);
   ioHandlers(host, args, handlers);
   mdicHandlers(host, args, handlers);
-  pciConfigHandlers(host, nicDevices, args, handlers);
+  pciConfigHandlers(host, nic, args, handlers);
   return handlers;
 }
 
@@ -117,38 +127,60 @@ function mdicHandlers(host: HandlerHost, args: EventArgs, h: Map<string, Handler
   }
 }
 
-/** pci_cfg_read / pci_cfg_write of the NIC, and igb_write_config, which repeats a write with its width. */
-function pciConfigHandlers(host: HandlerHost, nicDevices: ReadonlySet<string>, args: EventArgs, h: Map<string, Handler>): void {
-  let nicAddress = '';
-  /** Line of the last NIC pci_cfg_write, whose igb_write_config twin follows on the next line. */
+/**
+ * pci_cfg_read / pci_cfg_write of the NIC's PF and of its SR-IOV VFs (QEMU names them by the VF
+ * device, `igbvf 01:10.0`: the VF number follows from the address and the PF's, see SriovLayout),
+ * and igb_write_config / igbvf_write_config, which repeat the write just logged with its width.
+ */
+function pciConfigHandlers(host: HandlerHost, nic: NicFunctions, args: EventArgs, h: Map<string, Handler>): void {
+  let nicAddress = nic.address ?? '';
+  let nicRid = routingIdOf(nicAddress);
+  /** Line of the last NIC pci_cfg_write, whose *_write_config twin follows on the next line. */
   let writeLine = -1;
-  h.set('igb_write_config', (r) => {
-    const pos = r.pos;
-    if (!readConfigWrite(r, args)) return host.malformed('expected "CONFIG write 0x<offset>, value: 0x<value>, len: <n>"');
-    const assembler = host.assembler;
-    const held = assembler.heldAccess;
-    if (held !== undefined && writeLine === host.lineNo - 1 && held.space === 'pci-config'
-      && held.kind === 'write' && held.offset === args.offset && !assembler.hasPendingEvents) {
-      // pci_cfg_write already recorded this write; igb_write_config only adds its width.
-      assembler.setHeldSize(args.size);
-      host.sideEvent('igb_write_config', pos, EventRole.Plain);
-      return;
-    }
-    host.addAccess('write', 'pci-config', args.offset, args.size, args.value, 'ok');
-  });
+  const writeConfig = (name: string, ofVf: boolean): void => {
+    h.set(name, (r) => {
+      const pos = r.pos;
+      if (!readConfigWrite(r, args)) return host.malformed('expected "CONFIG write 0x<offset>, value: 0x<value>, len: <n>"');
+      const assembler = host.assembler;
+      const held = assembler.heldAccess;
+      if (held !== undefined && writeLine === host.lineNo - 1 && held.space === 'pci-config' && (held.vf !== undefined) === ofVf
+        && held.kind === 'write' && held.offset === args.offset && !assembler.hasPendingEvents) {
+        // pci_cfg_write already recorded this write; the device's own event only adds its width.
+        assembler.setHeldSize(args.size);
+        host.sideEvent(name, pos, EventRole.Plain);
+        return;
+      }
+      // Without pci_cfg_write (older recordings) the PF's event is its only record of the write;
+      // a VF's does not say which VF it was.
+      if (ofVf) host.sideEvent(name, pos, EventRole.Plain);
+      else host.addAccess('write', 'pci-config', args.offset, args.size, args.value, 'ok');
+    });
+  };
+  writeConfig('igb_write_config', false);
+  writeConfig('igbvf_write_config', true);
+  /** The VF number of a pci_cfg line's function, or undefined when it is not one of the NIC's VFs. */
+  const vfOf = (device: string, address: string): number | undefined => {
+    const layout = sriovByVfDevice(device);
+    const rid = routingIdOf(address);
+    return layout === undefined || rid === undefined || nicRid === undefined ? undefined : vfNumberOf(nicRid, layout, rid);
+  };
   const pciCfg = (name: string, kind: AccessKind, arrowText: string): void => {
     const arrow = new ByteLiteral(arrowText);
     h.set(name, (r) => {
       if (!readPciCfg(r, arrow, args)) return host.malformed(`expected "<device> <bus>:<slot>.<fn> @0x<offset>${arrowText}0x<value>"`);
-      if (nicAddress === '' && nicDevices.has(args.device)) nicAddress = args.address;
-      const nic = nicDevices.has(args.device) && args.address === nicAddress;
-      host.countPci(name, nic);
-      if (!nic) return;
+      if (nicAddress === '' && nic.devices.has(args.device)) {
+        nicAddress = args.address;
+        nicRid = routingIdOf(nicAddress);
+      }
+      const pf = nic.devices.has(args.device) && args.address === nicAddress;
+      const vf = pf ? undefined : vfOf(args.device, args.address);
+      host.countPci(name, pf || vf !== undefined);
+      if (!pf && vf === undefined) return;
       // pci_cfg_* do not print the width; the natural alignment of the offset is the best guess,
-      // and igb_write_config (printed right after a write) corrects it.
+      // and *_write_config (printed right after a write) corrects it.
       const size = args.offset % 4 === 0 ? 4 : args.offset % 2 === 0 ? 2 : 1;
       if (kind === 'write') writeLine = host.lineNo;
-      host.addAccess(kind, 'pci-config', args.offset, size, args.value, 'ok');
+      host.addAccess(kind, 'pci-config', args.offset, size, args.value, 'ok', vf);
     });
   };
   pciCfg('pci_cfg_read', 'read', ' -> ');

@@ -13,7 +13,7 @@
 // no faster on two vCPUs (the two threads compete with each other and with V8's compiler and GC
 // threads), and as a single pass each line is read once, with no scan results to store and load.
 
-import { DEVICE_MODELS } from '../../devices/table.js';
+import { DEVICE_MODELS, DEVICES } from '../../devices/table.js';
 import type { AccessKind, AddressSpace, QemuVerdict, SideEvent } from '../../model/access.js';
 import { ByteReader } from '../byte-reader.js';
 import { Ch, isNameByte } from '../chars.js';
@@ -36,6 +36,11 @@ export interface QemuLogOptions {
   readonly lenient?: boolean;
   /** PCI device model names whose `pci_cfg_*` lines are the NIC's (default igb, e1000e). */
   readonly nicDevices?: readonly string[];
+  /**
+   * The NIC's `BB:DD.F`, when known beforehand: a replay target's log is read in segments, and a
+   * segment's VF config lines must be told apart without the PF's first line (default: the first seen).
+   */
+  readonly nicAddress?: string;
 }
 
 /** IO BAR offset of IODATA (IOADDR is at 0). */
@@ -64,8 +69,12 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
   constructor(private readonly options: QemuLogOptions, sink: RecordSink) {
     this.assembler = new AccessAssembler(sink);
     this.nicDevices = new Set(options.nicDevices ?? DEVICE_MODELS);
-    this.classifier = new LineClassifier([...this.nicDevices]);
-    this.events = new EventRegistry(deviceEventHandlers(this, this.nicDevices));
+    // The models' SR-IOV VFs (igbvf) are the NIC's functions too: the handler decides by address.
+    const vfDevices = DEVICES.filter((row) => this.nicDevices.has(row.model)).flatMap((row) => row.sriov === undefined ? [] : [row.sriov.vfDevice]);
+    this.classifier = new LineClassifier([...this.nicDevices, ...vfDevices]);
+    this.events = new EventRegistry(deviceEventHandlers(this, {
+      devices: this.nicDevices, ...(options.nicAddress === undefined ? {} : { address: options.nicAddress }),
+    }));
   }
 
   /** Parses the whole lines in `bytes[start, end)`. */
@@ -117,10 +126,10 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
     this.addRegisterAccess(kind, offset, size, value, verdict, this.prefix.timeUs, this.prefix.thread);
   }
 
-  addAccess(kind: AccessKind, space: AddressSpace, offset: number, size: number, value: number, verdict: QemuVerdict): void {
+  addAccess(kind: AccessKind, space: AddressSpace, offset: number, size: number, value: number, verdict: QemuVerdict, vf?: number): void {
     this.counters.accesses++;
     this.assembler.addAccess(this.lineNo, kind, space, offset, size, value, verdict, undefined,
-      this.prefix.timeUs, this.prefix.thread);
+      this.prefix.timeUs, this.prefix.thread, vf);
   }
 
   sideEvent(name: string, pos: number, role: EventRole, phy?: PhyEffect): void {

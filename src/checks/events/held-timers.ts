@@ -1,0 +1,65 @@
+// MSI-X throttling timers the recording fired where the replay let no virtual time run (the
+// planner's frozen markers: an autonegotiation was pending, and running the clock would have
+// completed it early). From there the recording's timer is idle while the target's is still armed,
+// so the target holds back that vector's interrupts (postponed, not notified), leaves its EICR bit
+// set (EIAC clears it only when it notifies) and fires the timer late, once time runs again. A
+// difference in exactly that state is explained by frozen time, with the recorded timer's line and
+// the planner's reason; any other difference still fails. The hold ends where the target next ran
+// time for a recorded marker (its timers fired then).
+
+import type { DeviceEvent } from './device-event.js';
+import { EICR } from './traffic-taint.js';
+
+/** EITR(n): the per-vector throttling register; `[E]ITR register 0x...` in QEMU's events. */
+const EITR0 = 0x1680;
+const EIAC_CLEAR = /^Clearing ICR bits due to EIAC, ICR: 0x([0-9a-fA-F]+)/;
+
+/** Why a difference is explained: the recorded timer's line, and why time stood still there. */
+export interface HeldTimer {
+  readonly vector: number;
+  readonly line: number;
+  readonly reason: string;
+}
+
+export class HeldTimers {
+  /** Vectors whose recorded timer fired at a frozen marker, with the first such firing. */
+  private readonly held = new Map<number, HeldTimer>();
+
+  /** The recording's timer for `vector` fired at `line`, where the replay let no time run, for `reason`. */
+  hold(vector: number, line: number, reason: string): void {
+    if (!this.held.has(vector)) this.held.set(vector, { vector, line, reason });
+  }
+
+  /** The target ran time for a recorded marker: its held timers fired, both sides are alike again. */
+  release(): void {
+    this.held.clear();
+  }
+
+  /** The held timer when every bit of `xor` in `register` is a held vector's EICR bit. */
+  explainsBits(register: number, xor: number): HeldTimer | undefined {
+    if (register !== EICR || xor === 0) return undefined;
+    const vectors = [...this.held.keys()];
+    const bits = vectors.reduce((all, v) => all | (1 << v), 0);
+    return (xor & ~bits) === 0 ? this.held.get(vectors.find((v) => (xor & (1 << v)) !== 0)!) : undefined;
+  }
+
+  /** The held timer an event is about: its vector's notification, throttling or timer, or its EICR bit. */
+  involves(event: DeviceEvent): HeldTimer | undefined {
+    switch (event.kind) {
+      case 'notify': return event.how === 'msix' ? this.held.get(event.value) : undefined;
+      case 'postponed': return this.held.get((event.register - EITR0) >> 2);
+      case 'timer-fired': return this.held.get(event.vector);
+      case 'irq-register': return event.register === EICR ? this.bitTimer(event.from | event.to) : undefined;
+      case 'pending': return undefined;
+      case 'other': {
+        const eiac = EIAC_CLEAR.exec(event.text);
+        return eiac === null ? undefined : this.bitTimer(Number.parseInt(eiac[1]!, 16));
+      }
+    }
+  }
+
+  private bitTimer(eicr: number): HeldTimer | undefined {
+    for (const [vector, timer] of this.held) if ((eicr & (1 << vector)) !== 0) return timer;
+    return undefined;
+  }
+}
