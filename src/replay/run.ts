@@ -13,6 +13,7 @@ import { Planner, type WindowPlan } from './plan.js';
 import type { ReplayJob, TargetSpec } from './prepare.js';
 import { QemuReplayTarget } from './qemu-target.js';
 import { windowsFrom } from './record-windows.js';
+import { accessesIn } from './counts.js';
 import { ResultCollector } from './result.js';
 
 /** A target the runner owns: it replays, says what it is and what it logged, and is closed after. */
@@ -76,6 +77,11 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
     let stoppedRun: EngineRun | undefined;
     for await (const records of windowsFrom(job.source, job.windowRecords)) {
       const plan = planner.window(records);
+      if (stoppedRun !== undefined) {
+        // Read to the end, not run: the report counts every access of the recording and its phases.
+        results.unreached(records, plan);
+        continue;
+      }
       const before = done;
       const run = await runPlan(plan, target, {
         onProgress: (stepsDone, steps) => hooks.onProgress?.(Math.min(job.accessCount, before + Math.round((stepsDone / Math.max(steps, 1)) * accessesIn(records))), job.accessCount),
@@ -86,10 +92,7 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
       const explainedReads = events.window({ records, run, placeBase, target: observations.events });
       results.add({ records, plan, run, verdicts: observations.verdicts, explainedReads, phases: planner.phases() });
       placeBase += run.places.length;
-      if (!run.completed) {
-        stoppedRun = run;
-        break;
-      }
+      if (!run.completed) stoppedRun = run;
     }
     const phases = planner.phases();
     const notices = results.notices();
@@ -106,8 +109,3 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
   }
 }
 
-function accessesIn(records: readonly TraceRecord[]): number {
-  let count = 0;
-  for (const record of records) if (record.type === 'access') count++;
-  return count;
-}
