@@ -64,3 +64,4 @@ export function protectDash(argv: readonly string[]): string[] {
 export function dashArg(value: unknown): string {
   return value === DASH_TOKEN ? '-' : String(value);
 }
+

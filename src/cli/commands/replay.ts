@@ -54,7 +54,9 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .options({
       device: { type: 'string', requiresArg: true, describe: 'Target -device: igb, e1000e, with properties (igb,mac=…); default: the recording\'s, from the sidecar X.json beside X.log, else igb' },
       time: { choices: TIME_MODE_CHOICES, default: 'auto', describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
-      qemu: { type: 'string', requiresArg: true, coerce: stringList, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH); repeat to compare builds, the first being the reference; NAME=PATH names one' },
+      // An array taking one value per --qemu: repeatable (the repeat check lets arrays repeat), and
+      // `--qemu A TRACE` still leaves TRACE a positional.
+      qemu: { type: 'string', array: true, nargs: 1, requiresArg: true, coerce: stringList, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH); repeat to compare builds, the first being the reference; NAME=PATH names one' },
       strict: { type: 'boolean', default: false, describe: 'Count differences in volatile registers (statistics, free-running clocks) as divergences' },
       json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the full result to FILE (- for stdout) as JSON, schema igb-replay/replay-report (igb-replay/matrix-report with several --qemu)' },
       lenient: lenientOption,
