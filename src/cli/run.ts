@@ -14,7 +14,7 @@ import { triageCommand } from './commands/triage.js';
 import { stderrColor, type CliContext } from './context.js';
 import { reportError, UsageError } from './errors.js';
 import { checkOptionTokens, type OptionTable } from './option-check.js';
-import { protectDash } from './options.js';
+import { jsonTookArgument, protectDash } from './options.js';
 import { packageVersion } from './version.js';
 
 /** A command as the list holds it: its usage line and how it adds itself (each has its own argument type). */
@@ -58,7 +58,9 @@ export function buildCli(argv: readonly string[], ctx: CliContext): Argv {
       // yargs reports its own validation errors (and option coerce errors, wrapped as YError) here.
       if (error !== undefined && error.name !== 'YError') throw error;
       const help = command === undefined ? 'igb-replay --help' : `igb-replay ${command} --help`;
-      throw new UsageError(error?.message ?? message ?? 'invalid command line', `see ${help}`);
+      const text = error?.message ?? message ?? 'invalid command line';
+      const missing = /^Not enough non-option arguments/.test(text) ? jsonTookArgument(args) : undefined;
+      throw new UsageError(text, missing ?? `see ${help}`);
     });
 }
 

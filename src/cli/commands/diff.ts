@@ -16,8 +16,8 @@ import { renderDiff } from '../../report/diff-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { EXIT_DIVERGENCES, EXIT_OK, UsageError } from '../errors.js';
-import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
-import { openOutput, ReaderGone } from '../output.js';
+import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption, resultDestination } from '../options.js';
+import { isTTY, writeJson, writeText } from '../output.js';
 import { warnMalformed } from './parse.js';
 
 export interface DiffArgs {
@@ -29,7 +29,8 @@ export interface DiffArgs {
   readonly limit: number;
   readonly lenient: boolean;
   readonly barBase?: number;
-  readonly json?: boolean;
+  /** `--json [FILE]`: the file, or `-` for stdout. */
+  readonly json?: string;
   readonly output?: string;
 }
 
@@ -50,12 +51,12 @@ function builder(y: Argv): Argv<DiffArgs> {
       limit: { type: 'number', default: 20, coerce: nonNegativeInteger('limit'), describe: 'Differences listed in the text report (0: all)' },
       lenient: lenientOption,
       'bar-base': barBaseOption,
-      json: { ...jsonOption, describe: 'Print the diff as JSON (schema igb-replay/diff)' },
-      output: { ...outputOption, alias: 'o', coerce: dashArg },
+      json: jsonOption('the diff (schema igb-replay/diff)'),
+      output: { ...outputOption, alias: 'o', coerce: dashArg, describe: 'Write the text report to FILE (written to a temporary file and renamed when complete)' },
     })
     .example('$0 diff traces/linux-6.1-init.log traces/linux-6.12-init.log', 'What the 6.12 driver does differently at init')
     .example('$0 diff a.log b.log --registers STATUS,RDBAL --no-ignore-volatile', 'Only STATUS and the RDBAL array, every value change')
-    .example('$0 diff a.log b.log --block statistics --json -o diff.json', 'Statistics registers only, as JSON written atomically') as unknown as Argv<DiffArgs>;
+    .example('$0 diff a.log b.log --block statistics --json diff.json', 'Statistics registers only, as JSON written atomically') as unknown as Argv<DiffArgs>;
 }
 
 export function diffCommand(ctx: CliContext): CommandModule<object, DiffArgs> {
@@ -70,6 +71,7 @@ export function diffCommand(ctx: CliContext): CommandModule<object, DiffArgs> {
 export async function runDiff(args: DiffArgs, ctx: CliContext): Promise<void> {
   if (args.a === '-' && args.b === '-') throw new UsageError('only one of A and B can be standard input', 'give a file for the other');
   const block = parseBlock(args.block);
+  const destination = resultDestination(args, ctx);
   // Both traces are named with one database: the device they were recorded on.
   const onWarning = (message: string): void => warn(ctx, message);
   const db = registersFor(commonDevice(await sniffRecordedDevice(args.a, onWarning), await sniffRecordedDevice(args.b, onWarning)).model);
@@ -83,15 +85,8 @@ export async function runDiff(args: DiffArgs, ctx: CliContext): Promise<void> {
     ...(registers === undefined ? {} : { registers, selectors }),
     ...(block === undefined ? {} : { block }),
   });
-  const out = await openOutput(args.output, ctx.stdout);
-  try {
-    out.write(args.json === true ? `${JSON.stringify(result, null, 2)}\n`
-      : renderDiff(result, { color: colorFor(ctx.env, out.isTTY), limit: args.limit }));
-    await out.close();
-  } catch (error) {
-    await out.abort();
-    if (!(error instanceof ReaderGone || out.readerGone)) throw error;
-  }
+  if (destination.json) await writeJson(destination.path, result, ctx.stdout);
+  else await writeText(destination.path, renderDiff(result, { color: colorFor(ctx.env, isTTY(destination.path, ctx)), limit: args.limit }), ctx.stdout);
   for (const read of pair.reads) warnMalformed(ctx, read.file, read.stats.malformedLines, read.stats.malformedExamples);
   ctx.exitCode = result.equivalent ? EXIT_OK : EXIT_DIVERGENCES;
 }

@@ -12,7 +12,7 @@ import type { ReplayReport } from '../../model/replay-report.js';
 import { JUNIT_GROUPINGS, type JunitGrouping } from '../../report/junit.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { dashArg } from '../options.js';
+import { dashArg, jsonOption } from '../options.js';
 import { replayExitCode, writeReports } from './replay.js';
 import { matrixExitCode, writeMatrixReports } from './replay-matrix.js';
 
@@ -28,7 +28,7 @@ function builder(y: Argv): Argv<MergeArgs> {
   return y
     .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'JSON reports of `replay --json` (one per shard)' })
     .options({
-      json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the merged report to FILE (- for stdout) as JSON' },
+      json: jsonOption('the merged report'),
       junit: { type: 'string', requiresArg: true, describe: 'Write JUnit XML of the merged report to FILE' },
       'junit-by': { choices: JUNIT_GROUPINGS, default: 'register' as const, describe: 'JUnit test cases of a one-build report: one per register read, or one per phase' },
       html: { type: 'string', requiresArg: true, describe: 'Write a self-contained HTML report of the merged report to FILE' },

@@ -16,8 +16,8 @@ import { sniffRecordedDevice } from '../../trace/head.js';
 import { renderParseSummary } from '../../report/parse-summary-text.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
-import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
-import { openOutput, ReaderGone, type Output } from '../output.js';
+import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption, resultDestination } from '../options.js';
+import { openOutput, ReaderGone, writeJson, type Output } from '../output.js';
 import { progressReporter, type Progress } from '../progress.js';
 import { csvSink, jsonlSink, registerNamer } from '../record-stream.js';
 
@@ -26,7 +26,8 @@ export interface ParseArgs {
   readonly lenient: boolean;
   readonly barBase?: number;
   // The output switches have no default: yargs' conflicts() would count a default as given.
-  readonly json?: boolean;
+  /** `--json [FILE]`: the file, or `-` for stdout. */
+  readonly json?: string;
   readonly jsonl?: boolean;
   readonly csv?: boolean;
   readonly output?: string;
@@ -39,16 +40,16 @@ function builder(y: Argv): Argv<ParseArgs> {
     .options({
       lenient: lenientOption,
       'bar-base': barBaseOption,
-      json: { ...jsonOption, describe: 'Print the summary as JSON (schema igb-replay/parse-summary)' },
-      jsonl: { type: 'boolean', describe: 'Stream every access and marker record as one JSON object per line' },
-      csv: { type: 'boolean', describe: 'Stream the accesses as CSV with a header row' },
-      output: { ...outputOption, alias: 'o', coerce: dashArg },
+      json: jsonOption('the summary (schema igb-replay/parse-summary)'),
+      jsonl: { type: 'boolean', describe: 'Stream every access and marker record as one JSON object per line (to -o FILE or stdout)' },
+      csv: { type: 'boolean', describe: 'Stream the accesses as CSV with a header row (to -o FILE or stdout)' },
+      output: { ...outputOption, alias: 'o', coerce: dashArg, describe: 'Write the text summary, --jsonl or --csv to FILE (written to a temporary file and renamed when complete)' },
       top: { type: 'number', default: 20, coerce: nonNegativeInteger('top'), describe: 'Registers to list in the summary (0: all)' },
     })
     .conflicts('json', ['jsonl', 'csv'])
     .conflicts('jsonl', 'csv')
     .example('$0 parse traces/linux-6.1-init.log', 'Summary: lines, accesses, markers, registers, QEMU verdicts')
-    .example('$0 parse trace.log.gz --json -o summary.json', 'The summary as JSON, written atomically to a file')
+    .example('$0 parse trace.log.gz --json summary.json', 'The summary as JSON, written atomically to a file')
     .example('$0 parse trace.log --jsonl | jq -c \'select(.verdict != "ok")\'', 'Stream records; pick the accesses QEMU flagged')
     .example('$0 parse trace.log --csv -o accesses.csv', 'The access stream as CSV')
     .example('zcat trace.log.gz | $0 parse - --lenient', 'Read stdin; skip and count malformed lines') as unknown as Argv<ParseArgs>;
@@ -64,6 +65,13 @@ export function parseCommand(ctx: CliContext): CommandModule<object, ParseArgs> 
 }
 
 export async function runParse(args: ParseArgs, ctx: CliContext): Promise<void> {
+  const destination = resultDestination(args, ctx);
+  if (destination.json) {
+    const { summary } = await summarizeTrace(args.trace, args, ctx);
+    await writeJson(destination.path, summary, ctx.stdout);
+    warnMalformed(ctx, summary.source.file, summary.lines.malformed, summary.lines.malformedExamples);
+    return;
+  }
   const out = await openOutput(args.output, ctx.stdout);
   try {
     if (args.jsonl === true || args.csv === true) await streamRecords(args, ctx, out);
@@ -79,12 +87,7 @@ export async function runParse(args: ParseArgs, ctx: CliContext): Promise<void> 
 
 async function summarize(args: ParseArgs, ctx: CliContext, out: Output): Promise<void> {
   const { summary } = await summarizeTrace(args.trace, args, ctx);
-  if (args.json === true) {
-    out.write(`${JSON.stringify(summary, null, 2)}\n`);
-    warnMalformed(ctx, summary.source.file, summary.lines.malformed, summary.lines.malformedExamples);
-  } else {
-    out.write(renderParseSummary(summary, { color: colorFor(ctx.env, out.isTTY), top: args.top }));
-  }
+  out.write(renderParseSummary(summary, { color: colorFor(ctx.env, out.isTTY), top: args.top }));
 }
 
 /**

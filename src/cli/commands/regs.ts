@@ -11,8 +11,8 @@ import { renderRegisterInfo, renderRegisterListing } from '../../report/register
 import { colorFor } from '../color.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { jsonOption } from '../options.js';
-import { openOutput, ReaderGone } from '../output.js';
+import { jsonHint, jsonOption } from '../options.js';
+import { writeJson, writeText } from '../output.js';
 
 export interface RegsArgs {
   readonly register?: string;
@@ -20,7 +20,8 @@ export interface RegsArgs {
   readonly phy: boolean;
   readonly list: boolean;
   readonly block?: FunctionalBlock;
-  readonly json?: boolean;
+  /** `--json [FILE]`: the file, or `-` for stdout. */
+  readonly json?: string;
   readonly device: DeviceModel;
 }
 
@@ -33,7 +34,7 @@ function builder(y: Argv): Argv<RegsArgs> {
       phy: { type: 'boolean', default: false, describe: 'Look up PHY (MII) registers reached through MDIC instead of BAR0' },
       list: { type: 'boolean', default: false, describe: 'List the registers (of one block with --block)' },
       block: { type: 'string', choices: FUNCTIONAL_BLOCKS, requiresArg: true, describe: 'With --list: only this functional block' },
-      json: { ...jsonOption, describe: 'Print as JSON (schemas igb-replay/register, igb-replay/register-list)' },
+      json: jsonOption('the register or the list (schemas igb-replay/register, igb-replay/register-list)'),
       device: { type: 'string', choices: DEVICE_MODELS, default: 'igb' as DeviceModel, requiresArg: true, describe: "Whose register database: QEMU's igb (82576) or e1000e (82574L)" },
     })
     .example('$0 regs STATUS 0x80080483', 'Decode a STATUS value: FD, LU, SPEED, ...')
@@ -54,27 +55,24 @@ export function regsCommand(ctx: CliContext): CommandModule<object, RegsArgs> {
 }
 
 export async function runRegs(args: RegsArgs, ctx: CliContext): Promise<void> {
-  const out = await openOutput(undefined, ctx.stdout);
-  const c = colorFor(ctx.env, out.isTTY);
+  const c = colorFor(ctx.env, ctx.stdout.isTTY === true);
   const space = args.phy ? 'phy' : 'mmio';
   const db = registersFor(args.device);
   if (args.list) {
     if (args.register !== undefined) throw new UsageError('give either a register or --list, not both');
     const listing = listRegisters(args.phy ? db.allPhy() : db.all(), space, args.block);
-    out.write(args.json === true ? `${JSON.stringify(listing, null, 2)}\n` : renderRegisterListing(listing, c));
-  } else {
-    if (args.register === undefined) {
-      throw new UsageError('name a register (or an offset), or use --list', 'e.g. igb-replay regs STATUS 0x80080483');
-    }
-    if (args.block !== undefined) throw new UsageError('--block only applies to --list');
-    const info = lookupRegister(db, args.register, space, parseValue(args.value, args.phy ? 16 : 32));
-    out.write(args.json === true ? `${JSON.stringify(info, null, 2)}\n` : renderRegisterInfo(info, c));
+    if (args.json !== undefined) await writeJson(args.json, listing, ctx.stdout);
+    else await writeText(undefined, renderRegisterListing(listing, c), ctx.stdout);
+    return;
   }
-  try {
-    await out.close();
-  } catch (error) {
-    if (!(error instanceof ReaderGone)) throw error;
+  if (args.register === undefined) {
+    const took = args.json !== undefined && args.json !== '-' ? jsonHint(args.json) : undefined;
+    throw new UsageError('name a register (or an offset), or use --list', took ?? 'e.g. igb-replay regs STATUS 0x80080483');
   }
+  if (args.block !== undefined) throw new UsageError('--block only applies to --list');
+  const info = lookupRegister(db, args.register, space, parseValue(args.value, args.phy ? 16 : 32));
+  if (args.json !== undefined) await writeJson(args.json, info, ctx.stdout);
+  else await writeText(undefined, renderRegisterInfo(info, c), ctx.stdout);
 }
 
 function parseValue(text: string | undefined, width: number): number | undefined {

@@ -23,8 +23,8 @@ import { verdictExitCode, withBisectCodes } from '../bisect.js';
 import { colorFor } from '../color.js';
 import { warn, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { barBaseOption, dashArg, lenientOption } from '../options.js';
-import { writeText } from '../output.js';
+import { barBaseOption, jsonOption, lenientOption } from '../options.js';
+import { checkJsonTarget, writeJson, writeText } from '../output.js';
 import { prepareCorpus, runCorpus } from '../replay-corpus.js';
 
 export interface ReplayArgs {
@@ -58,7 +58,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
       // `--qemu A TRACE` still leaves TRACE a positional.
       qemu: { type: 'string', array: true, nargs: 1, requiresArg: true, coerce: stringList, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH); repeat to compare builds, the first being the reference; NAME=PATH names one' },
       strict: { type: 'boolean', default: false, describe: 'Count differences in volatile registers (statistics, free-running clocks) as divergences' },
-      json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the full result to FILE (- for stdout) as JSON, schema igb-replay/replay-report (igb-replay/matrix-report with several --qemu)' },
+      json: jsonOption('the full result (schema igb-replay/replay-report; igb-replay/matrix-report with several --qemu)'),
       lenient: lenientOption,
       'bar-base': barBaseOption,
       'keep-temp': { type: 'boolean', default: false, describe: "Keep QEMU's temp dir (its log and sockets) for debugging" },
@@ -112,6 +112,8 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
     throw new UsageError('--update-baseline needs --baseline FILE', 'name the baseline file to write: --baseline b.json --update-baseline');
   }
   boundHeapGrowth();
+  // Before minutes of replay: `replay --json a.log b.log` would make a.log the JSON file.
+  await checkJsonTarget(args.json);
   const corpus = await prepareCorpus(args);
   if (corpus.builds.length > 1) {
     const { replayMatrix } = await import('./replay-matrix.js');
@@ -154,7 +156,7 @@ export async function writeReports(report: ReplayReport, args: Pick<ReplayArgs, 
     await writeText(args.html, renderHtml(report), ctx.stdout);
   }
   if (args.json !== undefined) {
-    await writeText(args.json, `${JSON.stringify(report, null, 2)}\n`, ctx.stdout);
+    await writeJson(args.json, report, ctx.stdout);
     if (args.json === '-') return;
   }
   const c = colorFor(ctx.env, ctx.stdout.isTTY === true);
