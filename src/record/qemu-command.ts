@@ -21,6 +21,7 @@
 
 import { escapeOptionValue } from '../target/qemu-args.js';
 import type { DeviceModel } from '../devices/table.js';
+import { DEFAULT_MEMORY_MIB, DEFAULT_SMP } from './defaults.js';
 
 export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e1000x*', 'pci_cfg_write', 'pci_cfg_read'];
 
@@ -28,8 +29,6 @@ export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e10
 export const WORK_FILES = { kernel: 'vmlinuz', initrd: 'initrd.gz', trace: 'trace.log', pcap: 'frames.pcap', qmp: 'qmp.sock' } as const;
 
 export const NETDEV_ID = 'n0';
-export const DEFAULT_MEMORY_MIB = 512;
-export const DEFAULT_SMP = 1;
 /** The root port of an SR-IOV recording; the NIC's -device names it as its bus. */
 export const ROOT_PORT_ARG = 'pcie-root-port,id=rp0,slot=0';
 const ROOT_PORT_ID = 'rp0';

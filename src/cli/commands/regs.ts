@@ -1,18 +1,12 @@
 // `igb-replay regs NAME|OFFSET [VALUE]`: what a register is, its fields, and a value decoded field
 // by field; `igb-replay regs --list [--block NAME]` lists the database; `--device e1000e` uses the
 // 82574L database instead of the igb one.
-
 import type { Argv, CommandModule } from 'yargs';
 import { FUNCTIONAL_BLOCKS, type FunctionalBlock } from '../../model/register.js';
-import { listRegisters } from '../../analysis/register-layout.js';
-import { lookupRegister, parseNumber } from '../../analysis/register-lookup.js';
-import { DEVICE_MODELS, registersFor, type DeviceModel } from '../../regs/index.js';
-import { renderRegisterInfo, renderRegisterListing } from '../../report/register-text.js';
-import { colorFor } from '../color.js';
+import { DEVICE_MODELS, type DeviceModel } from '../../devices/table.js';
 import type { CliContext } from '../context.js';
-import { UsageError } from '../errors.js';
-import { jsonHint, jsonOption } from '../options.js';
-import { writeJson, writeText } from '../output.js';
+import { jsonOption } from '../options.js';
+
 
 export interface RegsArgs {
   readonly register?: string;
@@ -50,36 +44,6 @@ export function regsCommand(ctx: CliContext): CommandModule<object, RegsArgs> {
     command: 'regs [register] [value]',
     describe: 'Describe a register (name or offset), decode a value, or list the register database',
     builder,
-    handler: (args) => runRegs(args, ctx),
+    handler: async (args) => (await import('../handlers/regs.js')).runRegs(args, ctx),
   };
-}
-
-export async function runRegs(args: RegsArgs, ctx: CliContext): Promise<void> {
-  const c = colorFor(ctx.env, ctx.stdout.isTTY === true);
-  const space = args.phy ? 'phy' : 'mmio';
-  const db = registersFor(args.device);
-  if (args.list) {
-    if (args.register !== undefined) throw new UsageError('give either a register or --list, not both');
-    const listing = listRegisters(args.phy ? db.allPhy() : db.all(), space, args.block);
-    if (args.json !== undefined) await writeJson(args.json, listing, ctx.stdout);
-    else await writeText(undefined, renderRegisterListing(listing, c), ctx.stdout);
-    return;
-  }
-  if (args.register === undefined) {
-    const took = args.json !== undefined && args.json !== '-' ? jsonHint(args.json) : undefined;
-    throw new UsageError('name a register (or an offset), or use --list', took ?? 'e.g. igb-replay regs STATUS 0x80080483');
-  }
-  if (args.block !== undefined) throw new UsageError('--block only applies to --list');
-  const info = lookupRegister(db, args.register, space, parseValue(args.value, args.phy ? 16 : 32));
-  if (args.json !== undefined) await writeJson(args.json, info, ctx.stdout);
-  else await writeText(undefined, renderRegisterInfo(info, c), ctx.stdout);
-}
-
-function parseValue(text: string | undefined, width: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = parseNumber(text.trim());
-  if (value === undefined || value > 2 ** width - 1) {
-    throw new UsageError(`VALUE must be a ${width}-bit number such as 0x${'8'.padEnd(width / 4, '0')} or 1234, got ${JSON.stringify(text)}`);
-  }
-  return value;
 }
