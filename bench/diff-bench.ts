@@ -39,7 +39,7 @@ function main(): void {
     build(a, []);
     build(b, [10, COPIES - 10]);
     for (const [label, args] of [
-      ['A vs B (near-identical, 2 edited copies)', [a, b, '--json', '-o', join(dir, 'ab.json')]],
+      ['A vs B (near-identical, 2 edited copies)', [a, b, '--json', join(dir, 'ab.json')]],
       ['A vs A (identical)', [a, a, '-o', join(dir, 'aa.txt')]],
     ] as const) {
       const r = run(args);

@@ -4,7 +4,7 @@
 // the interface (docs/cli.md).
 
 import { EXIT_INTERNAL, UserError } from '../errors.js';
-import { RegisterDatabaseError } from '../regs/index.js';
+import { RegisterDatabaseError } from '../regs/errors.js';
 
 export { EXIT_DIVERGENCES, EXIT_INTERNAL, EXIT_OK, EXIT_TARGET, EXIT_USAGE, UserError } from '../errors.js';
 // The target layer's error type (QEMU missing, died, qtest failed): exit 3. Re-exported so

@@ -1,6 +1,7 @@
 // Option definitions and value checks shared by the commands. Values that yargs cannot check by
 // type alone are validated here and rejected with a UsageError (exit 2) naming the option.
 
+import { warn, type CliContext } from './context.js';
 import { UsageError } from './errors.js';
 
 export const outputOption = {
@@ -33,10 +34,60 @@ export function hexAddress(name: string): (value: unknown) => number | undefined
   };
 }
 
-export const jsonOption = {
-  type: 'boolean',
-  describe: 'Print the result as JSON (schemas in docs/json-schemas.md)',
-} as const;
+/**
+ * `--json [FILE]`, the one JSON switch of every command: the result as JSON to FILE (written
+ * atomically), or to stdout with a bare `--json` or `--json -`. `what` names the result and its schema.
+ */
+export function jsonOption(what: string) {
+  return {
+    type: 'string',
+    coerce: jsonDestination,
+    describe: `Write ${what} as JSON to FILE (written atomically), or to stdout with a bare --json or --json -`,
+  } as const;
+}
+
+/** `--json` bare or `--json -`: stdout (`-`); else the file. */
+function jsonDestination(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = dashArg(value);
+  return text === '' ? '-' : text;
+}
+
+/**
+ * `--json` takes an optional FILE, so `parse --json trace.log` makes trace.log the FILE and leaves
+ * the trace missing. The hint for the error that follows, when the command line has that shape.
+ */
+export function jsonTookArgument(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf('--');
+  const at = argv.findIndex((a, i) => a === '--json' && (end < 0 || i < end));
+  const taken = at < 0 ? undefined : argv[at + 1];
+  if (taken === undefined || taken.startsWith('-') || taken === DASH_TOKEN) return undefined;
+  return jsonHint(taken);
+}
+
+export function jsonHint(taken: string): string {
+  return `--json took ${JSON.stringify(taken)} as its FILE: put --json after it, or write --json=FILE (--json - for stdout)`;
+}
+
+/** Where a command's result goes: `json` says whether as JSON; `path` undefined or `-` is stdout. */
+export interface ResultDestination {
+  readonly json: boolean;
+  readonly path?: string;
+}
+
+/**
+ * JSON to `--json`'s FILE or stdout; else text to `-o FILE` or stdout. `--json -o FILE`, the
+ * spelling before `--json [FILE]`, still works, with a one-line note on stderr.
+ */
+export function resultDestination(args: { readonly json?: string; readonly output?: string }, ctx: CliContext): ResultDestination {
+  if (args.json === undefined) return args.output === undefined ? { json: false } : { json: false, path: args.output };
+  if (args.output === undefined) return { json: true, path: args.json };
+  if (args.json !== '-') {
+    throw new UsageError(`--json ${args.json} and -o ${args.output} both say where the JSON goes`, 'give the file once: --json FILE');
+  }
+  warn(ctx, '`--json -o FILE` is deprecated: write `--json FILE` (docs/cli.md, Output)');
+  return { json: true, path: args.output };
+}
 
 /** A non-negative integer option value (`--top 0` means all). */
 export function nonNegativeInteger(name: string): (value: unknown) => number {
@@ -64,3 +115,4 @@ export function protectDash(argv: readonly string[]): string[] {
 export function dashArg(value: unknown): string {
   return value === DASH_TOKEN ? '-' : String(value);
 }
+

@@ -173,3 +173,37 @@ export async function writeText(path: string | undefined, text: string, stdout: 
   }
   if (mode !== undefined && path !== undefined && path !== '-') await chmod(path, mode);
 }
+
+/** Whether text for `path` (undefined or `-`: stdout) goes to a terminal: colours then. */
+export function isTTY(path: string | undefined, ctx: { readonly stdout: { isTTY?: boolean } }): boolean {
+  return (path === undefined || path === '-') && ctx.stdout.isTTY === true;
+}
+
+/**
+ * Writes a JSON result to `path` (atomically) or stdout (`undefined` or `-`). `--json` takes an
+ * optional FILE, so `replay --json a.log b.log` would make a.log the output: a file that exists
+ * and is not JSON is never overwritten.
+ */
+export async function writeJson(path: string | undefined, value: unknown, stdout: Writable & { isTTY?: boolean }): Promise<void> {
+  await checkJsonTarget(path);
+  await writeText(path, `${JSON.stringify(value, null, 2)}\n`, stdout);
+}
+
+/** Throws when `path` is a file writeJson would refuse: a long command checks before it starts. */
+export async function checkJsonTarget(path: string | undefined): Promise<void> {
+  if (path === undefined || path === '-') return;
+  const head = await firstBytes(path, 4096).then((bytes) => bytes.toString('latin1').trimStart()).catch(() => undefined);
+  if (head === undefined || head === '' || head.startsWith('{') || head.startsWith('[')) return;
+  throw new OutputError(path, 'exists and is not JSON: not overwritten with the JSON result',
+    'did --json take an input file as its FILE? write --json=FILE, --json - for stdout, or put --json after the other arguments');
+}
+
+async function firstBytes(path: string, count: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(count), 0, count, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}

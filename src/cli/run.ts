@@ -1,7 +1,7 @@
 // igb-replay command line: yargs command modules, and the one place that turns errors into exit
 // codes and messages. Results go to stdout, messages to stderr.
 
-import yargs from 'yargs';
+import yargs, { type Argv, type CommandModule, type MiddlewareFunction } from 'yargs';
 import { diffCommand } from './commands/diff.js';
 import { exportCommand } from './commands/export.js';
 import { mergeCommand } from './commands/merge.js';
@@ -13,23 +13,38 @@ import { replayCommand } from './commands/replay.js';
 import { triageCommand } from './commands/triage.js';
 import { stderrColor, type CliContext } from './context.js';
 import { reportError, UsageError } from './errors.js';
-import { protectDash } from './options.js';
+import { checkOptionTokens, type OptionTable } from './option-check.js';
+import { jsonTookArgument, protectDash } from './options.js';
 import { packageVersion } from './version.js';
 
-export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+/** A command as the list holds it: its usage line and how it adds itself (each has its own argument type). */
+export interface CliCommand {
+  /** `replay <traces..>`: the name, then the positionals. */
+  readonly usage: string;
+  readonly add: (cli: Argv) => void;
+}
+
+function listed<U>(module: CommandModule<object, U>): CliCommand {
+  return { usage: String(module.command), add: (cli) => { cli.command(module); } };
+}
+
+/** Every command, in the order --help lists them. */
+export function cliCommands(ctx: CliContext): CliCommand[] {
+  return [listed(parseCommand(ctx)), listed(regsCommand(ctx)), listed(replayCommand(ctx)), listed(triageCommand(ctx)),
+    listed(diffCommand(ctx)), listed(exportCommand(ctx)), listed(recordCommand(ctx)), listed(minimiseCommand(ctx)), listed(mergeCommand(ctx))];
+}
+
+/** The command line, ready to parse: main() runs it; tests add a middleware to stop before a handler. */
+export function buildCli(argv: readonly string[], ctx: CliContext): Argv {
   const command = argv.find((a) => !a.startsWith('-'));
-  const cli = yargs(protectDash(argv))
+  const args = protectDash(argv);
+  const cli = yargs(args)
     .scriptName('igb-replay')
-    .usage('$0 <command> [options]\n\nParse QEMU igb (Intel 82576) driver traces; replay them against QEMU over qtest.')
-    .command(parseCommand(ctx))
-    .command(regsCommand(ctx))
-    .command(replayCommand(ctx))
-    .command(triageCommand(ctx))
-    .command(diffCommand(ctx))
-    .command(exportCommand(ctx))
-    .command(recordCommand(ctx))
-    .command(minimiseCommand(ctx))
-    .command(mergeCommand(ctx))
+    .usage('$0 <command> [options]\n\nParse QEMU igb (Intel 82576) driver traces; replay them against QEMU over qtest.');
+  for (const command of cliCommands(ctx)) command.add(cli);
+  return cli
+    // Before yargs' validation and the options' coerce checks, which would see an array or NaN.
+    .middleware(optionCheck(args), true)
     .demandCommand(1, 'name a command: replay, merge, diff, parse, triage, regs, record, export or minimise')
     .recommendCommands()
     .strict()
@@ -43,8 +58,14 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       // yargs reports its own validation errors (and option coerce errors, wrapped as YError) here.
       if (error !== undefined && error.name !== 'YError') throw error;
       const help = command === undefined ? 'igb-replay --help' : `igb-replay ${command} --help`;
-      throw new UsageError(error?.message ?? message ?? 'invalid command line', `see ${help}`);
+      const text = error?.message ?? message ?? 'invalid command line';
+      const missing = /^Not enough non-option arguments/.test(text) ? jsonTookArgument(args) : undefined;
+      throw new UsageError(text, missing ?? `see ${help}`);
     });
+}
+
+export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const cli = buildCli(argv, ctx);
   try {
     await cli.parseAsync();
     return ctx.exitCode;
@@ -56,4 +77,14 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     if (report.stack !== undefined) ctx.stderr.write(`${report.stack}\n`);
     return report.exitCode;
   }
+}
+
+/**
+ * The checks of option-check.ts as a yargs middleware. yargs 18 passes itself to a middleware, its
+ * option table then being the command's; @types/yargs (17) does not declare that argument, hence the cast.
+ */
+function optionCheck(argv: readonly string[]): MiddlewareFunction {
+  const check = (args: { readonly _: readonly (string | number)[] }, y: { getOptions(): OptionTable }): void =>
+    checkOptionTokens(argv, y.getOptions(), String(args._[0] ?? ''));
+  return check as unknown as MiddlewareFunction;
 }

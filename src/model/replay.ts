@@ -111,9 +111,13 @@ export interface TargetObservations {
   readonly events?: TargetEventLog;
 }
 
+/** A register the target QEMU logged as unknown. */
 export interface RegisterTally {
   readonly register: string;
+  /** Its accesses the target logged as to an unknown register (reads and writes; PHY: MDIC accesses). */
   readonly count: number;
+  /** Of its reads, those classified `unknown-in-target` (the recording read a value, the target 0). */
+  readonly diverging: number;
   readonly firstLine: number;
 }
 
@@ -124,6 +128,56 @@ export interface RegisterRead {
   /** Reads of it in the recording. */
   readonly reads: number;
 }
+
+/**
+ * What a replay did with the recording's accesses. Three sums hold, each a line of the text report
+ * (docs/json-schemas.md, test/report/replay-counts.e2e.test.ts):
+ * - the trace: `recorded = oneByOne + pollReads + skipped + notReached`;
+ * - what went to the device: `accesses = registerReads + writes + configWrites + configReads + pollReadsSent`
+ *   (`oneByOne` is those without the poll reads);
+ * - what was compared: `compared = registerReads + pollReads + configReads - unanswered` = the sum
+ *   of `byClass`: a folded polling loop counts by its recorded reads (it stands for them), not by
+ *   the reads the replay made.
+ */
+export interface ReplayCounts {
+  /** Accesses in the recording (MMIO, IO, PCI config, and PHY accesses derived from MDIC). */
+  readonly recorded: number;
+  /** Accesses replayed one by one: register reads and writes, config writes and reads. */
+  readonly oneByOne: number;
+  /** Recorded reads inside folded polling loops (replayed by their outcome, `polls` loops). */
+  readonly pollReads: number;
+  /** Accesses not sent by design: PHY accesses (replayed by their MDIC write), BAR programming, unknown IO. */
+  readonly skipped: number;
+  /** Accesses after where the replay stopped early (0 when it completed). */
+  readonly notReached: number;
+  /** Accesses sent to the device, poll reads as the replay made them. */
+  readonly accesses: number;
+  /** MMIO/IO reads sent one by one (outside polling loops). */
+  readonly registerReads: number;
+  readonly writes: number;
+  readonly configWrites: number;
+  /** Config reads sent and compared (pci_cfg_read lines of the NIC's function). */
+  readonly configReads: number;
+  /** Reads the replay made for folded polling loops (until the recorded outcome appeared). */
+  readonly pollReadsSent: number;
+  /** Reads compared: the sum of `byClass`. */
+  readonly compared: number;
+  /** MMIO/IO reads compared: one-by-one reads answered plus the recorded reads of folded loops. */
+  readonly reads: number;
+  /** Reads sent that got no answer because the target stopped (0 when the replay completed). */
+  readonly unanswered: number;
+  readonly markers: number;
+  readonly timeAdvances: number;
+  /** Host-side link changes replayed (QMP set_link at the recording's link-change markers). */
+  readonly linkChanges: number;
+  /** Polling loops folded. */
+  readonly polls: number;
+}
+
+export const ZERO_COUNTS: ReplayCounts = {
+  recorded: 0, oneByOne: 0, pollReads: 0, skipped: 0, notReached: 0, accesses: 0, registerReads: 0, writes: 0, configWrites: 0,
+  configReads: 0, pollReadsSent: 0, compared: 0, reads: 0, unanswered: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0,
+};
 
 export interface ReplayResult {
   readonly schema: 'igb-replay/replay-result';
@@ -139,20 +193,8 @@ export interface ReplayResult {
    * device in its recorded interrupt mode). Empty when there are none.
    */
   readonly notices: readonly string[];
-  readonly counts: {
-    readonly accesses: number;
-    readonly reads: number;
-    readonly writes: number;
-    readonly configWrites: number;
-    /** Config reads replayed and compared (pci_cfg_read lines of the NIC's function). */
-    readonly configReads: number;
-    readonly skipped: number;
-    readonly markers: number;
-    readonly timeAdvances: number;
-    /** Host-side link changes replayed (QMP set_link at the recording's link-change markers). */
-    readonly linkChanges: number;
-    readonly polls: number;
-  };
+  readonly counts: ReplayCounts;
+  /** Reads compared, per class; they sum to `counts.compared` (a folded polling loop adds its recorded reads to its class). */
   readonly byClass: Readonly<Record<ReadClass, number>>;
   /** Every read that did not simply match, in trace order. */
   readonly divergences: readonly Divergence[];
@@ -165,7 +207,10 @@ export interface ReplayResult {
   readonly frames?: FramesResult;
   /** The recording's phases in trace order, with the divergences of each. */
   readonly phases: readonly PhaseTally[];
-  /** Registers the target QEMU reported as unknown (reads and writes), most frequent first. */
+  /**
+   * Registers the target QEMU reported as unknown (reads and writes), most frequent first; their
+   * `diverging` reads sum to `byClass['unknown-in-target']`.
+   */
   readonly unknownInTarget: readonly RegisterTally[];
   /**
    * Every register the recording reads over MMIO and the IO BAR (config reads are not replayed),

@@ -6,7 +6,7 @@ import type { TraceRecord } from './access.js';
 import type { DeviceModel } from '../devices/table.js';
 import type { TraceReadResult } from '../formats/read-trace.js';
 import type { Sidecar } from '../trace/sidecar.js';
-import type { NicPlacement } from '../target/topology.js';
+import type { NicPlacement } from './placement.js';
 
 /**
  * Where the recorded device was learned: the recording's sidecar (authoritative: it says what QEMU

@@ -13,8 +13,6 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecordError, RecordInputError } from './errors.js';
 
-/** The kernel build-guest.sh uses by default; passed explicitly so the cache name says it. */
-export const DEFAULT_KERNEL_PACKAGE = 'linux-image-6.1.0-56-amd64';
 
 /** guest.json as build-guest.sh writes it (the fields a recording uses). */
 export interface GuestInfo {

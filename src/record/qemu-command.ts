@@ -22,6 +22,7 @@
 import { escapeOptionValue } from '../target/qemu-args.js';
 import { ROOT_PORT_DEVICE, rootPortId } from '../target/topology.js';
 import type { DeviceModel } from '../devices/table.js';
+import { DEFAULT_MEMORY_MIB, DEFAULT_SMP } from './defaults.js';
 
 export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e1000x*', 'pci_cfg_write', 'pci_cfg_read'];
 
@@ -29,8 +30,6 @@ export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e10
 export const WORK_FILES = { kernel: 'vmlinuz', initrd: 'initrd.gz', trace: 'trace.log', pcap: 'frames.pcap', qmp: 'qmp.sock' } as const;
 
 export const NETDEV_ID = 'n0';
-export const DEFAULT_MEMORY_MIB = 512;
-export const DEFAULT_SMP = 1;
 /** The root port of an SR-IOV recording (one home with the replay's: target/topology.ts); the NIC's -device names it as its bus. */
 export const ROOT_PORT_ARG = ROOT_PORT_DEVICE;
 const ROOT_PORT_ID = rootPortId(ROOT_PORT_DEVICE);

@@ -13,6 +13,7 @@ import { phaseOf } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { registerOf } from '../regs/naming.js';
 import { classifyDifference, type CompareOptions, fieldDifferences } from './compare-policy.js';
+import { CountTally } from './counts.js';
 import type { EngineRun, PollOutcome } from './engine.js';
 import type { ReplayStep, WindowPlan } from './plan.js';
 
@@ -49,9 +50,11 @@ export interface ResultEnd {
 export class ResultCollector {
   private readonly byClass = Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>;
   private readonly divergences: Divergence[] = [];
-  private readonly counts = { sent: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 };
+  private readonly counts = new CountTally();
   private readonly phaseReads = new Map<string, number>();
   private readonly unknown = new Map<string, { register: string; count: number; firstLine: number }>();
+  /** Reads classified unknown-in-target, per register: the unknown list's `diverging` column. */
+  private readonly unknownDiverging = new Map<string, number>();
   private readonly read = new Map<string, RegisterRead>();
   private lastLine = 0;
   private readonly facts = { configWrites: false, messageSignalled: false };
@@ -60,43 +63,48 @@ export class ResultCollector {
 
   add(window: ResultWindow): void {
     const { plan, run } = window;
-    this.counts.sent += run.sent.length;
-    this.counts.skipped += plan.skipped;
-    this.counts.markers += plan.markers;
-    this.counts.timeAdvances += run.timeAdvances;
-    this.counts.linkChanges += run.linkChanges;
-    this.counts.polls += run.polls.size;
+    this.counts.window(window.records, plan, run);
     this.facts.configWrites ||= plan.steps.some((step) => step.kind === 'config-write');
     this.facts.messageSignalled ||= window.records.some((record) => record.events.some((event) => MESSAGE_NOTIFY.has(event.name)));
     const unknownSeqs = unknownInTargetSeqs(run.sent, window.verdicts.accesses);
+    this.planned(plan);
     for (const step of plan.steps) {
-      if (step.kind === 'advance-time' || step.kind === 'set-link') this.lastLine = Math.max(this.lastLine, step.marker.line);
-      else this.lastLine = Math.max(this.lastLine, step.access.line);
-      if (step.kind === 'read' || step.kind === 'skip') this.countRegisterRead(step.access);
-      if (step.kind === 'write' && wasSent(step.access, run)) this.counts.writes++;
-      if (step.kind === 'config-write' && wasSent(step.access, run)) this.counts.configWrites++;
-      if (step.kind === 'config-read') this.configRead(step.access, run);
+      if (step.kind === 'config-read') this.configRead(step.access, window);
       if (step.kind === 'read') this.registerRead(step, window, unknownSeqs);
     }
     this.tallyUnknown(run.sent, window.verdicts);
   }
 
+  /**
+   * A window after the replay stopped, planned but not run: its accesses count as not reached,
+   * and its registers as read by the recording (the report lists what the recording checks).
+   */
+  unreached(records: readonly TraceRecord[], plan: WindowPlan): void {
+    this.counts.unreached(records);
+    this.planned(plan);
+  }
+
+  /** What the plan of a window says whether or not it was run: its extent and the registers it reads. */
+  private planned(plan: WindowPlan): void {
+    for (const step of plan.steps) {
+      if (step.kind === 'advance-time' || step.kind === 'set-link') this.lastLine = Math.max(this.lastLine, step.marker.line);
+      else this.lastLine = Math.max(this.lastLine, step.access.line);
+      if (step.kind === 'read' || step.kind === 'skip') this.countRegisterRead(step.access);
+    }
+  }
+
   finish(end: ResultEnd): ReplayResult {
     const run = end.stoppedRun;
-    const c = this.counts;
     return {
       schema: 'igb-replay/replay-result', version: 1, trace: end.trace, target: end.target,
       completed: run === undefined,
       ...(run === undefined ? {} : { stopped: stoppedAt(run) }),
       notices: [...end.notices],
-      counts: {
-        accesses: c.sent + c.configWrites + c.configReads, reads: c.reads, writes: c.writes, configWrites: c.configWrites, configReads: c.configReads,
-        skipped: c.skipped, markers: c.markers, timeAdvances: c.timeAdvances, linkChanges: c.linkChanges, polls: c.polls,
-      },
+      counts: this.counts.finish(),
       byClass: this.byClass, divergences: withPhases(this.divergences, end.phases), events: end.events,
       ...(end.frames === undefined ? {} : { frames: end.frames }),
       phases: this.phaseTallies(end.phases),
-      unknownInTarget: [...this.unknown.values()].sort((a, b) => b.count - a.count || a.firstLine - b.firstLine),
+      unknownInTarget: [...this.unknown.values()].map((u) => ({ ...u, diverging: this.unknownDiverging.get(u.register) ?? 0 })).sort((a, b) => b.count - a.count || a.firstLine - b.firstLine),
       registersRead: [...this.read.values()], lastLine: this.lastLine,
       durationMs: end.durationMs,
     };
@@ -112,10 +120,10 @@ export class ResultCollector {
     return !this.facts.configWrites && this.facts.messageSignalled ? [NO_CONFIG_WRITES_NOTICE] : [];
   }
 
-  private configRead(access: Access, run: EngineRun): void {
-    const dword = run.actual.get(access.seq);
+  private configRead(access: Access, window: ResultWindow): void {
+    const dword = window.run.actual.get(access.seq);
     if (dword === undefined) return;
-    this.counts.configReads++;
+    this.countPhaseReads(window.phases, access.seq, 1);
     const compared = compareConfigRead(access.offset, access.value, dword, access.vf);
     this.byClass[compared.class]++;
     if (compared.class !== 'match') this.divergences.push(divergenceOf(access, compared.actual, compared.class, compared.reason, this.registers));
@@ -127,16 +135,15 @@ export class ResultCollector {
     if (step.poll !== undefined) {
       const outcome = run.polls.get(access.seq);
       if (outcome === undefined) return;
-      this.counts.reads += outcome.poll.reads;
       this.countPhaseReads(window.phases, access.seq, outcome.poll.reads);
+      // The loop stands for the reads the recording made: all of them take its class.
       const divergence = pollDivergence(access, outcome, this.registers);
       if (divergence === undefined) this.byClass.match += outcome.poll.reads;
-      else this.diverged(divergence);
+      else this.diverged(divergence, outcome.poll.reads);
       return;
     }
     const actual = run.actual.get(access.seq);
     if (actual === undefined) return;
-    this.counts.reads++;
     this.countPhaseReads(window.phases, access.seq, 1);
     if (actual === access.value) {
       this.byClass.match++;
@@ -152,9 +159,13 @@ export class ResultCollector {
     this.diverged(divergenceOf(access, actual, classification.class, classification.reason, this.registers));
   }
 
-  private diverged(divergence: Divergence): void {
-    this.byClass[divergence.class]++;
+  /** `reads`: the reads it stands for (a folded polling loop's recorded reads). */
+  private diverged(divergence: Divergence, reads = 1): void {
+    this.byClass[divergence.class] += reads;
     this.divergences.push(divergence);
+    if (divergence.class === 'unknown-in-target') {
+      this.unknownDiverging.set(divergence.register, (this.unknownDiverging.get(divergence.register) ?? 0) + reads);
+    }
   }
 
   private countPhaseReads(phases: readonly Phase[], seq: number, reads: number): void {
@@ -162,7 +173,7 @@ export class ResultCollector {
     if (label !== undefined) this.phaseReads.set(label, (this.phaseReads.get(label) ?? 0) + reads);
   }
 
-  /** Reads replayed and divergences per phase of the recording (phases after a stop have 0 reads). */
+  /** Reads compared and divergences per phase of the recording (phases after a stop have 0 reads). */
   private phaseTallies(phases: readonly Phase[]): PhaseTally[] {
     const byPhase = new Map<string, { byClass: PhaseTally['byClass']; failing: number }>();
     for (const d of this.divergences) {
@@ -216,12 +227,6 @@ function withPhases(divergences: readonly Divergence[], phases: readonly Phase[]
     const phase = phaseOf(phases, d.seq);
     return phase === undefined ? d : { ...d, phase: phase.label };
   });
-}
-
-/** A run that stopped early sent the steps before the access it stopped at (seqs follow the plan). */
-function wasSent(access: Access, run: EngineRun): boolean {
-  if (run.completed) return true;
-  return run.stoppedAt !== undefined && access.seq < run.stoppedAt.seq;
 }
 
 function stoppedAt(run: EngineRun): { seq: number; line: number; reason: string } {

@@ -13,6 +13,7 @@ import { Planner, type WindowPlan } from './plan.js';
 import type { ReplayJob, TargetSpec } from './prepare.js';
 import { QemuReplayTarget } from './qemu-target.js';
 import { windowsFrom } from './record-windows.js';
+import { accessesIn } from './counts.js';
 import { ResultCollector } from './result.js';
 import { DataPathRun } from '../datapath/run-data-path.js';
 
@@ -80,6 +81,11 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
     let stoppedRun: EngineRun | undefined;
     for await (const records of windowsFrom(job.source, job.windowRecords)) {
       const plan = planner.window(records);
+      if (stoppedRun !== undefined) {
+        // Read to the end, not run: the report counts every access of the recording and its phases.
+        results.unreached(records, plan);
+        continue;
+      }
       const handoffs = await dataPath.window(records);
       const before = done;
       const run = await runPlan(plan, target, {
@@ -93,10 +99,7 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
       results.add({ records, plan, run, verdicts: observations.verdicts, explainedReads, phases: planner.phases() });
       if (target.alive) await dataPath.checked(run, target);
       placeBase += run.places.length;
-      if (!run.completed) {
-        stoppedRun = run;
-        break;
-      }
+      if (!run.completed) stoppedRun = run;
     }
     const frames = await dataPath.finish(target, stoppedRun === undefined);
     const phases = planner.phases();
@@ -115,8 +118,3 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
   }
 }
 
-function accessesIn(records: readonly TraceRecord[]): number {
-  let count = 0;
-  for (const record of records) if (record.type === 'access') count++;
-  return count;
-}

@@ -10,6 +10,7 @@ import { EVENT_CLASSES, type EventsResult } from '../model/events.js';
 import { READ_CLASSES, type ReplayResult } from '../model/replay.js';
 import { FRAME_CLASSES, type FramesResult } from '../model/frames.js';
 import { acceptedCount, failingDivergences, failingEvents, failingFrames, traceVerdict, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
+import { countLines } from './counts-text.js';
 import { num, plural } from './format.js';
 import { STYLE, SCRIPT } from './html-assets.js';
 import { divergenceTable, firstDivergence, heatMap } from './html-divergences.js';
@@ -55,7 +56,7 @@ ${notices}
 <dl class="summary">
 <dt>Target</dt><dd>${escapeHtml(r.target.binary)} (${escapeHtml(r.target.version)}), -device ${escapeHtml(r.target.device)}${r.target.placement === undefined ? '' : ` ${escapeHtml(r.target.placement)}`}</dd>
 <dt>Time mode</dt><dd>${escapeHtml(r.target.timeMode)}</dd>
-<dt>Replayed</dt><dd>${replayedText(r)}</dd>
+${countsRows(r)}
 <dt>Reads by class</dt><dd>${READ_CLASSES.map((c) => `<span class="cls ${c}">${c} ${num(r.byClass[c])}</span>`).join(' ')}</dd>
 <dt>Failing</dt><dd>${plural(failing.length, 'read divergence')}, ${plural(failingEvent.length, 'device-event difference')}${r.frames === undefined ? '' : `, ${plural(failingFrames(r).length, 'frame difference')}`}`
     + `${withBaseline ? ` (${num(acceptedCount(r) + r.events.divergences.filter((d) => d.accepted === true).length)} accepted by the baseline)` : ''}</dd>
@@ -92,10 +93,13 @@ ${skipped === '' ? '' : `<p>Skipped:</p><ul>${skipped}</ul>`}
 ${rows === '' ? '' : `<table class="frames"><thead><tr><th>line</th><th>tail</th><th>class</th><th>capture frame</th><th>what differs</th></tr></thead><tbody>${rows}</tbody></table>`}`;
 }
 
-function replayedText(r: ReplayResult): string {
+/** The text report's three totals, the same sentences (report/counts-text.ts). */
+function countsRows(r: ReplayResult): string {
+  const lines = countLines(r.counts);
   const c = r.counts;
-  return `${plural(c.accesses, 'access', 'accesses')}: ${num(c.reads)} reads compared, ${num(c.writes)} writes, ${num(c.configWrites)} config writes, `
-    + `${num(c.configReads)} config reads compared, ${num(c.skipped)} skipped; ${plural(c.linkChanges, 'host link change')}; ${num(r.durationMs)} ms`;
+  return `<dt>Trace</dt><dd class="count-trace">${escapeHtml(lines.trace)}</dd>
+<dt>Sent</dt><dd class="count-sent">${escapeHtml(lines.sent)}; ${plural(c.timeAdvances, 'time advance')}, ${plural(c.linkChanges, 'host link change')}; ${num(r.durationMs)} ms</dd>
+<dt>Compared</dt><dd class="count-compared">${escapeHtml(lines.compared)}</dd>`;
 }
 
 /** What the event check compared, what it left out and why, and the differences by class. */

@@ -23,10 +23,8 @@ import type { Divergence, ReplayResult } from '../model/replay.js';
 import { eventFailsRun, failingFrames, failsRun, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
 import { eventLine, fieldsText } from './event-description.js';
 import { hex, num, plural } from './format.js';
+import type { JunitGrouping } from './junit-grouping.js';
 
-export type JunitGrouping = 'register' | 'phase';
-
-export const JUNIT_GROUPINGS: readonly JunitGrouping[] = ['register', 'phase'];
 
 // Tab, LF and CR are allowed; other C0 controls, lone surrogates and U+FFFE/U+FFFF are not. With the
 // `u` flag a surrogate range matches only unpaired surrogates (a pair is one code point).

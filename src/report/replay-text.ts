@@ -6,6 +6,7 @@
 import type { ChalkInstance } from 'chalk';
 import { READ_CLASSES, isFailing, type Divergence, type ReadClass, type ReplayResult } from '../model/replay.js';
 import { acceptedCount, eventFailsRun, failingDivergences, failingEvents, failingFrames, failsRun, frameFailsRun, type BaselineSummary, type ReplayReport } from '../model/replay-report.js';
+import { countLines } from './counts-text.js';
 import { eventLines } from './events-text.js';
 import { frameLines } from './frames-text.js';
 import { hex, num, plural } from './format.js';
@@ -13,6 +14,7 @@ import { renderTable } from './table.js';
 
 const TOP_REGISTERS = 10;
 const TOP_UNKNOWN = 15;
+const MAX_PHASE_ROWS = 20;
 
 /** What a trace's section needs of its report besides the result. */
 interface ReportContext {
@@ -27,14 +29,14 @@ export function renderReplayReport(report: ReplayReport, c: ChalkInstance): stri
 }
 
 function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReportContext): string {
+  const counts = countLines(r.counts);
   const lines = [
     `${c.bold('Replay')}  ${r.trace}`,
     `Target   ${r.target.binary} (${r.target.version}), -device ${r.target.device}${r.target.placement === undefined ? '' : ` ${r.target.placement}`}, time: ${timeText(r)}`,
-    `Replayed ${plural(r.counts.accesses, 'access', 'accesses')} (${num(r.counts.reads)} reads compared, ${num(r.counts.writes)} writes, `
-      + `${num(r.counts.configWrites)} config writes${r.counts.configReads > 0 ? `, ${num(r.counts.configReads)} config reads compared` : ''}; `
-      + `${num(r.counts.skipped)} skipped) in ${num(r.durationMs)} ms; `
-      + `${plural(r.counts.timeAdvances, 'time advance')}, ${plural(r.counts.polls, 'polling loop')} folded`
+    `Trace    ${counts.trace}`,
+    `Sent     ${counts.sent}, in ${num(r.durationMs)} ms; ${plural(r.counts.timeAdvances, 'time advance')}`
       + `${r.counts.linkChanges > 0 ? `, ${plural(r.counts.linkChanges, 'host link change')}` : ''}`,
+    `Compared ${counts.compared}`,
     // Limits of the recording come first: they decide how to read everything below.
     ...r.notices.map((notice) => c.yellow(`Notice   ${notice}`)),
   ];
@@ -49,13 +51,7 @@ function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReportContext)
   const first = failingDivergences(r, options)[0];
   lines.push('', first === undefined ? c.green('No unexplained divergence.') : `${c.bold('First divergence')}\n${divergenceLines(first, c).join('\n')}`);
   if (r.divergences.length > 0) lines.push('', c.bold('Registers with most divergences'), ...topRegisters(r.divergences, c, options));
-  if (r.unknownInTarget.length > 0) {
-    lines.push('', c.bold(`Unknown to the target QEMU (${plural(r.unknownInTarget.length, 'register')}; it logged reads/writes of unknown registers)`));
-    const rows = [['register', 'accesses', 'first line'], ...r.unknownInTarget.slice(0, TOP_UNKNOWN)
-      .map((u) => [u.register, num(u.count), num(u.firstLine)])];
-    lines.push(...renderTable(rows, { align: ['left', 'right', 'right'] }));
-    if (r.unknownInTarget.length > TOP_UNKNOWN) lines.push(c.dim(`  … ${num(r.unknownInTarget.length - TOP_UNKNOWN)} more in --json`));
-  }
+  if (r.unknownInTarget.length > 0) lines.push('', ...unknownLines(r, c));
   if (options.baseline !== undefined) lines.push('', ...baselineLines(r, c, options.baseline));
   lines.push('', verdictLine(r, c, options));
   return `${lines.join('\n')}\n`;
@@ -88,7 +84,7 @@ function classLines(r: ReplayResult, c: ChalkInstance, options: ReportContext): 
     match: 'same value as recorded',
     mismatch: 'different value, unexplained',
     volatile: `different, in registers that move on their own${options.strict ? ' (counted: --strict)' : ' (not counted; --strict counts them)'}`,
-    'unknown-in-target': 'the target QEMU has no such register (read 0)',
+    'unknown-in-target': 'the target QEMU has no such register (read 0), the recording read a value; per register below',
     'poll-satisfied': 'polling loop reached its recorded outcome after a different number of reads',
     'poll-never-satisfied': 'polling loop never reached its recorded outcome',
     'explained-by-traffic': `ICR/EICR bits set by packets the recording moved (none are replayed)${options.strict ? ' (counted: --strict)' : '; --strict counts them'}`,
@@ -102,7 +98,33 @@ function classLines(r: ReplayResult, c: ChalkInstance, options: ReportContext): 
   return renderTable(rows, { align: ['left', 'right', 'left'] });
 }
 
-/** One row per phase: where in the trace, how many reads, what diverged and what first. */
+/**
+ * Registers the target logged as unknown, with how many of their reads diverged for it: that column
+ * sums to the class table's unknown-in-target (a read the recording's QEMU did not know either
+ * read 0 in both, so it matched).
+ */
+function unknownLines(r: ReplayResult, c: ChalkInstance): string[] {
+  const accesses = r.unknownInTarget.reduce((n, u) => n + u.count, 0);
+  const diverging = r.byClass['unknown-in-target'];
+  const lines = [
+    c.bold(`Unknown to the target QEMU: ${plural(r.unknownInTarget.length, 'register')}, ${plural(accesses, 'access', 'accesses')} it logged as unknown`),
+    c.dim(`  ${plural(diverging, 'read')} of them diverged as unknown-in-target (the recording read a value, the target 0); `
+      + 'the other accesses are writes, and reads the recording\'s QEMU did not know either (0 in both)'),
+  ];
+  // Registers whose reads diverged first: they are what the class table counts.
+  const sorted = [...r.unknownInTarget].sort((a, b) => b.diverging - a.diverging || b.count - a.count || a.firstLine - b.firstLine);
+  const rows = [['register', 'accesses', 'unknown-in-target reads', 'first line'], ...sorted.slice(0, TOP_UNKNOWN)
+    .map((u) => [u.register, num(u.count), u.diverging > 0 ? c.red(num(u.diverging)) : '0', num(u.firstLine)])];
+  lines.push(...renderTable(rows, { align: ['left', 'right', 'right', 'right'] }));
+  if (r.unknownInTarget.length > TOP_UNKNOWN) lines.push(c.dim(`  … ${num(r.unknownInTarget.length - TOP_UNKNOWN)} more registers, all in --json`));
+  return lines;
+}
+
+/**
+ * One row per phase: where in the trace, how many reads, what diverged and what first. A long
+ * recording has hundreds of phases: at most MAX_PHASE_ROWS are shown, every phase with a failing
+ * divergence first, then the earliest others, in trace order.
+ */
 function phaseLines(r: ReplayResult, c: ChalkInstance, options: ReportContext): string[] {
   const failing = new Map<string, Divergence[]>();
   const volatile = new Map<string, number>();
@@ -112,7 +134,8 @@ function phaseLines(r: ReplayResult, c: ChalkInstance, options: ReportContext): 
     else if (failing.has(d.phase)) failing.get(d.phase)!.push(d);
     else failing.set(d.phase, [d]);
   }
-  const rows = [['phase', 'lines', 'reads', 'failing', 'not counted', 'first failing divergence', 'started by'], ...r.phases.map((p) => {
+  const shown = shownPhases(r.phases, (p) => failing.has(p.label));
+  const rows = [['phase', 'lines', 'reads', 'failing', 'not counted', 'first failing divergence', 'started by'], ...shown.map((p) => {
     const mine = failing.get(p.label) ?? [];
     const first = mine[0];
     return [
@@ -121,7 +144,25 @@ function phaseLines(r: ReplayResult, c: ChalkInstance, options: ReportContext): 
       first === undefined ? '' : `${first.register} line ${num(first.line)}`, c.dim(p.cause),
     ];
   })];
-  return renderTable(rows, { align: ['left', 'right', 'right', 'right', 'right', 'left', 'left'] });
+  const out = renderTable(rows, { align: ['left', 'right', 'right', 'right', 'right', 'left', 'left'] });
+  if (shown.length < r.phases.length) {
+    // More failing phases than rows: say so, since the rows promise every failing one otherwise.
+    const hiddenFailing = r.phases.filter((p) => failing.has(p.label)).length - shown.filter((p) => failing.has(p.label)).length;
+    const which = hiddenFailing > 0 ? ` (${num(hiddenFailing)} with failing divergences)` : '';
+    out.push(c.dim(`  … ${num(r.phases.length - shown.length)} more phases${which}, all in --json`));
+  }
+  return out;
+}
+
+/** The phases the table shows: the failing ones (at most MAX_PHASE_ROWS), then the earliest others, in trace order. */
+function shownPhases<P>(phases: readonly P[], isFailing: (p: P) => boolean): P[] {
+  if (phases.length <= MAX_PHASE_ROWS) return [...phases];
+  const keep = new Set(phases.filter(isFailing).slice(0, MAX_PHASE_ROWS));
+  for (const p of phases) {
+    if (keep.size >= MAX_PHASE_ROWS) break;
+    keep.add(p);
+  }
+  return phases.filter((p) => keep.has(p));
 }
 
 function divergenceLines(d: Divergence, c: ChalkInstance): string[] {

@@ -11,10 +11,9 @@
 
 import type { PciFunction } from './pci-config.js';
 
-/** The NIC on the root bus, or behind a root port made by `device` (`pcie-root-port,id=rp0,slot=0`). */
-export type NicPlacement = { readonly kind: 'root-bus' } | { readonly kind: 'root-port'; readonly device: string };
+import { ROOT_BUS, type NicPlacement } from '../model/placement.js';
 
-export const ROOT_BUS: NicPlacement = { kind: 'root-bus' };
+export { ROOT_BUS, type NicPlacement };
 
 /** The root port of a recording that needs one; the NIC's -device names its id as its bus. */
 export const ROOT_PORT_DEVICE = 'pcie-root-port,id=rp0,slot=0';

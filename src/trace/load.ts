@@ -12,7 +12,7 @@ import { DeviceModelDetector, type DeviceInference } from './device-evidence.js'
 import { RecordedMacFinder } from './recorded-mac.js';
 import { findSidecar } from './sidecar-device.js';
 import { recordedDevice } from './sidecar.js';
-import { ROOT_BUS } from '../target/topology.js';
+import { ROOT_BUS } from '../model/placement.js';
 
 export interface LoadTraceOptions extends ReadTraceOptions {
   /**

@@ -9,7 +9,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ROOT_BUS, type NicPlacement } from '../target/topology.js';
+import { ROOT_BUS, type NicPlacement } from '../model/placement.js';
 
 export interface Sidecar {
   /** File name of the trace (no directory). */

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { replayTriage, type ReplayTriageResult } from '../../src/analysis/replay-triage.js';
 import { TraceSummaryBuilder } from '../../src/analysis/trace-summary.js';
 import type { Access } from '../../src/model/access.js';
-import { READ_CLASSES, type Divergence, type ReadClass, type RegisterTally, type ReplayResult } from '../../src/model/replay.js';
+import { READ_CLASSES, ZERO_COUNTS, type Divergence, type ReadClass, type RegisterTally, type ReplayResult } from '../../src/model/replay.js';
 import { runCli } from '../cli/run-cli.js';
 import { requireQemu } from '../target/qemu-env.js';
 import { accesses, syntheticNames } from './synthetic.js';
@@ -19,7 +19,7 @@ function syntheticReplay(divergences: Divergence[], unknownInTarget: RegisterTal
     target: { binary: 'qemu', version: 'synthetic', device: 'e1000e', qtestAccelerator: false, timeMode: 'frozen' },
     completed: true,
     events: eventsNotCompared('synthetic result'), notices: [],
-    counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
+    counts: ZERO_COUNTS,
     byClass, divergences, phases: [], unknownInTarget, registersRead: [], lastLine: 0, durationMs: 0,
   };
 }

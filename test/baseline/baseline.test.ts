@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { compareWithBaseline, updatedBaseline } from '../../src/baseline/compare.js';
 import { BaselineError, parseBaseline, serializeBaseline } from '../../src/baseline/file.js';
 import { differenceOf, keyedDivergences } from '../../src/baseline/key.js';
-import { READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
+import { READ_CLASSES, ZERO_COUNTS, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
 import { eventsNotCompared, type EventDivergence } from '../../src/model/events.js';
 
 function divergence(seq: number, register: string, cls: Divergence['class'], overrides: Partial<Divergence> = {}): Divergence {
@@ -18,7 +18,7 @@ function result(divergences: Divergence[], trace = 'traces/t.log', completed = t
   return {
     schema: 'igb-replay/replay-result', version: 1, trace,
     target: { binary: 'qemu', version: '10', device: 'igb', qtestAccelerator: false, timeMode: 'markers' },
-    completed, counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
+    completed, counts: ZERO_COUNTS,
     byClass: Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>,
     divergences, events: eventsNotCompared('synthetic result'), notices: [], phases: [], unknownInTarget: [], registersRead: [], lastLine: 0, durationMs: 1,
   };

@@ -1,7 +1,11 @@
 // End-to-end: `regs`, `triage` and command-line errors of the built CLI.
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TriageResult } from '../../src/analysis/offline-triage.js';
-import { grepCount, runCli, traceText } from './run-cli.js';
+import { grepCount, removeTempDirs, runCli, tempDir, traceText } from './run-cli.js';
+
+afterAll(removeTempDirs);
 
 describe('regs', () => {
   it('decodes STATUS 0x80080483: LU = 1', () => {
@@ -98,5 +102,31 @@ describe('command line errors', () => {
       expect(result.status).toBe(0);
       expect(result.stdout).toContain('Examples:');
     }
+  });
+});
+
+describe('one output convention: --json [FILE]', () => {
+  // The commands whose JSON needs no QEMU; replay and merge are covered by their own e2e tests.
+  it.each([
+    ['parse', ['parse', 'traces/linux-6.1-init.log']],
+    ['diff', ['diff', 'traces/linux-6.1-init.log', 'traces/linux-6.12-init.log']],
+    ['triage', ['triage', 'traces/linux-6.1-init.log']],
+    ['regs', ['regs', 'STATUS', '0x80080483']],
+    ['regs --list', ['regs', '--list', '--block', 'statistics']],
+  ])('%s: --json FILE writes what a bare --json prints', (_name, args) => {
+    const file = join(tempDir(), 'out.json');
+    const toFile = runCli([...args, '--json', file]);
+    const toStdout = runCli([...args, '--json']);
+    expect(toFile.stdout).toBe('');
+    expect(toFile.stderr).toBe('');
+    expect(toFile.status).toBe(toStdout.status);
+    expect(JSON.parse(toStdout.stdout)).toBeDefined();
+    expect(readFileSync(file, 'utf8')).toBe(toStdout.stdout);
+  });
+
+  it('regs: says when --json took the register as its FILE', () => {
+    const result = runCli(['regs', '--json', 'STATUS']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('hint: --json took "STATUS" as its FILE: put --json after it');
   });
 });

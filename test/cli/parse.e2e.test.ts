@@ -86,13 +86,50 @@ describe('parse --json', () => {
     expect(summary.lines.malformed).toBe(0);
   });
 
-  it('writes to --output atomically, leaving only the file', () => {
+  it('writes --json FILE atomically, leaving only the file', () => {
+    const dir = tempDir();
+    const result = runCli(['parse', INIT, '--json', join(dir, 'summary.json')]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('');
+    expect(readdirSync(dir)).toEqual(['summary.json']);
+    expect((JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as ParseSummary).accesses.total).toBe(totalAccesses);
+  });
+
+  it('prints on stdout with a bare --json, --json - and --json=-, the same summary', () => {
+    const outputs = [['--json'], ['--json', '-'], ['--json=-']].map((flags) => runCli(['parse', INIT, ...flags]));
+    for (const result of outputs) {
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe(outputs[0]!.stdout);
+    }
+    expect((JSON.parse(outputs[0]!.stdout) as ParseSummary).accesses.total).toBe(totalAccesses);
+  });
+
+  it('still takes --json -o FILE (deprecated), with a one-line note on stderr', () => {
     const dir = tempDir();
     const result = runCli(['parse', INIT, '--json', '--output', join(dir, 'summary.json')]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('');
-    expect(readdirSync(dir)).toEqual(['summary.json']);
+    expect(result.stderr).toBe('igb-replay: warning: `--json -o FILE` is deprecated: write `--json FILE` (docs/cli.md, Output)\n');
     expect((JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as ParseSummary).accesses.total).toBe(totalAccesses);
+    const both = runCli(['parse', INIT, '--json', join(dir, 'a.json'), '-o', join(dir, 'b.json')]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--json');
+    expect(both.stderr).toContain('both say where the JSON goes');
+  });
+
+  it('says when --json took the trace as its FILE, and never overwrites a file that is not JSON', () => {
+    const result = runCli(['parse', '--json', INIT]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`hint: --json took "${INIT}" as its FILE: put --json after it, or write --json=FILE`);
+    const dir = tempDir();
+    const trace = join(dir, 'copy.log');
+    writeFileSync(trace, readFileSync(INIT));
+    const replay = runCli(['replay', '--json', trace, join(dir, 'missing.log')]);
+    expect(replay.status).toBe(2);
+    expect(replay.stderr).toContain(`${trace}: exists and is not JSON: not overwritten`);
+    expect(readFileSync(trace)).toEqual(readFileSync(INIT));
   });
 });
 

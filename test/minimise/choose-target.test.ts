@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Access, Marker } from '../../src/model/access.js';
 import { eventsNotCompared, type EventDivergence } from '../../src/model/events.js';
-import { READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
+import { READ_CLASSES, ZERO_COUNTS, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
 import { chooseTarget, cutLine, firstKeptSeq, MinimiseError, reproduces, signatureOf } from '../../src/minimise/choose-target.js';
 
 const EICS_WRITE = { kind: 'access', access: 'write', register: 'EICS', value: 0x6 } as const;
@@ -24,7 +24,7 @@ function result(reads: Divergence[], events: readonly EventDivergence[]): Replay
     schema: 'igb-replay/replay-result', version: 1, trace: 'synthetic', completed: true, notices: [],
     target: { binary: 'qemu', version: 'synthetic', device: 'e1000e', qtestAccelerator: false, timeMode: 'markers' },
     events: { ...eventsNotCompared(''), compared: true, divergences: events },
-    counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
+    counts: ZERO_COUNTS,
     byClass: Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>,
     divergences: reads, phases: [], unknownInTarget: [], registersRead: [], lastLine: 100, durationMs: 0,
   };

@@ -1,7 +1,8 @@
 // `record`'s machine options (--smp, --memory, --timeout) are checked before anything starts, and
 // the sidecar's recorded_by repeats them. Pure: no QEMU here.
 import { describe, expect, it } from '@jest/globals';
-import { checkMachineOptions, invocation, type RecordArgs } from '../../src/cli/commands/record.js';
+import type { RecordArgs } from '../../src/cli/commands/record.js';
+import { checkMachineOptions, invocation } from '../../src/cli/handlers/record.js';
 import { UsageError } from '../../src/cli/errors.js';
 
 const ARGS: RecordArgs = { scenario: 'rss', device: 'igb', kernelPackage: 'linux-image-6.1.0-56-amd64', timeout: 180, keepTemp: false };

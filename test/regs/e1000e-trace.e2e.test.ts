@@ -29,7 +29,7 @@ afterAll(removeTempDirs);
 
 describe('the e1000e recording', () => {
   it('parse names every MMIO register it touches from the 82574L database', () => {
-    const summary = json<{ registers: { mmio: NamedTally[] } }>(['parse', '--json', TRACE]);
+    const summary = json<{ registers: { mmio: NamedTally[] } }>(['parse', TRACE, '--json']);
     const mmio = summary.registers.mmio;
     expect(mmio.length).toBeGreaterThan(400);
     expect(mmio.filter((r) => r.name === undefined)).toEqual([]);
@@ -52,13 +52,13 @@ describe('the e1000e recording', () => {
     // SYNTHETIC B: the real trace with TARC(1) reads changed from 0x403 to 0x407 (not a recording).
     const changed = join(tempDir(), 'tarc-changed.log');
     writeFileSync(changed, readFileSync(TRACE, 'utf8').replaceAll('register 0x3940, 4 byte(s), value: 0x403', 'register 0x3940, 4 byte(s), value: 0x407'));
-    const diff = runCli(['diff', '--json', TRACE, changed]);
+    const diff = runCli(['diff', TRACE, changed, '--json']);
     expect(diff.status).toBe(1);
     expect(diff.stdout).toContain('"name": "TARC(1)"');
   });
 
   it('triage ranks what QEMU flagged under 82574 names', () => {
-    const triage = json<{ groups: { entries: { name: string; offset: number }[] }[] }>(['triage', '--json', TRACE]);
+    const triage = json<{ groups: { entries: { name: string; offset: number }[] }[] }>(['triage', TRACE, '--json']);
     const names = triage.groups.flatMap((g) => g.entries.map((e) => e.name));
     expect(names).toEqual(expect.arrayContaining(['TXDCTL(0–1)', 'EECD', 'FCRTL', 'ICRXOC', 'ICTXQEC']));
     // igb names the 0x4124 counter HTCBDPC; on the 82574 it is the interrupt-cause counter ICRXOC.
@@ -66,9 +66,9 @@ describe('the e1000e recording', () => {
   });
 
   it('regs --device e1000e looks registers up in the 82574L database', () => {
-    const info = json<{ name: string; offset: number }>(['regs', '--device', 'e1000e', '--json', '0x3940']);
+    const info = json<{ name: string; offset: number }>(['regs', '--device', 'e1000e', '0x3940', '--json']);
     expect(info).toMatchObject({ name: 'TARC(1)', offset: 0x3940 });
-    const igb = runCli(['regs', '--json', '0x3940']);
+    const igb = runCli(['regs', '0x3940', '--json']);
     expect(igb.status).toBe(2);
   });
 

@@ -72,7 +72,8 @@ describe('engine and runner against a fake target', () => {
   it('says unknown-in-target when the target reports the register unknown', async () => {
     const { result } = await replay(accesses([{ offset: 0x5b5c, value: 0x40 }]), { unknown: new Set([0x5b5c]) });
     expect(result.divergences[0]).toMatchObject({ register: 'SW_FW_SYNC', class: 'unknown-in-target', actual: 0 });
-    expect(result.unknownInTarget).toEqual([{ register: 'SW_FW_SYNC', count: 1, firstLine: 1 }]);
+    expect(result.unknownInTarget).toEqual([{ register: 'SW_FW_SYNC', count: 1, diverging: 1, firstLine: 1 }]);
+    expect(result.byClass['unknown-in-target']).toBe(1);
   });
 
   it('folds a polling loop, letting time run until its outcome appears', async () => {
@@ -87,6 +88,9 @@ describe('engine and runner against a fake target', () => {
     expect(target.log).toEqual(['r 0x8', 'r 0x8', 'r 0x8', 'r 0x8', 't poll', 'r 0x8']);
     expect(result.divergences).toHaveLength(1);
     expect(result.divergences[0]).toMatchObject({ class: 'poll-satisfied', reason: expect.stringMatching(/after 5 reads \(time advanced 1 times\); recorded: 4 reads/) });
+    // The loop stands for the four reads recorded: they are compared (in its class), five were sent.
+    expect(result.byClass['poll-satisfied']).toBe(4);
+    expect(result.counts).toMatchObject({ recorded: 4, oneByOne: 0, pollReads: 4, pollReadsSent: 5, accesses: 5, compared: 4, reads: 4 });
   });
 
   it('reports a polling loop that never reaches its outcome, after bounded retries', async () => {
@@ -123,5 +127,24 @@ describe('engine and runner against a fake target', () => {
     expect(result.stopped?.line).toBeGreaterThan(0);
     expect(result.counts.reads).toBeLessThan(300);
     expect(target.closed).toBe(true);
+    // Every access of the recording is accounted for, the ones after the stop as not reached.
+    const c = result.counts;
+    expect(c.recorded).toBe(600);
+    expect(c.notReached).toBeGreaterThan(0);
+    expect(c.oneByOne + c.pollReads + c.skipped + c.notReached).toBe(c.recorded);
+    expect(c.registerReads + c.writes + c.configWrites + c.configReads + c.pollReadsSent).toBe(c.accesses);
+    expect(c.registerReads + c.pollReads + c.configReads - c.unanswered).toBe(c.compared);
+    expect(Object.values(result.byClass).reduce((a, b) => a + b, 0)).toBe(c.compared);
+  });
+
+  it('counts the accesses of windows after a stop as not reached, and still lists the registers they read', async () => {
+    const records = accesses(Array.from({ length: 60 }, (_, i) => (i < 30 ? { kind: 'write' as const, offset: CTRL, value: i } : { offset: STATUS, value: LINK_UP })));
+    const target = new FakeTarget({ dieAtAccess: 10, registers: new Map([[STATUS, LINK_UP]]) });
+    const result = await runReplay({ ...job(records), windowRecords: 20 }, async () => target);
+    expect(result.completed).toBe(false);
+    expect(result.counts.recorded).toBe(60);
+    expect(result.counts.oneByOne + result.counts.notReached).toBe(60);
+    expect(result.registersRead.map((r) => r.register)).toEqual(['STATUS']);
+    expect(result.lastLine).toBe(60);
   });
 });

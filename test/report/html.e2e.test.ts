@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
+import { READ_CLASSES, ZERO_COUNTS, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
 import { renderHtml } from '../../src/report/html.js';
 import { buildReplayReport } from '../../src/replay/report.js';
 import { removeTempDirs, runCli, tempDir } from '../cli/run-cli.js';
@@ -34,7 +34,7 @@ function syntheticResult(): ReplayResult {
         expected: `notified ${HOSTILE}`, actual: HOSTILE, fields: [{ field: HOSTILE, expected: 1, actual: 0 }], reason: HOSTILE, phase: HOSTILE,
       }],
     },
-    counts: { accesses: 1, reads: 1, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
+    counts: { ...ZERO_COUNTS, recorded: 1, oneByOne: 1, accesses: 1, registerReads: 1, reads: 1, compared: 1 },
     byClass: { ...Object.fromEntries(READ_CLASSES.map((c) => [c, 0])), mismatch: 1 } as Record<ReadClass, number>,
     divergences: [divergence], phases: [], unknownInTarget: [], registersRead: [{ register: HOSTILE, block: HOSTILE, reads: 1 }], lastLine: 7, durationMs: 1,
   };

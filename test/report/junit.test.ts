@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { READ_CLASSES, type Divergence, type ReadClass, type RegisterRead, type ReplayResult } from '../../src/model/replay.js';
+import { READ_CLASSES, ZERO_COUNTS, type Divergence, type ReadClass, type RegisterRead, type ReplayResult } from '../../src/model/replay.js';
 import { escapeXml, renderJunit } from '../../src/report/junit.js';
 import { buildReplayReport } from '../../src/replay/report.js';
 import { removeTempDirs, runCli, tempDir } from '../cli/run-cli.js';
@@ -28,7 +28,7 @@ function result(divergences: Divergence[], trace = 'traces/t.log', completed = t
     target: { binary: 'qemu', version: '10', device: 'igb', qtestAccelerator: false, timeMode: 'markers' },
     completed, ...(completed ? {} : { stopped: { seq: 4, line: 14, reason: 'QEMU died <signal & "9">' } }),
     events: eventsNotCompared('synthetic result'), notices: [],
-    counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
+    counts: ZERO_COUNTS,
     byClass: Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>,
     divergences, phases: [], unknownInTarget: [], registersRead, lastLine: 40, durationMs: 1234,
   };

@@ -41,7 +41,7 @@ describe('a QEMU log without config writes (synthetic: pci_cfg_write lines remov
 
   it('shows it at the top of the text report, and as not compared in the events section', () => {
     const lines = run.stdout.split('\n');
-    expect(lines[3]).toBe(`Notice   ${NOTICE}: the replay cannot enable MSI-X or MSI as the driver did (the device signals legacy INTx instead), `
+    expect(lines[5]).toBe(`Notice   ${NOTICE}: the replay cannot enable MSI-X or MSI as the driver did (the device signals legacy INTx instead), `
       + 'so interrupts cannot be compared; record with -trace pci_cfg_write (igb-replay record does)');
     expect(run.stdout).toContain(`  not compared: ${NOTICE}`);
   });

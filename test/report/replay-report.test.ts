@@ -2,7 +2,7 @@
 // the verdict and the accepted divergences marked, that the text, JUnit and HTML renderers agree on.
 import { describe, expect, it } from '@jest/globals';
 import { Chalk } from 'chalk';
-import { READ_CLASSES, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
+import { READ_CLASSES, ZERO_COUNTS, type Divergence, type ReadClass, type ReplayResult } from '../../src/model/replay.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderReplayReport } from '../../src/report/replay-text.js';
@@ -24,7 +24,7 @@ function result(divergences: Divergence[], trace = 'traces/t.log', completed = t
     target: { binary: 'qemu', version: '10', device: 'igb', qtestAccelerator: false, timeMode: 'markers' },
     completed, ...(completed ? {} : { stopped: { seq: 4, line: 14, reason: 'QEMU died' } }),
     events: eventsNotCompared('synthetic result'), notices: [],
-    counts: { accesses: 0, reads: 0, writes: 0, configWrites: 0, configReads: 0, skipped: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0 },
+    counts: ZERO_COUNTS,
     byClass: Object.fromEntries(READ_CLASSES.map((c) => [c, 0])) as Record<ReadClass, number>,
     divergences, phases: [], unknownInTarget: [], registersRead: [{ register: 'STATUS', block: 'general', reads: 3 }],
     lastLine: 40, durationMs: 1,

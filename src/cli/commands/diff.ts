@@ -2,23 +2,12 @@
 // (timestamps, threads, seq and lines play no part), then reports changed read values, accesses
 // only one trace has (hunks) and changed QEMU verdicts, per register and per block. Exit 0 when
 // the traces are equivalent (after filters and --ignore-volatile), 1 when they differ.
-
 import type { Argv, CommandModule } from 'yargs';
-import { diffTraces } from '../../diff/compare.js';
-import { readTracePair } from '../../diff/read-pair.js';
-import { parseSelectors } from '../../diff/registers.js';
-import { recordsVerdicts } from '../../formats/detect.js';
 import type { BlockName } from '../../analysis/trace-summary.js';
 import { FUNCTIONAL_BLOCKS } from '../../model/register.js';
-import { commonDevice, sniffRecordedDevice } from '../../trace/head.js';
-import { registersFor } from '../../regs/index.js';
-import { renderDiff } from '../../report/diff-text.js';
-import { colorFor } from '../color.js';
-import { warn, type CliContext } from '../context.js';
-import { EXIT_DIVERGENCES, EXIT_OK, UsageError } from '../errors.js';
+import type { CliContext } from '../context.js';
 import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
-import { openOutput, ReaderGone } from '../output.js';
-import { warnMalformed } from './parse.js';
+
 
 export interface DiffArgs {
   readonly a: string;
@@ -29,11 +18,12 @@ export interface DiffArgs {
   readonly limit: number;
   readonly lenient: boolean;
   readonly barBase?: number;
-  readonly json?: boolean;
+  /** `--json [FILE]`: the file, or `-` for stdout. */
+  readonly json?: string;
   readonly output?: string;
 }
 
-const BLOCKS: readonly BlockName[] = [...FUNCTIONAL_BLOCKS, 'unmapped'];
+export const BLOCKS: readonly BlockName[] = [...FUNCTIONAL_BLOCKS, 'unmapped'];
 
 function builder(y: Argv): Argv<DiffArgs> {
   return y
@@ -50,12 +40,12 @@ function builder(y: Argv): Argv<DiffArgs> {
       limit: { type: 'number', default: 20, coerce: nonNegativeInteger('limit'), describe: 'Differences listed in the text report (0: all)' },
       lenient: lenientOption,
       'bar-base': barBaseOption,
-      json: { ...jsonOption, describe: 'Print the diff as JSON (schema igb-replay/diff)' },
-      output: { ...outputOption, alias: 'o', coerce: dashArg },
+      json: jsonOption('the diff (schema igb-replay/diff)'),
+      output: { ...outputOption, alias: 'o', coerce: dashArg, describe: 'Write the text report to FILE (written to a temporary file and renamed when complete)' },
     })
     .example('$0 diff traces/linux-6.1-init.log traces/linux-6.12-init.log', 'What the 6.12 driver does differently at init')
     .example('$0 diff a.log b.log --registers STATUS,RDBAL --no-ignore-volatile', 'Only STATUS and the RDBAL array, every value change')
-    .example('$0 diff a.log b.log --block statistics --json -o diff.json', 'Statistics registers only, as JSON written atomically') as unknown as Argv<DiffArgs>;
+    .example('$0 diff a.log b.log --block statistics --json diff.json', 'Statistics registers only, as JSON written atomically') as unknown as Argv<DiffArgs>;
 }
 
 export function diffCommand(ctx: CliContext): CommandModule<object, DiffArgs> {
@@ -63,42 +53,6 @@ export function diffCommand(ctx: CliContext): CommandModule<object, DiffArgs> {
     command: 'diff <a> <b>',
     describe: 'Compare two recordings: changed reads, accesses only in one (another driver path), changed QEMU verdicts',
     builder,
-    handler: (args) => runDiff(args, ctx),
+    handler: async (args) => (await import('../handlers/diff.js')).runDiff(args, ctx),
   };
-}
-
-export async function runDiff(args: DiffArgs, ctx: CliContext): Promise<void> {
-  if (args.a === '-' && args.b === '-') throw new UsageError('only one of A and B can be standard input', 'give a file for the other');
-  const block = parseBlock(args.block);
-  // Both traces are named with one database: the device they were recorded on.
-  const onWarning = (message: string): void => warn(ctx, message);
-  const db = registersFor(commonDevice(await sniffRecordedDevice(args.a, onWarning), await sniffRecordedDevice(args.b, onWarning)).model);
-  const registers = args.registers?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  const selectors = registers === undefined ? undefined : parseSelectors(db, registers);
-  if (registers !== undefined && registers.length === 0) throw new UsageError('--registers needs at least one name or offset');
-  const pair = await readTracePair(args.a, args.b, db, { lenient: args.lenient, barBase: args.barBase, stdin: ctx.stdin });
-  const result = diffTraces(pair.a, pair.b, pair.table, db, {
-    ignoreVolatile: args.ignoreVolatile,
-    ignoreVerdicts: pair.reads.some((read) => !recordsVerdicts(read.dialect)),
-    ...(registers === undefined ? {} : { registers, selectors }),
-    ...(block === undefined ? {} : { block }),
-  });
-  const out = await openOutput(args.output, ctx.stdout);
-  try {
-    out.write(args.json === true ? `${JSON.stringify(result, null, 2)}\n`
-      : renderDiff(result, { color: colorFor(ctx.env, out.isTTY), limit: args.limit }));
-    await out.close();
-  } catch (error) {
-    await out.abort();
-    if (!(error instanceof ReaderGone || out.readerGone)) throw error;
-  }
-  for (const read of pair.reads) warnMalformed(ctx, read.file, read.stats.malformedLines, read.stats.malformedExamples);
-  ctx.exitCode = result.equivalent ? EXIT_OK : EXIT_DIVERGENCES;
-}
-
-function parseBlock(block: string | undefined): BlockName | undefined {
-  if (block === undefined) return undefined;
-  const found = BLOCKS.find((b) => b === block.trim().toLowerCase());
-  if (found === undefined) throw new UsageError(`unknown block ${JSON.stringify(block)}`, `blocks: ${BLOCKS.join(', ')}`);
-  return found;
 }

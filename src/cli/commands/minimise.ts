@@ -2,17 +2,11 @@
 // divergence (a read's, or a device-event difference) against the target QEMU (see src/minimise/minimise-trace.ts), written as a trace in
 // the recording's own format — small enough to read, attach to a bug report or turn into a test
 // with `igb-replay export`.
-
 import type { Argv, CommandModule } from 'yargs';
-import { basename, extname } from 'node:path';
 import { TIME_MODE_CHOICES, type TimeModeChoice } from '../../model/replay.js';
-import { colorFor } from '../color.js';
-import { warn, type CliContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import type { CliContext } from '../context.js';
 import { nonNegativeInteger } from '../options.js';
-import { writeText } from '../output.js';
-import { progressReporter } from '../progress.js';
-import { renderMinimise } from '../../report/minimise-text.js';
+
 
 export interface MinimiseArgs {
   readonly trace: string;
@@ -53,30 +47,6 @@ export function minimiseCommand(ctx: CliContext): CommandModule<object, Minimise
     aliases: ['minimize'],
     describe: 'Shrink a trace to the fewest accesses that still reproduce a divergence against the target QEMU',
     builder,
-    handler: (args) => runMinimise(args, ctx),
+    handler: async (args) => (await import('../handlers/minimise.js')).runMinimise(args, ctx),
   };
-}
-
-export async function runMinimise(args: MinimiseArgs, ctx: CliContext): Promise<void> {
-  if (args.trace === '-') throw new UsageError('minimise needs a trace file (it is replayed many times)', 'save the trace to a file first');
-  const { minimiseTrace } = await import('../../minimise/minimise-trace.js');
-  const output = args.output ?? `${basename(args.trace, extname(args.trace)).replace(/\.log$/, '')}.min.log`;
-  const progress = progressReporter(ctx, `minimising ${args.trace}`, ' replays');
-  const started = Date.now();
-  let result;
-  try {
-    result = await minimiseTrace(args.trace, {
-      qemu: args.qemu, device: args.device, time: args.time, maxReplays: args.maxReplays,
-      ...(args.line === undefined ? {} : { line: args.line }),
-      ...(args.register === undefined ? {} : { register: args.register }),
-      ...(args.event === undefined ? {} : { event: args.event }),
-      onWarning: (message) => warn(ctx, message),
-      onProgress: (replays) => progress.update(replays, args.maxReplays),
-    });
-  } finally {
-    progress.done();
-  }
-  await writeText(output, result.text, ctx.stdout);
-  const report = { result, output, durationMs: Date.now() - started };
-  ctx.stdout.write(renderMinimise(report, colorFor(ctx.env, ctx.stdout.isTTY === true)));
 }

@@ -1,18 +1,12 @@
 // `igb-replay regs NAME|OFFSET [VALUE]`: what a register is, its fields, and a value decoded field
 // by field; `igb-replay regs --list [--block NAME]` lists the database; `--device e1000e` uses the
 // 82574L database instead of the igb one.
-
 import type { Argv, CommandModule } from 'yargs';
 import { FUNCTIONAL_BLOCKS, type FunctionalBlock } from '../../model/register.js';
-import { listRegisters } from '../../analysis/register-layout.js';
-import { lookupRegister, parseNumber } from '../../analysis/register-lookup.js';
-import { DEVICE_MODELS, registersFor, type DeviceModel } from '../../regs/index.js';
-import { renderRegisterInfo, renderRegisterListing } from '../../report/register-text.js';
-import { colorFor } from '../color.js';
+import { DEVICE_MODELS, type DeviceModel } from '../../devices/table.js';
 import type { CliContext } from '../context.js';
-import { UsageError } from '../errors.js';
 import { jsonOption } from '../options.js';
-import { openOutput, ReaderGone } from '../output.js';
+
 
 export interface RegsArgs {
   readonly register?: string;
@@ -20,7 +14,8 @@ export interface RegsArgs {
   readonly phy: boolean;
   readonly list: boolean;
   readonly block?: FunctionalBlock;
-  readonly json?: boolean;
+  /** `--json [FILE]`: the file, or `-` for stdout. */
+  readonly json?: string;
   readonly device: DeviceModel;
 }
 
@@ -33,7 +28,7 @@ function builder(y: Argv): Argv<RegsArgs> {
       phy: { type: 'boolean', default: false, describe: 'Look up PHY (MII) registers reached through MDIC instead of BAR0' },
       list: { type: 'boolean', default: false, describe: 'List the registers (of one block with --block)' },
       block: { type: 'string', choices: FUNCTIONAL_BLOCKS, requiresArg: true, describe: 'With --list: only this functional block' },
-      json: { ...jsonOption, describe: 'Print as JSON (schemas igb-replay/register, igb-replay/register-list)' },
+      json: jsonOption('the register or the list (schemas igb-replay/register, igb-replay/register-list)'),
       device: { type: 'string', choices: DEVICE_MODELS, default: 'igb' as DeviceModel, requiresArg: true, describe: "Whose register database: QEMU's igb (82576) or e1000e (82574L)" },
     })
     .example('$0 regs STATUS 0x80080483', 'Decode a STATUS value: FD, LU, SPEED, ...')
@@ -49,39 +44,6 @@ export function regsCommand(ctx: CliContext): CommandModule<object, RegsArgs> {
     command: 'regs [register] [value]',
     describe: 'Describe a register (name or offset), decode a value, or list the register database',
     builder,
-    handler: (args) => runRegs(args, ctx),
+    handler: async (args) => (await import('../handlers/regs.js')).runRegs(args, ctx),
   };
-}
-
-export async function runRegs(args: RegsArgs, ctx: CliContext): Promise<void> {
-  const out = await openOutput(undefined, ctx.stdout);
-  const c = colorFor(ctx.env, out.isTTY);
-  const space = args.phy ? 'phy' : 'mmio';
-  const db = registersFor(args.device);
-  if (args.list) {
-    if (args.register !== undefined) throw new UsageError('give either a register or --list, not both');
-    const listing = listRegisters(args.phy ? db.allPhy() : db.all(), space, args.block);
-    out.write(args.json === true ? `${JSON.stringify(listing, null, 2)}\n` : renderRegisterListing(listing, c));
-  } else {
-    if (args.register === undefined) {
-      throw new UsageError('name a register (or an offset), or use --list', 'e.g. igb-replay regs STATUS 0x80080483');
-    }
-    if (args.block !== undefined) throw new UsageError('--block only applies to --list');
-    const info = lookupRegister(db, args.register, space, parseValue(args.value, args.phy ? 16 : 32));
-    out.write(args.json === true ? `${JSON.stringify(info, null, 2)}\n` : renderRegisterInfo(info, c));
-  }
-  try {
-    await out.close();
-  } catch (error) {
-    if (!(error instanceof ReaderGone)) throw error;
-  }
-}
-
-function parseValue(text: string | undefined, width: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = parseNumber(text.trim());
-  if (value === undefined || value > 2 ** width - 1) {
-    throw new UsageError(`VALUE must be a ${width}-bit number such as 0x${'8'.padEnd(width / 4, '0')} or 1234, got ${JSON.stringify(text)}`);
-  }
-  return value;
 }

@@ -5,27 +5,16 @@
 // writes JUnit XML for CI. TRACE may be a directory or a glob (a corpus); -j runs replays in
 // parallel, --shard takes one CI job's share; several --qemu compare builds (replay-matrix.ts);
 // --bisect gives git bisect run's exit codes (src/cli/bisect.ts).
-
-import { boundHeapGrowth } from '../bounded-heap.js';
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
-import { updatedBaseline } from '../../baseline/compare.js';
-import { loadBaseline, serializeBaseline } from '../../baseline/file.js';
 import { TIME_MODE_CHOICES, type TimeModeChoice } from '../../model/replay.js';
-import type { ReplayReport } from '../../model/replay-report.js';
-import type { ShardInfo } from '../../model/shard.js';
 import { parseShard, type Shard } from '../../corpus/shard.js';
-import { JUNIT_GROUPINGS, renderJunit, type JunitGrouping } from '../../report/junit.js';
-import { renderReplayReport } from '../../report/replay-text.js';
-import { renderSummary } from '../../report/summary-text.js';
-import { buildReplayReport } from '../../replay/report.js';
-import { verdictExitCode, withBisectCodes } from '../bisect.js';
-import { colorFor } from '../color.js';
-import { warn, type CliContext } from '../context.js';
+import { JUNIT_GROUPINGS, type JunitGrouping } from '../../report/junit-grouping.js';
+import { withBisectCodes } from '../bisect.js';
+import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { barBaseOption, dashArg, lenientOption } from '../options.js';
-import { writeText } from '../output.js';
-import { prepareCorpus, runCorpus } from '../replay-corpus.js';
+import { barBaseOption, jsonOption, lenientOption } from '../options.js';
+
 
 export interface ReplayArgs {
   readonly traces: string[];
@@ -55,10 +44,12 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .options({
       device: { type: 'string', requiresArg: true, describe: 'Target -device: igb, e1000e, with properties (igb,mac=…); default: the recording\'s, from the sidecar X.json beside X.log, else igb' },
       time: { choices: TIME_MODE_CHOICES, default: 'auto', describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
-      qemu: { type: 'string', requiresArg: true, coerce: stringList, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH); repeat to compare builds, the first being the reference; NAME=PATH names one' },
+      // An array taking one value per --qemu: repeatable (the repeat check lets arrays repeat), and
+      // `--qemu A TRACE` still leaves TRACE a positional.
+      qemu: { type: 'string', array: true, nargs: 1, requiresArg: true, coerce: stringList, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH); repeat to compare builds, the first being the reference; NAME=PATH names one' },
       strict: { type: 'boolean', default: false, describe: 'Count differences in volatile registers (statistics, free-running clocks) as divergences' },
       'data-path': { type: 'boolean', describe: 'Replay the recorded transmits (TX rings and buffers seeded from the recording\'s frame capture) and compare the frames the target sends. Default: on when the target QEMU has the qtest accelerator; --data-path also without it (frames are let out by running the clock an instant), --no-data-path: registers only' },
-      json: { type: 'string', requiresArg: true, coerce: dashArg, describe: 'Write the full result to FILE (- for stdout) as JSON, schema igb-replay/replay-report (igb-replay/matrix-report with several --qemu)' },
+      json: jsonOption('the full result (schema igb-replay/replay-report; igb-replay/matrix-report with several --qemu)'),
       lenient: lenientOption,
       'bar-base': barBaseOption,
       'keep-temp': { type: 'boolean', default: false, describe: "Keep QEMU's temp dir (its log and sockets) for debugging" },
@@ -104,61 +95,6 @@ export function replayCommand(ctx: CliContext): CommandModule<object, ReplayArgs
     command: 'replay <traces..>',
     describe: 'Replay traces against QEMU over qtest and compare every read with the recording',
     builder,
-    handler: (args) => withBisectCodes(args.bisect, () => runReplay(args, ctx)),
+    handler: (args) => withBisectCodes(args.bisect, async () => (await import('../handlers/replay.js')).runReplay(args, ctx)),
   };
-}
-
-export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void> {
-  if (args.updateBaseline && args.baseline === undefined) {
-    throw new UsageError('--update-baseline needs --baseline FILE', 'name the baseline file to write: --baseline b.json --update-baseline');
-  }
-  boundHeapGrowth();
-  const corpus = await prepareCorpus(args);
-  if (corpus.builds.length > 1) {
-    const { replayMatrix } = await import('./replay-matrix.js');
-    return replayMatrix(corpus, args, ctx);
-  }
-  // Read before replaying, so a bad baseline fails fast (exit 2) instead of after minutes of replay.
-  const baseline = args.baseline === undefined ? undefined : await loadBaseline(args.baseline, args.updateBaseline);
-  const results = (await runCorpus(corpus, args, ctx)).map((row) => row[0]!.result);
-  if (args.baseline !== undefined && args.updateBaseline) {
-    // A replay that stopped early would drop the entries after where it stopped: keep the old file.
-    if (results.every((r) => r.completed)) {
-      await writeText(args.baseline, serializeBaseline(updatedBaseline(results, baseline?.accepted ?? [], args.strict)), ctx.stdout);
-    } else warn(ctx, `${args.baseline} not updated: a replay stopped early`);
-  }
-  // An updated baseline is not compared with: the run it was made from would accept everything.
-  const compareWith = args.baseline === undefined || args.updateBaseline ? undefined : { file: args.baseline, accepted: baseline?.accepted ?? [] };
-  const report = withShard(buildReplayReport(results, { strict: args.strict }, compareWith), corpus.shard);
-  await writeReports(report, args, ctx);
-  ctx.exitCode = exitCodeOf(report, args);
-}
-
-function withShard(report: ReplayReport, shard: ShardInfo | undefined): ReplayReport {
-  return shard === undefined ? report : { ...report, shard };
-}
-
-function exitCodeOf(report: ReplayReport, args: ReplayArgs): number {
-  if (report.verdict !== 'INCOMPLETE' && args.updateBaseline) return 0;
-  return replayExitCode(report, args.bisect);
-}
-
-export function replayExitCode(report: ReplayReport, bisect: boolean): number {
-  return verdictExitCode(report.verdict === 'INCOMPLETE' ? 'incomplete' : report.verdict === 'FAIL' ? 'fail' : 'pass', bisect);
-}
-
-/** Every output is a rendering of the one report: JUnit, HTML, JSON (the report itself) and the text on stdout. */
-export async function writeReports(report: ReplayReport, args: Pick<ReplayArgs, 'junit' | 'junitBy' | 'html' | 'json'>, ctx: CliContext): Promise<void> {
-  if (args.junit !== undefined) await writeText(args.junit, renderJunit(report, args.junitBy), ctx.stdout);
-  if (args.html !== undefined) {
-    const { renderHtml } = await import('../../report/html.js');
-    await writeText(args.html, renderHtml(report), ctx.stdout);
-  }
-  if (args.json !== undefined) {
-    await writeText(args.json, `${JSON.stringify(report, null, 2)}\n`, ctx.stdout);
-    if (args.json === '-') return;
-  }
-  const c = colorFor(ctx.env, ctx.stdout.isTTY === true);
-  const summary = report.results.length > 1 ? `\n${renderSummary(report, c)}` : '';
-  await writeText(undefined, renderReplayReport(report, c) + summary, ctx.stdout);
 }

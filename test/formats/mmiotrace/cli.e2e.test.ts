@@ -78,10 +78,12 @@ describe('replay against QEMU\'s igb', () => {
   it('replays every BAR0 access of the real mmiotrace and compares every read', () => {
     const result = runCli(['replay', TXT, '--device', 'igb']);
     expect(result.stderr).not.toMatch(/error/);
-    expect(result.stdout).toContain(`(${fmt(reads)} reads compared, ${fmt(writes)} writes, 0 config writes; 0 skipped)`);
+    expect(result.stdout).toMatch(new RegExp(`^Trace +${fmt(reads + writes)} accesses = .* \\+ 0 skipped`, 'm'));
+    expect(result.stdout).toMatch(new RegExp(`^Sent .* \\+ ${fmt(writes)} writes`, 'm'));
+    expect(result.stdout).toMatch(new RegExp(`^Compared ${fmt(reads)} reads = `, 'm'));
     // mmiotrace shows no timers: time runs where the driver paused for 50 ms or more (idle markers),
     // which is where the link came up; so every read but the volatile ones matches.
-    expect(result.stdout).toMatch(/; [1-9]\d* time advances,/);
+    expect(result.stdout).toMatch(/; [1-9]\d* time advances/);
     expect(result.stdout).toMatch(/^ {2}mismatch +0 /m);
     expect(result.stdout).toMatch(/^ {2}unknown-in-target +0 /m);
     expect(result.stdout).toContain('Result: PASS');

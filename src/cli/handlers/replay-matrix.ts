@@ -11,7 +11,7 @@ import { renderMatrixText } from '../../report/matrix-text.js';
 import { verdictExitCode } from '../bisect.js';
 import { colorFor } from '../color.js';
 import type { CliContext } from '../context.js';
-import { writeText } from '../output.js';
+import { writeJson, writeText } from '../output.js';
 import { runCorpus, type Corpus, type CorpusArgs } from '../replay-corpus.js';
 
 export interface MatrixArgs extends CorpusArgs {
@@ -46,7 +46,7 @@ export async function writeMatrixReports(report: MatrixReport, args: Pick<Matrix
     await writeText(args.html, renderMatrixHtml(report), ctx.stdout);
   }
   if (args.json !== undefined) {
-    await writeText(args.json, `${JSON.stringify(report, null, 2)}\n`, ctx.stdout);
+    await writeJson(args.json, report, ctx.stdout);
     if (args.json === '-') return;
   }
   await writeText(undefined, renderMatrixText(report, colorFor(ctx.env, ctx.stdout.isTTY === true)), ctx.stdout);
