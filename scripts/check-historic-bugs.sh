@@ -91,15 +91,22 @@ WORK=$(mktemp -d -t historic-bugs.XXXXXX)
 log "replay outputs in $WORK"
 
 # --- replays ----------------------------------------------------------------------------------
-# summarize JSON: "<failing divergences> <first one as 'line L REG expected/actual'>".
+# summarize JSON: "<failing divergences> <first one as 'line L WHAT class: recorded X, got Y'>": reads
+# (register and config), device events (interrupts, causes, other events) and frames, the classes
+# that fail a replay without --strict.
 summarize() {
 	# shellcheck disable=SC2016 # JavaScript, not shell
 	node -e '
 		const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results[0];
-		const failing = r.divergences.filter((d) => ["mismatch", "unknown-in-target", "poll-never-satisfied"].includes(d.class));
 		const hex = (v) => (typeof v === "number" ? "0x" + v.toString(16) : String(v));
+		const reads = r.divergences.filter((d) => ["mismatch", "unknown-in-target", "poll-never-satisfied"].includes(d.class))
+			.map((d) => ({ line: d.line, text: `${d.register ?? hex(d.offset)} ${d.class}: recorded ${hex(d.expected)}, got ${hex(d.actual)}` }));
+		const events = (r.events?.divergences ?? []).filter((d) => ["interrupt-missing", "interrupt-extra", "cause-differs", "event-missing", "event-extra", "event-differs"].includes(d.class))
+			.map((d) => ({ line: d.line, text: `${d.subject} ${d.class} (device event): recorded ${d.expected}, got ${d.actual}` }));
+		const frames = (r.frames?.divergences ?? []).map((d) => ({ line: d.line, text: `${d.register} ${d.class}: ${d.summary}` }));
+		const failing = [...reads, ...events, ...frames].sort((a, b) => a.line - b.line);
 		const f = failing[0];
-		console.log(failing.length, f ? `line ${f.line} ${f.register ?? hex(f.offset)} ${f.class}: recorded ${hex(f.expected)}, got ${hex(f.actual)}` : "");
+		console.log(failing.length, f ? `line ${f.line} ${f.text}` : "");
 	' "$1"
 }
 
