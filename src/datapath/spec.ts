@@ -18,8 +18,11 @@ export interface DataPathSpec {
   readonly notReplayed?: string;
 }
 
-/** Events only a recording with SR-IOV virtual functions at work has. */
-const VF_EVENTS = ['igb_core_vf_reset', 'igb_set_vfmailbox'];
+/**
+ * Events only a recording with SR-IOV virtual functions at work has: the VF side of the mailbox
+ * and VF config writes (igb_core_vf_reset is not one: every PF reset logs it for each VF slot).
+ */
+const VF_EVENTS = ['igb_set_vfmailbox', 'igbvf_write_config'];
 
 export function dataPathSpec(trace: Trace): DataPathSpec {
   const sidecar = trace.sidecar;
@@ -29,7 +32,7 @@ export function dataPathSpec(trace: Trace): DataPathSpec {
   if (vfEvents > 0) {
     // VF queues are PF queues of the VF's pool and their frames carry the VF's MAC: the data path
     // follows the PF's rings and tells frames apart by the PF's MAC only.
-    return { ...withMemory, notReplayed: `SR-IOV virtual functions are at work in this recording (${vfEvents} VF reset and mailbox events): frames sent from VF queues, with the VF's MAC, are not followed by the data path yet, so frames and descriptors are not checked` };
+    return { ...withMemory, notReplayed: `SR-IOV virtual functions are at work in this recording (${vfEvents} VF mailbox and VF config events): frames sent from VF queues, with the VF's MAC, are not followed by the data path yet, so frames and descriptors are not checked` };
   }
   if (sidecar === undefined) {
     return { notReplayed: 'the recording has no sidecar naming a frame capture (recordings from before `record` captured frames): frames sent and received, TX/RX descriptors and their writebacks are not checked' };
