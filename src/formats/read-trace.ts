@@ -17,6 +17,8 @@ export type { LineStats, MalformedLine } from './line-stats.js';
 /** How to interpret a trace, as the commands' `--lenient` and `--bar-base` say. */
 export interface TraceSourceOptions {
   readonly lenient?: boolean;
+  /** QEMU logs: the device events whose text the records keep (default: all; see QemuLogOptions). */
+  readonly eventText?: (name: string) => boolean;
   /** mmiotrace only: physical address of the NIC's BAR0, overriding detection from PCIDEV/MAP lines. */
   readonly barBase?: number;
 }
@@ -69,7 +71,7 @@ async function readChunks(input: TraceInput, iterator: AsyncIterator<Buffer>, si
   const dialect = detect(input.name, Buffer.concat(head).toString('latin1', 0, Math.min(headBytes, SNIFF_BYTES)));
   const parser = dialect.format === 'mmiotrace'
     ? new MmiotraceParser({ file: input.name, lenient: options.lenient, barBase: options.barBase }, sink)
-    : new QemuLogParser({ file: input.name, lenient: options.lenient }, sink);
+    : new QemuLogParser({ file: input.name, lenient: options.lenient, eventText: options.eventText }, sink);
   const splitter = new LineSplitter(parser);
   let bytes = 0;
   const feed = (chunk: Buffer): void => {
