@@ -37,6 +37,8 @@ function opposite(a: string, b: string): boolean {
 
 const NOT_REPLAYED = 'the access is not replayed (PHY access, BAR programming)';
 const RECEIVED = 'a received packet: the register replay injects no frames (what it did to the interrupt state is followed)';
+const NO_EVENTS: readonly DeviceEvent[] = [];
+
 /** Reads that clear the cause register say so in an event of theirs. */
 const CLEARS_ON_READ = /icr_clear|_clear_zero_ims|_clear_nonmsix/;
 
@@ -183,6 +185,11 @@ export class DeviceEventCheck {
       const targetEvents = places.flatMap((p) => input.target.byPlace.get(p) ?? []);
       // A read whose value differs only by what packets set differs in what it does for the same reason.
       const packetLine = record.events.find(isPacketEvent)?.line ?? explainRead(walk, record, input.actualOf(record.seq));
+      if (record.events.length === 0 && targetEvents.length === 0) {
+        // Most accesses: nothing to compare (comparePlace would find nothing), only the read to follow.
+        walk.taint.observe(NO_EVENTS, undefined, causeRead(record));
+        continue;
+      }
       const result = comparePlace({
         line: record.line, seq: record.seq, taint: walk.taint, registers: this.registers,
         place: { kind: 'access', access: record.kind, register: this.registers.lookupOffset(record.offset)?.name ?? `0x${record.offset.toString(16)}`, value: record.value },
