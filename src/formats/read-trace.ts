@@ -1,6 +1,7 @@
 // Reads one trace end to end: open (file, stdin, gzip), sniff the dialect, stream every line
 // through the dialect's parser into a record sink. Memory stays bounded by the chunk size.
 
+import { prepareCompilerFor } from './compile-budget.js';
 import type { LineStats } from './line-stats.js';
 import { QemuLogParser } from './qemu-log/parser.js';
 import type { RecordSink } from './sink.js';
@@ -73,6 +74,7 @@ async function readChunks(input: TraceInput, iterator: AsyncIterator<Buffer>, si
     ? new MmiotraceParser({ file: input.name, lenient: options.lenient, barBase: options.barBase }, sink)
     : new QemuLogParser({ file: input.name, lenient: options.lenient, eventText: options.eventText }, sink);
   const splitter = new LineSplitter(parser);
+  prepareCompilerFor(input.compressed ? undefined : input.byteSize);
   let bytes = 0;
   const feed = (chunk: Buffer): void => {
     splitter.push(chunk);
