@@ -33,7 +33,9 @@ export class LinePrefix {
   private readonly digits = new DigitReader();
   private readonly isoKey = Buffer.alloc(ISO_SECONDS_LENGTH);
   private isoKeyValid = false;
-  private isoSecondUs = 0;
+  // Doubles from the start (NaN, not 0): a field that starts as a small integer and later holds a
+  // double changes the object's shape, which throws away the optimized code that used it.
+  private isoSecondUs = NaN;
   /**
    * `TID@SECONDS.` of the last tid-epoch line and what it says: consecutive lines mostly share it
    * (same thread, same second), so they compare about 16 bytes and read only the microseconds.
@@ -41,7 +43,7 @@ export class LinePrefix {
   private readonly tidKey = Buffer.alloc(TID_KEY_MAX);
   private tidKeyLength = 0;
   private tidKeyThread = 0;
-  private tidKeySecondsUs = 0;
+  private tidKeySecondsUs = NaN;
 
   /** For a line that starts with its event name. */
   clear(): void {
