@@ -1,16 +1,17 @@
 // `npm run bench:replay`: igb-replay's replay speed against the qtest protocol's own limit, in one
 // run (both see the same machine state). The limit is a raw qtest script of the same accesses
-// piped into `qemu … -qtest stdio`: no checking, no waiting for any reply, QEMU parses and executes
-// one command after the other. Target: igb-replay ≥ 0.5× the raw pipe's access rate for a replay
-// without timer markers; the markers replay (where time runs at recorded timer events) is reported
-// against the same pipe.
+// piped into `qemu … -qtest stdio`: QEMU started, every command piped at once, every reply read; no
+// checking. Target (issue #13): igb-replay's whole process (node start to exit) ≥ 0.5× the raw
+// pipe's (spawn to last reply); start-up-excluded rates are printed beside it.
 //
-// The trace is the real recording traces/linux-6.1-init.log. "Without timer markers" is its replay
+// The trace is the real recording traces/linux-6.1-reload.log (issue #13 measured it: driver loaded
+// and unloaded several times, 11k accesses). "Without timer markers" is its replay
 // with `--time frozen` (no time advances); "with markers" is `--time markers`, the default without
 // the qtest accelerator. It is not concatenated into a larger trace: every recording ends with the
 // guest putting the NIC in D3hot (PMCSR write), so in a second copy the BARs no longer decode and
 // the replay would measure reads of nothing (and, with markers, timeouts). Instead each
-// measurement is the best of several runs, and start-up is measured in the same run and taken out.
+// measurement is the median of several runs (the machine may be shared), and start-up is measured in
+// the same run and taken out.
 //
 // Rates are the trace's replayed accesses (reads as recorded, writes, config writes) per second
 // for both tools, although igb-replay sends fewer commands: it folds polling loops.
@@ -40,16 +41,13 @@ import { encodeCommand, replyKind, type QtestCommand } from '../src/target/qtest
 
 /** Internal: `--one-replay TIME TRACE` times one library replay in this (fresh) process. */
 const ONE_REPLAY = process.argv[2] === '--one-replay';
-/** Another real recording can be given: `npm run bench:replay -- traces/linux-6.1-reload.log`. */
-const TRACE = (ONE_REPLAY ? process.argv[4] : process.argv[2]) ?? join('traces', 'linux-6.1-init.log');
+/** Another real recording can be given: `npm run bench:replay -- traces/linux-6.1-init.log`. */
+const TRACE = (ONE_REPLAY ? process.argv[4] : process.argv[2]) ?? join('traces', 'linux-6.1-reload.log');
 const SELF = process.argv[1]!;
 const CLI = join('dist', 'src', 'cli', 'main.js');
-/**
- * CLI runs (each ~0.4 s) are the best of RUNS; the raw pipe and the library runs, each a few tens
- * of ms of actual work and therefore noisier, the best of FAST_RUNS.
- */
-const RUNS = 3;
-const FAST_RUNS = 10;
+/** CLI runs (each most of a second) are the median of RUNS; the raw pipe and the library runs of FAST_RUNS. */
+const RUNS = 5;
+const FAST_RUNS = 9;
 const TARGET_RATIO = 0.5;
 const RAW_ARGS = ['-M', 'q35', '-nodefaults', '-display', 'none', '-S', '-qtest', 'stdio', '-qtest-log', 'none',
   '-device', 'igb,addr=2.0,netdev=n0', '-netdev', 'user,id=n0,restrict=on'];
@@ -132,13 +130,17 @@ function runRaw(qemu: string, lines: readonly string[], extraArgs: readonly stri
   });
 }
 
-async function bestRaw(qemu: string, lines: readonly string[], extraArgs: readonly string[] = []): Promise<RawRun> {
-  let best: RawRun | undefined;
-  for (let i = 0; i < FAST_RUNS; i++) {
-    const run = await runRaw(qemu, lines, extraArgs);
-    if (best === undefined || run.ms < best.ms) best = run;
-  }
-  return best!;
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The median run (by time) of FAST_RUNS. */
+async function medianRaw(qemu: string, lines: readonly string[], extraArgs: readonly string[] = []): Promise<RawRun> {
+  const runs: RawRun[] = [];
+  for (let i = 0; i < FAST_RUNS; i++) runs.push(await runRaw(qemu, lines, extraArgs));
+  return runs.sort((a, b) => a.ms - b.ms)[runs.length >> 1]!;
 }
 
 /** Reads of the raw run that returned the recorded value, checked after the timing. */
@@ -224,7 +226,7 @@ interface ReplayTimes {
   readonly commands: number;
 }
 
-async function bestReplay(time: TimeMode): Promise<ReplayTimes> {
+async function medianReplay(time: TimeMode): Promise<ReplayTimes> {
   const cli: CliRun[] = [];
   const library: LibraryRun[] = [];
   for (let i = 0; i < RUNS; i++) cli.push(await runCli(time));
@@ -232,11 +234,11 @@ async function bestReplay(time: TimeMode): Promise<ReplayTimes> {
   for (let i = 0; i < FAST_RUNS; i++) library.push(await runLibraryCold(time));
   for (let i = 0; i < FAST_RUNS; i++) warm.push(await runLibrary(time));
   return {
-    wallMs: Math.min(...cli.map((r) => r.wallMs)),
-    durationMs: Math.min(...cli.map((r) => r.result.durationMs)),
-    engineMs: Math.min(...library.map((r) => r.engineMs)),
-    checkedMs: Math.min(...library.map((r) => r.checkedMs)),
-    warmCheckedMs: Math.min(...warm.map((r) => r.checkedMs)),
+    wallMs: median(cli.map((r) => r.wallMs)),
+    durationMs: median(cli.map((r) => r.result.durationMs)),
+    engineMs: median(library.map((r) => r.engineMs)),
+    checkedMs: median(library.map((r) => r.checkedMs)),
+    warmCheckedMs: median(warm.map((r) => r.checkedMs)),
     commands: cli[0]!.result.counts.accesses,
   };
 }
@@ -249,20 +251,25 @@ interface RawTimes {
   readonly correctedMs: number;
 }
 
-function printReplay(name: string, accesses: number, t: ReplayTimes, raw: RawTimes): number {
+interface Ratios {
+  readonly whole: number;
+  readonly withoutStartUp: number;
+}
+
+function printReplay(name: string, accesses: number, t: ReplayTimes, raw: RawTimes): Ratios {
   console.log(`${name} (${t.commands.toLocaleString('en-US')} accesses sent; polling loops folded)`);
-  console.log(`  CLI wall (node start to exit)          ${timed(accesses, t.wallMs)}   ratio ${(raw.totalMs / t.wallMs).toFixed(2)}x raw total`);
+  console.log(`  CLI wall (node start to exit)          ${timed(accesses, t.wallMs)}   ratio ${(raw.totalMs / t.wallMs).toFixed(2)}x raw total (whole process)`);
   console.log(`  CLI durationMs (parse+QEMU+replay)     ${timed(accesses, t.durationMs)}   ratio ${(raw.totalMs / t.durationMs).toFixed(2)}x raw total`);
   console.log(`  replay + check (QEMU ready to result)  ${timed(accesses, t.checkedMs)}   ratio ${(raw.correctedMs / t.checkedMs).toFixed(2)}x raw minus start-up`);
   console.log(`  engine only (QEMU ready to last reply) ${timed(accesses, t.engineMs)}   ratio ${(raw.correctedMs / t.engineMs).toFixed(2)}x raw minus start-up`);
   console.log(`  replay + check, warmed-up process      ${timed(accesses, t.warmCheckedMs)}   ratio ${(raw.correctedMs / t.warmCheckedMs).toFixed(2)}x raw minus start-up`);
-  return raw.correctedMs / t.checkedMs;
+  return { whole: raw.totalMs / t.wallMs, withoutStartUp: raw.correctedMs / t.checkedMs };
 }
 
 /** The raw pipe, and its start-up measured in the same QEMU configuration; prints both. */
 async function measureRaw(qemu: string, script: RawScript, name: string, extraArgs: readonly string[]): Promise<RawTimes> {
-  const startup = await bestRaw(qemu, ['endianness'], extraArgs);
-  const raw = await bestRaw(qemu, script.lines, extraArgs);
+  const startup = await medianRaw(qemu, ['endianness'], extraArgs);
+  const raw = await medianRaw(qemu, script.lines, extraArgs);
   const check = rawMatches(script, raw.replies);
   const correctedMs = raw.ms - startup.ms;
   console.log(`${name} (${script.lines.length.toLocaleString('en-US')} commands, no checking)`);
@@ -279,7 +286,7 @@ async function main(): Promise<void> {
   const plan = planReplay(await recordsOf(await loadTrace(TRACE)), igbRegisters());
   const script = rawScript(plan);
   console.log(`trace: ${TRACE} (real recording), ${script.accesses.toLocaleString('en-US')} accesses replayed; `
-    + `${qemu.version.text}; best of ${RUNS} CLI runs, of ${FAST_RUNS} raw-pipe and library runs`);
+    + `${qemu.version.text}; median of ${RUNS} CLI runs, of ${FAST_RUNS} raw-pipe and library runs`);
   const raw = await measureRaw(qemu.path, script, 'raw qtest pipe', []);
   const logDir = mkdtempSync(join(tmpdir(), 'igb-replay-bench-'));
   let traced: RawTimes;
@@ -289,15 +296,16 @@ async function main(): Promise<void> {
   } finally {
     rmSync(logDir, { recursive: true, force: true });
   }
-  const frozenTimes = await bestReplay('frozen');
-  const markersTimes = await bestReplay('markers');
+  const frozenTimes = await medianReplay('frozen');
+  const markersTimes = await medianReplay('markers');
   const frozen = printReplay('igb-replay --time frozen (no timer markers)', script.accesses, frozenTimes, raw);
   const markers = printReplay('igb-replay --time markers (time runs at timer markers)', script.accesses, markersTimes, raw);
   console.log(`engine only vs the raw pipe with the same trace events, start-up excluded: frozen ${(traced.correctedMs / frozenTimes.engineMs).toFixed(2)}x, `
     + `markers ${(traced.correctedMs / markersTimes.engineMs).toFixed(2)}x`);
-  console.log(`ratio, start-up excluded, replay + check vs raw pipe: frozen ${frozen.toFixed(2)}x (target >= ${TARGET_RATIO.toFixed(2)}x), `
-    + `markers ${markers.toFixed(2)}x`);
-  console.log(frozen >= TARGET_RATIO ? 'RESULT: target met' : 'RESULT: target NOT met');
+  console.log(`ratio, whole process, igb-replay vs raw pipe: markers (the default) ${markers.whole.toFixed(2)}x, frozen ${frozen.whole.toFixed(2)}x`
+    + ` (target >= ${TARGET_RATIO.toFixed(2)}x)`);
+  console.log(`ratio, start-up excluded, replay + check vs raw pipe: markers ${markers.withoutStartUp.toFixed(2)}x, frozen ${frozen.withoutStartUp.toFixed(2)}x`);
+  console.log(Math.min(markers.whole, frozen.whole) >= TARGET_RATIO ? 'RESULT: target met' : 'RESULT: target NOT met');
 }
 
 if (ONE_REPLAY) console.log(JSON.stringify(await runLibrary(process.argv[3] as TimeMode)));

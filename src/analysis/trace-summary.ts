@@ -89,6 +89,8 @@ interface MutableTally {
 }
 
 export class TraceSummaryBuilder {
+  /** Counts only: event texts are never read (the reader may leave them empty). */
+  readonly readsEventText = false;
   private accesses = 0;
   private markers = 0;
   private readonly bySpace = zeroRecord(ADDRESS_SPACES, () => ({ read: 0, write: 0 }));

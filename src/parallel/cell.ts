@@ -5,7 +5,9 @@
 
 import type { ReplayResult } from '../model/replay.js';
 import { BuildEventsGatherer, type BuildEvents } from '../matrix/build-events.js';
-import { prepareReplay, type PrepareOptions } from '../replay/prepare.js';
+import type { Trace } from '../model/trace.js';
+import { EarlyTarget } from '../replay/early-target.js';
+import { prepareReplay, type PrepareOptions, type ReplayJob } from '../replay/prepare.js';
 import { QemuReplayTarget } from '../replay/qemu-target.js';
 import { runReplay, type ReplayedWindow } from '../replay/run.js';
 import { loadTrace } from '../trace/load.js';
@@ -38,12 +40,21 @@ export interface CellHooks {
 
 export async function runCell(request: CellRequest, hooks: CellHooks = {}): Promise<CellOutcome> {
   const source = { lenient: request.lenient, ...(request.barBase === undefined ? {} : { barBase: request.barBase }) };
-  // A long recording is not held in memory: the replay reads it again as it goes.
-  const trace = await loadTrace(request.trace, { ...source, keepRecords: 'small', onWarning: (message) => hooks.onWarning?.(message) });
-  const job = prepareReplay(trace, { ...request.prepare, source });
+  // QEMU starts while the trace loads (a guess of its device, checked against the loaded trace's).
+  const early = await EarlyTarget.start(request.trace, request.prepare);
+  let job: ReplayJob;
+  let trace: Trace;
+  try {
+    // A long recording is not held in memory: the replay reads it again as it goes.
+    trace = await loadTrace(request.trace, { ...source, keepRecords: 'small', onWarning: (message) => hooks.onWarning?.(message) });
+    job = prepareReplay(trace, { ...request.prepare, source });
+  } catch (error) {
+    await early.discard();
+    throw error;
+  }
   let events: BuildEvents | undefined;
   const gatherer = request.keepEvents ? new BuildEventsGatherer(trace.device.model, job.registers) : undefined;
-  const result = await runReplay(job, undefined, {
+  const result = await runReplay(job, early.targetFactory, {
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     onTarget: (target) => {
       if (target instanceof QemuReplayTarget) hooks.onQemu?.({ pid: target.session.pid, tempDir: target.session.tempDir });

@@ -1,8 +1,14 @@
 // Reads one database CSV into rows keyed by column name, each with its 1-based source line.
 // `#` lines are comments (sources and conventions live there); a `#` inside a line is ordinary text.
 
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 import { RegisterDatabaseError } from './errors.js';
+
+/**
+ * csv-parse is loaded on first use: a build of dist/ reads its tables from the build's cache
+ * (tables-cache.ts), and then a command never needs the parser or its ~10 ms of loading.
+ */
+const requireCsvParse = (): typeof import('csv-parse/sync') => createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync');
 
 export interface CsvSource {
   /** Name used in error messages, e.g. `src/regs/igb-fields.csv`. */
@@ -38,7 +44,7 @@ export function readCsv(source: CsvSource, columns: readonly string[]): CsvRow[]
 function parseRecords(source: CsvSource): ParsedRecord[] {
   try {
     // With `info: true` csv-parse yields { record, info } objects, which its typings do not model.
-    const raw: unknown[] = parse(source.text, {
+    const raw: unknown[] = requireCsvParse().parse(source.text, {
       comment: '#',
       comment_no_infix: true,
       skip_empty_lines: true,

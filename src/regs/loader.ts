@@ -13,6 +13,7 @@ import { FIELD_COLUMNS, parseFieldRows } from './field-rows.js';
 import { checkLayout, checkNames, checkReferences } from './layout.js';
 import { parseRegisterRow, REGISTER_COLUMNS, type RegisterDraft } from './register-rows.js';
 import { MMIO_SPACE, PHY_SPACE, type AddressSpace } from './space.js';
+import { readTablesCache, tablesCacheText } from './tables-cache.js';
 
 export type { CsvSource } from './csv.js';
 
@@ -68,15 +69,35 @@ export function loadIgbTables(): IgbTables {
 /**
  * The BAR0 tables of one device model, the CSVs its row in src/devices/table.ts names. Both devices
  * use the same MII register set behind MDIC (QEMU models both PHYs with one register layout; the
- * 82574's paged registers share the numbers), so the PHY tables are common.
+ * 82574's paged registers share the numbers), so the PHY tables are common. Taken from the build's
+ * cache (tables-cache.ts) when it was made from these very CSVs.
  */
 export function loadTables(model: DeviceModel): IgbTables {
+  const sources = tableSources(model);
+  return readTablesCache(tablesCacheUrl(model), sources) ?? parseSources(sources);
+}
+
+/** The cache file of `model`'s tables, beside the CSVs (written by the build). */
+export function tablesCacheUrl(model: DeviceModel): URL {
+  return new URL(`./${model}-tables.json`, import.meta.url);
+}
+
+/** The cache text for `model`, for the build: the tables parsed and checked from the CSVs now. */
+export function buildTablesCache(model: DeviceModel): string {
+  const sources = tableSources(model);
+  return tablesCacheText(sources, parseSources(sources));
+}
+
+/** The four CSVs of a model, in the order parseSources takes them. */
+function tableSources(model: DeviceModel): CsvSource[] {
   const tables = deviceRow(model).registerTables;
+  return [readBundled(tables.registers), readBundled(tables.fields), readBundled('phy-registers.csv'), readBundled('phy-fields.csv')];
+}
+
+function parseSources([registers, fields, phyRegisters, phyFields]: CsvSource[]): IgbTables {
   return {
-    mmio: parseRegisterTables(
-      { registers: readBundled(tables.registers), fields: readBundled(tables.fields) }, MMIO_SPACE),
-    phy: parseRegisterTables(
-      { registers: readBundled('phy-registers.csv'), fields: readBundled('phy-fields.csv') }, PHY_SPACE),
+    mmio: parseRegisterTables({ registers: registers!, fields: fields! }, MMIO_SPACE),
+    phy: parseRegisterTables({ registers: phyRegisters!, fields: phyFields! }, PHY_SPACE),
   };
 }
 

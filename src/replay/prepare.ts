@@ -2,7 +2,7 @@
 // names and decodes it, and the target to run it against — without starting anything. The same job
 // can then run against any number of targets (src/replay/run.ts): QEMU builds, or a fake in tests.
 
-import type { Trace } from '../model/trace.js';
+import type { RecordedDevice, Trace } from '../model/trace.js';
 import type { TimeModeChoice } from '../model/replay.js';
 import { registersFor, type RegisterDatabase } from '../regs/database.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
@@ -84,19 +84,30 @@ export function prepareReplay(trace: Trace, options: PrepareOptions): ReplayJob 
   const dataPath: DataPathSpec = options.dataPath === false
     ? { notReplayed: 'the data path was switched off (--no-data-path): frames and descriptors are not checked' }
     : dataPathSpec(trace);
-  const replaysFrames = dataPath.capture !== undefined;
   return {
     trace: trace.path, source, registers,
     accessCount: trace.records?.filter((record) => record.type === 'access').length ?? trace.read.stats.accessLines,
     negotiationVisible: trace.records !== undefined ? negotiationVisible(trace.records) : (trace.read.stats.deviceEvents.get(NEGOTIATION_START) ?? 0) > 0,
-    target: {
-      device: targetDevice(trace, options.device), placement: trace.device.placement, time: options.time,
-      ...(options.qemu === undefined ? {} : { qemu: options.qemu }),
-      ...(options.keepTempDir === undefined ? {} : { keepTempDir: options.keepTempDir }),
-      ...(replaysFrames ? { ownNetdev: options.dataPath === true ? 'always' : 'with-clock-step', ...(dataPath.memoryMib === undefined ? {} : { memoryMib: dataPath.memoryMib }) } : {}),
-    },
+    target: targetSpec(trace.device, trace.mac, options, dataPath),
     compare: { strict: options.strict },
     dataPath,
+  };
+}
+
+/**
+ * The target a replay of a recording of `recorded` (with MAC `mac`) runs against; src/replay/early-target.ts
+ * asks it of a guess before the trace is loaded. Throws DeviceOptionError for a bad `--device`.
+ */
+export function targetSpec(recorded: Pick<RecordedDevice, 'model' | 'properties' | 'placement'>, mac: string | undefined,
+  options: Pick<PrepareOptions, 'device' | 'time' | 'qemu' | 'keepTempDir' | 'dataPath'>, dataPath: DataPathSpec | undefined): TargetSpec {
+  return {
+    device: deviceOption(recorded, mac, options.device), placement: recorded.placement, time: options.time,
+    ...(options.qemu === undefined ? {} : { qemu: options.qemu }),
+    ...(options.keepTempDir === undefined ? {} : { keepTempDir: options.keepTempDir }),
+    ...(dataPath?.capture === undefined ? {} : {
+      ownNetdev: options.dataPath === true ? 'always' : 'with-clock-step',
+      ...(dataPath.memoryMib === undefined ? {} : { memoryMib: dataPath.memoryMib }),
+    }),
   };
 }
 
@@ -106,6 +117,10 @@ export function prepareReplay(trace: Trace, options: PrepareOptions): ReplayJob 
  * recording's. Throws DeviceOptionError for a bad `--device`.
  */
 export function targetDevice(trace: Trace, userDevice: string | undefined): DeviceOption {
-  const recorded = [trace.device.model, ...Object.entries(trace.device.properties).map(([key, value]) => `${key}=${value}`)].join(',');
-  return parseDeviceOption(userDevice ?? recorded, trace.mac);
+  return deviceOption(trace.device, trace.mac, userDevice);
+}
+
+function deviceOption(recorded: Pick<RecordedDevice, 'model' | 'properties'>, mac: string | undefined, userDevice: string | undefined): DeviceOption {
+  const text = [recorded.model, ...Object.entries(recorded.properties).map(([key, value]) => `${key}=${value}`)].join(',');
+  return parseDeviceOption(userDevice ?? text, mac);
 }

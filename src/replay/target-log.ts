@@ -6,12 +6,10 @@
 // the log is read segment by segment, so an event is never attributed across a time boundary,
 // which the parser could not tell from the text alone (the target has no vCPU thread to tell by).
 
-import { createReadStream } from 'node:fs';
 import type { Access, Marker, SideEvent } from '../model/access.js';
 import type { TargetEventLog, TimeSegment } from '../model/events.js';
 import type { TargetObservations, TargetVerdicts } from '../model/replay.js';
-import { readTrace } from '../formats/read-trace.js';
-import { TraceInputError } from '../formats/errors.js';
+import { readQemuLogRange } from '../formats/read-trace.js';
 
 /** A stretch of the log written while time ran (or the link changed). */
 export interface LoggedTime {
@@ -51,11 +49,11 @@ class Collector {
   }
 
   /** One access segment: places in order; events between places belong to the place before them. */
-  async accesses(path: string, from: number, to: number): Promise<void> {
+  accesses(path: string, from: number, to: number): void {
     const sentBySeq = new Map<number, number>();
     let last: number | undefined;
     let leading: SideEvent[] = [];
-    await readSegment(path, from, to, {
+    readSegment(path, from, to, {
       access: (access) => {
         if (access.space === 'phy') {
           const sentIndex = access.cause === undefined ? undefined : sentBySeq.get(access.cause);
@@ -88,21 +86,15 @@ class Collector {
 }
 
 /** Every event of a segment, attached to accesses or markers alike. */
-async function allEvents(path: string, from: number, to: number, nicAddress: string | undefined): Promise<SideEvent[]> {
+function allEvents(path: string, from: number, to: number, nicAddress: string | undefined): SideEvent[] {
   const events: SideEvent[] = [];
-  await readSegment(path, from, to, { access: (a) => events.push(...a.events), marker: (m) => events.push(...m.events) }, nicAddress);
+  readSegment(path, from, to, { access: (a) => events.push(...a.events), marker: (m) => events.push(...m.events) }, nicAddress);
   return events;
 }
 
-async function readSegment(path: string, from: number, to: number, sink: { access(a: Access): void; marker(m: Marker): void },
-  nicAddress: string | undefined): Promise<void> {
-  if (to <= from) return;
-  try {
-    await readTrace('-', sink, { lenient: true, stdin: createReadStream(path, { start: from, end: to - 1 }), nicAddress });
-  } catch (error) {
-    // A stretch with no trace event at all (only QEMU's own messages) has nothing to tell.
-    if (!(error instanceof TraceInputError)) throw error;
-  }
+function readSegment(path: string, from: number, to: number, sink: { access(a: Access): void; marker(m: Marker): void },
+  nicAddress: string | undefined): void {
+  if (to > from) readQemuLogRange(path, from, to, sink, { lenient: true, ...(nicAddress === undefined ? {} : { nicAddress }) });
 }
 
 /**
@@ -121,17 +113,17 @@ export class TargetLogReader {
   }
 
   /** `time`: the stretches logged while time ran since the previous read, in order; `end`: the log's size now. */
-  async read(time: readonly LoggedTime[], end: number): Promise<TargetObservations> {
-    const start = this.started ? [] : await allEvents(this.path, 0, this.startEnd, this.nicAddress);
+  read(time: readonly LoggedTime[], end: number): TargetObservations {
+    const start = this.started ? [] : allEvents(this.path, 0, this.startEnd, this.nicAddress);
     if (!this.started) this.at = this.startEnd;
     this.started = true;
     const segments: TimeSegment[] = [];
     for (const segment of time) {
-      await this.collector.accesses(this.path, this.at, segment.from);
-      segments.push({ afterPlace: segment.afterPlace, cause: segment.cause, events: await allEvents(this.path, segment.from, segment.to, this.nicAddress) });
+      this.collector.accesses(this.path, this.at, segment.from);
+      segments.push({ afterPlace: segment.afterPlace, cause: segment.cause, events: allEvents(this.path, segment.from, segment.to, this.nicAddress) });
       this.at = segment.to;
     }
-    await this.collector.accesses(this.path, this.at, end);
+    this.collector.accesses(this.path, this.at, end);
     this.at = Math.max(this.at, end);
     const { verdicts, byPlace } = this.collector.take();
     const events: TargetEventLog = { start, byPlace, time: segments, placesLogged: this.collector.places };
@@ -140,6 +132,6 @@ export class TargetLogReader {
 }
 
 /** The whole log at once (a replay that reads it only at the end). */
-export async function readTargetLog(path: string, layout: TargetLogLayout, nicAddress?: string): Promise<TargetObservations> {
+export function readTargetLog(path: string, layout: TargetLogLayout, nicAddress?: string): TargetObservations {
   return new TargetLogReader(path, layout.startEnd, nicAddress).read(layout.time, layout.end);
 }

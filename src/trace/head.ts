@@ -6,27 +6,59 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import type { Access, Marker } from '../model/access.js';
 import type { RecordedDevice } from '../model/trace.js';
-import { DEFAULT_DEVICE_MODEL } from '../devices/table.js';
+import { DEFAULT_DEVICE_MODEL, isDeviceModel } from '../devices/table.js';
 import { readTrace } from '../formats/read-trace.js';
 import { isGzip } from '../formats/input-stream.js';
 import { DeviceModelDetector } from './device-evidence.js';
 import { decideDevice } from './load.js';
+import { RecordedMacFinder } from './recorded-mac.js';
 import { findSidecar } from './sidecar-device.js';
+import { recordedDevice } from './sidecar.js';
 
 const HEAD_BYTES = 1 << 20;
 
 export async function sniffRecordedDevice(path: string, warn: (message: string) => void = () => undefined): Promise<RecordedDevice> {
+  return (await sniffRecording(path, warn)).device;
+}
+
+/** What the head says about the recording: its device and the MAC it had, decided as loadTrace decides them. */
+export interface RecordingGuess {
+  readonly device: RecordedDevice;
+  readonly mac?: string;
+}
+
+/**
+ * A quick guess, for work that can start before the trace is read (src/replay/early-target.ts): a
+ * sidecar's device and MAC without reading the trace's head, else what sniffRecording finds.
+ */
+export async function guessRecording(path: string): Promise<RecordingGuess> {
+  const sidecar = await findSidecar(path, () => undefined);
+  const recorded = sidecar === undefined ? undefined : recordedDevice(sidecar.content);
+  if (sidecar === undefined || recorded === undefined || !isDeviceModel(recorded.model)) return sniffRecording(path);
+  const device = decideDevice(sidecar, { model: undefined, reason: 'not read' });
+  return recorded.mac === undefined ? { device } : { device, mac: recorded.mac };
+}
+
+/** The recorded device and MAC from the sidecar and the trace's first MiB (see sniffRecordedDevice). */
+export async function sniffRecording(path: string, warn: (message: string) => void = () => undefined): Promise<RecordingGuess> {
   const sidecar = await findSidecar(path, warn);
   const detector = new DeviceModelDetector();
+  const macs = new RecordedMacFinder();
   const head = path === '-' ? undefined : readHead(path);
   if (head !== undefined && head.length > 0 && !isGzip(head)) {
     // Up to the last complete line; a malformed line in the head is the full read's to report.
     const end = head.lastIndexOf(0x0a);
     const text = end < 0 ? head : head.subarray(0, end + 1);
-    await readTrace('-', detector, { lenient: true, stdin: Readable.from([text]) }).catch(() => undefined);
+    const sink = {
+      access: (a: Access): void => { detector.access(a); macs.access(a); },
+      marker: (m: Marker): void => { detector.marker(m); macs.marker(m); },
+    };
+    await readTrace('-', sink, { lenient: true, stdin: Readable.from([text]) }).catch(() => undefined);
   }
-  return decideDevice(sidecar, detector.result());
+  const mac = macs.mac ?? (sidecar === undefined ? undefined : recordedDevice(sidecar.content)?.mac);
+  return { device: decideDevice(sidecar, detector.result()), ...(mac === undefined ? {} : { mac }) };
 }
 
 function readHead(path: string): Buffer | undefined {

@@ -47,7 +47,9 @@ export async function loadTrace(path: string, options: LoadTraceOptions = {}): P
       extra?.marker(m);
     },
   };
-  const read = await readTrace(path, sink, options);
+  // Records nobody keeps and no sink reads the text of need no event texts but the MAC's.
+  const eventText = records === undefined && extra?.readsEventText === false ? RecordedMacFinder.readsTextOf : options.eventText;
+  const read = await readTrace(path, sink, { ...options, eventText });
   detector.eventCounts(read.stats.deviceEvents);
   const device = decideDevice(sidecar, detector.result());
   const recordedMac = mac.mac ?? (sidecar === undefined ? undefined : recordedDevice(sidecar.content)?.mac);

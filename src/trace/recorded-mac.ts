@@ -11,6 +11,11 @@ const MAC = /([0-9a-f]{2}(?::[0-9a-f]{2}){5})/i;
 export class RecordedMacFinder {
   private found: string | undefined;
 
+  /** The events whose text this reads. */
+  static readsTextOf(name: string): boolean {
+    return MAC_EVENTS.has(name);
+  }
+
   get mac(): string | undefined {
     return this.found;
   }

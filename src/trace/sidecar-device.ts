@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { TraceSidecar } from '../model/trace.js';
 import { describedSha256s, parseSidecar, sidecarPathFor, SidecarError } from './sidecar.js';
@@ -15,6 +15,26 @@ export async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * The trace's sha256, remembered by path, size and modification time: a replay asks twice (the guess
+ * that starts its QEMU early, then the load), and hashing a long recording takes a while.
+ */
+const shaByFile = new Map<string, Promise<string>>();
+const SHA_CACHE_ENTRIES = 16;
+
+async function traceSha256(path: string): Promise<string> {
+  const info = await stat(path);
+  const key = `${path}\0${info.size}\0${info.mtimeMs}`;
+  let sha = shaByFile.get(key);
+  if (sha === undefined) {
+    if (shaByFile.size >= SHA_CACHE_ENTRIES) shaByFile.clear();
+    sha = fileSha256(path);
+    shaByFile.set(key, sha);
+    sha.catch(() => shaByFile.delete(key));
+  }
+  return sha;
 }
 
 /** The sidecar beside `tracePath` if there is one and it describes this very file. */
@@ -30,7 +50,7 @@ export async function findSidecar(tracePath: string, warn: (message: string) => 
   if (!/"sha256"\s*:/.test(text) || !/"trace"\s*:/.test(text)) return undefined;
   try {
     const content = parseSidecar(text, file);
-    const sha = await fileSha256(tracePath);
+    const sha = await traceSha256(tracePath);
     if (!describedSha256s(content).includes(sha)) {
       warn(`${file} describes ${content.trace} with sha256 ${content.sha256.slice(0, 12)}…, but ${basename(tracePath)} has ${sha.slice(0, 12)}…; `
         + 'not using its device (re-record, or pass --device)');

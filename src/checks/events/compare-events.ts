@@ -66,6 +66,8 @@ function opposite(a: EventDivergence, b: EventDivergence): boolean {
 const FRAMES_FLUSH = 'the target ran for an instant only to send the frames QEMU held back for its stopped machine, before a link-down purged them (not in the recording\'s timeline)';
 const NOT_REPLAYED = 'the access is not replayed (PHY access, BAR programming)';
 const RECEIVED = 'a received packet: the register replay injects no frames (what it did to the interrupt state is followed)';
+const NO_EVENTS: readonly DeviceEvent[] = [];
+
 /** Reads that clear the cause register say so in an event of theirs. */
 const CLEARS_ON_READ = /icr_clear|_clear_zero_ims|_clear_nonmsix/;
 
@@ -292,6 +294,11 @@ export class DeviceEventCheck {
       const targetEvents = places.flatMap((p) => input.target.byPlace.get(p) ?? []);
       // A read whose value differs only by what packets set differs in what it does for the same reason.
       const packetLine = record.events.find(isPacketEvent)?.line ?? explainRead(walk, record, input.actualOf(record.seq));
+      if (record.events.length === 0 && targetEvents.length === 0) {
+        // Most accesses: nothing to compare (comparePlace would find nothing), only the read to follow.
+        walk.taint.observe(NO_EVENTS, undefined, causeRead(record));
+        continue;
+      }
       const result = comparePlace({
         line: record.line, seq: record.seq, taint: walk.taint, held: walk.held, registers: this.registers,
         place: { kind: 'access', access: record.kind, register: this.registers.lookupOffset(record.offset)?.name ?? `0x${record.offset.toString(16)}`, value: record.value },

@@ -3,7 +3,7 @@
 
 import type { SideEventCategory } from '../../model/access.js';
 import type { LineCounters } from '../line-stats.js';
-import { categoryOf, isDeviceEvent } from './events.js';
+import { categoryOf, isDeviceEvent, textPlacesEvent } from './events.js';
 import type { Handler } from './handlers.js';
 import { MAX_EVENT_NAMES, NameTable } from './name-table.js';
 
@@ -17,6 +17,8 @@ export interface EventInfo {
   count: number;
   /** Lines of this event that are not about the device (other subsystems, other PCI functions). */
   foreign: number;
+  /** Whether its SideEvents carry their text (else an empty one: see QemuLogOptions.eventText). */
+  readonly keepsText: boolean;
 }
 
 /** Where the lines of names past MAX_EVENT_NAMES are counted. */
@@ -27,7 +29,8 @@ export class EventRegistry {
   private readonly byName = new Map<string, EventInfo>();
   private readonly byBytes = new NameTable<EventInfo>();
 
-  constructor(private readonly handlers: ReadonlyMap<string, Handler>) {
+  /** `eventText`: the events whose text to keep (default: all). */
+  constructor(private readonly handlers: ReadonlyMap<string, Handler>, private readonly eventText?: (name: string) => boolean) {
     for (const name of handlers.keys()) this.named(name);
   }
 
@@ -38,7 +41,8 @@ export class EventRegistry {
     const kind = name.startsWith('pci_cfg_') ? 'pci' : isDeviceEvent(name) ? 'device' : 'other';
     // Bounded, so a hostile input cannot grow the table without limit.
     if (this.byName.size >= MAX_EVENT_NAMES) return this.overflow(kind === 'device' ? 'device' : 'other');
-    const info: EventInfo = { name, kind, handler: this.handlers.get(name), category: categoryOf(name), count: 0, foreign: 0 };
+    const keepsText = this.eventText === undefined || this.eventText(name) || textPlacesEvent(name);
+    const info: EventInfo = { name, kind, handler: this.handlers.get(name), category: categoryOf(name), count: 0, foreign: 0, keepsText };
     this.byName.set(name, info);
     return info;
   }
@@ -66,7 +70,7 @@ export class EventRegistry {
     const name = kind === 'device' ? MORE_DEVICE_NAMES : MORE_NAMES;
     let info = this.byName.get(name);
     if (info === undefined) {
-      info = { name, kind, handler: undefined, category: 'other', count: 0, foreign: 0 };
+      info = { name, kind, handler: undefined, category: 'other', count: 0, foreign: 0, keepsText: this.eventText === undefined };
       this.byName.set(name, info);
     }
     return info;

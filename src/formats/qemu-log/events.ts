@@ -10,6 +10,15 @@ export function isDeviceEvent(name: string): boolean {
   return name.startsWith('e1000e_') || name.startsWith('igb') || name.startsWith('e1000x_');
 }
 
+/** The two events whose text, not only their name, decides where they belong (see below). */
+const IRQ_CLEAR = 'e1000e_irq_clear';
+const AUTONEG_FLOWCTL = 'e1000e_link_autoneg_flowctl';
+
+/** Whether the parser must read an event's text to place it (a reader that keeps no text keeps these). */
+export function textPlacesEvent(name: string): boolean {
+  return name === IRQ_CLEAR || name === AUTONEG_FLOWCTL;
+}
+
 const ICR = 0xc0;
 const ICS = 0xc8;
 const IMS = 0xd0;
@@ -44,7 +53,7 @@ const ICR_CLEARED_BY_READ = /^Clearing interrupt register 0xc0:/;
 
 /** True when the event is emitted by a read of the register at `offset` before its core_read line. */
 export function isReadEffectOf(name: string, offset: number, text = ''): boolean {
-  if (name === 'e1000e_irq_clear') return offset === ICR && ICR_CLEARED_BY_READ.test(text);
+  if (name === IRQ_CLEAR) return offset === ICR && ICR_CLEARED_BY_READ.test(text);
   const offsets = READ_EFFECTS.get(name);
   return offsets !== undefined && offsets.includes(offset);
 }
@@ -68,7 +77,7 @@ const MARKER_STARTS: ReadonlyMap<string, MarkerKind> = new Map<string, MarkerKin
 ]);
 
 export function markerKindOf(name: string, text: string): MarkerKind | undefined {
-  if (name === 'e1000e_link_autoneg_flowctl') return text.endsWith(' 1') ? 'autoneg' : undefined;
+  if (name === AUTONEG_FLOWCTL) return text.endsWith(' 1') ? 'autoneg' : undefined;
   return MARKER_STARTS.get(name);
 }
 

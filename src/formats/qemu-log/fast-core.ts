@@ -1,20 +1,17 @@
 // The parser's hot path: recognising a well-formed `e1000e_core_read` / `e1000e_core_write` line
-// (nine in ten lines of a trace) directly on the bytes, four at a time, with its optional
-// timestamp prefix. Anything unusual returns -1 and goes to the general path, which also reports
-// malformed lines; so this only has to be fast and never accept a line the general path would
-// reject (or read differently). The position is kept in a local variable, not in a cursor object
+// (nine in ten lines of a trace) directly on the bytes, four at a time, from its event name (the
+// parser has read the line's prefix). Anything unusual returns -1 and goes on to the classifier
+// and the general path, which also reports malformed lines; so this only has to be fast and never
+// accept a line the general path would reject (or read differently). The position is kept in a local variable, not in a cursor object
 // (see DigitReader).
 
 import type { AccessKind } from '../../model/access.js';
 import { ByteLiteral, DigitReader } from '../byte-reader.js';
 import { Ch } from '../chars.js';
-import { LinePrefix } from './prefix.js';
 
 const READ_LEAD = new ByteLiteral('e1000e_core_read Read from register 0x');
 const WRITE_LEAD = new ByteLiteral('e1000e_core_write Write to register 0x');
 const SIZE_LEAD = new ByteLiteral(' byte(s), value: 0x');
-/** The first byte of both leads: a line that starts with it has no prefix. */
-const LEAD_FIRST = READ_LEAD.byteAt(0);
 /** The byte that tells read (`r`) from write (`w`) after the shared `e1000e_core_`. */
 const KIND_BYTE = 12;
 const READ_KIND = READ_LEAD.byteAt(KIND_BYTE);
@@ -26,21 +23,14 @@ export class FastCoreLine {
   offset = 0;
   size = 0;
   value = 0;
-  /** The line's timestamp prefix, if any. */
-  readonly prefix = new LinePrefix();
   private readonly digits = new DigitReader();
 
-  /** Matches the line at `start` (`view` is a DataView of all of `bytes`); returns the start of the next line, or -1. */
+  /**
+   * Matches the rest of a line from its event name at `pos` (after any prefix; `view` is a DataView
+   * of all of `bytes`); returns the start of the next line, or -1.
+   */
   match(bytes: Buffer, view: DataView, start: number, end: number): number {
     let pos = start;
-    const first = bytes[pos]!;
-    if (first === LEAD_FIRST) {
-      this.prefix.clear();
-    } else {
-      if (first < Ch.Digit0 || first > Ch.Digit9) return -1;
-      pos = this.prefix.readTimestamp(bytes, pos, end);
-      if (pos < 0) return -1;
-    }
     const kindByte = bytes[pos + KIND_BYTE];
     if (kindByte === READ_KIND && READ_LEAD.matches(bytes, view, pos, end)) {
       this.kind = 'read';

@@ -1,12 +1,14 @@
 // For a line that is not a core access: find its event name and tell the device's events from
 // other subsystems' (by name family; pci_cfg lines by the device model word). Lines not about the
-// device are counted here by name, without a string made of them.
+// device are counted here by name, without a string made of them; for the device's, the parser
+// gets the name's EventInfo, looked up once per distinct name.
 
 import { ByteLiteral } from '../byte-reader.js';
 import { Ch, isNameByte } from '../chars.js';
+import type { EventInfo, EventRegistry } from './event-registry.js';
 import { isDeviceEvent } from './events.js';
 import { nameHash, NameTable, nextNameHash } from './name-table.js';
-import { LinePrefix } from './prefix.js';
+import type { LinePrefix } from './prefix.js';
 
 const PCI_READ = new ByteLiteral('pci_cfg_read ');
 const PCI_READ_NAME_LENGTH = PCI_READ.length - 1;
@@ -21,13 +23,15 @@ interface NameEntry {
   readonly family: number;
   /** Lines of this name not about the device. */
   foreign: number;
+  /** The registry's entry of this name, once a line of it was the device's. */
+  info: EventInfo | undefined;
 }
 
 /** What a line is, as far as the classifier can tell. */
 export const enum LineClass {
   /** Not a trace event: for the general path. */
   Other,
-  /** An event line of the device's families (or the NIC's pci_cfg line): name and prefix are in the classifier. */
+  /** An event line of the device's families (or the NIC's pci_cfg line): name and its EventInfo are in the classifier. */
   Event,
   /** An event not about the device: counted, nothing more to do. */
   Foreign,
@@ -41,38 +45,33 @@ export interface ForeignCounts {
 }
 
 export class LineClassifier {
-  /** The prefix, name bounds and name hash of the last LineClass.Event line. */
-  readonly prefix = new LinePrefix();
+  /** The name bounds and event of the last LineClass.Event line. */
   nameStart = 0;
   nameEnd = 0;
-  nameHash = 0;
+  info: EventInfo | undefined;
   private readonly pciReadHash = nameHash(Buffer.from(PCI_READ.text, 'latin1'), 0, PCI_READ_NAME_LENGTH);
   private readonly pciReadEntry: NameEntry;
   private readonly nicWords: readonly Buffer[];
   private readonly names = new NameTable<NameEntry>();
   /** Where the lines of names past the table's bound are counted. */
-  private readonly overflow: NameEntry = { name: '(other event names)', family: FAMILY_OTHER, foreign: 0 };
+  private readonly overflow: NameEntry = { name: '(other event names)', family: FAMILY_OTHER, foreign: 0, info: undefined };
   private readonly styles: [number, number, number] = [0, 0, 0];
 
-  constructor(nicDevices: readonly string[]) {
+  /** `prefix`: the parser's, holding the prefix of the line being classified. */
+  constructor(nicDevices: readonly string[], private readonly prefix: LinePrefix, private readonly events: EventRegistry) {
     this.nicWords = nicDevices.map((name) => Buffer.from(`${name} `, 'latin1'));
     this.pciReadEntry = this.entry(PCI_READ.text.slice(0, PCI_READ_NAME_LENGTH), this.pciReadHash);
   }
 
-  /** The line `bytes[start, newline)` (`view`: a DataView of all of `bytes`). */
-  classify(bytes: Buffer, view: DataView, start: number, newline: number): LineClass {
-    const prefix = this.prefix;
-    if (bytes[start] === PCI_READ_FIRST && PCI_READ.matches(bytes, view, start, newline)) {
+  /**
+   * The line whose text after its prefix starts at `nameStart` and ends at `newline` (`view`: a
+   * DataView of all of `bytes`); the prefix is read.
+   */
+  classify(bytes: Buffer, view: DataView, nameStart: number, newline: number): LineClass {
+    if (bytes[nameStart] === PCI_READ_FIRST && PCI_READ.matches(bytes, view, nameStart, newline)) {
       // A bus scan reads the config space of every PCI function: make that common line cheap.
-      prefix.clear();
-      return this.decide(this.pciReadEntry, this.pciReadHash, bytes, start, start + PCI_READ_NAME_LENGTH, newline);
+      return this.decide(this.pciReadEntry, this.pciReadHash, bytes, nameStart, nameStart + PCI_READ_NAME_LENGTH, newline);
     }
-    const first = bytes[start]!;
-    let nameStart = start;
-    if (first >= Ch.LowerA && first <= Ch.LowerZ) prefix.clear();
-    else if (first >= Ch.Digit0 && first <= Ch.Digit9) nameStart = prefix.readTimestamp(bytes, start, newline);
-    else return LineClass.Other;
-    if (nameStart < 0) return LineClass.Other;
     let nameEnd = nameStart;
     let hash = 0;
     let underscores = 0;
@@ -106,7 +105,7 @@ export class LineClassifier {
     }
     this.nameStart = nameStart;
     this.nameEnd = nameEnd;
-    this.nameHash = hash;
+    this.info = entry.info ?? (entry.info = this.events.found(hash, bytes, nameStart, nameEnd));
     return LineClass.Event;
   }
 
@@ -114,8 +113,8 @@ export class LineClassifier {
   private entry(name: string, hash: number): NameEntry {
     const family = name.startsWith('pci_cfg_') ? FAMILY_PCI : isDeviceEvent(name) ? FAMILY_DEVICE : FAMILY_OTHER;
     // Bounded, so that a hostile input cannot grow the table without limit.
-    if (this.names.full) return family === FAMILY_OTHER ? this.overflow : { name, family, foreign: 0 };
-    const entry: NameEntry = { name, family, foreign: 0 };
+    if (this.names.full) return family === FAMILY_OTHER ? this.overflow : { name, family, foreign: 0, info: undefined };
+    const entry: NameEntry = { name, family, foreign: 0, info: undefined };
     this.names.add(hash, name, entry);
     return entry;
   }

@@ -41,6 +41,11 @@ export interface QemuLogOptions {
    * segment's VF config lines must be told apart without the PF's first line (default: the first seen).
    */
   readonly nicAddress?: string;
+  /**
+   * The device events whose text the records keep (default: all); the others get an empty text,
+   * which spares a string per event line to a reader that only counts (`parse`'s summary).
+   */
+  readonly eventText?: (name: string) => boolean;
 }
 
 /** IO BAR offset of IODATA (IOADDR is at 0). */
@@ -55,14 +60,15 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
   lineNo = 0;
   private readonly fast = new FastCoreLine();
   private readonly classifier: LineClassifier;
+  /** The prefix of the line being read, whichever path reads it. */
+  private readonly prefix = new LinePrefix();
   private readonly nicDevices: ReadonlySet<string>;
   private readonly events: EventRegistry;
   private readonly counters = new LineCounters();
   /** core_read / core_write lines of the fast path, added to the event counts at the end. */
   private coreReads = 0;
   private coreWrites = 0;
-  /** The general path's line, prefix and cursor. */
-  private readonly prefix = new LinePrefix();
+  /** The general path's line and cursor. */
   private readonly reader = new ByteReader();
   private lineStart = 0;
 
@@ -71,35 +77,45 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
     this.nicDevices = new Set(options.nicDevices ?? DEVICE_MODELS);
     // The models' SR-IOV VFs (igbvf) are the NIC's functions too: the handler decides by address.
     const vfDevices = DEVICES.filter((row) => this.nicDevices.has(row.model)).flatMap((row) => row.sriov === undefined ? [] : [row.sriov.vfDevice]);
-    this.classifier = new LineClassifier([...this.nicDevices, ...vfDevices]);
     this.events = new EventRegistry(deviceEventHandlers(this, {
       devices: this.nicDevices, ...(options.nicAddress === undefined ? {} : { address: options.nicAddress }),
-    }));
+    }), options.eventText);
+    this.classifier = new LineClassifier([...this.nicDevices, ...vfDevices], this.prefix, this.events);
   }
 
   /** Parses the whole lines in `bytes[start, end)`. */
   block(bytes: Buffer, start: number, end: number): void {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const fast = this.fast;
+    const prefix = this.prefix;
     const counters = this.counters;
     let pos = start;
     while (pos < end) {
       this.lineNo++;
-      const next = fast.match(bytes, view, pos, end);
-      if (next > 0) {
-        counters.lines++;
-        counters.countStyle(fast.prefix.style);
-        if (fast.kind === 'read') this.coreReads++;
-        else this.coreWrites++;
-        this.addRegisterAccess(fast.kind, fast.offset, fast.size, fast.value, 'ok', fast.prefix.timeUs, fast.prefix.thread);
-        pos = next;
-        continue;
+      // The prefix is read once, for every path: event lines start with their name or a timestamp.
+      const first = bytes[pos]!;
+      let namePos = -1;
+      if (first >= Ch.LowerA && first <= Ch.LowerZ) {
+        prefix.clear();
+        namePos = pos;
+      } else if (first >= Ch.Digit0 && first <= Ch.Digit9) {
+        namePos = prefix.readTimestamp(bytes, pos, end);
+      }
+      if (namePos >= 0) {
+        const next = fast.match(bytes, view, namePos, end);
+        if (next > 0) {
+          counters.lines++;
+          counters.countStyle(prefix.style);
+          if (fast.kind === 'read') this.coreReads++;
+          else this.coreWrites++;
+          this.addRegisterAccess(fast.kind, fast.offset, fast.size, fast.value, 'ok', prefix.timeUs, prefix.thread);
+          pos = next;
+          continue;
+        }
       }
       const newline = bytes.indexOf(Ch.Newline, pos);
       const stop = newline > pos && bytes[newline - 1] === Ch.CR ? newline - 1 : newline;
-      // Lines not about the device are counted by the classifier.
-      const kind = this.classifier.classify(bytes, view, pos, newline);
-      if (kind === LineClass.Other || (kind === LineClass.Event && !this.namedEventLine(bytes, stop))) this.line(bytes, pos, stop);
+      if (namePos < 0 || !this.eventLine(bytes, view, pos, namePos, newline, stop)) this.line(bytes, pos, stop);
       pos = newline + 1;
     }
   }
@@ -134,7 +150,7 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
 
   sideEvent(name: string, pos: number, role: EventRole, phy?: PhyEffect): void {
     const info = this.events.named(name);
-    const text = this.reader.bytes.toString('latin1', pos, this.reader.end);
+    const text = info.keepsText ? this.reader.bytes.toString('latin1', pos, this.reader.end) : '';
     const event: SideEvent = { name, category: info.category, line: this.lineNo, text };
     this.assembler.addEvent(event, this.prefix.thread, this.prefix.timeUs, markerKindOf(name, text), role, phy);
   }
@@ -160,25 +176,39 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
   }
 
   /**
-   * The second-fastest path: an event line whose name the classifier found. Records side events
-   * without arguments to interpret; returns false (having changed nothing) for lines whose
-   * arguments need the general path.
+   * The second-fastest path: a line with an event name after its prefix, classified by that name
+   * (other subsystems' lines are only counted). Side events without arguments to interpret are
+   * recorded here, and events with a handler dispatched to it; false (having changed nothing) for
+   * lines the general path must read.
    */
-  private namedEventLine(bytes: Buffer, stop: number): boolean {
-    const { nameStart, nameEnd, prefix } = this.classifier;
-    const info = this.events.found(this.classifier.nameHash, bytes, nameStart, nameEnd);
-    const foreign = info.kind === 'other';
-    if (!foreign && info.handler !== undefined) return false;
+  private eventLine(bytes: Buffer, view: DataView, lineStart: number, namePos: number, newline: number, stop: number): boolean {
+    const classifier = this.classifier;
+    const kind = classifier.classify(bytes, view, namePos, newline);
+    if (kind !== LineClass.Event) return kind === LineClass.Foreign;
+    const { nameEnd, info } = classifier;
+    const foreign = info!.kind === 'other';
+    // The general path would not take a name that ends in a lone CR for a name.
+    if (!foreign && info!.handler !== undefined && nameEnd < stop && bytes[nameEnd] !== Ch.Space) return false;
+    const prefix = this.prefix;
     this.counters.lines++;
     this.counters.countStyle(prefix.style);
     if (foreign) {
-      info.foreign++;
+      info!.foreign++;
       return true;
     }
-    info.count++;
-    const text = bytes.toString('latin1', nameEnd < stop ? nameEnd + 1 : stop, stop);
-    const event: SideEvent = { name: info.name, category: info.category, line: this.lineNo, text };
-    this.assembler.addEvent(event, prefix.thread, prefix.timeUs, markerKindOf(info.name, text), EventRole.Plain);
+    const argsStart = nameEnd < stop ? nameEnd + 1 : stop;
+    if (info!.handler !== undefined) {
+      // As the general path's dispatch() would, without reading the prefix and the name again.
+      this.lineStart = lineStart;
+      const r = this.reader.on(bytes, argsStart, stop);
+      if (info!.kind !== 'pci') info!.count++;
+      info!.handler(r);
+      return true;
+    }
+    info!.count++;
+    const text = info!.keepsText ? bytes.toString('latin1', argsStart, stop) : '';
+    const event: SideEvent = { name: info!.name, category: info!.category, line: this.lineNo, text };
+    this.assembler.addEvent(event, prefix.thread, prefix.timeUs, markerKindOf(info!.name, text), EventRole.Plain);
     return true;
   }
 

@@ -19,6 +19,8 @@ export const STYLE_ISO = 2;
 const ISO_SECONDS_LENGTH = 19;
 const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/;
 const MICROS_DIGITS = 6;
+/** Longest `TID@SECONDS.` kept for reuse; QEMU prints about 16 bytes. */
+const TID_KEY_MAX = 40;
 
 /** The prefix of the line last read; reused for every line to avoid allocation. */
 export class LinePrefix {
@@ -31,7 +33,17 @@ export class LinePrefix {
   private readonly digits = new DigitReader();
   private readonly isoKey = Buffer.alloc(ISO_SECONDS_LENGTH);
   private isoKeyValid = false;
-  private isoSecondUs = 0;
+  // Doubles from the start (NaN, not 0): a field that starts as a small integer and later holds a
+  // double changes the object's shape, which throws away the optimized code that used it.
+  private isoSecondUs = NaN;
+  /**
+   * `TID@SECONDS.` of the last tid-epoch line and what it says: consecutive lines mostly share it
+   * (same thread, same second), so they compare about 16 bytes and read only the microseconds.
+   */
+  private readonly tidKey = Buffer.alloc(TID_KEY_MAX);
+  private tidKeyLength = 0;
+  private tidKeyThread = 0;
+  private tidKeySecondsUs = NaN;
 
   /** For a line that starts with its event name. */
   clear(): void {
@@ -69,31 +81,57 @@ export class LinePrefix {
    * name starts, or -1 (the prefix cleared) when there is no timestamp.
    */
   readTimestamp(bytes: Buffer, start: number, end: number): number {
+    const keyLength = this.tidKeyLength;
+    if (keyLength > 0 && start + keyLength < end && this.sameTidKey(bytes, start, keyLength)) {
+      const namePos = this.micros(bytes, start + keyLength, end, this.tidKeyThread, this.tidKeySecondsUs);
+      if (namePos >= 0) return namePos;
+    }
     // A thread id or seconds of any length: 15 digits are exact, and QEMU prints far fewer.
     const first = this.digits.decimal(bytes, start, end, Infinity);
     let namePos = -1;
     if (first >= 0) {
       const stop = this.digits.stop;
-      if (bytes[stop] === Ch.At) namePos = this.tidEpoch(bytes, stop + 1, end, first);
+      if (bytes[stop] === Ch.At) namePos = this.tidEpoch(bytes, start, stop + 1, end, first);
       else if (bytes[stop] === Ch.Dash && stop - start === 4) namePos = this.iso(bytes, start, end);
     }
     if (namePos < 0) this.clear();
     return namePos;
   }
 
-  /** `SEC.USEC:` after `TID@`. */
-  private tidEpoch(bytes: Buffer, start: number, end: number, tid: number): number {
+  /** `SEC.USEC:` after `TID@` (the line starts at `lineStart`). */
+  private tidEpoch(bytes: Buffer, lineStart: number, start: number, end: number, tid: number): number {
     const digits = this.digits;
     const seconds = digits.decimal(bytes, start, end, Infinity);
     const dot = digits.stop;
     if (seconds < 0 || bytes[dot] !== Ch.Dot) return -1;
-    const micros = digits.decimal(bytes, dot + 1, end, Infinity);
-    const colon = digits.stop;
-    if (micros < 0 || colon - dot - 1 !== MICROS_DIGITS || bytes[colon] !== Ch.Colon) return -1;
+    const secondsUs = seconds * 1e6;
+    const namePos = this.micros(bytes, dot + 1, end, tid, secondsUs);
+    const keyLength = dot + 1 - lineStart;
+    if (namePos >= 0 && keyLength <= TID_KEY_MAX) {
+      bytes.copy(this.tidKey, 0, lineStart, dot + 1);
+      this.tidKeyLength = keyLength;
+      this.tidKeyThread = tid;
+      this.tidKeySecondsUs = secondsUs;
+    }
+    return namePos;
+  }
+
+  /** `USEC:` (six digits) at `start`, completing a tid-epoch prefix; where the name starts, or -1. */
+  private micros(bytes: Buffer, start: number, end: number, tid: number, secondsUs: number): number {
+    const micros = this.digits.decimal(bytes, start, end, Infinity);
+    const colon = this.digits.stop;
+    if (micros < 0 || colon - start !== MICROS_DIGITS || bytes[colon] !== Ch.Colon) return -1;
     this.style = STYLE_TID_EPOCH;
     this.thread = tid;
-    this.timeUs = seconds * 1e6 + micros;
+    this.timeUs = secondsUs + micros;
     return colon + 1;
+  }
+
+  private sameTidKey(bytes: Buffer, start: number, length: number): boolean {
+    const key = this.tidKey;
+    // From the end: the seconds' last digits are what changes.
+    for (let i = length - 1; i >= 0; i--) if (bytes[start + i] !== key[i]) return false;
+    return true;
   }
 
   /** `YYYY-MM-DDTHH:MM:SS[.f+]Z `; the seconds part is cached, so most lines compare 19 bytes and go on. */
