@@ -286,13 +286,31 @@ export class QemuReplayTarget implements ReplayTarget {
     this.framesHeld = false;
     let happened = true;
     try {
-      if (awaited === 'autoneg') happened = await this.waitForAutoneg(from);
+      if (awaited === 'autoneg') {
+        happened = await this.waitForAutoneg(from);
+        // The link-status interrupt of the negotiation may arm a throttling timer a few
+        // microseconds before the wait ends; whether it fires before `stop` would be a race.
+        if (happened) await this.settleArmedTimers();
+      }
       else if (throttled > 0) happened = await this.waitForThrottleTimers(from, throttled);
       else await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     } finally {
       if (this.session.alive) await qmp.execute('stop');
     }
     return { awaited, happened, waitedMs: performance.now() - started };
+  }
+
+  /** Lets the throttling timers the target has armed fire (bounded by THROTTLE_ARMED_WAIT_MS): the machine is running. */
+  private async settleArmedTimers(): Promise<void> {
+    const started = performance.now();
+    while ((await this.armedThrottleTimersAt(await this.session.logSize())) > 0) {
+      if (!this.session.alive) return;
+      if (performance.now() - started > THROTTLE_ARMED_WAIT_MS) {
+        this.armedThrottleTimers = 0; // deleted unlogged (a reset): do not wait for them again
+        return;
+      }
+      await this.session.qmp!.execute('query-status');
+    }
   }
 
   /** Throttling timers the target has armed and not fired, having read its log up to `toOffset`. */
