@@ -81,10 +81,12 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
 
 /**
  * The checks of option-check.ts as a yargs middleware. yargs 18 passes itself to a middleware, its
- * option table then being the command's; @types/yargs (17) does not declare that argument, hence the cast.
+ * option table then being the command's; @types/yargs (17) does not declare that argument, so it is
+ * optional here (and always given).
  */
 function optionCheck(argv: readonly string[]): MiddlewareFunction {
-  const check = (args: { readonly _: readonly (string | number)[] }, y: { getOptions(): OptionTable }): void =>
+  return (args: { readonly _: readonly (string | number)[] }, y?: { getOptions(): OptionTable }): void => {
+    if (y === undefined) throw new TypeError('yargs passed no instance to the option-check middleware');
     checkOptionTokens(argv, y.getOptions(), String(args._[0] ?? ''));
-  return check as unknown as MiddlewareFunction;
+  };
 }
