@@ -5,7 +5,7 @@
 
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Trace } from '../model/trace.js';
+import type { Trace, TraceSidecar } from '../model/trace.js';
 
 export interface DataPathSpec {
   /** The capture of every frame on the NIC's netdev (the sidecar's `pcap`), when it can be replayed. */
@@ -25,15 +25,23 @@ export interface DataPathSpec {
 const VF_EVENTS = ['igb_set_vfmailbox', 'igbvf_write_config'];
 
 export function dataPathSpec(trace: Trace): DataPathSpec {
-  const sidecar = trace.sidecar;
-  const memoryMib = sidecar?.content.memory_mib;
-  const withMemory = memoryMib === undefined ? {} : { memoryMib };
   const vfEvents = VF_EVENTS.reduce((n, name) => n + (trace.read.stats.deviceEvents.get(name) ?? 0), 0);
   if (vfEvents > 0) {
+    const memoryMib = trace.sidecar?.content.memory_mib;
     // VF queues are PF queues of the VF's pool and their frames carry the VF's MAC: the data path
     // follows the PF's rings and tells frames apart by the PF's MAC only.
-    return { ...withMemory, notReplayed: `SR-IOV virtual functions are at work in this recording (${vfEvents} VF mailbox and VF config events): frames sent from VF queues, with the VF's MAC, are not followed by the data path yet, so frames and descriptors are not checked` };
+    return { ...(memoryMib === undefined ? {} : { memoryMib }), notReplayed: `SR-IOV virtual functions are at work in this recording (${vfEvents} VF mailbox and VF config events): frames sent from VF queues, with the VF's MAC, are not followed by the data path yet, so frames and descriptors are not checked` };
   }
+  return captureSpec(trace.sidecar, trace.mac);
+}
+
+/**
+ * What the sidecar alone decides: a capture that is there and a MAC to tell its frames apart. The
+ * early target start (src/replay/early-target.ts) asks this before the trace is read.
+ */
+export function captureSpec(sidecar: TraceSidecar | undefined, mac: string | undefined): DataPathSpec {
+  const memoryMib = sidecar?.content.memory_mib;
+  const withMemory = memoryMib === undefined ? {} : { memoryMib };
   if (sidecar === undefined) {
     return { notReplayed: 'the recording has no sidecar naming a frame capture (recordings from before `record` captured frames): frames sent and received, TX/RX descriptors and their writebacks are not checked' };
   }
@@ -47,10 +55,10 @@ export function dataPathSpec(trace: Trace): DataPathSpec {
     const problem = size === undefined ? 'is missing' : `has ${size} bytes, not the ${pcap.bytes} the sidecar says`;
     return { ...withMemory, notReplayed: `the capture ${capture} named by ${sidecar.file} ${problem}: frames sent and received, TX/RX descriptors and their writebacks are not checked` };
   }
-  if (trace.mac === undefined) {
+  if (mac === undefined) {
     return { ...withMemory, notReplayed: 'the recording\'s MAC is not known, so sent and received frames cannot be told apart: the data path is not checked' };
   }
-  return { capture, mac: trace.mac, ...withMemory };
+  return { capture, mac, ...withMemory };
 }
 
 function fileSize(path: string): number | undefined {

@@ -43,8 +43,9 @@ export class PcapFormatError extends UserError {
 
 export const FILE_HEADER_BYTES = 24;
 export const RECORD_HEADER_BYTES = 16;
-const MAGIC_US = 0xa1b2c3d4;
-const MAGIC_NS = 0xa1b23c4d;
+/** The classic pcap magic numbers: microsecond and nanosecond timestamps. */
+export const MAGIC_US = 0xa1b2c3d4;
+export const MAGIC_NS = 0xa1b23c4d;
 const LINKTYPE_ETHERNET = 1;
 /** No Ethernet frame (jumbo included) comes near this: a larger length is a corrupt header. */
 export const MAX_FRAME_BYTES = 256 * 1024;

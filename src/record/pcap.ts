@@ -3,10 +3,9 @@
 // QEMU's net/dump.c writes it in host byte order, microsecond timestamps, link type Ethernet).
 // Pure: the bytes come in, a count or a reason goes out.
 
-const FILE_HEADER = 24;
-const RECORD_HEADER = 16;
-const MAGIC_MICROSECONDS = 0xa1b2c3d4;
-const MAGIC_NANOSECONDS = 0xa1b23c4d;
+// The format's facts live with the capture reader (src/frames/pcap.ts); this count keeps its own
+// messages, which name frames from 1 as the recorder reports them.
+import { FILE_HEADER_BYTES as FILE_HEADER, MAGIC_NS as MAGIC_NANOSECONDS, MAGIC_US as MAGIC_MICROSECONDS, RECORD_HEADER_BYTES as RECORD_HEADER } from '../frames/pcap.js';
 
 export type PcapCount = { readonly frames: number } | { readonly problem: string };
 

@@ -5,6 +5,7 @@
 // decides. The same spec takes the started target; another closes it and starts anew, so a wrong
 // guess costs what every replay cost before: one QEMU start after the load.
 
+import { captureSpec } from '../datapath/spec.js';
 import { guessRecording } from '../trace/head.js';
 import { targetSpec, type PrepareOptions, type TargetSpec } from './prepare.js';
 import { qemuTargetFactory, type OwnedTarget, type TargetFactory } from './run.js';
@@ -23,9 +24,9 @@ export class EarlyTarget {
     let spec: TargetSpec | undefined;
     try {
       const guess = await guessRecording(path);
-      // No data path in the guess: whether a capture can be replayed is decided with the loaded
-      // trace (its VF events too), so a recording with a capture starts its target after the load.
-      spec = targetSpec(guess.device, guess.mac, options, undefined);
+      // The capture's part of the data path, as the sidecar decides it; a recording with SR-IOV
+      // VFs at work turns out not to replay its frames once loaded, and starts anew.
+      spec = targetSpec(guess.device, guess.mac, options, options.dataPath === false ? undefined : captureSpec(guess.sidecar, guess.mac));
     } catch {
       // A bad --device or an unreadable file: the full load and prepareReplay report it as before.
       return new EarlyTarget(undefined, undefined, factory);

@@ -313,12 +313,22 @@ export class QemuReplayTarget implements ReplayTarget {
     }
   }
 
+  /** Counts a throttling timer armed or fired from its log line; true when it fired. */
+  private followThrottleEvent(line: string): boolean {
+    if (THROTTLE_ARMED.test(line)) {
+      this.armedThrottleTimers++;
+      return false;
+    }
+    this.armedThrottleTimers = Math.max(0, this.armedThrottleTimers - 1);
+    return true;
+  }
+
   /** Throttling timers the target has armed and not fired, having read its log up to `toOffset`. */
   private async armedThrottleTimersAt(toOffset: number): Promise<number> {
     const log = this.session.logCursor(this.throttleLogOffset);
     try {
       for (let found = await log.find(THROTTLE_EVENT); found !== undefined && found.lineOffset < toOffset; found = await log.find(THROTTLE_EVENT)) {
-        this.armedThrottleTimers = THROTTLE_ARMED.test(found.line) ? this.armedThrottleTimers + 1 : Math.max(0, this.armedThrottleTimers - 1);
+        this.followThrottleEvent(found.line);
         this.throttleLogOffset = found.endOffset;
       }
       this.throttleLogOffset = Math.max(this.throttleLogOffset, Math.min(toOffset, log.resumeOffset));
@@ -351,12 +361,7 @@ export class QemuReplayTarget implements ReplayTarget {
       for (;;) {
         let progressed = false;
         for (let found = await log.find(THROTTLE_EVENT); found !== undefined; found = await log.find(THROTTLE_EVENT)) {
-          if (THROTTLE_ARMED.test(found.line)) {
-            this.armedThrottleTimers++;
-          } else {
-            this.armedThrottleTimers = Math.max(0, this.armedThrottleTimers - 1);
-            if (found.lineOffset >= fromOffset) fired++;
-          }
+          if (this.followThrottleEvent(found.line) && found.lineOffset >= fromOffset) fired++;
           progressed = true;
         }
         if (progressed) {

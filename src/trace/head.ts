@@ -7,7 +7,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Access, Marker } from '../model/access.js';
-import type { RecordedDevice } from '../model/trace.js';
+import type { RecordedDevice, TraceSidecar } from '../model/trace.js';
 import { DEFAULT_DEVICE_MODEL, isDeviceModel } from '../devices/table.js';
 import { readTrace } from '../formats/read-trace.js';
 import { isGzip } from '../formats/input-stream.js';
@@ -27,6 +27,8 @@ export async function sniffRecordedDevice(path: string, warn: (message: string) 
 export interface RecordingGuess {
   readonly device: RecordedDevice;
   readonly mac?: string;
+  /** The sidecar describing the trace, if there is one. */
+  readonly sidecar?: TraceSidecar;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function guessRecording(path: string): Promise<RecordingGuess> {
   const recorded = sidecar === undefined ? undefined : recordedDevice(sidecar.content);
   if (sidecar === undefined || recorded === undefined || !isDeviceModel(recorded.model)) return sniffRecording(path);
   const device = decideDevice(sidecar, { model: undefined, reason: 'not read' });
-  return recorded.mac === undefined ? { device } : { device, mac: recorded.mac };
+  return { device, sidecar, ...(recorded.mac === undefined ? {} : { mac: recorded.mac }) };
 }
 
 /** The recorded device and MAC from the sidecar and the trace's first MiB (see sniffRecordedDevice). */
@@ -58,7 +60,7 @@ export async function sniffRecording(path: string, warn: (message: string) => vo
     await readTrace('-', sink, { lenient: true, stdin: Readable.from([text]) }).catch(() => undefined);
   }
   const mac = macs.mac ?? (sidecar === undefined ? undefined : recordedDevice(sidecar.content)?.mac);
-  return { device: decideDevice(sidecar, detector.result()), ...(mac === undefined ? {} : { mac }) };
+  return { device: decideDevice(sidecar, detector.result()), ...(mac === undefined ? {} : { mac }), ...(sidecar === undefined ? {} : { sidecar }) };
 }
 
 function readHead(path: string): Buffer | undefined {
