@@ -81,7 +81,7 @@ function rawScript(plan: ReplayPlan): RawScript {
   for (const { command } of [...nicSetupCommands('igb', NIC), ...mmconfigSetupCommands()]) add(command);
   let accesses = 0;
   for (const step of plan.steps) {
-    if (step.kind === 'skip' || step.kind === 'advance-time' || step.kind === 'set-link' || step.kind === 'config-read') continue;
+    if (step.kind === 'skip' || 'marker' in step || step.kind === 'config-read') continue;
     const { access } = step;
     accesses++;
     if (step.kind === 'config-write') {

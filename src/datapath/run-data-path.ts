@@ -1,6 +1,7 @@
 // The data path of one replay, as runReplay (src/replay/run.ts) drives it window by window: the
-// seeds of each window's tail writes before it runs, their frames checked after, and at the end
-// the result with everything the data path does not check, said in words.
+// seeds of each window's tail writes and the frames to inject at its packet markers before it
+// runs, the frames sent checked after, and at the end the result with everything the data path
+// does not check, said in words.
 
 import type { TraceRecord } from '../model/access.js';
 import type { FramesResult } from '../model/frames.js';
@@ -8,20 +9,32 @@ import type { EngineRun, ReplayTarget } from '../replay/engine.js';
 import type { ReplayJob } from '../replay/prepare.js';
 import { FramesCollector, framesNotReplayed } from '../checks/frames/frames-collector.js';
 import { FrameCursor, macBytes } from '../frames/frame-cursor.js';
+import { deviceRow } from '../devices/table.js';
 import { TxDataPath, type TxSeed } from './tx-path.js';
+import { RxDataPath, type RxInjection } from './rx-path.js';
 
 /** What the data path does not check yet even with a capture (said in every replayed result). */
 const NOT_YET = [
-  'frames the recording received are not injected: RX descriptors, their writebacks and the received bytes are not checked, '
-    + 'so statistics counters and ICR/EICR receive bits keep their volatile / explained-by-traffic classes',
+  'the bytes the device wrote into guest memory for received frames are not read back (its receive events are compared: '
+    + 'filters, RSS, descriptor and buffer addresses, lengths, status and metadata)',
+  'statistics counters keep their volatile class',
   'transmit descriptor writebacks (DD status) are not read back',
 ];
 
+/** What a window hands the engine: memory to seed at tail writes, frames to inject at packet markers. */
+export interface DataPathWindow {
+  readonly handoffs: Map<number, TxSeed>;
+  readonly injections: Map<number, RxInjection>;
+}
+
 export class DataPathRun {
   private seeds = new Map<number, TxSeed>();
+  private injections = new Map<number, RxInjection>();
+  private readonly rxCounts = { framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0 };
 
   private constructor(
     private readonly tx: TxDataPath | undefined,
+    private readonly rx: RxDataPath | undefined,
     private readonly collector: FramesCollector | undefined,
     private readonly capture: string | undefined,
     private readonly reason: string,
@@ -30,25 +43,28 @@ export class DataPathRun {
   static start(job: ReplayJob, target: ReplayTarget): DataPathRun {
     const spec = job.dataPath;
     if (spec?.capture === undefined || spec.mac === undefined) {
-      return new DataPathRun(undefined, undefined, undefined, spec?.notReplayed ?? 'the data path was not asked for');
+      return new DataPathRun(undefined, undefined, undefined, undefined, spec?.notReplayed ?? 'the data path was not asked for');
     }
     if (target.framesVisible === false) {
-      return new DataPathRun(undefined, undefined, undefined, 'the target QEMU has no qtest accelerator, so the replay machine is stopped between '
+      return new DataPathRun(undefined, undefined, undefined, undefined, 'the target QEMU has no qtest accelerator, so the replay machine is stopped between '
         + 'markers and holds the frames its NIC sends; letting them out means running its clock where the recording shows none, which can '
         + 'shift timer events: frames and descriptors are not checked (replay --data-path does it anyway; a QEMU built with scripts/build-qemu.sh has the accelerator)');
     }
     if (target.writeMemory === undefined || target.takeFrames === undefined) {
-      return new DataPathRun(undefined, undefined, undefined, 'the target cannot write guest memory or has no netdev the tool sees: the data path is not checked');
+      return new DataPathRun(undefined, undefined, undefined, undefined, 'the target cannot write guest memory or has no netdev the tool sees: the data path is not checked');
     }
-    const cursor = new FrameCursor(spec.capture, 'tx', macBytes(spec.mac));
-    return new DataPathRun(new TxDataPath(job.registers, cursor), new FramesCollector(), spec.capture, '');
+    const mac = macBytes(spec.mac);
+    const rx = target.receiveFrames === undefined ? undefined
+      : new RxDataPath(new FrameCursor(spec.capture, 'rx', mac), deviceRow(job.target.device.model).rxBuffers);
+    return new DataPathRun(new TxDataPath(job.registers, new FrameCursor(spec.capture, 'tx', mac)), rx, new FramesCollector(), spec.capture, '');
   }
 
-  /** The window's tail writes with what they hand to the device; undefined when the data path is off. */
-  async window(records: readonly TraceRecord[]): Promise<Map<number, TxSeed> | undefined> {
+  /** What the window hands to the device; undefined when the data path is off. */
+  async window(records: readonly TraceRecord[]): Promise<DataPathWindow | undefined> {
     if (this.tx === undefined) return undefined;
     this.seeds = await this.tx.window(records);
-    return this.seeds;
+    this.injections = this.rx === undefined ? new Map() : await this.rx.window(records);
+    return { handoffs: this.seeds, injections: this.injections };
   }
 
   /** After a window ran: its tail writes' frames are due; those the target sent meanwhile are checked. */
@@ -57,6 +73,14 @@ export class DataPathRun {
     const sent = run.completed ? undefined : new Set(run.sent.map((access) => access.seq));
     this.collector.expect([...this.seeds.values()].filter((seed) => sent === undefined || sent.has(seed.handoff.access.seq)));
     this.seeds = new Map();
+    for (const [line, taken] of run.received) {
+      const injection = this.injections.get(line);
+      if (injection === undefined) continue;
+      this.rxCounts.framesInjected += injection.packets.length;
+      this.rxCounts.framesTaken += taken;
+      for (const packet of injection.packets.slice(0, taken)) this.rxCounts.descriptorsSeeded += packet.descriptors;
+    }
+    this.injections = new Map();
     this.collector.emitted(await target.takeFrames({ flush: false, expected: 0 }));
   }
 
@@ -70,10 +94,18 @@ export class DataPathRun {
     if (this.tx.unplacedDescriptors > 0) {
       notChecked.push(`${this.tx.unplacedDescriptors} transmit descriptors the recording's device read without a tail write (first at line ${this.tx.firstUnplacedLine}) are not seeded: their ring is not known`);
     }
-    return this.collector.finish(this.capture, notChecked);
+    const rx = { counts: { framesRecorded: this.rx?.recorded ?? 0, ...this.rxCounts }, notInjected: this.rx?.notInjected() ?? [] };
+    if (this.rx === undefined) notChecked.unshift('the target cannot inject frames: received frames are not replayed');
+    else if (rx.counts.framesInjected < rx.counts.framesRecorded) {
+      // Packet markers planned but never reached (a run that stopped early) or before the first access.
+      const unreached = rx.counts.framesRecorded - rx.counts.framesInjected - rx.notInjected.reduce((n, r) => n + r.frames, 0);
+      if (unreached > 0) notChecked.push(`${unreached} received frames were not injected: the replay did not reach their packet markers`);
+    }
+    return this.collector.finish(this.capture, notChecked, rx);
   }
 
   async close(): Promise<void> {
     await this.tx?.close();
+    await this.rx?.close();
   }
 }

@@ -33,6 +33,18 @@ export interface DeviceRow {
   readonly linuxDriver: string;
   /** SR-IOV: the virtual functions the emulated PF can create (absent: the model has none). */
   readonly sriov?: SriovLayout;
+  /** How the model's receive descriptors name their buffers, for seeding them (src/datapath/rx-path.ts). */
+  readonly rxBuffers: RxBufferLayout;
+}
+
+/**
+ * The event QEMU logs for each receive buffer the device writes (`buffer N, addr: ...`), and which
+ * 64-bit word of the descriptor (as the driver writes it) holds buffer N's address.
+ */
+export interface RxBufferLayout {
+  readonly event: string;
+  /** Descriptor word of each buffer index the event prints. */
+  readonly wordOfBuffer: readonly number[];
 }
 
 /**
@@ -75,6 +87,9 @@ const IGB: DeviceRow = {
   // QEMU 10.0.2 hw/net/igb.c (IGB_VF_OFFSET, IGB_VF_STRIDE), igb_regs.h (IGB_MAX_VF_FUNCTIONS),
   // igb_common.h (TYPE_IGBVF).
   sriov: { vfDevice: 'igbvf', firstVfOffset: 0x80, vfStride: 2, totalVfs: 8 },
+  // igb_core.c igb_read_rx_descr: buffer 1 is the packet buffer (pkt_addr, or a legacy
+  // descriptor's buffer_addr: word 0), buffer 0 the header buffer of header split (hdr_addr: word 1).
+  rxBuffers: { event: 'igb_rx_desc_buff_write', wordOfBuffer: [1, 0] },
 };
 
 const E1000E: DeviceRow = {
@@ -101,6 +116,9 @@ const E1000E: DeviceRow = {
   ]),
   msixBar64: false,
   linuxDriver: 'e1000e',
+  // e1000e_core.c e1000e_read_rx_descr: legacy and extended descriptors have one buffer (word 0);
+  // packet split has four, buffer n in word n.
+  rxBuffers: { event: 'e1000e_rx_desc_buff_write', wordOfBuffer: [0, 1, 2, 3] },
 };
 
 /** Every row, the project's own device (igb) first: it is the default wherever a trace says nothing. */

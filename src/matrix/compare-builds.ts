@@ -13,6 +13,7 @@ import { registersFor } from '../regs/database.js';
 import { comparePlace } from '../checks/events/compare-place.js';
 import { TrafficTaint } from '../checks/events/traffic-taint.js';
 import { stopOrder, type BuildEvents, type EventStop } from './build-events.js';
+import { ThrottledVectors } from '../checks/events/throttled-vectors.js';
 import { HeldTimers } from '../checks/events/held-timers.js';
 
 export interface BuildPair {
@@ -106,6 +107,7 @@ export function compareBuildEvents(a: BuildEvents, b: BuildEvents, labels: reado
   // Never fed: nothing is explained by traffic or frozen time, since both builds replayed alike.
   const taint = new TrafficTaint();
   const held = new HeldTimers();
+  const throttled = new ThrottledVectors();
   const stopsA = new Map(a.stops.map((s) => [s.key, s]));
   const stopsB = new Map(b.stops.map((s) => [s.key, s]));
   const keys = [...new Set([...stopsA.keys(), ...stopsB.keys()])].sort((x, y) => stopOrder(x) - stopOrder(y));
@@ -115,7 +117,7 @@ export function compareBuildEvents(a: BuildEvents, b: BuildEvents, labels: reado
     const sa = stopsA.get(key);
     const sb = stopsB.get(key);
     const stop = (sa ?? sb) as EventStop;
-    const result = comparePlace({ line: stop.line, seq: stop.seq, place: stop.place, taint, held, registers }, sa?.events ?? [], sb?.events ?? []);
+    const result = comparePlace({ line: stop.line, seq: stop.seq, place: stop.place, taint, held, throttled, registers }, sa?.events ?? [], sb?.events ?? []);
     events += result.compared;
     for (const d of result.divergences) {
       differences.push({ ...d, reason: buildReason(d, labels), ...(stop.phase === undefined ? {} : { phase: stop.phase }) });

@@ -15,13 +15,18 @@ import type { FieldDifference } from './replay.js';
  * - `event-missing` / `event-extra` / `event-differs`: any other compared event (EIxx updates,
  *   throttling, mailbox, VF reset, link, autonegotiation) absent, extra, or with different values.
  * - `explained-by-traffic`: a difference only in what packets the recording sent or received did
- *   (TXDW/RXT0 and the queue vectors they raised); a register replay sends no packets. Not a
- *   failure unless --strict; the reason names the packet event's line.
+ *   (TXDW/RXT0 and the queue vectors they raised): a register replay sends no packets, and a
+ *   data-path replay injects received frames but not their timing (a frame received inside a
+ *   write comes after it). Not a failure unless --strict; the reason names the packet event's line.
+ *   What the device did with an injected frame (filters, RSS, descriptors, metadata) is never explained.
  * - `explained-by-frozen-time`: a difference only in what an MSI-X throttling timer did that the
  *   recording fired where the replay could not let virtual time run (an autonegotiation was
  *   pending, which running the clock would have completed early): the target's timer stays armed,
- *   so it holds back that vector's interrupts and their EICR bit until time next runs. Not a failure
- *   unless --strict; the reason names the recorded timer's line and why time stood still there.
+ *   so it holds back that vector's interrupts and their EICR bit until time next runs. Also, with
+ *   received frames injected, a different EICR value (both sides logged the event) only in bits of
+ *   vectors the recording throttles: their timers run out at other points on the replay's clock,
+ *   which moves only at markers. Not a failure unless --strict; the reason names the recorded
+ *   timer's line and why.
  */
 export type EventClass =
   | 'interrupt-missing' | 'interrupt-extra' | 'cause-differs'
@@ -43,7 +48,9 @@ export type EventPlace =
   /** While virtual time ran where the recording shows a timer (autoneg, interrupt throttling), or a host link change. */
   | { readonly kind: 'time'; readonly marker: string }
   /** Before the first access: device realize and reset. */
-  | { readonly kind: 'start' };
+  | { readonly kind: 'start' }
+  /** Where the recording received frames and the replay injected them: how many. */
+  | { readonly kind: 'packet'; readonly frames: number };
 
 export interface EventDivergence {
   readonly class: EventClass;
@@ -81,9 +88,12 @@ export interface TimeSegment {
   /**
    * `marker`: time ran (or the link changed) where the recording shows it; `poll`: for a folded
    * polling loop; `frames`: the stopped machine ran for an instant only so QEMU sent the frames it
-   * held back (before a link-down would purge them): not in the recording's timeline, not compared.
+   * held back (before a link-down would purge them): not in the recording's timeline, not compared;
+   * `packet`: the recording's received frames of one packet marker were injected (`markerLine`).
    */
-  readonly cause: 'marker' | 'poll' | 'frames';
+  readonly cause: 'marker' | 'poll' | 'frames' | 'packet';
+  /** For `packet`: the line of the recording's packet marker whose frames these are. */
+  readonly markerLine?: number;
   readonly events: readonly SideEvent[];
 }
 

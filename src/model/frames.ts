@@ -65,12 +65,34 @@ export interface TxFrameCounts {
   readonly framesMatched: number;
 }
 
+/** The receive side: frames the recording's device received, injected into the target where it received them. */
+export interface RxFrameCounts {
+  /** Frames the recording's device received (its `e1000e_rx_receive_iov` events). */
+  readonly framesRecorded: number;
+  /** Frames handed to the target (the capture's received frames, in order, at their packet markers). */
+  readonly framesInjected: number;
+  /** Injected frames the target's device took within the bound (the rest stayed with the backend). */
+  readonly framesTaken: number;
+  /** Receive descriptors seeded with the buffer addresses the recording's device wrote to. */
+  readonly descriptorsSeeded: number;
+}
+
+/** Received frames not injected, by reason. */
+export interface RxNotInjected {
+  readonly reason: string;
+  readonly frames: number;
+  readonly firstLine: number;
+}
+
 export interface FramesResult {
   /** `replayed`: the capture was replayed; `not-replayed`: `notChecked` says why. */
   readonly status: 'replayed' | 'not-replayed';
   /** The capture replayed. */
   readonly capture?: string;
   readonly tx: TxFrameCounts;
+  readonly rx: RxFrameCounts;
+  /** Received frames the replay did not inject, by reason (what they did is explained by traffic, as without a capture). */
+  readonly rxNotInjected: readonly RxNotInjected[];
   readonly byClass: Readonly<Record<FrameClass, number>>;
   /** Frame differences in trace order (the first MAX_FRAME_DIVERGENCES; byClass counts all). */
   readonly divergences: readonly FrameDivergence[];

@@ -24,7 +24,7 @@ export class CountTally {
     c.timeAdvances += run.timeAdvances;
     c.linkChanges += run.linkChanges;
     for (const step of plan.steps) {
-      if (step.kind === 'advance-time' || step.kind === 'set-link' || !reached(step.access, run)) continue;
+      if ('marker' in step || !reached(step.access, run)) continue;
       const answered = run.actual.has(step.access.seq);
       switch (step.kind) {
         case 'skip': c.skipped++; break;

@@ -5,6 +5,7 @@
 import type { Access, Marker } from '../model/access.js';
 import type { PollRun, ReplayPlan } from './plan.js';
 import type { MemoryWrite } from '../datapath/memory-write.js';
+import type { RxInjection } from '../datapath/rx-path.js';
 
 /** One register access of a batch: MMIO (BAR0) or the IO BAR. */
 export interface BatchOp {
@@ -59,6 +60,13 @@ export interface ReplayTarget {
    * for an instant first (the end of a replay) and waits for `expected` frames at most briefly.
    */
   takeFrames?(options: { readonly flush: boolean; readonly expected: number }): Promise<Uint8Array[]>;
+  /**
+   * Hands the NIC the frames the recording received at a packet marker, one by one, each after its
+   * receive descriptors are seeded, letting the throttling timers that fired between them fire;
+   * resolves with how many frames the device took (a frame it does not take within a bound stays
+   * with the backend). Absent: the target cannot inject frames.
+   */
+  receiveFrames?(injection: RxInjection): Promise<number>;
 }
 
 /** What a tail write hands over on the data path: memory to seed before it is sent. */
@@ -94,6 +102,8 @@ export interface EngineRun {
   readonly linkChanges: number;
   /** Guest-memory writes made for handoffs (data path). */
   readonly memoryWrites: number;
+  /** Data path: frames the target took at each packet marker where frames were injected, by the marker's line. */
+  readonly received: Map<number, number>;
 }
 
 export interface EngineOptions {
@@ -105,6 +115,8 @@ export interface EngineOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Data path: tail writes that hand descriptors to the device, by seq (see src/datapath/). */
   readonly handoffs?: ReadonlyMap<number, Handoff>;
+  /** Data path: the frames to inject at each packet marker, by the marker's line. */
+  readonly injections?: ReadonlyMap<number, RxInjection>;
 }
 
 const DEFAULT_MAX_IN_FLIGHT = 4096;
@@ -170,7 +182,7 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
   const pipeline = new Pipeline(Math.max(2, Math.ceil((options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) / BATCH_SIZE)));
   const state = {
     actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], places: [] as Access[],
-    timeAdvances: 0, linkChanges: 0, memoryWrites: 0,
+    timeAdvances: 0, linkChanges: 0, memoryWrites: 0, received: new Map<number, number>(),
   };
   const batcher = new Batcher(target, pipeline, state.actual);
   const send = (access: Access): Promise<void> | undefined => {
@@ -189,7 +201,7 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
     for (let i = 0; i < plan.steps.length; i++) {
       const step = plan.steps[i]!;
       if (i % PROGRESS_EVERY === 0) options.onProgress?.(i, plan.steps.length);
-      current = step.kind === 'advance-time' || step.kind === 'set-link' ? current : step.access;
+      current = 'marker' in step ? current : step.access;
       switch (step.kind) {
         case 'skip':
           break;
@@ -210,6 +222,14 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
           await target.setLink(step.up);
           state.linkChanges++;
           break;
+        case 'receive': {
+          const injection = options.injections?.get(step.marker.line);
+          if (injection === undefined || target.receiveFrames === undefined) break;
+          await sync();
+          const taken = await target.receiveFrames(injection);
+          state.received.set(step.marker.line, taken);
+          break;
+        }
         case 'advance-time':
           await sync();
           if (target.advancesTime) {

@@ -9,14 +9,17 @@
 //    registers are replayed through the PF's BAR, at the PF offsets QEMU logs them at, so the VF
 //    BARs only have to read back as recorded.)
 //  - IO-BAR accesses QEMU reported as unknown: their value was not recorded.
-//  - Packets (rx-packet markers) and the frames the driver transmits: the register replay sends
-//    no frames (see the device-event check for what that explains).
+//  - Packets (rx-packet markers) and the frames the driver transmits: a register replay sends no
+//    frames (see the device-event check for what that explains); with the data path replayed
+//    (src/datapath/), a `receive` step injects the recorded frames where the recording received them.
 // Host-side link changes (link-change markers: QEMU's backend link went down or up, e.g. QMP
 // set_link, or QEMU's own teardown at the end of a recording) are reproduced with QMP set_link.
 
 import type { Access, Marker, TraceRecord } from '../model/access.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { PhaseTracker, type Phase } from '../analysis/phases.js';
+import { RX_START_EVENT } from '../datapath/rx-path.js';
+import { isReceiveReadiness } from '../formats/qemu-log/events.js';
 
 export type ReplayStep =
   | { readonly kind: 'write'; readonly access: Access }
@@ -27,6 +30,8 @@ export type ReplayStep =
   | { readonly kind: 'advance-time'; readonly marker: Marker }
   /** The backend link went down (`up` false) or up where the recording shows it. */
   | { readonly kind: 'set-link'; readonly marker: Marker; readonly up: boolean }
+  /** Frames the recording's device received here: injected when the data path is replayed (src/datapath/rx-path.ts). */
+  | { readonly kind: 'receive'; readonly marker: Marker }
   | { readonly kind: 'skip'; readonly access: Access; readonly reason: string };
 
 /** A polling loop in the recording: the same register read again and again. */
@@ -137,6 +142,12 @@ export class Planner {
           linkChanges++;
           continue;
         }
+        if (this.seenAccess && record.kind === 'rx-packet' && record.events.some((e) => e.name === RX_START_EVENT)) {
+          steps.push({ kind: 'receive', marker: record });
+          continue;
+        }
+        // The backend asking whether the NIC can take a frame, from its own thread: a packet follows, no timer fired.
+        if (record.kind === 'async' && record.events.every((e) => isReceiveReadiness(e.name))) continue;
         // An idle gap comes from a dialect without timer events, where no autoneg can be seen pending.
         if (this.seenAccess && TIMER_MARKERS.has(record.kind) && (record.kind === 'autoneg' || record.kind === 'idle' || this.autoneg.quiet)) {
           steps.push({ kind: 'advance-time', marker: record });

@@ -26,6 +26,8 @@ import { barAccessCommand, type BarAccess } from '../target/bar-access.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
 import type { MemoryWrite } from '../datapath/memory-write.js';
 import type { OwnNetdev } from './prepare.js';
+import type { RxInjection } from '../datapath/rx-path.js';
+import type { LogCursor } from '../target/log-tail.js';
 
 
 export interface QemuTargetOptions {
@@ -89,6 +91,14 @@ const THROTTLE_QUIET_ROUNDTRIPS = 3;
 const THROTTLE_QUIET_MS = 1;
 /** Virtual time a throttling-timer marker may step through: EITR intervals are at most a few ms. */
 const THROTTLE_STEP_LIMIT_NS = 20_000_000n;
+/** QEMU's first event for a frame its NIC gets from the backend (see datapath/rx-path.ts). */
+const RX_START = /e1000e_rx_receive_iov/;
+/**
+ * Wall time an injected frame has to reach the device. QEMU reads the netdev's socket in the same
+ * main loop that answers qtest, so it comes within a few round trips; a device that cannot receive
+ * (receive disabled, no free descriptors) leaves the frame with the backend, and the bound is spent.
+ */
+const RX_TAKE_WAIT_MS = 1_000;
 
 export class QemuReplayTarget implements ReplayTarget {
   readonly advancesTime: boolean;
@@ -248,14 +258,75 @@ export class QemuReplayTarget implements ReplayTarget {
     this.framesHeld = false;
   }
 
-  /** Runs `action` and remembers the stretch of the log it wrote as time (or a link change), after the places sent so far. */
-  private async logged<T>(cause: LoggedTime['cause'], action: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `action` and remembers the stretch of the log it wrote as time (or a link change, or
+   * received frames: then `markerLine` is the recording's packet marker), after the places sent so far.
+   */
+  private async logged<T>(cause: LoggedTime['cause'], action: () => Promise<T>, markerLine?: number): Promise<T> {
     const from = await this.session.logSize();
     const afterPlace = this.places;
     try {
       return await action();
     } finally {
-      if (this.session.alive) this.loggedTime.push({ from, to: await this.session.logSize(), afterPlace, cause });
+      if (this.session.alive) {
+        this.loggedTime.push({ from, to: await this.session.logSize(), afterPlace, cause, ...(markerLine === undefined ? {} : { markerLine }) });
+      }
+    }
+  }
+
+  /**
+   * The recording's received frames of one packet marker, one by one: its receive descriptors
+   * seeded, the frame sent on the tool's netdev, then a wait until the device has handled it; the
+   * throttling timers the recording fired before its next frame are let fire (clock_step, or the
+   * running machine in markers mode, which QEMU needs running to deliver frames at all).
+   */
+  async receiveFrames(injection: RxInjection): Promise<number> {
+    const channel = this.session.frames;
+    if (channel === undefined) return 0;
+    return this.logged('packet', async () => {
+      const stopped = this.timeMode !== 'clock-step';
+      const from = await this.session.logSize();
+      if (stopped) {
+        await this.session.qmp!.execute('cont');
+        this.framesHeld = false;
+      }
+      const log = this.session.logCursor(from);
+      let taken = 0;
+      try {
+        for (const packet of injection.packets) {
+          if (packet.writes.length > 0) await this.writeMemory(packet.writes);
+          channel.send(packet.frame);
+          if (!(await this.waitForReceipt(log))) break;
+          taken++;
+          const timers = packet.events.filter((e) => THROTTLE_FIRED.test(e.name)).length;
+          if (timers === 0) continue;
+          if (stopped) await this.waitForThrottleTimers(await this.session.logSize(), timers);
+          else await this.stepUntilThrottleTimers(timers, performance.now());
+        }
+      } finally {
+        await log.close();
+        if (stopped && this.session.alive) await this.session.qmp!.execute('stop');
+      }
+      return taken;
+    }, injection.line);
+  }
+
+  /**
+   * Whether the device started on the frame just sent within RX_TAKE_WAIT_MS. QEMU logs the
+   * receipt as the device starts on it and finishes the frame before it answers the next qtest
+   * command (one main loop), so after the line appeared one more round trip means it is handled.
+   */
+  private async waitForReceipt(log: LogCursor): Promise<boolean> {
+    const started = performance.now();
+    const roundTrip = (): Promise<unknown> => this.session.qtest.endianness();
+    for (;;) {
+      await roundTrip();
+      if ((await log.find(RX_START)) !== undefined) {
+        await roundTrip();
+        return true;
+      }
+      if (!this.session.alive || performance.now() - started > RX_TAKE_WAIT_MS) return false;
+      await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
 

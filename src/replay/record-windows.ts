@@ -16,9 +16,14 @@ const HARD_FACTOR = 4;
 /** Windows parsed ahead of the replay. */
 const READ_AHEAD = 2;
 
-/** Whether a window may end between these two records: no polling loop can continue across. */
+/**
+ * Whether a window may end between these two records: no polling loop can continue across, and an
+ * access keeps the markers after it (a frame received inside a write is that write's marker, see
+ * src/datapath/rx-path.ts recordedFrames).
+ */
 export function canCut(previous: TraceRecord, next: TraceRecord): boolean {
-  if (previous.type === 'marker' || next.type === 'marker') return true;
+  if (next.type === 'marker') return false;
+  if (previous.type === 'marker') return true;
   return previous.kind !== 'read' || next.kind !== 'read' || previous.space !== next.space || previous.offset !== next.offset;
 }
 

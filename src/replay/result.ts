@@ -87,7 +87,7 @@ export class ResultCollector {
   /** What the plan of a window says whether or not it was run: its extent and the registers it reads. */
   private planned(plan: WindowPlan): void {
     for (const step of plan.steps) {
-      if (step.kind === 'advance-time' || step.kind === 'set-link') this.lastLine = Math.max(this.lastLine, step.marker.line);
+      if ('marker' in step) this.lastLine = Math.max(this.lastLine, step.marker.line);
       else this.lastLine = Math.max(this.lastLine, step.access.line);
       if (step.kind === 'read' || step.kind === 'skip') this.countRegisterRead(step.access);
     }

@@ -86,10 +86,10 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
         results.unreached(records, plan);
         continue;
       }
-      const handoffs = await dataPath.window(records);
+      const data = await dataPath.window(records);
       const before = done;
       const run = await runPlan(plan, target, {
-        ...(handoffs === undefined ? {} : { handoffs }),
+        ...(data === undefined ? {} : { handoffs: data.handoffs, injections: data.injections }),
         onProgress: (stepsDone, steps) => hooks.onProgress?.(Math.min(job.accessCount, before + Math.round((stepsDone / Math.max(steps, 1)) * accessesIn(records))), job.accessCount),
       });
       done += accessesIn(records);

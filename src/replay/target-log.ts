@@ -17,6 +17,8 @@ export interface LoggedTime {
   readonly to: number;
   readonly afterPlace: number;
   readonly cause: TimeSegment['cause'];
+  /** For received frames: the line of the recording's packet marker. */
+  readonly markerLine?: number;
 }
 
 /** Where the log's parts are: set-up ends at `startEnd`, then accesses, with time stretches between. */
@@ -120,7 +122,10 @@ export class TargetLogReader {
     const segments: TimeSegment[] = [];
     for (const segment of time) {
       this.collector.accesses(this.path, this.at, segment.from);
-      segments.push({ afterPlace: segment.afterPlace, cause: segment.cause, events: allEvents(this.path, segment.from, segment.to, this.nicAddress) });
+      segments.push({
+        afterPlace: segment.afterPlace, cause: segment.cause, events: allEvents(this.path, segment.from, segment.to, this.nicAddress),
+        ...(segment.markerLine === undefined ? {} : { markerLine: segment.markerLine }),
+      });
       this.at = segment.to;
     }
     this.collector.accesses(this.path, this.at, end);

@@ -13,6 +13,7 @@ export function placeText(d: Pick<EventDivergence, 'line' | 'place'>): string {
     case 'access': return `after the ${d.place.register} ${d.place.access} ${hex(d.place.value)} at ${at}`;
     case 'time': return `where time ran at ${at} (${d.place.marker})`;
     case 'start': return 'at device realize and reset, before the first access';
+    case 'packet': return `where the recording received ${d.place.frames === 1 ? 'a frame' : `${d.place.frames} frames`} at ${at} (injected)`;
   }
 }
 
@@ -42,5 +43,6 @@ export function placeLabel(d: Pick<EventDivergence, 'place'>): string {
     case 'access': return `${d.place.register} ${d.place.access}`;
     case 'time': return `time (${d.place.marker})`;
     case 'start': return 'realize/reset';
+    case 'packet': return `received frame${d.place.frames === 1 ? '' : 's'}`;
   }
 }

@@ -18,8 +18,8 @@ const EXPLAIN: Readonly<Record<EventClass, string>> = {
   'event-missing': 'another event the recording logged and the target did not',
   'event-extra': 'another event only the target logged',
   'event-differs': 'the same event with other values',
-  'explained-by-traffic': 'only in what packets the recording moved did (none are replayed)',
-  'explained-by-frozen-time': 'only in what throttling timers did that fired where the replay could not let time run',
+  'explained-by-traffic': 'only in what packets the recording moved did (not replayed, or their interrupt timing)',
+  'explained-by-frozen-time': 'only in what throttling timers did that fired where the replay could not let time run, or ran out at another point on the replay\'s clock',
 };
 
 export interface EventsTextOptions {

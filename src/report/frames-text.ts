@@ -8,6 +8,22 @@ import { num, plural } from './format.js';
 /** Frame differences listed in the text report; --json has all of them. */
 const SHOWN = 10;
 
+/**
+ * The receive side in one sentence (text, HTML and JUnit alike); undefined for a result from
+ * before received frames were injected (an old JSON report).
+ */
+export function rxSummary(frames: FramesResult): string | undefined {
+  const r = frames.rx as FramesResult['rx'] | undefined;
+  if (r === undefined) return undefined;
+  return `RX: ${num(r.framesRecorded)} frames received in the recording, ${num(r.framesInjected)} injected where it received them `
+    + `(${plural(r.descriptorsSeeded, 'receive descriptor')} seeded), ${num(r.framesTaken)} taken by the target's device; what it did with them is compared with the device events`;
+}
+
+/** Received frames not injected, one sentence per reason. */
+export function rxNotInjectedLines(frames: FramesResult): string[] {
+  return (frames.rxNotInjected ?? []).map((n) => `${plural(n.frames, 'received frame')} not injected (first at line ${num(n.firstLine)}): ${n.reason}`);
+}
+
 export function frameLines(frames: FramesResult, c: ChalkInstance, fails: (d: FrameDivergence) => boolean): string[] {
   const notChecked = frames.notChecked.map((n) => c.yellow(`  not checked: ${n}`));
   if (frames.status === 'not-replayed') return notChecked;
@@ -17,6 +33,9 @@ export function frameLines(frames: FramesResult, c: ChalkInstance, fails: (d: Fr
       + `${num(t.framesExpected)} frames recorded, ${num(t.framesEmitted)} sent by the target, ${num(t.framesCompared)} compared, ${num(t.framesMatched)} identical`,
     `  ${FRAME_CLASSES.map((cls) => `${cls} ${num(frames.byClass[cls])}`).join(', ')}`,
   ];
+  const rx = rxSummary(frames);
+  if (rx !== undefined) lines.splice(1, 0, `  ${rx}`);
+  for (const n of rxNotInjectedLines(frames)) lines.push(c.yellow(`  ${n}`));
   for (const s of frames.skipped) lines.push(c.yellow(`  skipped: ${plural(s.packets, 'packet')} (${plural(s.frames, 'frame')}, first at line ${num(s.firstLine)}): ${s.reason}`));
   lines.push(...notChecked);
   const failing = frames.divergences.filter(fails);

@@ -12,6 +12,7 @@ import { FRAME_CLASSES, type FramesResult } from '../model/frames.js';
 import { acceptedCount, failingDivergences, failingEvents, failingFrames, traceVerdict, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
 import { countLines } from './counts-text.js';
 import { num, plural } from './format.js';
+import { rxNotInjectedLines, rxSummary } from './frames-text.js';
 import { STYLE, SCRIPT } from './html-assets.js';
 import { divergenceTable, firstDivergence, heatMap } from './html-divergences.js';
 import { escapeHtml, scriptJson } from './html-escape.js';
@@ -87,6 +88,7 @@ function framesSection(frames: FramesResult): string {
     + `<td>${escapeHtml(d.class)}</td><td>${d.captureIndex === undefined ? '' : num(d.captureIndex)}</td><td>${escapeHtml(d.summary)}</td></tr>`).join('\n');
   return `<p class="frames">TX: ${plural(t.handoffs, 'tail write')}, ${plural(t.descriptorsSeeded, 'descriptor')} seeded, ${plural(t.packetsSeeded, 'packet')} rebuilt from the capture; `
     + `${num(t.framesExpected)} frames recorded, ${num(t.framesEmitted)} sent by the target, ${num(t.framesCompared)} compared, ${num(t.framesMatched)} identical.</p>
+${[rxSummary(frames), ...rxNotInjectedLines(frames)].filter((l) => l !== undefined).map((l) => `<p class="frames">${escapeHtml(l)}.</p>`).join('\n')}
 <p>${FRAME_CLASSES.map((c) => `<span class="fcls ${c}">${c} ${num(frames.byClass[c])}</span>`).join(' ')}</p>
 ${skipped === '' ? '' : `<p>Skipped:</p><ul>${skipped}</ul>`}
 <p>Not checked:</p><ul>${notChecked}</ul>

@@ -23,6 +23,7 @@ import type { Divergence, ReplayResult } from '../model/replay.js';
 import { eventFailsRun, failingFrames, failsRun, type ReplayReport, type ReplayReportOptions } from '../model/replay-report.js';
 import { eventLine, fieldsText } from './event-description.js';
 import { hex, num, plural } from './format.js';
+import { rxNotInjectedLines, rxSummary } from './frames-text.js';
 import type { JunitGrouping } from './junit-grouping.js';
 
 
@@ -117,7 +118,8 @@ function framesCase(r: ReplayResult): { lines: string[]; skipped: boolean; prese
   }
   const failing = failingFrames(r);
   const t = frames.tx;
-  const out = `TX: ${t.descriptorsSeeded} descriptors seeded, ${t.framesExpected} frames recorded, ${t.framesEmitted} sent, ${t.framesCompared} compared, ${t.framesMatched} identical; not checked: ${frames.notChecked.join('; ')}`;
+  const rx = [rxSummary(frames), ...rxNotInjectedLines(frames)].filter((l) => l !== undefined).map((l) => `; ${l}`).join('');
+  const out = `TX: ${t.descriptorsSeeded} descriptors seeded, ${t.framesExpected} frames recorded, ${t.framesEmitted} sent, ${t.framesCompared} compared, ${t.framesMatched} identical${rx}; not checked: ${frames.notChecked.join('; ')}`;
   const lines = [open];
   if (failing.length > 0) {
     const body = failing.map((d) => `line ${d.line} ${d.register}: ${d.class}: ${d.summary}`).join('\n');

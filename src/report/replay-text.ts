@@ -46,7 +46,7 @@ function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReportContext)
   lines.push('', c.bold('Reads by class'), ...classLines(r, c, options));
   lines.push('', c.bold('Device events (interrupts, EIxx, mailbox, link) against the recording'),
     ...eventLines(r.events, c, { strict: options.strict, fails: (d) => eventFailsRun(d, options) }));
-  if (r.frames !== undefined) lines.push('', c.bold('Data path (frames the target sent for the recorded descriptors) against the capture'), ...frameLines(r.frames, c, frameFailsRun));
+  if (r.frames !== undefined) lines.push('', c.bold('Data path (frames sent for the recorded descriptors, frames received injected) against the capture'), ...frameLines(r.frames, c, frameFailsRun));
   if (r.phases.length > 0) lines.push('', c.bold('By phase of the recording'), ...phaseLines(r, c, options));
   const first = failingDivergences(r, options)[0];
   lines.push('', first === undefined ? c.green('No unexplained divergence.') : `${c.bold('First divergence')}\n${divergenceLines(first, c).join('\n')}`);
@@ -87,7 +87,7 @@ function classLines(r: ReplayResult, c: ChalkInstance, options: ReportContext): 
     'unknown-in-target': 'the target QEMU has no such register (read 0), the recording read a value; per register below',
     'poll-satisfied': 'polling loop reached its recorded outcome after a different number of reads',
     'poll-never-satisfied': 'polling loop never reached its recorded outcome',
-    'explained-by-traffic': `ICR/EICR bits set by packets the recording moved (none are replayed)${options.strict ? ' (counted: --strict)' : '; --strict counts them'}`,
+    'explained-by-traffic': `ICR/EICR bits set by packets the recording moved (not replayed, or their interrupt timing)${options.strict ? ' (counted: --strict)' : '; --strict counts them'}`,
     'set-up': `config bits the replay's own PCI set-up decides (decoding, bus master)${options.strict ? ' (counted: --strict)' : '; --strict counts them'}`,
   };
   const rows = READ_CLASSES.map((cls) => {

@@ -74,7 +74,7 @@ describe('what unreplayed packets explain', () => {
     const records = [access(0, 'write', 0xe018, 1, [tx(), irqSet(EICR, 0, 4), notify(2), irqSet(ICR, 0, 1)])];
     const result = check(records, {});
     expect(result.divergences.map((d) => d.class)).toEqual(['explained-by-traffic', 'explained-by-traffic', 'explained-by-traffic']);
-    expect(result.divergences[0]!.reason).toMatch(/moved a packet at line \d+, which a register replay does not send \(otherwise event-missing/);
+    expect(result.divergences[0]!.reason).toMatch(/moved a packet at line \d+, which a register replay does not send, .*\(otherwise event-missing/);
   });
 
   it('explains later differences in exactly the bits the packet set, and fails any other bit', () => {

@@ -4,13 +4,15 @@
 // fire in another order), and before the first access (realize and reset). Follows what unreplayed
 // packets left behind (traffic-taint.ts) to explain exactly those differences.
 
-import type { Access, SideEvent, TraceRecord } from '../../model/access.js';
+import type { Access, Marker, SideEvent, TraceRecord } from '../../model/access.js';
+import { recordedFrames, RX_START_EVENT } from '../../datapath/rx-path.js';
 import type { EventDivergence, EventPlace, EventTally, TargetEventLog, TimeSegment } from '../../model/events.js';
 import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
-import { deviceEvent, isPacketEvent, type DeviceEvent } from './device-event.js';
+import { deviceEvent, isPacketEvent, isReceivePathEvent, type DeviceEvent } from './device-event.js';
 import { EICR, ICR, TrafficTaint } from './traffic-taint.js';
 import { HeldTimers } from './held-timers.js';
+import { ThrottledVectors } from './throttled-vectors.js';
 
 /** One window of the replay: records of the recording, what was sent for them, what the target logged. */
 export interface EventCheckWindow {
@@ -25,6 +27,8 @@ export interface EventCheckWindow {
   readonly actualOf: (seq: number) => number | undefined;
   /** Timer markers of these records where the replay let no time run, by line, with why (the plan's frozenTime). */
   readonly frozenTime?: ReadonlyMap<number, string>;
+  /** Packet markers whose frames the replay injected, by line: how many frames the target took. */
+  readonly received?: ReadonlyMap<number, number>;
 }
 
 export interface EventCheckResult {
@@ -78,6 +82,7 @@ class Walk {
   compared = 0;
   readonly taint = new TrafficTaint();
   readonly held = new HeldTimers();
+  readonly throttled = new ThrottledVectors();
   private recordedPool: { events: SideEvent[]; line: number; seq: number; kinds: Set<string> } | undefined;
   private targetPool: SideEvent[] = [];
   /** Time segments the target logged that no access has passed yet. */
@@ -119,7 +124,7 @@ class Walk {
     const packet = events.find(isPacketEvent);
     if (packet !== undefined) {
       this.exclude(RECEIVED, events.length);
-      this.taint.observe(events.map(deviceEvent).filter((e): e is DeviceEvent => e !== undefined), packet.line, undefined, false);
+      this.taint.observe(events.map((e) => deviceEvent(e)).filter((e): e is DeviceEvent => e !== undefined), packet.line, undefined, false);
       return;
     }
     if (frozen !== undefined) {
@@ -141,19 +146,71 @@ class Walk {
    * Time run only for a polling loop does not: what fired then is compared at the next marker.
    */
   timeBefore(place: number): void {
+    let count = 0;
+    while (count < this.segments.length && this.segments[count]!.afterPlace <= place) count++;
+    this.takeSegments(count);
+  }
+
+  /** The first `count` target segments, in log order: time into the target's pool, frames left out. */
+  private takeSegments(count: number): void {
     let markerRan = false;
-    let used = 0;
-    while (used < this.segments.length && this.segments[used]!.afterPlace <= place) {
-      const segment = this.segments[used++]!;
+    for (const segment of this.segments.slice(0, count)) {
       if (segment.cause === 'frames') {
         this.exclude(FRAMES_FLUSH, segment.events.length);
         continue;
       }
+      // Frames the target received that no recorded packet marker claimed (see packet()): their events still count.
       this.targetPool.push(...segment.events);
       markerRan ||= segment.cause === 'marker';
     }
-    if (used > 0) this.segments = this.segments.slice(used);
+    if (count > 0) this.segments = this.segments.slice(count);
     if (markerRan) this.closePool();
+  }
+
+  /**
+   * A packet marker whose frames the replay injected, after `write` when it follows one: what the
+   * recording's device did with each frame is compared with what the target did with the frame it
+   * was handed in its place. A frame the recording received inside the write (recordedFrames'
+   * `nested`) raised its interrupts inside the write, before the write's own: only its receive
+   * path is compared here, and the interrupts the target raised for it join the write's pool
+   * (returned, with the write's recorded events less that receive path). What time did before the
+   * frames (in log order) is compared first, so interrupt state is followed in the order it happened.
+   */
+  packet(marker: Marker, write: Access | undefined, nextMarkerLine: number | undefined): { recordedWrite: SideEvent[]; targetWrite: SideEvent[] } {
+    this.throttled.active = true;
+    const index = this.segments.findIndex((s) => s.cause === 'packet' && s.markerLine === marker.line);
+    this.takeSegments(Math.max(0, index));
+    const targetFrames = framesOfSegment(index < 0 ? [] : this.segments.shift()!.events);
+    const frames = recordedFrames(marker, write, nextMarkerLine);
+    const recordedHere: SideEvent[] = [];
+    const targetHere: SideEvent[] = [];
+    const movedFromWrite = new Set<SideEvent>();
+    const targetWrite: SideEvent[] = [];
+    frames.forEach((frame, i) => {
+      const target = targetFrames[i] ?? [];
+      if (!frame.nested) {
+        recordedHere.push(...frame.events);
+        targetHere.push(...target);
+        return;
+      }
+      for (const e of frame.events) {
+        if (!isReceivePathEvent(e.name)) continue;
+        recordedHere.push(e);
+        movedFromWrite.add(e);
+      }
+      for (const e of target) (isReceivePathEvent(e.name) ? targetHere : targetWrite).push(e);
+    });
+    // Frames the target received beyond the recording's (none, unless frames were sent twice).
+    for (const extra of targetFrames.slice(frames.length)) targetHere.push(...extra);
+    const result = comparePlace({
+      line: marker.line, seq: marker.afterSeq, place: { kind: 'packet', frames: frames.length }, taint: this.taint, held: this.held, throttled: this.throttled, registers: this.registers,
+    }, recordedHere, targetHere);
+    this.add(result);
+    // Both sides raised these interrupts, but the throttling timers they armed run on the replay's
+    // clock, which moves only at markers (the recording's ran between accesses): what they do
+    // later may come in another order, explained by these frames.
+    this.taint.observe(result.recorded, marker.line, undefined, false);
+    return { recordedWrite: (write?.events ?? []).filter((e) => !movedFromWrite.has(e)), targetWrite };
   }
 
   /**
@@ -245,7 +302,7 @@ class Walk {
     if (pool === undefined && this.targetPool.length === 0) return;
     const line = pool?.line ?? 0;
     const place: EventPlace = { kind: 'time', marker: pool === undefined ? 'none recorded' : [...pool.kinds].join(', ') };
-    const result = comparePlace({ line, seq: pool?.seq ?? -1, place, taint: this.taint, held: this.held, registers: this.registers },
+    const result = comparePlace({ line, seq: pool?.seq ?? -1, place, taint: this.taint, held: this.held, throttled: this.throttled, registers: this.registers },
       pool?.events ?? [], this.targetPool);
     this.add({ ...result, divergences: this.explainDisplaced(this.cancelShiftedTimers(result.divergences), result.recorded) });
     this.taint.observe(result.recorded, undefined);
@@ -278,9 +335,15 @@ export class DeviceEventCheck {
     if (input.target.start.length > 0) this.startTarget = input.target.start;
     walk.logged(input.target.time);
     const placesOf = placesBySeq(input.places, input.placeBase);
-    for (const record of input.records) {
+    const injected = (line: number): boolean => input.received?.has(line) === true;
+    const done = new Set<number>();
+    for (let r = 0; r < input.records.length; r++) {
+      const record = input.records[r]!;
+      if (record.type === 'marker' && done.has(record.line)) continue;
+      walk.throttled.observe(record.events);
       if (record.type === 'marker') {
-        if (record.afterSeq >= 0) walk.pool(record.events, record.line, record.afterSeq, record.kind, input.frozenTime?.get(record.line));
+        if (injected(record.line)) walk.packet(record, undefined, undefined);
+        else if (record.afterSeq >= 0) walk.pool(record.events, record.line, record.afterSeq, record.kind, input.frozenTime?.get(record.line));
         else this.startRecorded.push(...record.events);
         continue;
       }
@@ -291,21 +354,41 @@ export class DeviceEventCheck {
         continue;
       }
       walk.timeBefore(places[0]!);
-      const targetEvents = places.flatMap((p) => input.target.byPlace.get(p) ?? []);
+      let targetEvents = places.flatMap((p) => input.target.byPlace.get(p) ?? []);
+      let recordedEvents = record.events;
+      // The markers right after this access, in order, where frames were injected: some may have
+      // been received inside it, and then raised their interrupts inside it too.
+      const after: Marker[] = [];
+      for (let m = r + 1; m < input.records.length && input.records[m]!.type === 'marker'; m++) after.push(input.records[m] as Marker);
+      const receivedAfter = after.some((marker) => injected(marker.line));
+      for (let m = 0; receivedAfter && m < after.length; m++) {
+        const marker = after[m]!;
+        done.add(marker.line);
+        walk.throttled.observe(marker.events);
+        if (!injected(marker.line)) {
+          walk.pool(marker.events, marker.line, marker.afterSeq, marker.kind, input.frozenTime?.get(marker.line));
+          continue;
+        }
+        const next = after[m + 1];
+        const { recordedWrite, targetWrite } = walk.packet(marker, { ...record, events: recordedEvents }, next?.line);
+        recordedEvents = recordedWrite;
+        targetEvents = [...targetEvents, ...targetWrite];
+      }
       // A read whose value differs only by what packets set differs in what it does for the same reason.
       const packetLine = record.events.find(isPacketEvent)?.line ?? explainRead(walk, record, input.actualOf(record.seq));
-      if (record.events.length === 0 && targetEvents.length === 0) {
+      if (recordedEvents.length === 0 && targetEvents.length === 0) {
         // Most accesses: nothing to compare (comparePlace would find nothing), only the read to follow.
         walk.taint.observe(NO_EVENTS, undefined, causeRead(record));
         continue;
       }
       const result = comparePlace({
-        line: record.line, seq: record.seq, taint: walk.taint, held: walk.held, registers: this.registers,
+        line: record.line, seq: record.seq, taint: walk.taint, held: walk.held, throttled: walk.throttled, registers: this.registers,
         place: { kind: 'access', access: record.kind, register: this.registers.lookupOffset(record.offset)?.name ?? `0x${record.offset.toString(16)}`, value: record.value },
         ...(packetLine === undefined ? {} : { packetLine }),
-      }, record.events, targetEvents);
+      }, recordedEvents, targetEvents);
       walk.add(result);
-      walk.taint.observe(result.recorded, record.events.find(isPacketEvent)?.line, causeRead(record));
+      // A write the recording received frames inside: the throttling timers its interrupts armed run on the replay's clock (see packet()).
+      walk.taint.observe(result.recorded, record.events.find(isPacketEvent)?.line, causeRead(record), !receivedAfter);
     }
     return new Map(walk.explainedReads);
   }
@@ -327,7 +410,7 @@ export class DeviceEventCheck {
     this.startCompared = true;
     const events = this.startRecorded;
     this.startRecorded = [];
-    this.walk.add(comparePlace({ line: events[0]?.line ?? 0, seq: -1, place: { kind: 'start' }, taint: this.walk.taint, held: this.walk.held, registers: this.registers },
+    this.walk.add(comparePlace({ line: events[0]?.line ?? 0, seq: -1, place: { kind: 'start' }, taint: this.walk.taint, held: this.walk.held, throttled: this.walk.throttled, registers: this.registers },
       events, this.startTarget));
   }
 }
@@ -337,6 +420,21 @@ export function compareDeviceEvents(input: Omit<EventCheckWindow, 'placeBase'> &
   const check = new DeviceEventCheck(input.registers);
   const explainedReads = check.window({ ...input, placeBase: 0 });
   return { ...check.finish(), explainedReads };
+}
+
+/** The target's events while it received injected frames, cut at each frame's receipt (readiness polls before the first go with it). */
+function framesOfSegment(events: readonly SideEvent[]): SideEvent[][] {
+  const frames: SideEvent[][] = [];
+  let leading: SideEvent[] = [];
+  for (const event of events) {
+    if (event.name === RX_START_EVENT) {
+      frames.push([...leading, event]);
+      leading = [];
+    } else if (frames.length === 0) leading.push(event);
+    else frames[frames.length - 1]!.push(event);
+  }
+  if (leading.length > 0) frames.push(leading);
+  return frames;
 }
 
 function placesBySeq(places: readonly Access[], base: number): Map<number, number[]> {

@@ -9,9 +9,10 @@ import type { SideEvent } from '../../model/access.js';
 import { EXPLAINED_EVENT_CLASSES, type EventClass, type EventDivergence, type EventPlace } from '../../model/events.js';
 import type { FieldDifference } from '../../model/replay.js';
 import type { RegisterDatabase } from '../../regs/database.js';
-import { describeNotify, deviceEvent, exclusionReason, type DeviceEvent } from './device-event.js';
+import { describeNotify, deviceEvent, exclusionReason, type DeviceEvent, type EventContext } from './device-event.js';
 import { EICR, ICR, IMS, type TrafficTaint } from './traffic-taint.js';
 import type { HeldTimer, HeldTimers } from './held-timers.js';
+import type { ThrottledVector, ThrottledVectors } from './throttled-vectors.js';
 
 export interface PlaceContext {
   readonly line: number;
@@ -22,6 +23,8 @@ export interface PlaceContext {
   readonly taint: TrafficTaint;
   /** Throttling timers the recording fired where the replay let no time run. */
   readonly held: HeldTimers;
+  /** The vectors the recording throttles (followed by the caller, record by record). */
+  readonly throttled: ThrottledVectors;
   readonly registers: RegisterDatabase;
 }
 
@@ -37,8 +40,9 @@ export interface PlaceComparison {
 
 export function comparePlace(ctx: PlaceContext, recordedEvents: readonly SideEvent[], targetEvents: readonly SideEvent[]): PlaceComparison {
   const excluded = new Map<string, number>();
-  const recorded = typed(recordedEvents, excluded);
-  const target = typed(targetEvents, excluded);
+  const context = ctx.place.kind === 'packet' ? 'packet' : 'register';
+  const recorded = typed(recordedEvents, excluded, context);
+  const target = typed(targetEvents, excluded, context);
   if (recorded.length === 0 && target.length === 0) return { divergences: [], compared: 0, excluded, recorded };
   // Events by kind, each side in order: most places have a handful, all alike.
   const groups = new Map<string, { r: DeviceEvent[]; t: DeviceEvent[] }>();
@@ -59,13 +63,13 @@ export function comparePlace(ctx: PlaceContext, recordedEvents: readonly SideEve
   return { divergences: followNotification(divergences), compared: recorded.length + target.length, excluded, recorded };
 }
 
-function typed(events: readonly SideEvent[], excluded: Map<string, number>): DeviceEvent[] {
+function typed(events: readonly SideEvent[], excluded: Map<string, number>, context: EventContext): DeviceEvent[] {
   const out: DeviceEvent[] = [];
   for (const event of events) {
-    const typedEvent = deviceEvent(event);
+    const typedEvent = deviceEvent(event, context);
     if (typedEvent !== undefined) out.push(typedEvent);
     else {
-      const reason = exclusionReason(event.name)!;
+      const reason = exclusionReason(event.name, context)!;
       excluded.set(reason, (excluded.get(reason) ?? 0) + 1);
     }
   }
@@ -169,7 +173,16 @@ function explain(ctx: PlaceContext, difference: Difference, r: DeviceEvent | und
   if (line !== undefined) {
     return {
       ...base, class: 'explained-by-traffic' satisfies EventClass,
-      reason: `the recording moved a packet at line ${line.toLocaleString('en-US')}, which a register replay does not send (otherwise ${difference.class}: ${difference.reason})`,
+      reason: `the recording moved a packet at line ${line.toLocaleString('en-US')}, which a register replay does not send, or whose interrupt timing a data-path replay does not reproduce (the throttling timers it armed run on the replay's clock, which moves only at markers) (otherwise ${difference.class}: ${difference.reason})`,
+    };
+  }
+  const throttled = throttledVector(ctx, r, t);
+  if (throttled !== undefined) {
+    return {
+      ...base, class: 'explained-by-frozen-time' satisfies EventClass,
+      reason: `vector ${throttled.vector} is throttled (the recording armed its EITR timer at line ${throttled.line.toLocaleString('en-US')}): with received `
+        + 'frames injected the target runs that timer too, but its clock moves only at markers while the recording\'s ran between accesses, so '
+        + `the timer runs out at another point and the vector's EICR bit changes there (otherwise ${difference.class}: ${difference.reason})`,
     };
   }
   const held = heldTimer(ctx, r, t);
@@ -180,6 +193,14 @@ function explain(ctx: PlaceContext, difference: Difference, r: DeviceEvent | und
       + `time run (${held.reason}), so the target's stays armed and holds back vector ${held.vector} until time runs again `
       + `(otherwise ${difference.class}: ${difference.reason})`,
   };
+}
+
+/** For an EICR value both sides logged (a transition, or EIAC's auto-clear): the throttled vector, when throttled vectors' bits are all that differ. */
+function throttledVector(ctx: PlaceContext, r: DeviceEvent | undefined, t: DeviceEvent | undefined): ThrottledVector | undefined {
+  if (r?.kind === 'irq-register' && t?.kind === 'irq-register' && r.register === t.register) return ctx.throttled.explainsBits(r.register, (r.to ^ t.to) | (r.from ^ t.from));
+  const rEiac = eiacCleared(r);
+  const tEiac = eiacCleared(t);
+  return rEiac !== undefined && tEiac !== undefined ? ctx.throttled.explainsBits(EICR, (rEiac ^ tEiac) >>> 0) : undefined;
 }
 
 /**

@@ -3,6 +3,7 @@
 // igb-trace-events.tsv lists every event with its emitter).
 
 import type { SideEvent } from '../../model/access.js';
+import { isReceiveReadiness } from '../../formats/qemu-log/events.js';
 
 export type DeviceEvent =
   /** An interrupt sent: MSI-X vector, MSI message, or the legacy line's new level. */
@@ -18,8 +19,33 @@ export type DeviceEvent =
   /** Any other compared event, compared by its text. */
   | { readonly kind: 'other'; readonly name: string; readonly text: string };
 
+/**
+ * Where an event was logged: at a register access, a stretch of time or the start (`register`), or
+ * where the replay injected the frames the recording received (`packet`), where what the device did
+ * with each frame (filters, RSS, descriptors, buffers, metadata) is compared too.
+ */
+export type EventContext = 'register' | 'packet';
+
+/** The device's receive path (QEMU's rx events), compared where frames were injected. */
+const RECEIVE_EVENT = /(^e1000x_rx_|_rx_|vlan_is_vlan_pkt)/;
+
+interface ExclusionRule {
+  readonly test: (name: string) => boolean;
+  readonly reason: string;
+}
+
+/**
+ * QEMU's net layer asks the NIC whether it can take a frame whenever its backend has one, and
+ * again after each: how often depends on the backend (slirp when recorded, the tool's socket).
+ */
+const RECEIVE_READINESS: ExclusionRule = {
+  test: isReceiveReadiness,
+  reason: 'receive readiness, asked by the network backend: how often depends on the backend, not on the device',
+};
+
 /** Why an event is not compared, keyed by the first rule that matches its name. */
-const EXCLUDED: readonly { readonly test: (name: string) => boolean; readonly reason: string }[] = [
+const EXCLUDED: readonly ExclusionRule[] = [
+  RECEIVE_READINESS,
   {
     // igb_write_config / igbvf_write_config repeat the PF's or a VF's config write (pci_cfg_write) with its width.
     test: (name) => /^e1000e_(core_(read|write)|wrn_regs_|io_)/.test(name) || /^igb(vf)?_write_config$/.test(name) || name.startsWith('pci_cfg_'),
@@ -28,7 +54,7 @@ const EXCLUDED: readonly { readonly test: (name: string) => boolean; readonly re
   { test: (name) => name.includes('mdic'), reason: 'PHY access through MDIC (compared as the MDIC read value)' },
   {
     test: (name) => /(^e1000x_rx_|_rx_|_tx_|ring_free_space|rx_can_recv|vlan_is_vlan_pkt)/.test(name),
-    reason: 'data path: frames and descriptors are not replayed, so receive and transmit events differ',
+    reason: 'data path at a register access or a packet not injected: frames are compared by the data-path check, received frames\' events where they were injected',
   },
   {
     // Printed when the ITR timer is armed, with the delay left: depends on how much virtual time
@@ -40,9 +66,19 @@ const EXCLUDED: readonly { readonly test: (name: string) => boolean; readonly re
 ];
 
 /** The reason an event is left out, or undefined when it is compared. */
-export function exclusionReason(name: string): string | undefined {
-  return EXCLUDED.find((rule) => rule.test(name))?.reason;
+export function exclusionReason(name: string, context: EventContext = 'register'): string | undefined {
+  const reason = EXCLUDED.find((rule) => rule.test(name))?.reason;
+  if (context === 'packet' && reason !== undefined && isReceivePathEvent(name)) return undefined;
+  return reason;
 }
+
+/** An event of the device's receive path (what it did with a received frame), not a readiness poll. */
+export function isReceivePathEvent(name: string): boolean {
+  return RECEIVE_EVENT.test(name) && !RECEIVE_READINESS.test(name);
+}
+
+/** Host addresses QEMU prints (`from: 0x7f24...`, the buffer it copies from): they differ from run to run. */
+const HOST_POINTER = /, from: (0x[0-9a-fA-F]+|\(nil\))/;
 
 const HEX = '0x([0-9a-fA-F]+)';
 
@@ -65,8 +101,8 @@ const PATTERNS: ReadonlyMap<string, { readonly re: RegExp; readonly make: (m: Re
 const IRQ_REGISTER = new RegExp(`^(?:Setting|Clearing) interrupt register ${HEX}: ${HEX} --> ${HEX}$`);
 
 /** The typed event, or undefined when it is not compared (see exclusionReason). */
-export function deviceEvent(event: SideEvent): DeviceEvent | undefined {
-  if (exclusionReason(event.name) !== undefined) return undefined;
+export function deviceEvent(event: SideEvent, context: EventContext = 'register'): DeviceEvent | undefined {
+  if (exclusionReason(event.name, context) !== undefined) return undefined;
   if (event.name === 'e1000e_irq_set' || event.name === 'e1000e_irq_clear') {
     const m = IRQ_REGISTER.exec(event.text);
     if (m !== null) {
@@ -76,7 +112,7 @@ export function deviceEvent(event: SideEvent): DeviceEvent | undefined {
   const pattern = PATTERNS.get(event.name);
   const m = pattern?.re.exec(event.text);
   if (pattern !== undefined && m !== null && m !== undefined) return pattern.make(m);
-  return { kind: 'other', name: event.name, text: event.text };
+  return { kind: 'other', name: event.name, text: event.text.replace(HOST_POINTER, '') };
 }
 
 /** True for events that show packets moving: a frame transmitted, received or written to the guest. */

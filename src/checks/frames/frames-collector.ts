@@ -8,7 +8,8 @@
 import { compareFrames, describeFrameDifference, sameFrame } from '../../frames/compare.js';
 import type { TxSeed } from '../../datapath/tx-path.js';
 import {
-  FRAME_CLASSES, MAX_FRAME_DIVERGENCES, type FrameClass, type FrameDivergence, type FramesResult, type SkippedPackets,
+  FRAME_CLASSES, MAX_FRAME_DIVERGENCES, type FrameClass, type FrameDivergence, type FramesResult, type RxFrameCounts, type RxNotInjected,
+  type SkippedPackets,
 } from '../../model/frames.js';
 
 interface Pending {
@@ -132,22 +133,25 @@ export class FramesCollector {
   }
 
   /** The result; what is still due counts as missing (call after the target's last frames). */
-  finish(capture: string, notChecked: readonly string[]): FramesResult {
+  finish(capture: string, notChecked: readonly string[], rx: { counts: RxFrameCounts; notInjected: readonly RxNotInjected[] } = { counts: NO_RX, notInjected: [] }): FramesResult {
     for (const pending of this.pending) this.missing(pending);
     this.pending = [];
     const skipped: SkippedPackets[] = [...this.skipped].map(([reason, tally]) => ({ reason, ...tally }));
     return {
-      status: 'replayed', capture, tx: { ...this.counts }, byClass: { ...this.byClass },
+      status: 'replayed', capture, tx: { ...this.counts }, rx: rx.counts, rxNotInjected: rx.notInjected, byClass: { ...this.byClass },
       divergences: [...this.divergences].sort((a, b) => a.seq - b.seq || a.position - b.position), skipped, notChecked,
     };
   }
 }
+
+export const NO_RX: RxFrameCounts = { framesRecorded: 0, framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0 };
 
 /** The result of a replay whose data path was not replayed: nothing counted, and why. */
 export function framesNotReplayed(reason: string): FramesResult {
   return {
     status: 'not-replayed',
     tx: { handoffs: 0, descriptorsSeeded: 0, packetsSeeded: 0, framesExpected: 0, framesEmitted: 0, framesCompared: 0, framesMatched: 0 },
+    rx: NO_RX, rxNotInjected: [],
     byClass: Object.fromEntries(FRAME_CLASSES.map((c) => [c, 0])) as Record<FrameClass, number>,
     divergences: [], skipped: [], notChecked: [reason],
   };

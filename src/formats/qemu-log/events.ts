@@ -76,6 +76,17 @@ const MARKER_STARTS: ReadonlyMap<string, MarkerKind> = new Map<string, MarkerKin
   ['e1000e_cb_pci_realize', 'reset'],
 ]);
 
+/**
+ * QEMU's net layer asking the NIC whether it can take a frame (its ring's free space, buffers, the
+ * answer): printed whenever the backend has a frame, before the frame's own receipt, so from the
+ * backend's thread such events announce a packet, not a timer.
+ */
+const RECEIVE_READINESS = /ring_free_space|rx_has_buffers|rx_can_recv/;
+
+export function isReceiveReadiness(name: string): boolean {
+  return RECEIVE_READINESS.test(name);
+}
+
 export function markerKindOf(name: string, text: string): MarkerKind | undefined {
   if (name === AUTONEG_FLOWCTL) return text.endsWith(' 1') ? 'autoneg' : undefined;
   return MARKER_STARTS.get(name);

@@ -1,0 +1,175 @@
+// The receive side of a data-path replay, window by window: every frame the recording's device
+// received (a packet marker's `e1000e_rx_receive_iov`) is matched, in order, with the capture's next
+// received frame, and given the guest-memory writes that put the receive descriptors it used in
+// the ring, with the buffer addresses the recording shows the device writing to. The target then
+// receives the frame where the recording did (src/replay/engine.ts, a `receive` step).
+//
+// The driver fills receive descriptors long before a frame arrives, and QEMU reads a descriptor
+// only when it has a frame for it (no prefetch), so seeding it just before the frame is injected
+// gives the device what the driver gave it.
+
+import type { Access, Marker, SideEvent, TraceRecord } from '../model/access.js';
+import type { RxBufferLayout } from '../devices/table.js';
+import type { FrameCursor } from '../frames/frame-cursor.js';
+import { coalesce, type MemoryWrite } from './memory-write.js';
+
+/** QEMU's first event for a frame the backend hands the NIC (before any filter). */
+export const RX_START_EVENT = 'e1000e_rx_receive_iov';
+/** `Next RX descriptor: ring #0, PA: 0x1af01040, length: 16`. */
+const DESCRIPTOR_EVENT = 'e1000e_rx_descr';
+const DESCRIPTOR_TEXT = /PA: 0x([0-9a-fA-F]+), length: (\d+)/;
+/** `buffer 1, addr: 0x1af060c0, offset: 0, ...` (igb) or `buffer #0, addr: ...` (e1000e). */
+const BUFFER_TEXT = /^buffer #?(\d+), addr: 0x([0-9a-fA-F]+)/;
+const WORD_BYTES = 8;
+
+/** One received frame to inject, with what goes into guest memory first. */
+export interface RxPacket {
+  /** Line of its `e1000e_rx_receive_iov` in the recording. */
+  readonly line: number;
+  readonly frame: Uint8Array;
+  /** Its index in the capture (0-based). */
+  readonly captureIndex: number;
+  readonly writes: readonly MemoryWrite[];
+  /** Descriptors the recording's device used for it. */
+  readonly descriptors: number;
+  /** The recorded events from its receipt to the next frame's (or the marker's end): timers that fired meanwhile. */
+  readonly events: readonly SideEvent[];
+}
+
+/** The frames one packet marker of the recording received, in order. */
+export interface RxInjection {
+  /** The marker's line. */
+  readonly line: number;
+  readonly packets: readonly RxPacket[];
+}
+
+/** Received frames left out, by reason. */
+export interface RxLeftOut {
+  readonly reason: string;
+  readonly frames: number;
+  readonly firstLine: number;
+}
+
+export class RxDataPath {
+  /** Frames the recording's device received. */
+  recorded = 0;
+  private readonly leftOut = new Map<string, { frames: number; firstLine: number }>();
+  /** Set once the capture ran out: no later frame can be matched. */
+  private exhaustedAt: number | undefined;
+
+  constructor(private readonly frames: FrameCursor, private readonly layout: RxBufferLayout) {}
+
+  /** The injections of a window's packet markers, by marker line. */
+  async window(records: readonly TraceRecord[]): Promise<Map<number, RxInjection>> {
+    const injections = new Map<number, RxInjection>();
+    let previous: Access | undefined;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      if (record.type !== 'marker') {
+        previous = record;
+        continue;
+      }
+      const next = records[i + 1];
+      const frames = recordedFrames(record, previous, next?.type === 'marker' ? next.line : undefined);
+      if (frames.length === 0) continue;
+      this.recorded += frames.length;
+      const packets: RxPacket[] = [];
+      for (const { events } of frames) {
+        const frame = this.exhaustedAt === undefined ? await this.frames.next() : undefined;
+        if (frame === undefined) {
+          this.exhaustedAt ??= events[0]!.line;
+          this.leave(`the capture has fewer received frames than the recording's device received (it ran out at line ${this.exhaustedAt.toLocaleString('en-US')}): later frames are not injected`, events[0]!.line);
+          continue;
+        }
+        packets.push({ line: events[0]!.line, frame: frame.data, captureIndex: frame.index, ...this.seeds(events), events });
+      }
+      if (!injectable(record)) {
+        for (const packet of packets) this.leave(`received inside other device activity (a ${record.kind} marker), where the replay lets time run instead`, packet.line);
+        continue;
+      }
+      if (packets.length > 0) injections.set(record.line, { line: record.line, packets });
+    }
+    return injections;
+  }
+
+  async close(): Promise<void> {
+    await this.frames.close();
+  }
+
+  /** Frames left out so far, by reason. */
+  notInjected(): RxLeftOut[] {
+    return [...this.leftOut].map(([reason, v]) => ({ reason, ...v }));
+  }
+
+  private leave(reason: string, line: number): void {
+    const entry = this.leftOut.get(reason);
+    if (entry === undefined) this.leftOut.set(reason, { frames: 1, firstLine: line });
+    else entry.frames++;
+  }
+
+  /** The descriptors a frame used, each with the buffer addresses the device wrote to, as the driver wrote them. */
+  private seeds(events: readonly SideEvent[]): { writes: MemoryWrite[]; descriptors: number } {
+    const writes: { address: number; words: bigint[] }[] = [];
+    for (const event of events) {
+      if (event.name === DESCRIPTOR_EVENT) {
+        const m = DESCRIPTOR_TEXT.exec(event.text);
+        if (m === null) continue;
+        writes.push({ address: Number.parseInt(m[1]!, 16), words: new Array<bigint>(Math.max(2, Number(m[2]) / WORD_BYTES)).fill(0n) });
+        continue;
+      }
+      const current = writes[writes.length - 1];
+      if (event.name !== this.layout.event || current === undefined) continue;
+      const m = BUFFER_TEXT.exec(event.text);
+      const word = m === null ? undefined : this.layout.wordOfBuffer[Number(m[1])];
+      if (m !== null && word !== undefined && word < current.words.length) current.words[word] = BigInt(`0x${m[2]!}`);
+    }
+    return { writes: coalesce(writes.map((w) => ({ address: w.address, data: wordsBytes(w.words) }))), descriptors: writes.length };
+  }
+}
+
+/**
+ * One frame the recording's device received, with what it did with it (from its receipt to the
+ * next frame's). `nested`: received *during* the write before the marker: the network backend
+ * (slirp) answered a transmitted frame at once, inside the tail write, so the parser gave what the
+ * device did with it to that write (a vCPU thread's events go to its write). A replay injects the
+ * frame after the write.
+ */
+export interface RecordedFrame {
+  readonly events: readonly SideEvent[];
+  readonly nested: boolean;
+}
+
+/**
+ * The frames of a packet marker, each with its events: the marker's own and, for frames received
+ * inside `write` (the access the marker follows), the write's events after the receipt, up to
+ * `nextMarkerLine` (where another marker after the same write takes over). Windows never separate
+ * a write from the markers after it (src/replay/record-windows.ts).
+ */
+export function recordedFrames(marker: Marker, write: Access | undefined, nextMarkerLine = Number.POSITIVE_INFINITY): RecordedFrame[] {
+  const own = new Set(marker.events);
+  const merged = write === undefined || write.seq !== marker.afterSeq ? marker.events
+    : [...marker.events, ...write.events.filter((e) => e.line > marker.line && e.line < nextMarkerLine)].sort((x, y) => x.line - y.line);
+  const frames: { events: SideEvent[]; nested: boolean }[] = [];
+  merged.forEach((event, i) => {
+    if (event.name !== RX_START_EVENT) {
+      frames[frames.length - 1]?.events.push(event);
+      return;
+    }
+    // Whose events follow the receipt tells where the device handled the frame.
+    const after = merged[i + 1];
+    frames.push({ events: [event], nested: after !== undefined && after.name !== RX_START_EVENT && !own.has(after) });
+  });
+  return frames;
+}
+
+/** Frames of a packet marker are injected; a timer marker that also received some lets time run instead. */
+function injectable(marker: Marker): boolean {
+  return marker.kind === 'rx-packet';
+}
+
+function wordsBytes(words: readonly bigint[]): Uint8Array {
+  const bytes = new Uint8Array(words.length * WORD_BYTES);
+  const view = new DataView(bytes.buffer);
+  words.forEach((word, i) => view.setBigUint64(i * WORD_BYTES, word, true));
+  return bytes;
+}
