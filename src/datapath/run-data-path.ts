@@ -14,12 +14,10 @@ import { TxDataPath, type TxSeed } from './tx-path.js';
 import { RxDataPath, type RxInjection } from './rx-path.js';
 
 /** What the data path does not check yet even with a capture (said in every replayed result). */
-const NOT_YET = [
-  'the bytes the device wrote into guest memory for received frames are not read back (its receive events are compared: '
-    + 'filters, RSS, descriptor and buffer addresses, lengths, status and metadata)',
-  'statistics counters keep their volatile class',
-  'transmit descriptor writebacks (DD status) are not read back',
-];
+const NOT_YET = ['transmit descriptor writebacks (DD status) are not read back'];
+/** ...and with received frames injected. */
+const NOT_YET_RX = 'the bytes the device wrote into guest memory for received frames are not read back (its receive events are compared: '
+  + 'filters, RSS, descriptor and buffer addresses, lengths, status and metadata)';
 
 /** What a window hands the engine: memory to seed at tail writes, frames to inject at packet markers. */
 export interface DataPathWindow {
@@ -54,9 +52,15 @@ export class DataPathRun {
       return new DataPathRun(undefined, undefined, undefined, undefined, 'the target cannot write guest memory or has no netdev the tool sees: the data path is not checked');
     }
     const mac = macBytes(spec.mac);
-    const rx = target.receiveFrames === undefined ? undefined
+    const why = target.receiveFrames === undefined ? 'the target cannot inject frames' : target.whyNoInjection;
+    const rx = why !== undefined ? undefined
       : new RxDataPath(new FrameCursor(spec.capture, 'rx', mac), deviceRow(job.target.device.model).rxBuffers);
-    return new DataPathRun(new TxDataPath(job.registers, new FrameCursor(spec.capture, 'tx', mac)), rx, new FramesCollector(), spec.capture, '');
+    return new DataPathRun(new TxDataPath(job.registers, new FrameCursor(spec.capture, 'tx', mac)), rx, new FramesCollector(), spec.capture, why ?? '');
+  }
+
+  /** Frames go both ways through the target: sent from the capture, received ones injected. */
+  get replaysTraffic(): boolean {
+    return this.tx !== undefined && this.rx !== undefined;
   }
 
   /** What the window hands to the device; undefined when the data path is off. */
@@ -95,8 +99,11 @@ export class DataPathRun {
       notChecked.push(`${this.tx.unplacedDescriptors} transmit descriptors the recording's device read without a tail write (first at line ${this.tx.firstUnplacedLine}) are not seeded: their ring is not known`);
     }
     const rx = { counts: { framesRecorded: this.rx?.recorded ?? 0, ...this.rxCounts }, notInjected: this.rx?.notInjected() ?? [] };
-    if (this.rx === undefined) notChecked.unshift('the target cannot inject frames: received frames are not replayed');
-    else if (rx.counts.framesInjected < rx.counts.framesRecorded) {
+    if (this.rx === undefined) {
+      notChecked.unshift(`frames the recording received are not injected (${this.reason}): what the device does with them is not checked, `
+        + 'ICR/EICR receive bits keep their explained-by-traffic class and statistics counters their volatile class');
+    } else {
+      notChecked.unshift(NOT_YET_RX);
       // Packet markers planned but never reached (a run that stopped early) or before the first access.
       const unreached = rx.counts.framesRecorded - rx.counts.framesInjected - rx.notInjected.reduce((n, r) => n + r.frames, 0);
       if (unreached > 0) notChecked.push(`${unreached} received frames were not injected: the replay did not reach their packet markers`);

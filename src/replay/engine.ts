@@ -67,6 +67,8 @@ export interface ReplayTarget {
    * with the backend). Absent: the target cannot inject frames.
    */
   receiveFrames?(injection: RxInjection): Promise<number>;
+  /** Why this target cannot inject received frames now (undefined: it can, if it has receiveFrames). */
+  readonly whyNoInjection?: string;
 }
 
 /** What a tail write hands over on the data path: memory to seed before it is sent. */

@@ -199,6 +199,18 @@ export class QemuReplayTarget implements ReplayTarget {
     return this.session.frames !== undefined;
   }
 
+  /**
+   * QEMU hands a frame to the NIC only while the machine runs (net.c queues it otherwise), so
+   * without the qtest accelerator, whose machine runs with its clock still, injecting one means
+   * running the clock where the recording shows none: the throttling timers the target has armed
+   * would fire inside the frame's receipt.
+   */
+  get whyNoInjection(): string | undefined {
+    if (this.session.frames === undefined) return 'the target has no netdev the tool holds';
+    return this.timeMode === 'clock-step' ? undefined
+      : 'QEMU hands a frame to the NIC only while the machine runs, and without the qtest accelerator running it lets its clock run where the recording shows none (armed throttling timers would fire inside the receipt)';
+  }
+
   /** Guest memory over qtest `write`, in one batch (ordered before what is sent after it). */
   async writeMemory(writes: readonly MemoryWrite[]): Promise<void> {
     if (writes.length === 0) return;
@@ -277,20 +289,13 @@ export class QemuReplayTarget implements ReplayTarget {
   /**
    * The recording's received frames of one packet marker, one by one: its receive descriptors
    * seeded, the frame sent on the tool's netdev, then a wait until the device has handled it; the
-   * throttling timers the recording fired before its next frame are let fire (clock_step, or the
-   * running machine in markers mode, which QEMU needs running to deliver frames at all).
+   * throttling timers the recording fired before its next frame are let fire (clock_step).
    */
   async receiveFrames(injection: RxInjection): Promise<number> {
     const channel = this.session.frames;
-    if (channel === undefined) return 0;
+    if (channel === undefined || this.whyNoInjection !== undefined) return 0;
     return this.logged('packet', async () => {
-      const stopped = this.timeMode !== 'clock-step';
-      const from = await this.session.logSize();
-      if (stopped) {
-        await this.session.qmp!.execute('cont');
-        this.framesHeld = false;
-      }
-      const log = this.session.logCursor(from);
+      const log = this.session.logCursor(await this.session.logSize());
       let taken = 0;
       try {
         for (const packet of injection.packets) {
@@ -299,13 +304,10 @@ export class QemuReplayTarget implements ReplayTarget {
           if (!(await this.waitForReceipt(log))) break;
           taken++;
           const timers = packet.events.filter((e) => THROTTLE_FIRED.test(e.name)).length;
-          if (timers === 0) continue;
-          if (stopped) await this.waitForThrottleTimers(await this.session.logSize(), timers);
-          else await this.stepUntilThrottleTimers(timers, performance.now());
+          if (timers > 0) await this.stepUntilThrottleTimers(timers, performance.now());
         }
       } finally {
         await log.close();
-        if (stopped && this.session.alive) await this.session.qmp!.execute('stop');
       }
       return taken;
     }, injection.line);

@@ -74,7 +74,7 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
   try {
     hooks.onTarget?.(target);
     const planner = new Planner(job.registers, job.negotiationVisible);
-    const results = new ResultCollector(job.registers, job.compare);
+    const results = new ResultCollector(job.registers, dataPath.replaysTraffic ? { ...job.compare, trafficReplayed: true } : job.compare);
     const events = new EventsCollector(job.registers);
     let placeBase = 0;
     let done = 0;
