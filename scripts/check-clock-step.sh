@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end check of everything that needs QEMU's qtest accelerator, which Debian's QEMU lacks:
 #   1. `igb-replay replay --time clock-step` of every recording in traces/ (QEMU logs and the
-#      mmiotrace): each must finish with no unexplained divergence;
+#      mmiotrace): each must finish with no unexplained divergence; a recording with a frame
+#      capture must have its data path replayed both ways: every captured frame sent and
+#      identical, every received frame injected and taken by the device;
 #   2. `igb-replay export --qtest --clock-step` of the init trace, run with its own FILE.sh: every
 #      command must answer OK;
 #   3. `igb-replay export --c-test` of the init trace (igb) and of the e1000e driver's trace
@@ -34,12 +36,32 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 # --- 1. replay with clock_step --------------------------------------------------------
+# The data path of a replay with a capture, from its JSON: "" when both ways are complete, else what is not.
+data_path_gaps() {
+	node -e '
+		const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results[0];
+		const f = r.frames;
+		if (f === undefined || f.status !== "replayed") { console.log("data path not replayed: " + (f?.notChecked ?? []).join("; ")); process.exit(); }
+		const gaps = [];
+		if (f.tx.framesMatched !== f.tx.framesExpected || f.tx.framesEmitted !== f.tx.framesExpected) gaps.push(`TX ${f.tx.framesMatched}/${f.tx.framesExpected} identical, ${f.tx.framesEmitted} sent`);
+		if (f.rx.framesRecorded === 0 || f.rx.framesTaken !== f.rx.framesRecorded) gaps.push(`RX ${f.rx.framesTaken} of ${f.rx.framesRecorded} received frames taken`);
+		console.log(gaps.join("; "));
+	' "$1"
+}
+
 for trace in traces/*.log traces/*.txt; do
-	if out=$("${CLI[@]}" replay "$trace" --time clock-step 2>&1); then
-		log "ok    replay --time clock-step $trace: $(grep -o '[0-9,]* time advances' <<<"$out")"
+	if out=$("${CLI[@]}" replay "$trace" --time clock-step --json "$WORK/replay.json" 2>&1); then
+		sidecar=${trace%.*}.json
+		if [[ $trace == *.log && -f $sidecar ]] && grep -q '"pcap"' "$sidecar" && ! grep -q '"scenario": "sriov"' "$sidecar"; then
+			gaps=$(data_path_gaps "$WORK/replay.json")
+			if [[ -n $gaps ]]; then fail "replay --time clock-step $trace: data path incomplete: $gaps"; continue; fi
+			log "ok    replay --time clock-step $trace: $(grep -o '[0-9,]* time advances' <<<"$out"); $(grep -o 'RX: [0-9,]* frames received in the recording, [0-9,]* injected' <<<"$out")"
+		else
+			log "ok    replay --time clock-step $trace: $(grep -o '[0-9,]* time advances' <<<"$out")"
+		fi
 	else
 		fail "replay --time clock-step $trace"
-		grep -E 'Stopped|mismatch|poll-never|Result' <<<"$out" >&2 || true
+		grep -E 'Stopped|mismatch|poll-never|Result|-missing|-extra|-differs' <<<"$out" | head -n 20 >&2 || true
 	fi
 done
 

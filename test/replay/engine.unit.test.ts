@@ -7,7 +7,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { Marker, TraceRecord } from '../../src/model/access.js';
 import { igbRegisters } from '../../src/regs/index.js';
 import { parseDeviceOption } from '../../src/replay/device-option.js';
-import { negotiationVisible } from '../../src/replay/plan.js';
+import { negotiationVisible, planReplay } from '../../src/replay/plan.js';
+import { runPlan } from '../../src/replay/engine.js';
 import type { ReplayJob } from '../../src/replay/prepare.js';
 import { runReplay } from '../../src/replay/run.js';
 import { accesses, type AccessSpec } from '../analysis/synthetic.js';
@@ -146,5 +147,39 @@ describe('engine and runner against a fake target', () => {
     expect(result.counts.oneByOne + result.counts.notReached).toBe(60);
     expect(result.registersRead.map((r) => r.register)).toEqual(['STATUS']);
     expect(result.lastLine).toBe(60);
+  });
+});
+
+describe('received frames (data path)', () => {
+  // SYNTHETIC: a write, the recording's device receiving a frame, a read.
+  const receipt = { name: 'e1000e_rx_receive_iov', category: 'rx', line: 3, text: 'Received vector of 1 fragments' } as const;
+  const records: TraceRecord[] = [
+    { type: 'access', seq: 0, line: 2, kind: 'write', space: 'mmio', offset: 0xc018, size: 4, value: 5, verdict: 'ok', events: [] },
+    { type: 'marker', kind: 'rx-packet', line: 3, afterSeq: 0, events: [receipt] },
+    { type: 'access', seq: 1, line: 4, kind: 'read', space: 'mmio', offset: 0x8, size: 4, value: 0, verdict: 'ok', events: [] },
+  ];
+
+  it('plans a receive step where the recording received, and the engine hands the frames over there, in order', async () => {
+    const plan = planReplay(records, igbRegisters());
+    expect(plan.steps.map((s) => s.kind)).toEqual(['write', 'receive', 'read']);
+    const target = new FakeTarget();
+    const order: string[] = [];
+    const injection = { line: 3, packets: [{ line: 3, frame: new Uint8Array(60), captureIndex: 0, writes: [], descriptors: 1, events: [receipt] }] };
+    const withFrames = Object.assign(target, {
+      receiveFrames: async (given: typeof injection) => {
+        order.push(`frames@${given.line} after ${target.log.length} accesses`);
+        return given.packets.length;
+      },
+    });
+    const run = await runPlan(plan, withFrames, { injections: new Map([[3, injection]]) });
+    expect(order).toEqual(['frames@3 after 1 accesses']);
+    expect(run.received).toEqual(new Map([[3, 1]]));
+    expect(target.log).toHaveLength(2);
+  });
+
+  it('lets the receive step pass when no frames are to be injected (no capture, no accelerator)', async () => {
+    const { result, target } = await replay(records);
+    expect(result.completed).toBe(true);
+    expect(target.log).toHaveLength(2);
   });
 });

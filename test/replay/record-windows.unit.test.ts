@@ -60,4 +60,10 @@ describe('canCut', () => {
     expect(canCut(read(0, 8), read(1, 8))).toBe(false);
     expect(canCut(read(0, 8), read(1, 0xc0))).toBe(true);
   });
+
+  it('keeps the markers after an access with it (a frame received inside a write is its marker), and cuts after them', () => {
+    const marker = { type: 'marker', kind: 'rx-packet', line: 2, afterSeq: 0, events: [] } as unknown as TraceRecord;
+    expect(canCut(read(0, 0xe018), marker)).toBe(false);
+    expect(canCut(marker, read(1, 0xe018))).toBe(true);
+  });
 });

@@ -1,0 +1,119 @@
+// The device-event check where received frames were injected, on SYNTHETIC records and target logs
+// (hand-made, in the exact line formats of QEMU 10.0.2's hw/net/trace-events): what the device did
+// with each frame is compared at a packet place, host pointers aside; a frame received inside a
+// write pools its interrupts with the write; readiness polls are left out with their reason.
+
+import { describe, expect, it } from '@jest/globals';
+import type { Access, Marker, SideEvent, TraceRecord } from '../../src/model/access.js';
+import { compareDeviceEvents } from '../../src/checks/events/compare-events.js';
+import type { TimeSegment } from '../../src/model/events.js';
+import { igbRegisters } from '../../src/regs/index.js';
+import { recordedFrames } from '../../src/datapath/rx-path.js';
+
+function at(line: number, name: string, text: string): SideEvent {
+  return { name, category: name.includes('_irq_') ? 'irq' : 'rx', line, text };
+}
+
+const EICR = 0x1580;
+const receipt = (line: number): SideEvent => at(line, 'e1000e_rx_receive_iov', 'Received vector of 1 fragments');
+const descriptor = (line: number): SideEvent => at(line, 'e1000e_rx_descr', 'Next RX descriptor: ring #0, PA: 0x2b01000, length: 16');
+const buffer = (line: number, from: string): SideEvent => at(line, 'igb_rx_desc_buff_write', `buffer 1, addr: 0x2b000c0, offset: 0, from: ${from}, length: 98`);
+const packetType = (line: number, type: number): SideEvent => at(line, 'e1000e_rx_metadata_pkt_type', `the packet type is ${type}`);
+const written = (line: number): SideEvent => at(line, 'e1000e_rx_written_to_guest', 'Received packet written to guest (queue 0)');
+const irqSet = (line: number, from: number, to: number): SideEvent => at(line, 'e1000e_irq_set', `Setting interrupt register 0x${EICR.toString(16)}: 0x${from.toString(16)} --> 0x${to.toString(16)}`);
+const notify = (line: number, vector: number): SideEvent => at(line, 'e1000e_irq_msix_notify_vec', `MSI-X notify vector 0x${vector.toString(16)}`);
+const canRecv = (line: number): SideEvent => at(line, 'e1000e_rx_can_recv', 'Can receive');
+const txDescr = (line: number): SideEvent => at(line, 'e1000e_tx_descr', '0x2a46002 : 2b300156 558000');
+
+function write(seq: number, line: number, events: SideEvent[]): Access {
+  return { type: 'access', seq, line, kind: 'write', space: 'mmio', offset: 0xe018, size: 4, value: 1, verdict: 'ok', events };
+}
+function packetMarker(line: number, afterSeq: number, events: SideEvent[]): Marker {
+  return { type: 'marker', kind: 'rx-packet', line, afterSeq, events };
+}
+
+/** What the target logged while it received the marker's frames (its time segment of cause `packet`). */
+function received(markerLine: number, events: SideEvent[]): TimeSegment {
+  return { afterPlace: 1, cause: 'packet', markerLine, events };
+}
+
+function check(records: TraceRecord[], byPlace: Map<number, SideEvent[]>, time: TimeSegment[], injected: number[]) {
+  const places = records.filter((r): r is Access => r.type === 'access');
+  return compareDeviceEvents({
+    records, places, registers: igbRegisters(), actualOf: () => undefined,
+    target: { start: [], byPlace, time, placesLogged: places.length },
+    received: new Map(injected.map((line) => [line, 1])),
+  });
+}
+
+const failing = (divergences: readonly { class: string }[]) => divergences.filter((d) => !d.class.startsWith('explained'));
+
+describe('a frame received from the backend\'s own thread, injected', () => {
+  const frame = (type: number, from: string): SideEvent[] => [receipt(11), descriptor(12), buffer(13, from), packetType(14, type), written(15), irqSet(16, 0, 2), notify(17, 1)];
+  const records = (): TraceRecord[] => [write(0, 10, []), packetMarker(11, 0, frame(17, '0x7f249b4df990'))];
+
+  it('matches what the target did with it, whatever host buffer QEMU copied from', () => {
+    const result = check(records(), new Map(), [received(11, frame(17, '0x55f4c9549b44'))], [11]);
+    expect(result.divergences).toEqual([]);
+    expect(result.tally.compared).toBe(14);
+  });
+
+  it('fails at the packet place, naming the metadata that differs', () => {
+    const result = check(records(), new Map(), [received(11, frame(2, '0x55f4c9549b44'))], [11]);
+    expect(failing(result.divergences)).toEqual([expect.objectContaining({
+      class: 'event-differs', line: 11, subject: 'e1000e_rx_metadata_pkt_type', place: { kind: 'packet', frames: 1 },
+      expected: 'the packet type is 17', actual: 'the packet type is 2',
+    })]);
+  });
+
+  it('fails when the target did not take the frame at all', () => {
+    const result = check(records(), new Map(), [received(11, [])], [11]);
+    expect(failing(result.divergences).map((d) => d.class)).toContain('interrupt-missing');
+    expect(failing(result.divergences).map((d) => d.class)).toContain('event-missing');
+  });
+
+  it('leaves the backend\'s readiness polls out, with the reason', () => {
+    const result = check(records(), new Map(), [received(11, [canRecv(1), ...frame(17, '0x1'), canRecv(2)])], [11]);
+    expect(result.divergences).toEqual([]);
+    expect(result.tally.excluded).toContainEqual({ reason: expect.stringMatching(/^receive readiness/), events: 2 });
+  });
+
+  it('without injection, leaves the frame\'s events out as before', () => {
+    const result = check(records(), new Map(), [], []);
+    expect(result.divergences).toEqual([]);
+    expect(result.tally.excluded).toContainEqual({ reason: expect.stringMatching(/^a received packet/), events: 7 });
+  });
+});
+
+describe('a frame received inside a write (the backend answered at once), injected after it', () => {
+  // Recorded: the TX descriptor, then the receipt (the marker) inside the write, then what the device
+  // did with the frame and its interrupt (vector 1), then the write's own TX interrupt (vector 2).
+  const recorded = (type: number): TraceRecord[] => [
+    write(0, 20, [txDescr(21), descriptor(23), buffer(24, '0x7f01'), packetType(25, type), written(26), irqSet(27, 0, 2), notify(28, 1), irqSet(29, 0, 4), notify(30, 2)]),
+    packetMarker(22, 0, [receipt(22)]),
+  ];
+  // The target: the write's TX interrupt first; the frame after the write.
+  const writeTarget = new Map([[0, [txDescr(1), irqSet(2, 0, 4), notify(3, 2)]]]);
+  const frameTarget = [received(22, [receipt(4), descriptor(5), buffer(6, '0x55f4'), packetType(7, 17), written(8), irqSet(9, 4, 6), notify(10, 1)])];
+
+  it('splits the frame from the write: its receive path at the packet place, its interrupts with the write', () => {
+    const frames = recordedFrames(recorded(17)[1] as Marker, recorded(17)[0] as Access);
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.nested).toBe(true);
+    expect(frames[0]!.events.map((e) => e.line)).toEqual([22, 23, 24, 25, 26, 27, 28, 29, 30]);
+  });
+
+  it('passes when the device did the same, interrupts in another order inside the write being explained', () => {
+    const result = check(recorded(17), writeTarget, frameTarget, [22]);
+    expect(failing(result.divergences)).toEqual([]);
+    // Both notifications are compared with the write, as a multiset: none is missing or extra.
+    expect(result.divergences.some((d) => /^MSI-X vector/.test(d.subject))).toBe(false);
+  });
+
+  it('fails at the packet place when the device handled the frame otherwise', () => {
+    const result = check(recorded(33), writeTarget, frameTarget, [22]);
+    expect(failing(result.divergences)).toEqual([expect.objectContaining({
+      class: 'event-differs', subject: 'e1000e_rx_metadata_pkt_type', place: { kind: 'packet', frames: 1 }, line: 22,
+    })]);
+  });
+});
