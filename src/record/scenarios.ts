@@ -41,6 +41,11 @@ const SCENARIOS: readonly ScenarioSpec[] = [
     requiredMarkers: ['IGBREC: vlan eth0.5 up', 'IGBREC: ping '],
   },
   {
+    name: 'qinq',
+    summary: 'init, 8021q, eth0.5.7 (VLAN 7 stacked on VLAN 5, the outer tag inserted by the NIC): double-tagged ARP out, untagged pings',
+    requiredMarkers: ['IGBREC: qinq eth0.5.7 up', 'IGBREC: qinq double-tagged ping sent', 'IGBREC: ping '],
+  },
+  {
     name: 'jumbo', hostSink: true,
     summary: 'init, MTU 9000: 8000-byte pings, UDP (TFTP) with 8 KiB blocks, TCP',
     requiredMarkers: ['IGBREC: mtu 9000', 'IGBREC: ping ', 'IGBREC: udp put '],
