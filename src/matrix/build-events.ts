@@ -6,6 +6,7 @@
 // these are compared directly (compare-builds.ts), with no recording in between.
 
 import type { Access, SideEvent } from '../model/access.js';
+import { RX_START_EVENT } from '../datapath/rx-path.js';
 import type { EventPlace } from '../model/events.js';
 import type { Phase } from '../model/phase.js';
 import type { TargetObservations } from '../model/replay.js';
@@ -51,11 +52,11 @@ export function buildEvents(input: BuildEventsInput): BuildEvents {
   return gatherer.finish(input.plan.phases);
 }
 
-/** Stop keys in replay order: `start` < `a<seq>` < `t<seq>` < `a<seq+1>`. */
+/** Stop keys in replay order: `start` < `a<seq>` < `t<seq>`, `p<seq>` (time, received frames) < `a<seq+1>`. */
 export function stopOrder(key: string): number {
   if (key === 'start') return -2;
   const seq = Number(key.slice(1));
-  return seq * 2 + (key.startsWith('t') ? 1 : 0);
+  return seq * 2 + (key.startsWith('a') ? 0 : 1);
 }
 
 type Stop = { seq: number; line: number; place: EventPlace; events: SideEvent[] };
@@ -90,6 +91,12 @@ export class BuildEventsGatherer {
     for (const segment of log.time) {
       const before = segment.afterPlace > placeBase ? run.places[segment.afterPlace - placeBase - 1] : this.lastPlace;
       const seq = before?.seq ?? -1;
+      if (segment.cause === 'packet') {
+        // Injected frames: compared as a packet place, so what each build did with them counts too.
+        const frames = segment.events.filter((e) => e.name === RX_START_EVENT).length;
+        this.add(`p${seq}`, seq, segment.markerLine ?? before?.line ?? 0, { kind: 'packet', frames }, segment.events);
+        continue;
+      }
       const marker = markers.get(seq);
       const place: EventPlace = { kind: 'time', marker: segment.cause === 'poll' ? 'polling loop' : marker?.kinds ?? 'time' };
       this.add(`t${seq}`, seq, marker?.line ?? before?.line ?? 0, place, segment.events);
