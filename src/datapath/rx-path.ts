@@ -12,6 +12,7 @@ import type { Access, Marker, SideEvent, TraceRecord } from '../model/access.js'
 import type { RxBufferLayout } from '../devices/table.js';
 import type { FrameCursor } from '../frames/frame-cursor.js';
 import { coalesce, type MemoryWrite } from './memory-write.js';
+import type { RxNotInjected } from '../model/frames.js';
 
 /** QEMU's first event for a frame the backend hands the NIC (before any filter). */
 export const RX_START_EVENT = 'e1000e_rx_receive_iov';
@@ -43,12 +44,6 @@ export interface RxInjection {
   readonly packets: readonly RxPacket[];
 }
 
-/** Received frames left out, by reason. */
-export interface RxLeftOut {
-  readonly reason: string;
-  readonly frames: number;
-  readonly firstLine: number;
-}
 
 export class RxDataPath {
   /** Frames the recording's device received. */
@@ -97,7 +92,7 @@ export class RxDataPath {
   }
 
   /** Frames left out so far, by reason. */
-  notInjected(): RxLeftOut[] {
+  notInjected(): RxNotInjected[] {
     return [...this.leftOut].map(([reason, v]) => ({ reason, ...v }));
   }
 

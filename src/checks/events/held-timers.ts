@@ -8,10 +8,8 @@
 // time for a recorded marker (its timers fired then).
 
 import type { DeviceEvent } from './device-event.js';
-import { EICR } from './traffic-taint.js';
+import { EICR, EITR0 } from './traffic-taint.js';
 
-/** EITR(n): the per-vector throttling register; `[E]ITR register 0x...` in QEMU's events. */
-const EITR0 = 0x1680;
 const EIAC_CLEAR = /^Clearing ICR bits due to EIAC, ICR: 0x([0-9a-fA-F]+)/;
 
 /** Why a difference is explained: the recorded timer's line, and why time stood still there. */

@@ -8,10 +8,8 @@
 // throttling or timer still fails.
 
 import type { SideEvent } from '../../model/access.js';
-import { EICR } from './traffic-taint.js';
+import { EICR, EITR0 } from './traffic-taint.js';
 
-/** EITR(n): the per-vector throttling register, as QEMU's rearm event names it. */
-const EITR0 = 0x1680;
 const EITR_COUNT = 25;
 const ARMED = /^Mitigation timer armed for register 0x([0-9a-fA-F]+)/;
 

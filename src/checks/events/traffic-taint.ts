@@ -11,8 +11,8 @@ import type { DeviceEvent } from './device-event.js';
 export const ICR = 0xc0;
 export const EICR = 0x1580;
 export const IMS = 0xd0;
-/** EITR(n): the per-vector throttling register; `[E]ITR register 0x...` in QEMU's events. */
-const EITR0 = 0x1680;
+/** EITR(n): the per-vector throttling register (`[E]ITR register 0x...` in QEMU's events). */
+export const EITR0 = 0x1680;
 
 const EIAC_CLEAR = /^Clearing ICR bits due to EIAC, ICR: 0x([0-9a-fA-F]+)/;
 
