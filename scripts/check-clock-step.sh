@@ -3,7 +3,8 @@
 #   1. `igb-replay replay --time clock-step` of every recording in traces/ (QEMU logs and the
 #      mmiotrace): each must finish with no unexplained divergence; a recording with a frame
 #      capture must have its data path replayed both ways: every captured frame sent and
-#      identical, every received frame injected and taken by the device;
+#      identical, every received frame injected, taken by the device and written to guest memory
+#      as delivered;
 #   2. `igb-replay export --qtest --clock-step` of the init trace, run with its own FILE.sh: every
 #      command must answer OK;
 #   3. `igb-replay export --c-test` of the init trace (igb) and of the e1000e driver's trace
@@ -45,6 +46,7 @@ data_path_gaps() {
 		const gaps = [];
 		if (f.tx.framesMatched !== f.tx.framesExpected || f.tx.framesEmitted !== f.tx.framesExpected) gaps.push(`TX ${f.tx.framesMatched}/${f.tx.framesExpected} identical, ${f.tx.framesEmitted} sent`);
 		if (f.rx.framesRecorded === 0 || f.rx.framesTaken !== f.rx.framesRecorded) gaps.push(`RX ${f.rx.framesTaken} of ${f.rx.framesRecorded} received frames taken`);
+		if (f.rx.buffersMatched !== f.rx.framesTaken) gaps.push(`RX ${f.rx.buffersMatched} of ${f.rx.framesTaken} frames written to guest memory as delivered`);
 		console.log(gaps.join("; "));
 	' "$1"
 }

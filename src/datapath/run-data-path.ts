@@ -16,8 +16,8 @@ import { RxDataPath, type RxInjection } from './rx-path.js';
 /** What the data path does not check yet even with a capture (said in every replayed result). */
 const NOT_YET = ['transmit descriptor writebacks (DD status) are not read back'];
 /** ...and with received frames injected. */
-const NOT_YET_RX = 'the bytes the device wrote into guest memory for received frames are not read back (its receive events are compared: '
-  + 'filters, RSS, descriptor and buffer addresses, lengths, status and metadata)';
+const NOT_YET_RX = 'the receive descriptors the device wrote back are not read (their status, length, packet type, RSS and VLAN fields are '
+  + 'compared through its receive events; the frame bytes it wrote are read back and compared)';
 
 /** What a window hands the engine: memory to seed at tail writes, frames to inject at packet markers. */
 export interface DataPathWindow {
@@ -28,7 +28,7 @@ export interface DataPathWindow {
 export class DataPathRun {
   private seeds = new Map<number, TxSeed>();
   private injections = new Map<number, RxInjection>();
-  private readonly rxCounts = { framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0 };
+  private readonly rxCounts = { framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0, buffersCompared: 0, buffersMatched: 0 };
 
   private constructor(
     private readonly tx: TxDataPath | undefined,
@@ -73,19 +73,27 @@ export class DataPathRun {
 
   /** After a window ran: its tail writes' frames are due; those the target sent meanwhile are checked. */
   async checked(run: EngineRun, target: ReplayTarget): Promise<void> {
-    if (this.collector === undefined || target.takeFrames === undefined) return;
+    const collector = this.collector;
+    if (collector === undefined || target.takeFrames === undefined) return;
     const sent = run.completed ? undefined : new Set(run.sent.map((access) => access.seq));
-    this.collector.expect([...this.seeds.values()].filter((seed) => sent === undefined || sent.has(seed.handoff.access.seq)));
+    collector.expect([...this.seeds.values()].filter((seed) => sent === undefined || sent.has(seed.handoff.access.seq)));
     this.seeds = new Map();
-    for (const [line, taken] of run.received) {
+    for (const [line, received] of run.received) {
       const injection = this.injections.get(line);
       if (injection === undefined) continue;
       this.rxCounts.framesInjected += injection.packets.length;
-      this.rxCounts.framesTaken += taken;
-      for (const packet of injection.packets.slice(0, taken)) this.rxCounts.descriptorsSeeded += packet.descriptors;
+      this.rxCounts.framesTaken += received.taken;
+      injection.packets.slice(0, received.taken).forEach((packet, i) => {
+        this.rxCounts.descriptorsSeeded += packet.descriptors;
+        const written = received.written[i];
+        if (written === undefined || packet.buffers.length === 0) return;
+        this.rxCounts.buffersCompared++;
+        // The access before the receipt: where the frame came, as a sent frame's tail write.
+        if (collector.delivered(packet, injection.seq, written)) this.rxCounts.buffersMatched++;
+      });
     }
     this.injections = new Map();
-    this.collector.emitted(await target.takeFrames({ flush: false, expected: 0 }));
+    collector.emitted(await target.takeFrames({ flush: false, expected: 0 }));
   }
 
   /** The result, once the target sent what it held back; what never came is missing. */

@@ -22,6 +22,27 @@ const DESCRIPTOR_TEXT = /PA: 0x([0-9a-fA-F]+), length: (\d+)/;
 /** `buffer 1, addr: 0x1af060c0, offset: 0, ...` (igb) or `buffer #0, addr: ...` (e1000e). */
 const BUFFER_TEXT = /^buffer #?(\d+), addr: 0x([0-9a-fA-F]+)/;
 const WORD_BYTES = 8;
+/** The whole buffer-write event: buffer index, address, offset, length (the host pointer between is not used). */
+const BUFFER_WRITE = /^buffer #?(\d+), addr: 0x([0-9a-fA-F]+), offset: (\d+), .*length: (\d+)$/;
+/** Logged when the device took the frame's 802.1Q tag into the descriptor (VLAN stripping). */
+const VLAN_STRIPPED_EVENT = 'e1000e_rx_metadata_vlan';
+/** QEMU pads a shorter received frame to the Ethernet minimum (without FCS) before it writes it. */
+const ETH_ZLEN = 60;
+const VLAN_TAG_AT = 12;
+const VLAN_TAG_BYTES = 4;
+
+/**
+ * The bytes a device writes for a received frame: the frame without its 802.1Q tag when it
+ * stripped it, padded to the Ethernet minimum. (An FCS it may append follows; it is not compared.)
+ */
+export function deliveredBytes(frame: Uint8Array, vlanStripped: boolean): Uint8Array {
+  const body = vlanStripped && frame.length >= VLAN_TAG_AT + VLAN_TAG_BYTES
+    ? new Uint8Array([...frame.subarray(0, VLAN_TAG_AT), ...frame.subarray(VLAN_TAG_AT + VLAN_TAG_BYTES)]) : frame;
+  if (body.length >= ETH_ZLEN) return body;
+  const padded = new Uint8Array(ETH_ZLEN);
+  padded.set(body);
+  return padded;
+}
 
 /** One received frame to inject, with what goes into guest memory first. */
 export interface RxPacket {
@@ -33,6 +54,10 @@ export interface RxPacket {
   readonly writes: readonly MemoryWrite[];
   /** Descriptors the recording's device used for it. */
   readonly descriptors: number;
+  /** Where the recording's device wrote the frame in guest memory, in order (buffer address + offset, bytes). */
+  readonly buffers: readonly { readonly address: number; readonly length: number }[];
+  /** What the device should have written there: the frame as it was handed over, after what the recording's device did to it. */
+  readonly expected: Uint8Array;
   /** The recorded events from its receipt to the next frame's (or the marker's end): timers that fired meanwhile. */
   readonly events: readonly SideEvent[];
 }
@@ -41,6 +66,8 @@ export interface RxPacket {
 export interface RxInjection {
   /** The marker's line. */
   readonly line: number;
+  /** The seq of the access the marker follows. */
+  readonly seq: number;
   readonly packets: readonly RxPacket[];
 }
 
@@ -76,13 +103,16 @@ export class RxDataPath {
           this.leave(`the capture has fewer received frames than the recording's device received (it ran out at line ${this.exhaustedAt.toLocaleString('en-US')}): later frames are not injected`, events[0]!.line);
           continue;
         }
-        packets.push({ line: events[0]!.line, frame: frame.data, captureIndex: frame.index, ...this.seeds(events), events });
+        packets.push({
+          line: events[0]!.line, frame: frame.data, captureIndex: frame.index, ...this.seeds(events), events,
+          buffers: this.buffers(events), expected: deliveredBytes(frame.data, events.some((e) => e.name === VLAN_STRIPPED_EVENT)),
+        });
       }
       if (!injectable(record)) {
         for (const packet of packets) this.leave(`received inside other device activity (a ${record.kind} marker), where the replay lets time run instead`, packet.line);
         continue;
       }
-      if (packets.length > 0) injections.set(record.line, { line: record.line, packets });
+      if (packets.length > 0) injections.set(record.line, { line: record.line, seq: record.afterSeq, packets });
     }
     return injections;
   }
@@ -100,6 +130,17 @@ export class RxDataPath {
     const entry = this.leftOut.get(reason);
     if (entry === undefined) this.leftOut.set(reason, { frames: 1, firstLine: line });
     else entry.frames++;
+  }
+
+  /** The stretches of guest memory the recording's device wrote the frame to (`buffer N, addr: A, offset: O, ..., length: L`). */
+  private buffers(events: readonly SideEvent[]): { address: number; length: number }[] {
+    const out: { address: number; length: number }[] = [];
+    for (const event of events) {
+      if (event.name !== this.layout.event) continue;
+      const m = BUFFER_WRITE.exec(event.text);
+      if (m !== null && Number(m[4]) > 0) out.push({ address: Number.parseInt(m[2]!, 16) + Number(m[3]), length: Number(m[4]) });
+    }
+    return out;
   }
 
   /** The descriptors a frame used, each with the buffer addresses the device wrote to, as the driver wrote them. */

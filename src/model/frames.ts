@@ -17,9 +17,12 @@ export const FRAME_CLASSES: readonly FrameClass[] = ['frame-differs', 'frame-mis
 
 export interface FrameDivergence {
   readonly class: FrameClass;
-  /** `tx`: a frame the device transmits. */
-  readonly direction: 'tx';
-  /** The tail write that handed the packet to the device (its access seq and trace line). */
+  /**
+   * `tx`: a frame the device transmits; `rx`: the bytes the device wrote into guest memory for a
+   * received frame that was injected (`register` is then `RX buffer`, `line` the frame's receipt).
+   */
+  readonly direction: 'tx' | 'rx';
+  /** The tail write that handed the packet to the device (its access seq and trace line); for `rx`, the access before the receipt. */
   readonly seq: number;
   readonly line: number;
   /** The tail register written (`TDT(0)`). */
@@ -75,6 +78,9 @@ export interface RxFrameCounts {
   readonly framesTaken: number;
   /** Receive descriptors seeded with the buffer addresses the recording's device wrote to. */
   readonly descriptorsSeeded: number;
+  /** Frames taken whose bytes in guest memory were read back and compared with the frame as delivered. */
+  readonly buffersCompared: number;
+  readonly buffersMatched: number;
 }
 
 /** Received frames not injected, by reason. */

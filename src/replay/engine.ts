@@ -64,11 +64,20 @@ export interface ReplayTarget {
    * Hands the NIC the frames the recording received at a packet marker, one by one, each after its
    * receive descriptors are seeded, letting the throttling timers that fired between them fire;
    * resolves with how many frames the device took (a frame it does not take within a bound stays
-   * with the backend). Absent: the target cannot inject frames.
+   * with the backend), with what its device wrote where the recording's did, read back after each.
+   * Absent: the target cannot inject frames.
    */
-  receiveFrames?(injection: RxInjection): Promise<number>;
+  receiveFrames?(injection: RxInjection): Promise<ReceivedFrames>;
   /** Why this target cannot inject received frames now (undefined: it can, if it has receiveFrames). */
   readonly whyNoInjection?: string;
+}
+
+/** What the target did with the frames of one packet marker. */
+export interface ReceivedFrames {
+  /** Frames its device took (the first `taken` of the injection's). */
+  readonly taken: number;
+  /** For each frame taken, the guest memory the recording's device wrote it to, read back from the target. */
+  readonly written: readonly Uint8Array[];
 }
 
 /** What a tail write hands over on the data path: memory to seed before it is sent. */
@@ -104,8 +113,8 @@ export interface EngineRun {
   readonly linkChanges: number;
   /** Guest-memory writes made for handoffs (data path). */
   readonly memoryWrites: number;
-  /** Data path: frames the target took at each packet marker where frames were injected, by the marker's line. */
-  readonly received: Map<number, number>;
+  /** Data path: what the target did with the frames of each packet marker where frames were injected, by the marker's line. */
+  readonly received: Map<number, ReceivedFrames>;
 }
 
 export interface EngineOptions {
@@ -184,7 +193,7 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
   const pipeline = new Pipeline(Math.max(2, Math.ceil((options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) / BATCH_SIZE)));
   const state = {
     actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], places: [] as Access[],
-    timeAdvances: 0, linkChanges: 0, memoryWrites: 0, received: new Map<number, number>(),
+    timeAdvances: 0, linkChanges: 0, memoryWrites: 0, received: new Map<number, ReceivedFrames>(),
   };
   const batcher = new Batcher(target, pipeline, state.actual);
   const send = (access: Access): Promise<void> | undefined => {
@@ -228,8 +237,7 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
           const injection = options.injections?.get(step.marker.line);
           if (injection === undefined || target.receiveFrames === undefined) break;
           await sync();
-          const taken = await target.receiveFrames(injection);
-          state.received.set(step.marker.line, taken);
+          state.received.set(step.marker.line, await target.receiveFrames(injection));
           break;
         }
         case 'advance-time':

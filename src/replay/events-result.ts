@@ -51,7 +51,7 @@ export class EventsCollector {
     }
     return this.check.window({
       records: window.records, places: run.places, placeBase: window.placeBase, target, actualOf: (seq) => run.actual.get(seq),
-      frozenTime: new Map((window.frozenTime ?? []).map((f) => [f.line, f.reason])), received: run.received,
+      frozenTime: new Map((window.frozenTime ?? []).map((f) => [f.line, f.reason])), received: new Set(run.received.keys()),
     });
   }
 

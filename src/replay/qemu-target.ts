@@ -20,7 +20,7 @@ import { deviceRow } from '../devices/table.js';
 import { NETDEV_ID } from '../target/qemu-args.js';
 import { launchQemu, type QemuSession } from '../target/qemu-process.js';
 import { findQemu, hasQtestAccel, resolveQemuBinary } from '../target/qemu-binary.js';
-import type { BatchOp, ReplayTarget, TimeAdvance } from './engine.js';
+import type { BatchOp, ReceivedFrames, ReplayTarget, TimeAdvance } from './engine.js';
 import type { QtestCommand } from '../target/qtest-protocol.js';
 import { barAccessCommand, type BarAccess } from '../target/bar-access.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
@@ -291,26 +291,40 @@ export class QemuReplayTarget implements ReplayTarget {
    * seeded, the frame sent on the tool's netdev, then a wait until the device has handled it; the
    * throttling timers the recording fired before its next frame are let fire (clock_step).
    */
-  async receiveFrames(injection: RxInjection): Promise<number> {
+  async receiveFrames(injection: RxInjection): Promise<ReceivedFrames> {
     const channel = this.session.frames;
-    if (channel === undefined || this.whyNoInjection !== undefined) return 0;
+    if (channel === undefined || this.whyNoInjection !== undefined) return { taken: 0, written: [] };
     return this.logged('packet', async () => {
       const log = this.session.logCursor(await this.session.logSize());
-      let taken = 0;
+      const written: Uint8Array[] = [];
       try {
         for (const packet of injection.packets) {
           if (packet.writes.length > 0) await this.writeMemory(packet.writes);
           channel.send(packet.frame);
           if (!(await this.waitForReceipt(log))) break;
-          taken++;
+          written.push(await this.readMemory(packet.buffers));
           const timers = packet.events.filter((e) => THROTTLE_FIRED.test(e.name)).length;
           if (timers > 0) await this.stepUntilThrottleTimers(timers, performance.now());
         }
       } finally {
         await log.close();
       }
-      return taken;
+      return { taken: written.length, written };
     }, injection.line);
+  }
+
+  /** Guest memory over qtest `read`, stretch after stretch, joined. */
+  private async readMemory(stretches: readonly { readonly address: number; readonly length: number }[]): Promise<Uint8Array> {
+    if (stretches.length === 0) return new Uint8Array(0);
+    const replies = await this.session.qtest.sendBatch(stretches.map((s) => ({ op: 'read' as const, addr: s.address, size: s.length })));
+    const parts = replies.filter((reply): reply is Uint8Array => reply instanceof Uint8Array);
+    const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      joined.set(part, at);
+      at += part.length;
+    }
+    return joined;
   }
 
   /**

@@ -15,8 +15,9 @@ const SHOWN = 10;
 export function rxSummary(frames: FramesResult): string | undefined {
   const r = frames.rx as FramesResult['rx'] | undefined;
   if (r === undefined) return undefined;
+  const buffers = r.buffersCompared === undefined ? '' : `, ${num(r.buffersCompared)} read back from guest memory, ${num(r.buffersMatched)} identical`;
   return `RX: ${num(r.framesRecorded)} frames received in the recording, ${num(r.framesInjected)} injected where it received them `
-    + `(${plural(r.descriptorsSeeded, 'receive descriptor')} seeded), ${num(r.framesTaken)} taken by the target's device; what it did with them is compared with the device events`;
+    + `(${plural(r.descriptorsSeeded, 'receive descriptor')} seeded), ${num(r.framesTaken)} taken by the target's device${buffers}; what it did with them is compared with the device events`;
 }
 
 /** Received frames not injected, one sentence per reason. */

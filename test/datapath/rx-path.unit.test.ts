@@ -10,7 +10,8 @@ import type { Access, TraceRecord } from '../../src/model/access.js';
 import { FrameCursor, frameDirection, macBytes } from '../../src/frames/frame-cursor.js';
 import { pcapFrames } from '../../src/frames/pcap.js';
 import { deviceRow } from '../../src/devices/table.js';
-import { RxDataPath, RX_START_EVENT, recordedFrames, type RxInjection } from '../../src/datapath/rx-path.js';
+import { deliveredBytes, RxDataPath, RX_START_EVENT, recordedFrames, type RxInjection } from '../../src/datapath/rx-path.js';
+import { FramesCollector } from '../../src/checks/frames/frames-collector.js';
 
 async function recordsOf(path: string): Promise<TraceRecord[]> {
   const records: TraceRecord[] = [];
@@ -76,5 +77,39 @@ describe('frames received inside a write', () => {
     }
     expect(nested).toBeGreaterThan(own);
     expect(own).toBeGreaterThan(0);
+  });
+});
+
+describe('what the device writes for a received frame', () => {
+  it('is the frame padded to 60 bytes, without its 802.1Q tag when the device stripped it (SYNTHETIC frames)', () => {
+    const arp = Uint8Array.from({ length: 42 }, (_, i) => i + 1);
+    expect(deliveredBytes(arp, false)).toEqual(Uint8Array.from({ length: 60 }, (_, i) => (i < 42 ? i + 1 : 0)));
+    const tagged = Uint8Array.from({ length: 70 }, (_, i) => i);
+    expect([...deliveredBytes(tagged, true)]).toEqual([...tagged.subarray(0, 12), ...tagged.subarray(16)]);
+    expect(deliveredBytes(tagged, false)).toBe(tagged);
+  });
+
+  it('covers exactly the bytes the recording\'s device wrote, for every frame of the real captures (at most an FCS more)', async () => {
+    for (const name of ['linux-6.1-traffic-mix', 'linux-6.1-jumbo']) {
+      const { injections } = await injectionsOf(name);
+      for (const packet of injections.flatMap((i) => i.packets)) {
+        const written = packet.buffers.reduce((n, b) => n + b.length, 0);
+        expect(written - packet.expected.length).toBeGreaterThanOrEqual(0);
+        expect(written - packet.expected.length).toBeLessThanOrEqual(4);
+      }
+    }
+  });
+
+  it('is compared with what the target wrote: alike passes, one byte off is a frame difference of the RX buffer, decoded', async () => {
+    const { injections } = await injectionsOf('linux-6.1-traffic-mix');
+    const packet = injections.flatMap((i) => i.packets).find((p) => p.expected.length > 60)!;
+    const collector = new FramesCollector();
+    expect(collector.delivered(packet, 7, packet.expected)).toBe(true);
+    const off = Uint8Array.from(packet.expected);
+    off[22] = off[22]! ^ 0xff; // IPv4 TTL
+    expect(collector.delivered(packet, 7, off)).toBe(false);
+    const result = collector.finish('capture.pcap', []);
+    expect(result.byClass['frame-differs']).toBe(1);
+    expect(result.divergences[0]).toMatchObject({ direction: 'rx', register: 'RX buffer', line: packet.line, captureIndex: packet.captureIndex, summary: expect.stringMatching(/received frame #\d+: .*ttl/i) });
   });
 });

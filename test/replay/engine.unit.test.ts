@@ -9,6 +9,7 @@ import { igbRegisters } from '../../src/regs/index.js';
 import { parseDeviceOption } from '../../src/replay/device-option.js';
 import { negotiationVisible, planReplay } from '../../src/replay/plan.js';
 import { runPlan } from '../../src/replay/engine.js';
+import type { RxInjection } from '../../src/datapath/rx-path.js';
 import type { ReplayJob } from '../../src/replay/prepare.js';
 import { runReplay } from '../../src/replay/run.js';
 import { accesses, type AccessSpec } from '../analysis/synthetic.js';
@@ -164,16 +165,18 @@ describe('received frames (data path)', () => {
     expect(plan.steps.map((s) => s.kind)).toEqual(['write', 'receive', 'read']);
     const target = new FakeTarget();
     const order: string[] = [];
-    const injection = { line: 3, packets: [{ line: 3, frame: new Uint8Array(60), captureIndex: 0, writes: [], descriptors: 1, events: [receipt] }] };
+    const injection: RxInjection = {
+      line: 3, seq: 0, packets: [{ line: 3, frame: new Uint8Array(60), captureIndex: 0, writes: [], descriptors: 1, events: [receipt], buffers: [], expected: new Uint8Array(60) }],
+    };
     const withFrames = Object.assign(target, {
-      receiveFrames: async (given: typeof injection) => {
+      receiveFrames: async (given: RxInjection) => {
         order.push(`frames@${given.line} after ${target.log.length} accesses`);
-        return given.packets.length;
+        return { taken: given.packets.length, written: [] };
       },
     });
     const run = await runPlan(plan, withFrames, { injections: new Map([[3, injection]]) });
     expect(order).toEqual(['frames@3 after 1 accesses']);
-    expect(run.received).toEqual(new Map([[3, 1]]));
+    expect(run.received).toEqual(new Map([[3, { taken: 1, written: [] }]]));
     expect(target.log).toHaveLength(2);
   });
 

@@ -27,8 +27,8 @@ export interface EventCheckWindow {
   readonly actualOf: (seq: number) => number | undefined;
   /** Timer markers of these records where the replay let no time run, by line, with why (the plan's frozenTime). */
   readonly frozenTime?: ReadonlyMap<number, string>;
-  /** Packet markers whose frames the replay injected, by line: how many frames the target took. */
-  readonly received?: ReadonlyMap<number, number>;
+  /** Lines of the packet markers whose frames the replay injected. */
+  readonly received?: ReadonlySet<number>;
 }
 
 export interface EventCheckResult {

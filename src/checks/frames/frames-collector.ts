@@ -88,6 +88,24 @@ export class FramesCollector {
     this.pending = this.pending.slice(next);
   }
 
+  /**
+   * What the target's device wrote into guest memory for a received frame, against the frame as it
+   * should be delivered (`expected`), over the bytes both have (an FCS the device may append after
+   * the frame is not compared; lengths are compared by the receive events). Returns whether alike.
+   */
+  delivered(frame: { readonly line: number; readonly captureIndex: number; readonly expected: Uint8Array }, seq: number, written: Uint8Array): boolean {
+    const length = Math.min(written.length, frame.expected.length);
+    const diff = compareFrames(frame.expected.subarray(0, length), written.subarray(0, length));
+    if (diff === undefined) return true;
+    this.add({
+      class: 'frame-differs', direction: 'rx', seq, line: frame.line, register: 'RX buffer', packetLine: frame.line, captureIndex: frame.captureIndex,
+      position: 0, expectedLength: frame.expected.length, actualLength: written.length, fields: diff.fields,
+      ...(diff.payload === undefined ? {} : { payload: diff.payload }),
+      summary: `what the device wrote to guest memory for received frame #${frame.captureIndex}: ${describeFrameDifference(diff)}`,
+    });
+    return false;
+  }
+
   /** Frames still due at the end of the replay: the target never sent them. */
   outstanding(): number {
     return this.pending.filter((p) => p.data !== undefined).length;
@@ -144,7 +162,7 @@ export class FramesCollector {
   }
 }
 
-export const NO_RX: RxFrameCounts = { framesRecorded: 0, framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0 };
+export const NO_RX: RxFrameCounts = { framesRecorded: 0, framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0, buffersCompared: 0, buffersMatched: 0 };
 
 /** The result of a replay whose data path was not replayed: nothing counted, and why. */
 export function framesNotReplayed(reason: string): FramesResult {
