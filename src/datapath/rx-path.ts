@@ -19,10 +19,11 @@ export const RX_START_EVENT = 'e1000e_rx_receive_iov';
 /** `Next RX descriptor: ring #0, PA: 0x1af01040, length: 16`. */
 const DESCRIPTOR_EVENT = 'e1000e_rx_descr';
 const DESCRIPTOR_TEXT = /PA: 0x([0-9a-fA-F]+), length: (\d+)/;
-/** `buffer 1, addr: 0x1af060c0, offset: 0, ...` (igb) or `buffer #0, addr: ...` (e1000e). */
-const BUFFER_TEXT = /^buffer #?(\d+), addr: 0x([0-9a-fA-F]+)/;
 const WORD_BYTES = 8;
-/** The whole buffer-write event: buffer index, address, offset, length (the host pointer between is not used). */
+/**
+ * A buffer write, `buffer 1, addr: 0x1af060c0, offset: 0, from: ..., length: 98` (igb) or
+ * `buffer #0, ...` (e1000e): buffer index, address, offset, length (the host pointer is not used).
+ */
 const BUFFER_WRITE = /^buffer #?(\d+), addr: 0x([0-9a-fA-F]+), offset: (\d+), .*length: (\d+)$/;
 /** Logged when the device took the frame's 802.1Q tag into the descriptor (VLAN stripping). */
 const VLAN_STRIPPED_EVENT = 'e1000e_rx_metadata_vlan';
@@ -105,7 +106,7 @@ export class RxDataPath {
         }
         packets.push({
           line: events[0]!.line, frame: frame.data, captureIndex: frame.index, ...this.seeds(events), events,
-          buffers: this.buffers(events), expected: deliveredBytes(frame.data, events.some((e) => e.name === VLAN_STRIPPED_EVENT)),
+          expected: deliveredBytes(frame.data, events.some((e) => e.name === VLAN_STRIPPED_EVENT)),
         });
       }
       if (!injectable(record)) {
@@ -132,34 +133,32 @@ export class RxDataPath {
     else entry.frames++;
   }
 
-  /** The stretches of guest memory the recording's device wrote the frame to (`buffer N, addr: A, offset: O, ..., length: L`). */
-  private buffers(events: readonly SideEvent[]): { address: number; length: number }[] {
-    const out: { address: number; length: number }[] = [];
-    for (const event of events) {
-      if (event.name !== this.layout.event) continue;
-      const m = BUFFER_WRITE.exec(event.text);
-      if (m !== null && Number(m[4]) > 0) out.push({ address: Number.parseInt(m[2]!, 16) + Number(m[3]), length: Number(m[4]) });
-    }
-    return out;
-  }
-
-  /** The descriptors a frame used, each with the buffer addresses the device wrote to, as the driver wrote them. */
-  private seeds(events: readonly SideEvent[]): { writes: MemoryWrite[]; descriptors: number } {
-    const writes: { address: number; words: bigint[] }[] = [];
+  /**
+   * In one pass over a frame's events: the descriptors it used, each with the buffer addresses the
+   * device wrote to as the driver wrote them, and the stretches of guest memory it wrote the frame
+   * to (`buffer N, addr: A, offset: O, ..., length: L`).
+   */
+  private seeds(events: readonly SideEvent[]): { writes: MemoryWrite[]; descriptors: number; buffers: { address: number; length: number }[] } {
+    const descriptors: { address: number; words: bigint[] }[] = [];
+    const buffers: { address: number; length: number }[] = [];
     for (const event of events) {
       if (event.name === DESCRIPTOR_EVENT) {
         const m = DESCRIPTOR_TEXT.exec(event.text);
         if (m === null) continue;
-        writes.push({ address: Number.parseInt(m[1]!, 16), words: new Array<bigint>(Math.max(2, Number(m[2]) / WORD_BYTES)).fill(0n) });
+        descriptors.push({ address: Number.parseInt(m[1]!, 16), words: new Array<bigint>(Math.max(2, Number(m[2]) / WORD_BYTES)).fill(0n) });
         continue;
       }
-      const current = writes[writes.length - 1];
-      if (event.name !== this.layout.event || current === undefined) continue;
-      const m = BUFFER_TEXT.exec(event.text);
-      const word = m === null ? undefined : this.layout.wordOfBuffer[Number(m[1])];
-      if (m !== null && word !== undefined && word < current.words.length) current.words[word] = BigInt(`0x${m[2]!}`);
+      if (event.name !== this.layout.event) continue;
+      const m = BUFFER_WRITE.exec(event.text);
+      if (m === null) continue;
+      const address = Number.parseInt(m[2]!, 16);
+      if (Number(m[4]) > 0) buffers.push({ address: address + Number(m[3]), length: Number(m[4]) });
+      const current = descriptors[descriptors.length - 1];
+      const word = this.layout.wordOfBuffer[Number(m[1])];
+      if (current !== undefined && word !== undefined && word < current.words.length) current.words[word] = BigInt(address);
     }
-    return { writes: coalesce(writes.map((w) => ({ address: w.address, data: wordsBytes(w.words) }))), descriptors: writes.length };
+    const writes = coalesce(descriptors.map((d) => ({ address: d.address, data: wordsBytes(d.words) })));
+    return { writes, descriptors: descriptors.length, buffers };
   }
 }
 
@@ -185,16 +184,30 @@ export function recordedFrames(marker: Marker, write: Access | undefined, nextMa
   const own = new Set(marker.events);
   const merged = write === undefined || write.seq !== marker.afterSeq ? marker.events
     : [...marker.events, ...write.events.filter((e) => e.line > marker.line && e.line < nextMarkerLine)].sort((x, y) => x.line - y.line);
-  const frames: { events: SideEvent[]; nested: boolean }[] = [];
-  merged.forEach((event, i) => {
-    if (event.name !== RX_START_EVENT) {
-      frames[frames.length - 1]?.events.push(event);
-      return;
-    }
+  return splitAtReceipts(merged).flatMap((part) => {
+    const at = part.findIndex((e) => e.name === RX_START_EVENT);
+    if (at < 0) return []; // events before any receipt, with none after
+    const events = part.slice(at);
     // Whose events follow the receipt tells where the device handled the frame.
-    const after = merged[i + 1];
-    frames.push({ events: [event], nested: after !== undefined && after.name !== RX_START_EVENT && !own.has(after) });
+    return [{ events, nested: events[1] !== undefined && !own.has(events[1]) }];
   });
+}
+
+/**
+ * Events cut at each frame's receipt (`RX_START_EVENT`), each part starting with it; events
+ * before the first receipt (the backend's readiness polls) go with the first frame.
+ */
+export function splitAtReceipts(events: readonly SideEvent[]): SideEvent[][] {
+  const frames: SideEvent[][] = [];
+  let leading: SideEvent[] = [];
+  for (const event of events) {
+    if (event.name === RX_START_EVENT) {
+      frames.push([...leading, event]);
+      leading = [];
+    } else if (frames.length === 0) leading.push(event);
+    else frames[frames.length - 1]!.push(event);
+  }
+  if (leading.length > 0) frames.push(leading);
   return frames;
 }
 

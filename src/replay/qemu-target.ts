@@ -26,7 +26,7 @@ import { barAccessCommand, type BarAccess } from '../target/bar-access.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
 import type { MemoryWrite } from '../datapath/memory-write.js';
 import type { OwnNetdev } from './prepare.js';
-import type { RxInjection } from '../datapath/rx-path.js';
+import { RX_START_EVENT, type RxInjection } from '../datapath/rx-path.js';
 import type { LogCursor } from '../target/log-tail.js';
 
 
@@ -92,7 +92,7 @@ const THROTTLE_QUIET_MS = 1;
 /** Virtual time a throttling-timer marker may step through: EITR intervals are at most a few ms. */
 const THROTTLE_STEP_LIMIT_NS = 20_000_000n;
 /** QEMU's first event for a frame its NIC gets from the backend (see datapath/rx-path.ts). */
-const RX_START = /e1000e_rx_receive_iov/;
+const RX_START = new RegExp(RX_START_EVENT);
 /**
  * Wall time an injected frame has to reach the device. QEMU reads the netdev's socket in the same
  * main loop that answers qtest, so it comes within a few round trips; a device that cannot receive
@@ -317,14 +317,7 @@ export class QemuReplayTarget implements ReplayTarget {
   private async readMemory(stretches: readonly { readonly address: number; readonly length: number }[]): Promise<Uint8Array> {
     if (stretches.length === 0) return new Uint8Array(0);
     const replies = await this.session.qtest.sendBatch(stretches.map((s) => ({ op: 'read' as const, addr: s.address, size: s.length })));
-    const parts = replies.filter((reply): reply is Uint8Array => reply instanceof Uint8Array);
-    const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      joined.set(part, at);
-      at += part.length;
-    }
-    return joined;
+    return Buffer.concat(replies.filter((reply): reply is Uint8Array => reply instanceof Uint8Array));
   }
 
   /**

@@ -13,16 +13,16 @@ const SHOWN = 10;
  * before received frames were injected (an old JSON report).
  */
 export function rxSummary(frames: FramesResult): string | undefined {
-  const r = frames.rx as FramesResult['rx'] | undefined;
-  if (r === undefined) return undefined;
-  const buffers = r.buffersCompared === undefined ? '' : `, ${num(r.buffersCompared)} read back from guest memory, ${num(r.buffersMatched)} identical`;
+  if (!('rx' in frames)) return undefined;
+  const r = frames.rx;
+  const buffers = 'buffersCompared' in r ? `, ${num(r.buffersCompared)} read back from guest memory, ${num(r.buffersMatched)} identical` : '';
   return `RX: ${num(r.framesRecorded)} frames received in the recording, ${num(r.framesInjected)} injected where it received them `
     + `(${plural(r.descriptorsSeeded, 'receive descriptor')} seeded), ${num(r.framesTaken)} taken by the target's device${buffers}; what it did with them is compared with the device events`;
 }
 
 /** Received frames not injected, one sentence per reason. */
 export function rxNotInjectedLines(frames: FramesResult): string[] {
-  return (frames.rxNotInjected ?? []).map((n) => `${plural(n.frames, 'received frame')} not injected (first at line ${num(n.firstLine)}): ${n.reason}`);
+  return ('rxNotInjected' in frames ? frames.rxNotInjected : []).map((n) => `${plural(n.frames, 'received frame')} not injected (first at line ${num(n.firstLine)}): ${n.reason}`);
 }
 
 export function frameLines(frames: FramesResult, c: ChalkInstance, fails: (d: FrameDivergence) => boolean): string[] {

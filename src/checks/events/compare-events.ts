@@ -5,7 +5,7 @@
 // packets left behind (traffic-taint.ts) to explain exactly those differences.
 
 import type { Access, Marker, SideEvent, TraceRecord } from '../../model/access.js';
-import { recordedFrames, RX_START_EVENT } from '../../datapath/rx-path.js';
+import { recordedFrames, splitAtReceipts } from '../../datapath/rx-path.js';
 import type { EventDivergence, EventPlace, EventTally, TargetEventLog, TimeSegment } from '../../model/events.js';
 import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
@@ -180,7 +180,7 @@ class Walk {
     this.throttled.active = true;
     const index = this.segments.findIndex((s) => s.cause === 'packet' && s.markerLine === marker.line);
     this.takeSegments(Math.max(0, index));
-    const targetFrames = framesOfSegment(index < 0 ? [] : this.segments.shift()!.events);
+    const targetFrames = splitAtReceipts(index < 0 ? [] : this.segments.shift()!.events);
     const frames = recordedFrames(marker, write, nextMarkerLine);
     const recordedHere: SideEvent[] = [];
     const targetHere: SideEvent[] = [];
@@ -357,9 +357,9 @@ export class DeviceEventCheck {
       let targetEvents = places.flatMap((p) => input.target.byPlace.get(p) ?? []);
       let recordedEvents = record.events;
       // The markers right after this access, in order, where frames were injected: some may have
-      // been received inside it, and then raised their interrupts inside it too.
-      const after: Marker[] = [];
-      for (let m = r + 1; m < input.records.length && input.records[m]!.type === 'marker'; m++) after.push(input.records[m] as Marker);
+      // been received inside it, and then raised their interrupts inside it too. (Most accesses
+      // have no marker after them: nothing to gather.)
+      const after = input.records[r + 1]?.type === 'marker' ? markersAfter(input.records, r) : NO_MARKERS;
       const receivedAfter = after.some((marker) => injected(marker.line));
       for (let m = 0; receivedAfter && m < after.length; m++) {
         const marker = after[m]!;
@@ -422,19 +422,17 @@ export function compareDeviceEvents(input: Omit<EventCheckWindow, 'placeBase'> &
   return { ...check.finish(), explainedReads };
 }
 
-/** The target's events while it received injected frames, cut at each frame's receipt (readiness polls before the first go with it). */
-function framesOfSegment(events: readonly SideEvent[]): SideEvent[][] {
-  const frames: SideEvent[][] = [];
-  let leading: SideEvent[] = [];
-  for (const event of events) {
-    if (event.name === RX_START_EVENT) {
-      frames.push([...leading, event]);
-      leading = [];
-    } else if (frames.length === 0) leading.push(event);
-    else frames[frames.length - 1]!.push(event);
+const NO_MARKERS: readonly Marker[] = [];
+
+/** The run of markers right after record `index`. */
+function markersAfter(records: readonly TraceRecord[], index: number): Marker[] {
+  const markers: Marker[] = [];
+  for (let m = index + 1; m < records.length; m++) {
+    const record = records[m]!;
+    if (record.type !== 'marker') break;
+    markers.push(record);
   }
-  if (leading.length > 0) frames.push(leading);
-  return frames;
+  return markers;
 }
 
 function placesBySeq(places: readonly Access[], base: number): Map<number, number[]> {
