@@ -55,7 +55,7 @@ export class DataPathRun {
     const why = target.receiveFrames === undefined ? 'the target cannot inject frames' : target.whyNoInjection;
     const rx = why !== undefined ? undefined
       : new RxDataPath(new FrameCursor(spec.capture, 'rx', mac), deviceRow(job.target.device.model).rxBuffers);
-    return new DataPathRun(new TxDataPath(job.registers, new FrameCursor(spec.capture, 'tx', mac)), rx, new FramesCollector(), spec.capture, why ?? '');
+    return new DataPathRun(new TxDataPath(job.registers, deviceRow(job.target.device.model).txDescriptors, new FrameCursor(spec.capture, 'tx', mac)), rx, new FramesCollector(), spec.capture, why ?? '');
   }
 
   /** Frames go both ways through the target: sent from the capture, received ones injected. */

@@ -7,23 +7,21 @@
 
 import { decodeFrame } from '../frames/decode.js';
 import { pseudoHeaderSum } from '../frames/checksum.js';
-import { insertsL4Checksum, insertsVlan, isTso, type TxPacket } from './tx-ring.js';
+import type { TxPacket } from './tx-ring.js';
 
 const VLAN_TPID = 0x8100;
 const VLAN_TAG_BYTES = 4;
 const ETH_ADDRESSES = 12;
 const TCP_FIN = 0x01;
 const TCP_PSH = 0x08;
-/** olinfo_status PAYLEN: bits 14-31. */
-const PAYLEN_SHIFT = 14;
 
 export type Rebuilt = { readonly bytes: Uint8Array } | { readonly skip: string };
 
 /** How many captured frames the device sent for this packet (TSO: one per MSS of payload). */
 export function framesFor(packet: TxPacket): number {
-  if (!isTso(packet)) return 1;
+  if (!packet.offloads.tso) return 1;
   const mss = packet.context?.mss ?? 0;
-  const payload = packet.olinfo >>> PAYLEN_SHIFT;
+  const payload = packet.payloadLength ?? 0;
   return mss > 0 && payload > 0 ? Math.ceil(payload / mss) : 1;
 }
 
@@ -34,11 +32,11 @@ export function rebuildBuffers(packet: TxPacket, frames: readonly Uint8Array[]):
   const untagged: Uint8Array[] = [];
   for (const frame of frames) {
     // A copy (Buffer.slice would be a view, and the checksum is written into it).
-    const bytes = insertsVlan(packet) ? untag(frame) : new Uint8Array(frame);
+    const bytes = packet.offloads.vlan ? untag(frame) : new Uint8Array(frame);
     if (bytes === undefined) return { skip: 'VLAN insertion requested, but the captured frame carries no 802.1Q tag' };
     untagged.push(bytes);
   }
-  const built = isTso(packet) ? joinSegments(packet, untagged) : { bytes: withPartialChecksum(packet, untagged[0]!) };
+  const built = packet.offloads.tso ? joinSegments(packet, untagged) : { bytes: withPartialChecksum(packet, untagged[0]!) };
   if ('skip' in built) return built;
   const carried = packet.buffers.reduce((n, buffer) => n + buffer.length, 0);
   if (carried !== built.bytes.length) {
@@ -68,7 +66,7 @@ function transportLength(bytes: Uint8Array, l3Offset: number, kind: 'ipv4' | 'ip
 
 /** With TXSM the driver leaves the pseudo-header sum in the TCP/UDP checksum for the device to finish. */
 function withPartialChecksum(packet: TxPacket, bytes: Uint8Array): Uint8Array {
-  if (!insertsL4Checksum(packet)) return bytes;
+  if (!packet.offloads.l4Checksum) return bytes;
   const decoded = decodeFrame(bytes);
   if (decoded.l3 === undefined || decoded.l4 === undefined || (decoded.l4.kind !== 'tcp' && decoded.l4.kind !== 'udp')) return bytes;
   const length = transportLength(bytes, decoded.l3.offset, decoded.l3.kind, decoded.l3.headerLength);
@@ -87,8 +85,8 @@ function joinSegments(packet: TxPacket, segments: readonly Uint8Array[]): Rebuil
   if (first.l3 === undefined || first.l4?.kind !== 'tcp') return { skip: 'TSO packet whose first segment is not TCP over IP' };
   const context = packet.context;
   const headers = first.payloadOffset;
-  if (context !== undefined && context.macLength + context.ipLength + context.l4Length !== headers) {
-    return { skip: `TSO context gives ${context.macLength + context.ipLength + context.l4Length} header bytes, the first segment has ${headers}` };
+  if (context !== undefined && context.headerLength !== headers) {
+    return { skip: `TSO context gives ${context.headerLength} header bytes, the first segment has ${headers}` };
   }
   const payloads = segments.map((segment) => segment.subarray(decodeFrame(segment).payloadOffset));
   const total = headers + payloads.reduce((n, p) => n + p.length, 0);

@@ -9,6 +9,7 @@ import type { FrameCursor } from '../frames/frame-cursor.js';
 import type { MemoryWrite } from './memory-write.js';
 import { coalesce } from './memory-write.js';
 import { descriptorBytes, TX_DESCRIPTOR_EVENT } from './tx-descriptor.js';
+import type { TxDescriptorLayout } from '../devices/table.js';
 import { TxRings, type TxHandoff } from './tx-ring.js';
 import { framesFor, rebuildBuffers, splitOverBuffers } from './tx-buffer.js';
 
@@ -43,8 +44,8 @@ export class TxDataPath {
   firstUnplacedLine: number | undefined;
 
   /** `frames`: the capture's transmitted frames; undefined when the recording has no capture. */
-  constructor(registers: RegisterDatabase, private readonly frames: FrameCursor | undefined) {
-    this.rings = new TxRings(registers);
+  constructor(registers: RegisterDatabase, layout: TxDescriptorLayout, private readonly frames: FrameCursor | undefined) {
+    this.rings = new TxRings(registers, layout);
   }
 
   /** The seeds of a window's tail writes, by the tail write's seq. */

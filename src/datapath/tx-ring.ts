@@ -9,9 +9,10 @@
 import type { Access } from '../model/access.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import {
-  CMD_TSE, CMD_VLE, DESCRIPTOR_BYTES, POPTS_IXSM, POPTS_TXSM, TX_DESCRIPTOR_EVENT, classifyDescriptor, descriptorWords,
-  type TxContext, type TxDescriptor, type TxDescriptorWords,
+  DESCRIPTOR_BYTES, TX_DESCRIPTOR_EVENT, classifyDescriptor, descriptorWords,
+  type TxContext, type TxDescriptor, type TxDescriptorWords, type TxOffloads,
 } from './tx-descriptor.js';
+import type { TxDescriptorLayout } from '../devices/table.js';
 
 /** A descriptor and where it lies in guest memory. */
 export interface PlacedDescriptor {
@@ -24,12 +25,13 @@ export interface TxPacket {
   /** Line of the packet's first data descriptor event. */
   readonly line: number;
   readonly buffers: readonly { readonly address: bigint; readonly length: number }[];
-  /** The first data descriptor's cmd_type_len and olinfo_status (the offload requests). */
-  readonly cmd: number;
-  readonly olinfo: number;
-  /** The context descriptor its offloads use (advanced descriptors), if one was given. */
+  /** What the first descriptor asked the device to do. */
+  readonly offloads: TxOffloads;
+  /** TSO: the payload the device cuts into segments (from the data descriptor or the context, by layout). */
+  readonly payloadLength?: number;
+  /** The context descriptor its offloads use, if one was given. */
   readonly context?: TxContext;
-  /** Why its frame cannot be rebuilt from the capture, if it cannot (a legacy descriptor with offloads). */
+  /** Why its frame cannot be rebuilt from the capture, if it cannot (a legacy descriptor's checksum insertion). */
   readonly unsupported?: string;
 }
 
@@ -41,11 +43,6 @@ export interface TxHandoff {
   /** Packets whose last descriptor (EOP) the device read at this write. */
   readonly packets: readonly TxPacket[];
 }
-
-export const isTso = (packet: TxPacket): boolean => (packet.cmd & CMD_TSE) !== 0;
-export const insertsVlan = (packet: TxPacket): boolean => (packet.cmd & CMD_VLE) !== 0;
-export const insertsL4Checksum = (packet: TxPacket): boolean => (packet.olinfo & POPTS_TXSM) !== 0;
-export const insertsIpChecksum = (packet: TxPacket): boolean => (packet.olinfo & POPTS_IXSM) !== 0;
 
 interface QueueState {
   baseLow: number;
@@ -67,7 +64,7 @@ export class TxRings {
   private readonly queues = new Map<number, QueueState>();
   readonly unplaced: UnplacedDescriptors[] = [];
 
-  constructor(private readonly registers: RegisterDatabase) {}
+  constructor(private readonly registers: RegisterDatabase, private readonly layout: TxDescriptorLayout) {}
 
   /** Follows one access; returns what a tail write that made the device read descriptors handed over. */
   see(access: Access): TxHandoff | undefined {
@@ -97,7 +94,7 @@ export class TxRings {
       if (words === undefined) continue;
       descriptors.push({ address: base + (queue.head % count) * DESCRIPTOR_BYTES, words });
       queue.head = (queue.head + 1) % count;
-      const packet = this.follow(queue, classifyDescriptor(words));
+      const packet = this.follow(queue, classifyDescriptor(words, this.layout));
       if (packet !== undefined) packets.push(packet);
     }
     return { access, register, descriptors, packets };
@@ -116,11 +113,13 @@ export class TxRings {
     queue.partial = [];
     const first = parts[0]!;
     const buffers = parts.map((d) => (d.kind === 'data' || d.kind === 'legacy' ? { address: d.address, length: d.length } : { address: 0n, length: 0 }));
-    const olinfo = first.kind === 'data' ? first.words.olinfo : 0;
-    const context = first.kind === 'data' ? queue.contexts.get((olinfo >>> 4) & 0x7) : undefined;
-    const unsupported = first.kind === 'legacy' && first.offloads ? 'legacy descriptor with checksum or VLAN insertion (not rebuilt)' : undefined;
+    if (first.kind !== 'data' && first.kind !== 'legacy') return undefined;
+    const context = first.kind === 'data' ? queue.contexts.get(first.contextIndex) : undefined;
+    const payloadLength = first.kind === 'data' ? first.payloadLength ?? context?.payloadLength : undefined;
+    const unsupported = first.kind === 'legacy' && first.insertsChecksumAt ? 'legacy descriptor with checksum insertion (not rebuilt)' : undefined;
     return {
-      line: first.words.line, buffers, cmd: first.words.cmdTypeLen, olinfo,
+      line: first.words.line, buffers, offloads: first.offloads,
+      ...(payloadLength === undefined ? {} : { payloadLength }),
       ...(context === undefined ? {} : { context }), ...(unsupported === undefined ? {} : { unsupported }),
     };
   }

@@ -35,7 +35,16 @@ export interface DeviceRow {
   readonly sriov?: SriovLayout;
   /** How the model's receive descriptors name their buffers, for seeding them (src/datapath/rx-path.ts). */
   readonly rxBuffers: RxBufferLayout;
+  /** How the model's transmit descriptors lay out offloads, for rebuilding packets (src/datapath/tx-descriptor.ts). */
+  readonly txDescriptors: TxDescriptorLayout;
 }
+
+/**
+ * How a model's transmit descriptors lay out their offloads: igb's advanced descriptors (context
+ * index and payload length in the data descriptor) or e1000e's extended ones (one context per
+ * queue holding header length, MSS and payload length).
+ */
+export type TxDescriptorLayout = 'advanced' | 'extended';
 
 /**
  * The event QEMU logs for each receive buffer the device writes (`buffer N, addr: ...`), and which
@@ -90,6 +99,8 @@ const IGB: DeviceRow = {
   // igb_core.c igb_read_rx_descr: buffer 1 is the packet buffer (pkt_addr, or a legacy
   // descriptor's buffer_addr: word 0), buffer 0 the header buffer of header split (hdr_addr: word 1).
   rxBuffers: { event: 'igb_rx_desc_buff_write', wordOfBuffer: [1, 0] },
+  // Advanced transmit descriptors (82576 datasheet 7.2.2; igb_core.c igb_process_tx_desc).
+  txDescriptors: 'advanced',
 };
 
 const E1000E: DeviceRow = {
@@ -119,6 +130,8 @@ const E1000E: DeviceRow = {
   // e1000e_core.c e1000e_read_rx_descr: legacy and extended descriptors have one buffer (word 0);
   // packet split has four, buffer n in word n.
   rxBuffers: { event: 'e1000e_rx_desc_buff_write', wordOfBuffer: [0, 1, 2, 3] },
+  // Extended transmit descriptors (82574 datasheet 7.2.10; e1000e_core.c e1000e_process_tx_desc).
+  txDescriptors: 'extended',
 };
 
 /** Every row, the project's own device (igb) first: it is the default wherever a trace says nothing. */

@@ -8,7 +8,7 @@ import { frameDirection, macBytes } from '../../src/frames/frame-cursor.js';
 import { decodeFrame } from '../../src/frames/decode.js';
 import { FramesCollector } from '../../src/checks/frames/frames-collector.js';
 import { rebuildBuffers, framesFor } from '../../src/datapath/tx-buffer.js';
-import { CMD_EOP, CMD_VLE, POPTS_TXSM } from '../../src/datapath/tx-descriptor.js';
+import { classifyDescriptor, type TxOffloads } from '../../src/datapath/tx-descriptor.js';
 import type { TxSeed } from '../../src/datapath/tx-path.js';
 import type { TxPacket } from '../../src/datapath/tx-ring.js';
 import type { Access } from '../../src/model/access.js';
@@ -18,8 +18,13 @@ const capture = new Uint8Array(readFileSync('traces/linux-6.1-traffic-mix.pcap')
 const tx = [...pcapFrames(capture, 'traffic-mix.pcap')].filter((f) => frameDirection(f.data, MAC) === 'tx');
 const tcp = tx.find((f) => decodeFrame(f.data).l4?.kind === 'tcp' && f.data.length > 100)!;
 
-function packet(length: number, cmd = 0x2b300000 | CMD_EOP, olinfo = 0): TxPacket {
-  return { line: 1, buffers: [{ address: 0x1000n, length: 20 }, { address: 0x2000n, length: length - 20 }], cmd, olinfo };
+const NONE: TxOffloads = { tso: false, vlan: false, l4Checksum: false, ipChecksum: false };
+
+function packet(length: number, offloads: Partial<TxOffloads> = {}, payloadLength?: number): TxPacket {
+  return {
+    line: 1, buffers: [{ address: 0x1000n, length: 20 }, { address: 0x2000n, length: length - 20 }], offloads: { ...NONE, ...offloads },
+    ...(payloadLength === undefined ? {} : { payloadLength }),
+  };
 }
 
 function seed(frames: readonly Uint8Array[]): TxSeed {
@@ -32,7 +37,7 @@ function seed(frames: readonly Uint8Array[]): TxSeed {
 
 describe('TX buffers rebuilt from captured frames', () => {
   it('puts the pseudo-header sum in an offloaded TCP checksum, the rest byte for byte', () => {
-    const rebuilt = rebuildBuffers(packet(tcp.data.length, 0x2b300000 | CMD_EOP, POPTS_TXSM), [tcp.data]);
+    const rebuilt = rebuildBuffers(packet(tcp.data.length, { l4Checksum: true }), [tcp.data]);
     expect('bytes' in rebuilt).toBe(true);
     const bytes = (rebuilt as { bytes: Uint8Array }).bytes;
     const at = decodeFrame(tcp.data).l4!.checksumOffset;
@@ -46,7 +51,7 @@ describe('TX buffers rebuilt from captured frames', () => {
     tagged.set(tcp.data.subarray(0, 12));
     tagged.set([0x81, 0x00, 0x00, 0x05], 12);
     tagged.set(tcp.data.subarray(12), 16);
-    const vle = 0x2b300000 | CMD_EOP | CMD_VLE;
+    const vle = { vlan: true };
     expect(rebuildBuffers(packet(tcp.data.length, vle), [tagged])).toEqual({ bytes: tcp.data });
     expect(rebuildBuffers(packet(tcp.data.length, vle), [tcp.data])).toEqual({ skip: expect.stringMatching(/no 802\.1Q tag/) });
   });
@@ -56,9 +61,55 @@ describe('TX buffers rebuilt from captured frames', () => {
   });
 
   it('expects one frame per MSS of a TSO payload', () => {
-    const context = { index: 0, vlan: 0, macLength: 14, ipLength: 20, l4Length: 32, mss: 1460, line: 1 };
-    expect(framesFor({ ...packet(100, 0x80000000 | 0x2b300000 | CMD_EOP, 4380 << 14), context })).toBe(3);
-    expect(framesFor({ ...packet(100, 0x80000000 | 0x2b300000 | CMD_EOP, 2920 << 14), context })).toBe(3 - 1);
+    const context = { index: 0, headerLength: 66, mss: 1460, line: 1 };
+    expect(framesFor({ ...packet(100, { tso: true }, 4380), context })).toBe(3);
+    expect(framesFor({ ...packet(100, { tso: true }, 2920), context })).toBe(3 - 1);
+  });
+});
+
+// Descriptor words as QEMU 10.0.2 logged them (`e1000e_tx_descr`) in the shipped recordings: the
+// same three words mean different things on igb (advanced) and e1000e (extended).
+describe('transmit descriptors by layout', () => {
+  const words = (first: bigint, cmdTypeLen: number, last: number) => ({ first, cmdTypeLen, last, line: 1 });
+
+  it('reads igb advanced data and context descriptors: TSE bit 31, IDX and PAYLEN in olinfo, MAC+IP+L4 lengths', () => {
+    // linux-6.1-traffic-mix.log: a TSO context (MACLEN 14, IPLEN 20, L4LEN 20, MSS 1460) and a TSO
+    // packet's first data descriptor (54 header bytes, no EOP, PAYLEN 4380, IXSM and TXSM).
+    expect(classifyDescriptor(words(0x1c14n, 0x20200c00, 0x5b41400), 'advanced')).toMatchObject({
+      kind: 'context', context: { index: 0, headerLength: 14 + 20 + 20, mss: 1460 },
+    });
+    expect(classifyDescriptor(words(0x1c804d0an, 0xa2300036, 0x4470300), 'advanced')).toMatchObject({
+      kind: 'data', length: 54, eop: false, contextIndex: 0, payloadLength: 4380,
+      offloads: { tso: true, vlan: false, l4Checksum: true, ipChecksum: true },
+    });
+  });
+
+  it('reads e1000e extended data and context descriptors: TSE bit 26, HDRLEN, MSS and PAYLEN in the context', () => {
+    // Words of an e1000e traffic-mix recording: a checksum context (TUCSS 34, TUCSO 40)
+    // and a data descriptor with EOP and TXSM; then a TSO context as the 82574 datasheet lays it out.
+    expect(classifyDescriptor(words(0x282200000000n, 0x20000000, 0), 'extended')).toMatchObject({ kind: 'context', context: { index: 0, mss: 0 } });
+    expect(classifyDescriptor(words(0x1342e02n, 0xab100042, 0x200), 'extended')).toMatchObject({
+      kind: 'data', length: 0x42, eop: true, contextIndex: 0, offloads: { tso: false, vlan: false, l4Checksum: true, ipChecksum: false },
+    });
+    expect(classifyDescriptor(words(0x0n, 0x2d000000 | 4000, (1448 << 16) | (66 << 8)), 'extended')).toMatchObject({
+      kind: 'context', context: { index: 0, headerLength: 66, mss: 1448, payloadLength: 4000 },
+    });
+    expect(classifyDescriptor(words(0x3000n, 0x2d100042, 0x300), 'extended')).toMatchObject({
+      kind: 'data', offloads: { tso: true, l4Checksum: true, ipChecksum: true },
+    });
+    // The same data descriptor under the advanced layout is none (DTYP 1 is no data descriptor there),
+    // and e1000e's legacy IDE bit (bit 31) is no TSO request.
+    expect(classifyDescriptor(words(0x1342e02n, 0xab100042, 0x200), 'advanced').kind).toBe('unknown');
+    expect(classifyDescriptor(words(0x1342e02n, 0x8b000062, 0), 'extended')).toMatchObject({ kind: 'legacy', offloads: { tso: false } });
+  });
+
+  it('reads legacy descriptors alike in both layouts: VLE is rebuilt, IC is not', () => {
+    for (const layout of ['advanced', 'extended'] as const) {
+      expect(classifyDescriptor(words(0x4000n, 0x4b00003c, 0x50000), layout)).toMatchObject({
+        kind: 'legacy', length: 0x3c, eop: true, insertsChecksumAt: false, offloads: { vlan: true, tso: false },
+      });
+      expect(classifyDescriptor(words(0x4000n, 0x0f00003c, 0), layout)).toMatchObject({ kind: 'legacy', insertsChecksumAt: true });
+    }
   });
 });
 
