@@ -37,6 +37,18 @@ export interface DeviceRow {
   readonly rxBuffers: RxBufferLayout;
   /** How the model's transmit descriptors lay out offloads, for rebuilding packets (src/datapath/tx-descriptor.ts). */
   readonly txDescriptors: TxDescriptorLayout;
+  /** How the model signals MSI-X vectors, for following interrupts in its events (src/checks/events/). */
+  readonly msix: MsixLayout;
+}
+
+export interface MsixLayout {
+  /**
+   * The register that holds MSI-X interrupt causes, and whose value QEMU's `e1000e_irq_icr_clear_eiac`
+   * prints: igb's EICR (a bit per vector) or e1000e's ICR (causes mapped to vectors by IVAR).
+   */
+  readonly causes: 'EICR' | 'ICR';
+  /** Offset of EITR(0), the first vector's throttling register (EITR(n) at + 4n), as QEMU's events name it. */
+  readonly eitr0: number;
 }
 
 /**
@@ -101,6 +113,8 @@ const IGB: DeviceRow = {
   rxBuffers: { event: 'igb_rx_desc_buff_write', wordOfBuffer: [1, 0] },
   // Advanced transmit descriptors (82576 datasheet 7.2.2; igb_core.c igb_process_tx_desc).
   txDescriptors: 'advanced',
+  // igb_core.c igb_msix_notify / igb_set_eicr: MSI-X causes are EICR bits; igb_regs.h EITR 0x1680.
+  msix: { causes: 'EICR', eitr0: 0x1680 },
 };
 
 const E1000E: DeviceRow = {
@@ -132,6 +146,9 @@ const E1000E: DeviceRow = {
   rxBuffers: { event: 'e1000e_rx_desc_buff_write', wordOfBuffer: [0, 1, 2, 3] },
   // Extended transmit descriptors (82574 datasheet 7.2.10; e1000e_core.c e1000e_process_tx_desc).
   txDescriptors: 'extended',
+  // e1000e_core.c e1000e_msix_notify_one: MSI-X causes stay in ICR, EIAC clears them there;
+  // e1000_regs.h E1000_EITR_82574(n) 0xe8 + 4n.
+  msix: { causes: 'ICR', eitr0: 0xe8 },
 };
 
 /** Every row, the project's own device (igb) first: it is the default wherever a trace says nothing. */

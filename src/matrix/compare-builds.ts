@@ -5,6 +5,7 @@
 // what the driver acts on, while events that differ where every read is the same changed only what
 // the device did on the side (an interrupt more, a throttling timer). Pure.
 
+import { deviceRow } from '../devices/table.js';
 import { keyedDivergences, type KeyedDivergence } from '../baseline/key.js';
 import type { EventDivergence } from '../model/events.js';
 import type { BuildComparison, BuildEventComparison, ComparisonVerdict, KeyedChange, ValueChange } from '../model/matrix-report.js';
@@ -105,9 +106,10 @@ function compareEvents(pair: BuildPair): BuildEventComparison {
 export function compareBuildEvents(a: BuildEvents, b: BuildEvents, labels: readonly [string, string]): BuildEventComparison {
   const registers = registersFor(a.model);
   // Never fed: nothing is explained by traffic or frozen time, since both builds replayed alike.
-  const taint = new TrafficTaint();
-  const held = new HeldTimers();
-  const throttled = new ThrottledVectors();
+  const msix = deviceRow(a.model).msix;
+  const taint = new TrafficTaint(msix);
+  const held = new HeldTimers(msix);
+  const throttled = new ThrottledVectors(msix);
   const stopsA = new Map(a.stops.map((s) => [s.key, s]));
   const stopsB = new Map(b.stops.map((s) => [s.key, s]));
   const keys = [...new Set([...stopsA.keys(), ...stopsB.keys()])].sort((x, y) => stopOrder(x) - stopOrder(y));

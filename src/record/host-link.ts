@@ -6,7 +6,8 @@
 //
 // Every trace also ends with `e1000e_link_status_changed New link status: 0` on QEMU's main
 // thread: at exit QEMU deletes the netdev, and a NIC whose peer is deleted goes link down. That
-// last line is QEMU's own shutdown, not a host event.
+// link down is QEMU's own shutdown, not a host event: after it the guest accesses nothing (igb's
+// is the trace's last line; e1000e logs its link interrupt after it).
 //
 // QEMU connects to the recorder's socket as a client (as replay's QMP does), so there is no window
 // where QEMU's socket exists but is not ready.
@@ -30,20 +31,23 @@ export function linkRequestOf(consoleLine: string): boolean | undefined {
 
 /**
  * The `e1000e_link_status_changed` lines of a trace that the host caused, with their 1-based line
- * and new state: all of them but a link down on the trace's last line (QEMU's exit).
+ * and new state: all of them but a last link down after which the guest accessed no register
+ * (QEMU's exit).
  */
 export function linkChangesInTrace(text: string): { readonly line: number; readonly up: boolean }[] {
   const changes: { line: number; up: boolean }[] = [];
-  const lines = text.split('\n');
-  let last = lines.length;
-  while (last > 0 && lines[last - 1]!.trim() === '') last--;
-  lines.forEach((line, index) => {
+  let lastAccess = 0;
+  text.split('\n').forEach((line, index) => {
     const match = /(?:^|:)e1000e_link_status_changed New link status: ([01])\s*$/.exec(line);
     if (match !== null) changes.push({ line: index + 1, up: match[1] === '1' });
+    else if (GUEST_ACCESS.test(line)) lastAccess = index + 1;
   });
   const final = changes.at(-1);
-  return final !== undefined && final.line === last && !final.up ? changes.slice(0, -1) : changes;
+  return final !== undefined && final.line > lastAccess && !final.up ? changes.slice(0, -1) : changes;
 }
+
+/** A register access by the guest's driver. */
+const GUEST_ACCESS = /(?:^|:)e1000e_core_(?:read|write) /;
 
 /**
  * Pairs the commands with the trace's link changes, in order. A string explains a mismatch: a

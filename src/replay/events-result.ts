@@ -6,6 +6,7 @@ import { eventsNotCompared, type EventsResult, type TargetEventLog } from '../mo
 import type { Phase } from '../model/phase.js';
 import { phaseOf } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
+import type { DeviceModel } from '../devices/table.js';
 import { DeviceEventCheck } from '../checks/events/compare-events.js';
 import { isDeviceEvent } from '../formats/qemu-log/events.js';
 import type { EngineRun } from './engine.js';
@@ -31,8 +32,8 @@ export class EventsCollector {
   private note: string | undefined;
   private recordedEvents = false;
 
-  constructor(registers: RegisterDatabase) {
-    this.check = new DeviceEventCheck(registers);
+  constructor(registers: RegisterDatabase, model: DeviceModel) {
+    this.check = new DeviceEventCheck(registers, model);
   }
 
   /** Checks a window; returns its ICR/EICR reads whose difference unreplayed packets explain, by seq, with the reason. */

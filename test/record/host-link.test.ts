@@ -38,6 +38,13 @@ describe('linkChangesInTrace', () => {
     expect(linkChangesInTrace('x\ne1000e_link_status_changed New link status: 1')).toEqual([{ line: 2, up: true }]);
   });
 
+  it('drops the exit\'s link down with the events e1000e logs after it (its link interrupt), and keeps a down the guest saw', () => {
+    const e1000eExit = [TRACE.trimEnd(), '99@6.000040:e1000e_irq_set Setting interrupt register 0xc0: 0x80000002 --> 0x80000006', ''].join('\n');
+    expect(linkChangesInTrace(e1000eExit)).toEqual([{ line: 2, up: false }, { line: 4, up: true }]);
+    const seen = [TRACE.trimEnd(), '100@7.000001:e1000e_core_read Read from register 0x8, 4 byte(s), value: 0x80080781', ''].join('\n');
+    expect(linkChangesInTrace(seen)).toEqual([{ line: 2, up: false }, { line: 4, up: true }, { line: 6, up: false }]);
+  });
+
   it('finds nothing in a trace whose only change is the exit', () => {
     expect(linkChangesInTrace('a\n99@6.0:e1000e_link_status_changed New link status: 0\n')).toEqual([]);
   });

@@ -4,6 +4,7 @@
 // fire in another order), and before the first access (realize and reset). Follows what unreplayed
 // packets left behind (traffic-taint.ts) to explain exactly those differences.
 
+import { DEFAULT_DEVICE_MODEL, deviceRow, type DeviceModel } from '../../devices/table.js';
 import type { Access, Marker, SideEvent, TraceRecord } from '../../model/access.js';
 import { recordedFrames, splitAtReceipts } from '../../datapath/rx-path.js';
 import type { EventDivergence, EventPlace, EventTally, TargetEventLog, TimeSegment } from '../../model/events.js';
@@ -80,9 +81,9 @@ class Walk {
   readonly excluded = new Map<string, number>();
   readonly explainedReads = new Map<number, string>();
   compared = 0;
-  readonly taint = new TrafficTaint();
-  readonly held = new HeldTimers();
-  readonly throttled = new ThrottledVectors();
+  readonly taint: TrafficTaint;
+  readonly held: HeldTimers;
+  readonly throttled: ThrottledVectors;
   private recordedPool: { events: SideEvent[]; line: number; seq: number; kinds: Set<string> } | undefined;
   private targetPool: SideEvent[] = [];
   /** Time segments the target logged that no access has passed yet. */
@@ -94,7 +95,12 @@ class Walk {
   private displacedClear = false;
   private lastDisplacedLine = 0;
 
-  constructor(private readonly registers: RegisterDatabase) {}
+  constructor(private readonly registers: RegisterDatabase, model: DeviceModel) {
+    const msix = deviceRow(model).msix;
+    this.taint = new TrafficTaint(msix);
+    this.held = new HeldTimers(msix);
+    this.throttled = new ThrottledVectors(msix);
+  }
 
   logged(segments: readonly TimeSegment[]): void {
     this.segments.push(...segments);
@@ -324,8 +330,8 @@ export class DeviceEventCheck {
   private startTarget: readonly SideEvent[] = [];
   private startCompared = false;
 
-  constructor(private readonly registers: RegisterDatabase) {
-    this.walk = new Walk(registers);
+  constructor(private readonly registers: RegisterDatabase, model: DeviceModel) {
+    this.walk = new Walk(registers, model);
   }
 
   /** Checks one window; returns the ICR/EICR reads of it whose difference unreplayed packets explain, by seq. */
@@ -416,8 +422,8 @@ export class DeviceEventCheck {
 }
 
 /** The whole check over a replay held in memory at once (one window). */
-export function compareDeviceEvents(input: Omit<EventCheckWindow, 'placeBase'> & { readonly registers: RegisterDatabase }): EventCheckResult & { readonly explainedReads: ReadonlyMap<number, string> } {
-  const check = new DeviceEventCheck(input.registers);
+export function compareDeviceEvents(input: Omit<EventCheckWindow, 'placeBase'> & { readonly registers: RegisterDatabase; readonly model?: DeviceModel }): EventCheckResult & { readonly explainedReads: ReadonlyMap<number, string> } {
+  const check = new DeviceEventCheck(input.registers, input.model ?? DEFAULT_DEVICE_MODEL);
   const explainedReads = check.window({ ...input, placeBase: 0 });
   return { ...check.finish(), explainedReads };
 }

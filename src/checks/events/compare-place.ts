@@ -10,7 +10,7 @@ import { EXPLAINED_EVENT_CLASSES, type EventClass, type EventDivergence, type Ev
 import type { FieldDifference } from '../../model/replay.js';
 import type { RegisterDatabase } from '../../regs/database.js';
 import { describeNotify, deviceEvent, exclusionReason, type DeviceEvent, type EventContext } from './device-event.js';
-import { EICR, ICR, IMS, type TrafficTaint } from './traffic-taint.js';
+import { assertedIcr, EICR, ICR, IMS, type TrafficTaint } from './traffic-taint.js';
 import type { HeldTimer, HeldTimers } from './held-timers.js';
 import type { ThrottledVector, ThrottledVectors } from './throttled-vectors.js';
 
@@ -65,9 +65,12 @@ export function comparePlace(ctx: PlaceContext, recordedEvents: readonly SideEve
 
 function typed(events: readonly SideEvent[], excluded: Map<string, number>, context: EventContext): DeviceEvent[] {
   const out: DeviceEvent[] = [];
+  let pending: number | undefined;
   for (const event of events) {
     const typedEvent = deviceEvent(event, context);
-    if (typedEvent !== undefined) out.push(typedEvent);
+    if (typedEvent?.kind === 'pending') pending = typedEvent.pending;
+    if (typedEvent?.kind === 'notify' && typedEvent.how === 'msix' && pending !== undefined) out.push({ ...typedEvent, causes: pending });
+    else if (typedEvent !== undefined) out.push(typedEvent);
     else {
       const reason = exclusionReason(event.name, context)!;
       excluded.set(reason, (excluded.get(reason) ?? 0) + 1);
@@ -167,7 +170,7 @@ function explain(ctx: PlaceContext, difference: Difference, r: DeviceEvent | und
   const sample = (r ?? t)!;
   if (!INTERRUPT_FAMILY(sample)) return base;
   // Two values of one register: only a difference entirely in bits packets changed is explained.
-  const valued = r !== undefined && t !== undefined && (r.kind === 'irq-register' || r.kind === 'pending');
+  const valued = r !== undefined && t !== undefined && (r.kind === 'irq-register' || r.kind === 'pending' || assertedIcr(r) !== undefined);
   const line = ctx.packetLine ?? (valued ? bitsLine(ctx, r, t)
     : (r === undefined ? undefined : ctx.taint.involves(r)) ?? (t === undefined ? undefined : ctx.taint.involves(t)));
   if (line !== undefined) {
@@ -255,7 +258,10 @@ function bitsLine(ctx: PlaceContext, r: DeviceEvent | undefined, t: DeviceEvent 
     if ((icr !== 0 && icrLine === undefined) || (ims !== 0 && imsLine === undefined)) return undefined;
     return icrLine ?? imsLine;
   }
-  return undefined;
+  // ICR as QEMU shows it after setting INT_ASSERTED (e1000e logs it after every change).
+  const rIcr = assertedIcr(r);
+  const tIcr = assertedIcr(t);
+  return rIcr !== undefined && tIcr !== undefined ? ctx.taint.explainsBits(ICR, (rIcr ^ tIcr) >>> 0) : undefined;
 }
 
 function registerName(registers: RegisterDatabase, offset: number): string {

@@ -7,7 +7,11 @@ import { isReceiveReadiness } from '../../formats/qemu-log/events.js';
 
 export type DeviceEvent =
   /** An interrupt sent: MSI-X vector, MSI message, or the legacy line's new level. */
-  | { readonly kind: 'notify'; readonly how: 'msix' | 'msi' | 'legacy'; readonly value: number }
+  | {
+    readonly kind: 'notify'; readonly how: 'msix' | 'msi' | 'legacy'; readonly value: number;
+    /** The causes QEMU showed pending just before it at the same place (e1000e: what the vector sends). */
+    readonly causes?: number;
+  }
   /** An interrupt held back because the vector's [E]ITR throttling timer was running. */
   | { readonly kind: 'postponed'; readonly register: number }
   /** A vector's throttling timer ran out and sent what it held back (`Sending MSI-X postponed by EITR[n]`). */

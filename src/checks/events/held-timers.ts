@@ -8,7 +8,8 @@
 // time for a recorded marker (its timers fired then).
 
 import type { DeviceEvent } from './device-event.js';
-import { EICR, EITR0 } from './traffic-taint.js';
+import { EICR, vectorOfEitr } from './traffic-taint.js';
+import type { MsixLayout } from '../../devices/table.js';
 
 const EIAC_CLEAR = /^Clearing ICR bits due to EIAC, ICR: 0x([0-9a-fA-F]+)/;
 
@@ -22,6 +23,12 @@ export interface HeldTimer {
 export class HeldTimers {
   /** Vectors whose recorded timer fired at a frozen marker, with the first such firing. */
   private readonly held = new Map<number, HeldTimer>();
+  /** A vector's cause is its EICR bit (igb); on e1000e causes are ICR bits, which name no vector. */
+  private readonly eicrBits: boolean;
+
+  constructor(private readonly msix: MsixLayout) {
+    this.eicrBits = msix.causes === 'EICR';
+  }
 
   /** The recording's timer for `vector` fired at `line`, where the replay let no time run, for `reason`. */
   hold(vector: number, line: number, reason: string): void {
@@ -35,7 +42,7 @@ export class HeldTimers {
 
   /** The held timer when every bit of `xor` in `register` is a held vector's EICR bit. */
   explainsBits(register: number, xor: number): HeldTimer | undefined {
-    if (register !== EICR || xor === 0) return undefined;
+    if (!this.eicrBits || register !== EICR || xor === 0) return undefined;
     const vectors = [...this.held.keys()];
     const bits = vectors.reduce((all, v) => all | (1 << v), 0);
     return (xor & ~bits) === 0 ? this.held.get(vectors.find((v) => (xor & (1 << v)) !== 0)!) : undefined;
@@ -45,13 +52,13 @@ export class HeldTimers {
   involves(event: DeviceEvent): HeldTimer | undefined {
     switch (event.kind) {
       case 'notify': return event.how === 'msix' ? this.held.get(event.value) : undefined;
-      case 'postponed': return this.held.get((event.register - EITR0) >> 2);
+      case 'postponed': return this.held.get(vectorOfEitr(this.msix, event.register) ?? -1);
       case 'timer-fired': return this.held.get(event.vector);
-      case 'irq-register': return event.register === EICR ? this.bitTimer(event.from | event.to) : undefined;
+      case 'irq-register': return this.eicrBits && event.register === EICR ? this.bitTimer(event.from | event.to) : undefined;
       case 'pending': return undefined;
       case 'other': {
         const eiac = EIAC_CLEAR.exec(event.text);
-        return eiac === null ? undefined : this.bitTimer(Number.parseInt(eiac[1]!, 16));
+        return eiac === null || !this.eicrBits ? undefined : this.bitTimer(Number.parseInt(eiac[1]!, 16));
       }
     }
   }

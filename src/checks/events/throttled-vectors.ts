@@ -8,9 +8,9 @@
 // throttling or timer still fails.
 
 import type { SideEvent } from '../../model/access.js';
-import { EICR, EITR0 } from './traffic-taint.js';
+import { EICR, vectorOfEitr } from './traffic-taint.js';
+import type { MsixLayout } from '../../devices/table.js';
 
-const EITR_COUNT = 25;
 const ARMED = /^Mitigation timer armed for register 0x([0-9a-fA-F]+)/;
 
 /** A throttled vector that explains a difference: the vector and the line that last armed its timer. */
@@ -24,19 +24,21 @@ export class ThrottledVectors {
   /** Set once a frame was injected: before that, the target's timers follow the recording's at markers. */
   active = false;
 
+  constructor(private readonly msix: MsixLayout) {}
+
   /** Follows the recording's events of one record, in trace order. */
   observe(events: readonly SideEvent[]): void {
     for (const event of events) {
       if (event.name !== 'e1000e_irq_rearm_timer') continue;
       const m = ARMED.exec(event.text);
-      const vector = m === null ? -1 : (Number.parseInt(m[1]!, 16) - EITR0) / 4;
-      if (Number.isInteger(vector) && vector >= 0 && vector < EITR_COUNT) this.armed.set(vector, event.line);
+      const vector = m === null ? undefined : vectorOfEitr(this.msix, Number.parseInt(m[1]!, 16));
+      if (vector !== undefined) this.armed.set(vector, event.line);
     }
   }
 
   /** When injected frames made the target's timers run: a throttled vector, when the differing EICR bits `xor` are all throttled vectors'. */
   explainsBits(register: number, xor: number): ThrottledVector | undefined {
-    if (!this.active || register !== EICR || xor === 0) return undefined;
+    if (!this.active || this.msix.causes !== 'EICR' || register !== EICR || xor === 0) return undefined;
     let bits = 0;
     for (const vector of this.armed.keys()) bits |= 1 << vector;
     if ((xor & ~bits) !== 0) return undefined;

@@ -6,17 +6,25 @@
 // where the recording shows it gone (the bits read or cleared, the throttling timer fired).
 
 import type { DeviceEvent } from './device-event.js';
+import type { MsixLayout } from '../../devices/table.js';
 
 /** Interrupt cause registers whose bits packets set (QEMU logs their offsets in e1000e_irq_set). */
 export const ICR = 0xc0;
 export const EICR = 0x1580;
 export const IMS = 0xd0;
-/** EITR(n): the per-vector throttling register (`[E]ITR register 0x...` in QEMU's events). */
-export const EITR0 = 0x1680;
 
 const EIAC_CLEAR = /^Clearing ICR bits due to EIAC, ICR: 0x([0-9a-fA-F]+)/;
+/** e1000e names the cause it is notifying here (before its EIAC auto-clear) when EIAME is set. */
+const EIAME_CAUSE = /cause: 0x([0-9a-fA-F]+)$/;
 
 export class TrafficTaint {
+  /** Where MSI-X causes live (device table `msix.causes`): EICR on igb, ICR on e1000e. */
+  private readonly causeRegister: number;
+
+  constructor(private readonly msix: MsixLayout) {
+    this.causeRegister = msix.causes === 'EICR' ? EICR : ICR;
+  }
+
   /**
    * Per interrupt register, the bits packets changed in the recording: `set` (the recording has them
    * set, the target not) and `cleared` (the other way round, e.g. IMS bits auto-masked on a receive),
@@ -43,9 +51,12 @@ export class TrafficTaint {
   involves(event: DeviceEvent): number | undefined {
     switch (event.kind) {
       case 'notify':
-        return event.how === 'msix' ? this.vectors.get(event.value)?.line ?? this.bitLine(EICR, 1 << event.value) : this.bitLine(ICR, ~0);
+        if (event.how !== 'msix') return this.bitLine(ICR, ~0);
+        // On igb the vector is its EICR bit; on e1000e the causes pending just before it (IVAR maps them).
+        return this.vectors.get(event.value)?.line
+          ?? (this.causeRegister === EICR ? this.bitLine(EICR, 1 << event.value) : this.bitLine(ICR, event.causes ?? 0));
       case 'postponed':
-        return this.vectors.get((event.register - EITR0) >> 2)?.line;
+        return this.vectors.get(vectorOfEitr(this.msix, event.register) ?? -1)?.line;
       case 'timer-fired':
         return this.vectors.get(event.vector)?.line;
       case 'irq-register':
@@ -54,7 +65,7 @@ export class TrafficTaint {
         return this.bitLine(ICR, event.icr | event.pending) ?? this.bitLine(IMS, event.ims);
       case 'other': {
         const eiac = EIAC_CLEAR.exec(event.text);
-        return eiac === null ? undefined : this.bitLine(EICR, Number.parseInt(eiac[1]!, 16));
+        return eiac === null ? undefined : this.bitLine(this.causeRegister, Number.parseInt(eiac[1]!, 16));
       }
     }
   }
@@ -69,10 +80,14 @@ export class TrafficTaint {
   observe(events: readonly DeviceEvent[], packetLine: number | undefined, read?: { register: number; value: number; cleared: boolean },
     compared = true): void {
     let notified: number | undefined;
+    let cause: number | undefined;
     for (const event of events) {
-      if (packetLine !== undefined) this.taintFrom(event, packetLine, !compared);
+      if (this.causeRegister === ICR && event.kind === 'other' && event.name === 'e1000e_irq_icr_clear_eiac' && cause !== undefined) {
+        this.eiacOnIcr(event, cause, packetLine);
+      } else if (packetLine !== undefined) this.taintFrom(event, packetLine, !compared);
       else this.untaintFrom(event, notified);
       notified = notifiedVector(event) ?? notified;
+      cause = causeShown(event) ?? cause;
     }
     if (read !== undefined) this.narrow(read.register, read.cleared ? 0 : read.value);
   }
@@ -128,11 +143,30 @@ export class TrafficTaint {
       const armed = this.vectors.get(event.vector);
       if (armed !== undefined && armed.pending > 1) this.vectors.set(event.vector, { ...armed, pending: armed.pending - 1 });
       else this.vectors.delete(event.vector);
-    } else if (event.kind === 'other' && event.name === 'e1000e_irq_icr_clear_eiac' && notified !== undefined) {
+    } else if (event.kind === 'other' && event.name === 'e1000e_irq_icr_clear_eiac' && notified !== undefined && this.causeRegister === EICR) {
       // EIAC auto-clears the notified vector's EICR bit without an e1000e_irq_clear event.
       const eiac = /EIAC: 0x([0-9a-fA-F]+)$/.exec(event.text);
       if (eiac !== null && (Number.parseInt(eiac[1]!, 16) & (1 << notified)) !== 0) this.forgetSet(EICR, 1 << notified);
     }
+  }
+
+  /**
+   * e1000e's EIAC auto-clear after notifying `cause`: ICR, and IMS unless IAME is set, lose the
+   * cause's EIAC bits. At a packet place (`packetLine`) that is the packets' doing. Elsewhere, where
+   * packets set that cause, only the side that had it lost it: the IMS bits become the packets'
+   * doing (IAME is not logged, so this holds whichever way it was set), and the ICR bits are gone
+   * on both sides.
+   */
+  private eiacOnIcr(event: DeviceEvent & { kind: 'other' }, cause: number, packetLine: number | undefined): void {
+    const eiac = /EIAC: 0x([0-9a-fA-F]+)$/.exec(event.text);
+    const cleared = eiac === null ? 0 : (Number.parseInt(eiac[1]!, 16) & cause) >>> 0;
+    const line = cleared === 0 ? undefined : packetLine ?? this.bitLine(ICR, cleared);
+    if (line === undefined) return;
+    const ims = this.known.get(IMS);
+    if (ims !== undefined) this.changed(IMS, ims, (ims & ~cleared) >>> 0, line);
+    const icr = this.known.get(ICR);
+    if (packetLine === undefined) this.forgetSet(ICR, cleared);
+    else if (icr !== undefined) this.changed(ICR, icr, (icr & ~cleared) >>> 0, line);
   }
 
   /**
@@ -168,10 +202,27 @@ export class TrafficTaint {
  * Outside MSI-X QEMU sets ICR's INT_ASSERTED bit whenever a cause is set, logging the whole value
  * in `e1000e_irq_fix_icr_asserted` after the `e1000e_irq_set` that did not show it.
  */
-function assertedIcr(event: DeviceEvent): number | undefined {
-  if (event.kind !== 'other' || event.name !== 'e1000e_irq_fix_icr_asserted') return undefined;
+export function assertedIcr(event: DeviceEvent | undefined): number | undefined {
+  if (event?.kind !== 'other' || event.name !== 'e1000e_irq_fix_icr_asserted') return undefined;
   const value = /0x([0-9a-fA-F]+)$/.exec(event.text);
   return value === null ? undefined : Number.parseInt(value[1]!, 16) >>> 0;
+}
+
+/** The vector whose EITR register this is (QEMU's events name the register), if it is one. */
+export function vectorOfEitr(msix: MsixLayout, register: number): number | undefined {
+  const vector = (register - msix.eitr0) / 4;
+  return Number.isInteger(vector) && vector >= 0 && vector < MAX_VECTORS ? vector : undefined;
+}
+
+/** More vectors than either model has (igb 25, e1000e 5). */
+const MAX_VECTORS = 32;
+
+/** The cause bits an event shows about to be notified: e1000e's EIAME line, or the pending causes. */
+function causeShown(event: DeviceEvent): number | undefined {
+  if (event.kind === 'pending') return event.pending;
+  if (event.kind !== 'other' || event.name !== 'e1000e_irq_iam_clear_eiame') return undefined;
+  const m = EIAME_CAUSE.exec(event.text);
+  return m === null ? undefined : Number.parseInt(m[1]!, 16) >>> 0;
 }
 
 /** The MSI-X vector an event notifies (directly, or when its throttling timer fires). */
