@@ -10,7 +10,9 @@
 #   -h, --help         this text
 # Writes
 #   DIR/vmlinuz        the package's /boot/vmlinuz-<release>
-#   DIR/initrd.gz      gzip'd newc cpio: busybox-static, scripts/guest/init as /init,
+#   DIR/initrd.gz      gzip'd newc cpio: busybox-static, ethtool (with the glibc and libmnl
+#                      libraries it links, from the same Debian release: busybox has no
+#                      ethtool, and scenarios switch offloads with it), scripts/guest/init as /init,
 #                      scripts/guest/udhcpc.script, /lib/modules/<module>.ko (plain, not
 #                      xz), /etc/igbrec/modules (load order, driver last), /etc/igbrec/driver,
 #                      and modules some scenarios load themselves: 8021q (VLAN) and, for
@@ -21,7 +23,8 @@
 #                      kernel_package, kernel_version, kernel_release, kernel_deb,
 #                      kernel_deb_sha256, kernel_image (/boot/vmlinuz-...),
 #                      kernel_mmiotrace (CONFIG_MMIOTRACE=y), busybox_package,
-#                      busybox_version, busybox_deb, busybox_deb_sha256, vmlinuz_sha256,
+#                      busybox_version, busybox_deb, busybox_deb_sha256, ethtool_version,
+#                      ethtool_debs (package=version of ethtool and its libraries), vmlinuz_sha256,
 #                      initrd_sha256, built_at, inputs}
 # Idempotent: when DIR/guest.json exists, its `inputs` (kernel package, driver, and the
 # sha256 of this script and scripts/guest/*) equal this call's, and vmlinuz/initrd.gz
@@ -37,7 +40,7 @@ GUEST_SRC=$SCRIPT_DIR/guest
 # The exact package, so a rebuild uses the same kernel build (see record-linux-traces.sh).
 KERNEL_PKG_DEFAULT=linux-image-6.1.0-56-amd64
 # Bump when the layout of the guest or of guest.json changes.
-FORMAT=2
+FORMAT=3
 
 kernel_pkg=$KERNEL_PKG_DEFAULT
 driver=igb
@@ -154,6 +157,23 @@ kernel_deb=$DEB
 mkdir -p "$WORK/busybox" "$WORK/pkg"
 dpkg-deb -x "$bb_deb" "$WORK/busybox"
 
+# ethtool is linked dynamically: it comes with the libraries it needs (ELF NEEDED: libm,
+# libc, libmnl; and the loader), unpacked from the packages of the same release.
+log "fetching ethtool and the libraries it links"
+ethtool_debs=()
+for pkg in ethtool libmnl0 libc6; do
+	download_deb "$pkg"
+	dpkg-deb -x "$DEB" "$WORK/userland"
+	ethtool_debs+=("$pkg=$(dpkg-deb -f "$DEB" Version)")
+done
+ethtool_version=$(dpkg-deb -f "$(find "$WORK/debs" -name 'ethtool_*.deb' | head -n 1)" Version)
+ETHTOOL_LIBS=(lib/x86_64-linux-gnu/libc.so.6 lib/x86_64-linux-gnu/libm.so.6 lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+	usr/lib/x86_64-linux-gnu/libmnl.so.0)
+[[ -x $WORK/userland/sbin/ethtool ]] || die "the ethtool package has no /sbin/ethtool"
+for lib in "${ETHTOOL_LIBS[@]}"; do
+	[[ -e $WORK/userland/$lib ]] || die "ethtool's library $lib is not in ${ethtool_debs[*]}"
+done
+
 # Only the kernel image, its config and a few modules are needed; unpacking the whole
 # package would write several hundred MB. Each extract_from_kernel is one pass over it.
 extract_from_kernel() {
@@ -244,6 +264,13 @@ root=$WORK/initramfs
 mkdir -p "$root/bin" "$root/lib/modules" "$root/usr/share/udhcpc" "$root/etc/igbrec/extra"
 cp "$WORK/busybox/bin/busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
+mkdir -p "$root/sbin" "$root/lib64" "$root/lib/x86_64-linux-gnu" "$root/usr/lib/x86_64-linux-gnu"
+install -m 0755 "$WORK/userland/sbin/ethtool" "$root/sbin/ethtool"
+for lib in "${ETHTOOL_LIBS[@]}"; do
+	cp -L "$WORK/userland/$lib" "$root/$lib"
+done
+# The program interpreter ethtool names (PT_INTERP).
+ln -s ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$root/lib64/ld-linux-x86-64.so.2"
 install -m 0755 "$GUEST_SRC/init" "$root/init"
 install -m 0755 "$GUEST_SRC/udhcpc.script" "$root/usr/share/udhcpc/default.script"
 for m in "${base_modules[@]}" "${extra_modules[@]}"; do
@@ -270,6 +297,7 @@ jq -n --argjson format "$FORMAT" --arg driver "$driver" --arg modules "${base_mo
 	--arg vmlinuz "$vmlinuz_path" --argjson mmiotrace "$mmiotrace" \
 	--arg bb_version "$(dpkg-deb -f "$bb_deb" Version)" --arg bb_deb "$(basename "$bb_deb")" \
 	--arg bb_sha "$(sha_of "$bb_deb")" \
+	--arg ethtool_version "$ethtool_version" --arg ethtool_debs "${ethtool_debs[*]}" \
 	--arg vmlinuz_sha "$(sha_of "$WORK/vmlinuz")" --arg initrd_sha "$(sha_of "$WORK/initrd.gz")" \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson inputs "$inputs" \
 	'{
@@ -280,6 +308,7 @@ jq -n --argjson format "$FORMAT" --arg driver "$driver" --arg modules "${base_mo
 		kernel_mmiotrace: $mmiotrace,
 		busybox_package: "busybox-static", busybox_version: $bb_version,
 		busybox_deb: $bb_deb, busybox_deb_sha256: $bb_sha,
+		ethtool_version: $ethtool_version, ethtool_debs: ($ethtool_debs | split(" ")),
 		vmlinuz_sha256: $vmlinuz_sha, initrd_sha256: $initrd_sha,
 		built_at: $date, inputs: $inputs
 	}' >"$WORK/guest.json"

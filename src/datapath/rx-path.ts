@@ -69,6 +69,8 @@ export interface RxInjection {
   readonly line: number;
   /** The seq of the access the marker follows. */
   readonly seq: number;
+  /** When the recording received them (the marker's time), if the trace has times. */
+  readonly timeUs?: number;
   readonly packets: readonly RxPacket[];
 }
 
@@ -113,7 +115,7 @@ export class RxDataPath {
         for (const packet of packets) this.leave(`received inside other device activity (a ${record.kind} marker), where the replay lets time run instead`, packet.line);
         continue;
       }
-      if (packets.length > 0) injections.set(record.line, { line: record.line, seq: record.afterSeq, packets });
+      if (packets.length > 0) injections.set(record.line, { line: record.line, seq: record.afterSeq, packets, ...(record.timeUs === undefined ? {} : { timeUs: record.timeUs }) });
     }
     return injections;
   }

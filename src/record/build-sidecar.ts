@@ -85,6 +85,7 @@ export function buildSidecar(input: SidecarInput): Sidecar {
     ...defined({
       busybox_package: info?.busybox_package,
       busybox_version: info?.busybox_version,
+      ethtool_debs: info?.ethtool_debs,
       guest_modules: info?.modules?.map((name) => `${name}.ko`),
       guest_extra_modules: info?.extra_modules?.map((name) => `${name}.ko`),
       guest_init: input.guest.initScript,

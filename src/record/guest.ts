@@ -28,6 +28,7 @@ export interface GuestInfo {
   readonly kernel_image?: string;
   readonly busybox_package?: string;
   readonly busybox_version?: string;
+  readonly ethtool_debs?: readonly string[];
 }
 
 export interface Guest {

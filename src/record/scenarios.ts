@@ -71,6 +71,11 @@ const SCENARIOS: readonly ScenarioSpec[] = [
     requiredMarkers: ['IGBREC: carrier down', 'IGBREC: carrier up', 'IGBREC: ping '],
   },
   {
+    name: 'udp-rss', hostSink: true, smp: 2,
+    summary: 'init on 2 vCPUs, ethtool -N eth0 rx-flow-hash udp4 sdfn (RSS on UDP ports), four parallel TFTP downloads',
+    requiredMarkers: ['IGBREC: ethtool -N eth0 rx-flow-hash udp4 sdfn', 'IGBREC: udp rss downloads ', 'IGBREC: queue irqs '],
+  },
+  {
     name: 'sriov', rootPort: true, models: ['igb'],
     summary: 'init behind a PCIe root port, 2 VFs (sriov_numvfs), igbvf binds them, a VF gets a DHCP lease and pings',
     requiredMarkers: ['IGBREC: vfs 2', 'IGBREC: vf eth1 up'],

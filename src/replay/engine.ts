@@ -2,6 +2,7 @@
 // waits for a reply unless its answer decides what to send next (a folded polling loop) or virtual
 // time must run (a marker). The target is injected, so the engine is tested without QEMU too.
 
+import type { ArmedTimer } from './paced-clock.js';
 import type { Access, Marker } from '../model/access.js';
 import type { PollRun, ReplayPlan } from './plan.js';
 import type { MemoryWrite } from '../datapath/memory-write.js';
@@ -67,7 +68,14 @@ export interface ReplayTarget {
    * with the backend), with what its device wrote where the recording's did, read back after each.
    * Absent: the target cannot inject frames.
    */
-  receiveFrames?(injection: RxInjection): Promise<ReceivedFrames>;
+  receiveFrames?(injection: RxInjection, options?: { readonly pace: boolean }): Promise<ReceivedFrames>;
+  /**
+   * Steps virtual time before an access the recording made at `recordedUs` that armed throttling
+   * `timers`, so the target's clock follows the recording's between accesses (paced-clock.ts);
+   * absent, or `pacesClock` false: time moves only at markers.
+   */
+  paceClock?(recordedUs: number | undefined, timers: readonly ArmedTimer[]): Promise<void>;
+  readonly pacesClock?: boolean;
   /** Why this target cannot inject received frames now (undefined: it can, if it has receiveFrames). */
   readonly whyNoInjection?: string;
 }
@@ -206,6 +214,14 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
     await pipeline.drain();
   };
   const retries = options.pollRetries ?? DEFAULT_POLL_RETRIES;
+  // Before an access that armed a throttling timer in the recording, the clock goes where the
+  // recording's was; the step is pipelined with the accesses (one connection keeps the order).
+  const paces = target.pacesClock === true && target.paceClock !== undefined;
+  const pace = async (step: { readonly access: Access; readonly pace?: readonly ArmedTimer[] }): Promise<void> => {
+    if (!paces || step.pace === undefined) return;
+    await batcher.flush();
+    await pipeline.add(target.paceClock!(step.access.timeUs, step.pace));
+  };
   let current: Access | undefined;
   let flushed: Promise<void> | undefined;
   try {
@@ -237,7 +253,7 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
           const injection = options.injections?.get(step.marker.line);
           if (injection === undefined || target.receiveFrames === undefined) break;
           await sync();
-          state.received.set(step.marker.line, await target.receiveFrames(injection));
+          state.received.set(step.marker.line, await target.receiveFrames(injection, { pace: paces && step.pace !== undefined }));
           break;
         }
         case 'advance-time':
@@ -256,10 +272,12 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
             state.timeAdvances += outcome.timeAdvances;
             break;
           }
+          await pace(step);
           flushed = send(step.access);
           if (flushed !== undefined) await flushed;
           break;
         case 'write': {
+          await pace(step);
           const handoff = options.handoffs?.get(step.access.seq);
           if (handoff !== undefined && target.writeMemory !== undefined) {
             // Ordered on the one qtest connection: the memory is seeded before the tail write; nothing waits.

@@ -20,10 +20,20 @@ import type { RegisterDatabase } from '../regs/database.js';
 import { PhaseTracker, type Phase } from '../analysis/phases.js';
 import { RX_START_EVENT } from '../datapath/rx-path.js';
 import { isReceiveReadiness } from '../formats/qemu-log/events.js';
+import { timersArmed, type ArmedTimer } from './paced-clock.js';
+
+/**
+ * The throttling timers an access (or received frame) armed in the recording, where the replay's
+ * clock may follow the recording's before it (paced-clock.ts): not while an autonegotiation is
+ * pending, which any clock step past its deadline would complete early.
+ */
+export interface Paced {
+  readonly pace?: readonly ArmedTimer[];
+}
 
 export type ReplayStep =
-  | { readonly kind: 'write'; readonly access: Access }
-  | { readonly kind: 'read'; readonly access: Access; readonly poll: PollRun | undefined }
+  | ({ readonly kind: 'write'; readonly access: Access } & Paced)
+  | ({ readonly kind: 'read'; readonly access: Access; readonly poll: PollRun | undefined } & Paced)
   | { readonly kind: 'config-write'; readonly access: Access; readonly value: number }
   /** A config read of the recording, compared (pci_cfg_read does not print its width: see result.ts). */
   | { readonly kind: 'config-read'; readonly access: Access }
@@ -31,7 +41,7 @@ export type ReplayStep =
   /** The backend link went down (`up` false) or up where the recording shows it. */
   | { readonly kind: 'set-link'; readonly marker: Marker; readonly up: boolean }
   /** Frames the recording's device received here: injected when the data path is replayed (src/datapath/rx-path.ts). */
-  | { readonly kind: 'receive'; readonly marker: Marker }
+  | ({ readonly kind: 'receive'; readonly marker: Marker } & Paced)
   | { readonly kind: 'skip'; readonly access: Access; readonly reason: string };
 
 /** A polling loop in the recording: the same register read again and again. */
@@ -133,6 +143,7 @@ export class Planner {
     let linkChanges = 0;
     let skipped = 0;
     for (const record of records) {
+      const paceable = this.autoneg.quiet;
       this.autoneg.see(record);
       this.phaseTracker.observe(record);
       if (record.type === 'marker') {
@@ -143,7 +154,7 @@ export class Planner {
           continue;
         }
         if (this.seenAccess && record.kind === 'rx-packet' && record.events.some((e) => e.name === RX_START_EVENT)) {
-          steps.push({ kind: 'receive', marker: record });
+          steps.push({ kind: 'receive', marker: record, ...paceOf(record, paceable) });
           continue;
         }
         // The backend asking whether the NIC can take a frame, from its own thread: a packet follows, no timer fired.
@@ -160,7 +171,7 @@ export class Planner {
       this.seenAccess = true;
       const step = stepFor(record, pollAt.get(record.seq));
       if (step.kind === 'skip') skipped++;
-      steps.push(step);
+      steps.push(step.kind === 'write' || (step.kind === 'read' && step.poll === undefined) ? { ...step, ...paceOf(record, paceable) } : step);
     }
     return { steps, frozenTime, polls, markers, linkChanges, skipped };
   }
@@ -169,6 +180,12 @@ export class Planner {
   phases(): Phase[] {
     return this.phaseTracker.phases();
   }
+}
+
+function paceOf(record: TraceRecord, paceable: boolean): Paced {
+  if (!paceable) return {};
+  const armed = timersArmed(record.events);
+  return armed.length === 0 ? {} : { pace: armed };
 }
 
 /** The link state a link-change marker reports (`e1000e_link_status_changed New link status: N`). */

@@ -10,6 +10,7 @@
 //  - clock-step: the qtest accelerator (QEMU built from source); `clock_step` to the next timer
 //    deadline at markers, deterministic by construction.
 
+import { PacedClock, TIMER_FIRED, timersArmed, type ArmedTimer } from './paced-clock.js';
 import type { Marker } from '../model/access.js';
 import type { TargetDescription, TargetObservations, TimeMode, TimeModeChoice } from '../model/replay.js';
 import { TargetLogReader, type LoggedTime } from './target-log.js';
@@ -73,7 +74,7 @@ const SETTLE_MS = 3;
 const AUTONEG_STEP_LIMIT_NS = 5_000_000_000n;
 const AUTONEG_DONE = /e1000x_link_negotiation_done/;
 /** An interrupt-throttling timer running out (igb's per-vector EITR, e1000e's ITR/EITR and legacy/MSI variants). */
-const THROTTLE_FIRED = /e1000e_irq_(msix_notify_postponed_vec|throttling_timer|msi_notify_postponed|legacy_notify_postponed)/;
+const THROTTLE_FIRED = TIMER_FIRED;
 /** A throttling timer armed (QEMU logs it for every timer, igb's and e1000e's alike)... */
 const THROTTLE_ARMED = /e1000e_irq_rearm_timer/;
 /** ...and either event, to follow how many the target has armed and not yet fired. */
@@ -115,6 +116,8 @@ export class QemuReplayTarget implements ReplayTarget {
   /** Stretches of time logged since the last look at the log. */
   private loggedTime: LoggedTime[] = [];
   private logReader: TargetLogReader | undefined;
+  /** With clock_step: the clock between accesses follows the recording's (paced-clock.ts). */
+  private readonly pacer: PacedClock | undefined;
 
   private constructor(
     readonly session: QemuSession,
@@ -126,6 +129,28 @@ export class QemuReplayTarget implements ReplayTarget {
     private readonly mmconfig: MmconfigWindow,
   ) {
     this.advancesTime = timeMode !== 'frozen';
+    this.pacer = timeMode === 'clock-step' ? new PacedClock() : undefined;
+  }
+
+  get pacesClock(): boolean {
+    return this.pacer !== undefined;
+  }
+
+  /**
+   * Before an access or frame the recording made at `recordedUs` that armed throttling `timers`:
+   * steps the clock to where the recording's was (paced-clock.ts). Sent at once, in order with the
+   * accesses on the one qtest connection; the reply is not needed.
+   */
+  paceClock(recordedUs: number | undefined, timers: readonly ArmedTimer[]): Promise<void> {
+    const ns = this.pacer?.stepBefore(recordedUs, timers) ?? 0n;
+    return ns === 0n ? Promise.resolve() : this.session.qtest.clockStep(ns).then(() => undefined);
+  }
+
+  /** One clock_step (to the next deadline, or by `ns`), telling the pacer where the clock is now. */
+  private async stepTo(ns?: bigint): Promise<bigint> {
+    const now = await this.session.qtest.clockStep(ns);
+    this.pacer?.ranTo(now);
+    return now;
   }
 
   static async start(options: QemuTargetOptions): Promise<QemuReplayTarget> {
@@ -291,7 +316,7 @@ export class QemuReplayTarget implements ReplayTarget {
    * seeded, the frame sent on the tool's netdev, then a wait until the device has handled it; the
    * throttling timers the recording fired before its next frame are let fire (clock_step).
    */
-  async receiveFrames(injection: RxInjection): Promise<ReceivedFrames> {
+  async receiveFrames(injection: RxInjection, options: { readonly pace: boolean } = { pace: false }): Promise<ReceivedFrames> {
     const channel = this.session.frames;
     if (channel === undefined || this.whyNoInjection !== undefined) return { taken: 0, written: [] };
     return this.logged('packet', async () => {
@@ -300,11 +325,16 @@ export class QemuReplayTarget implements ReplayTarget {
       try {
         for (const packet of injection.packets) {
           if (packet.writes.length > 0) await this.writeMemory(packet.writes);
+          const armed = timersArmed(packet.events);
+          if (options.pace && armed.length > 0) await this.paceClock(injection.timeUs, armed);
           channel.send(packet.frame);
           if (!(await this.waitForReceipt(log))) break;
           written.push(await this.readMemory(packet.buffers));
           const timers = packet.events.filter((e) => THROTTLE_FIRED.test(e.name)).length;
-          if (timers > 0) await this.stepUntilThrottleTimers(timers, performance.now());
+          if (timers > 0) {
+            await this.stepUntilThrottleTimers(timers, performance.now());
+            this.pacer?.ranFor(injection.timeUs, []);
+          }
         }
       } finally {
         await log.close();
@@ -340,7 +370,11 @@ export class QemuReplayTarget implements ReplayTarget {
   }
 
   advanceTime(cause: Marker | 'poll'): Promise<TimeAdvance> {
-    return this.logged(cause === 'poll' ? 'poll' : 'marker', () => this.letTimeRun(cause));
+    return this.logged(cause === 'poll' ? 'poll' : 'marker', async () => {
+      const advance = await this.letTimeRun(cause);
+      if (cause !== 'poll') this.pacer?.ranFor(cause.timeUs, cause.events);
+      return advance;
+    });
   }
 
   /**
@@ -489,24 +523,23 @@ export class QemuReplayTarget implements ReplayTarget {
    * steps to the next deadline.
    */
   private async stepClock(cause: Marker | 'poll'): Promise<TimeAdvance> {
-    const qtest = this.session.qtest;
     const started = performance.now();
     const waited = (): number => performance.now() - started;
     if (cause !== 'poll' && cause.kind === 'idle' && cause.elapsedUs !== undefined) {
-      await qtest.clockStep(BigInt(Math.round(cause.elapsedUs)) * 1000n);
+      await this.stepTo(BigInt(Math.round(cause.elapsedUs)) * 1000n);
       return { awaited: 'none', happened: true, waitedMs: waited() };
     }
     const throttled = cause === 'poll' ? 0 : cause.events.filter((e) => THROTTLE_FIRED.test(e.name)).length;
     if (throttled > 0) return this.stepUntilThrottleTimers(throttled, started);
     if (cause === 'poll' || cause.kind !== 'autoneg') {
-      await qtest.clockStep();
+      await this.stepTo();
       return { awaited: 'none', happened: true, waitedMs: waited() };
     }
     const log = this.session.logCursor(await this.session.logSize());
     try {
       let start: bigint | undefined;
       for (;;) {
-        const now = await qtest.clockStep();
+        const now = await this.stepTo();
         start ??= now;
         // QEMU has written the line by the time it answers clock_step: no need to wait for it.
         const happened = (await log.find(AUTONEG_DONE)) !== undefined;
@@ -526,13 +559,12 @@ export class QemuReplayTarget implements ReplayTarget {
    * virtual time (a timer only the recording had armed, e.g. by a packet, never fires here).
    */
   private async stepUntilThrottleTimers(expected: number, started: number): Promise<TimeAdvance> {
-    const qtest = this.session.qtest;
     const log = this.session.logCursor(await this.session.logSize());
     try {
       let fired = 0;
       let start: bigint | undefined;
       for (;;) {
-        const now = await qtest.clockStep();
+        const now = await this.stepTo();
         start ??= now;
         while ((await log.find(THROTTLE_FIRED)) !== undefined) fired++;
         if (fired >= expected || !this.session.alive || now - start >= THROTTLE_STEP_LIMIT_NS) {

@@ -46,6 +46,8 @@ export interface Sidecar {
   readonly initrd_sha256?: string;
   readonly busybox_package?: string;
   readonly busybox_version?: string;
+  /** ethtool and the libraries it links in the project's guest, as `package=version` (Debian). */
+  readonly ethtool_debs?: readonly string[];
   readonly guest_modules?: readonly string[];
   readonly guest_init?: string;
   readonly guest_udhcpc_script?: string;
@@ -120,6 +122,7 @@ const FIELDS: Readonly<Record<string, { type: FieldType; format?: RegExp; requir
   initrd_sha256: { type: 'string', format: SHA256 },
   busybox_package: { type: 'string' },
   busybox_version: { type: 'string' },
+  ethtool_debs: { type: 'strings' },
   guest_modules: { type: 'strings' },
   guest_init: { type: 'string' },
   guest_udhcpc_script: { type: 'string' },

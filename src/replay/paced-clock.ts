@@ -1,0 +1,102 @@
+// The replay's virtual clock between accesses, with the qtest accelerator (clock_step). The
+// recording's clock ran between the driver's accesses; the replay's moves only where it steps it.
+// Left still, every throttling timer armed between two time steps gets the same deadline, so the
+// step that lets the recording's earliest timer fire fires them all at once, and interrupts the
+// recording held back by a running timer go out at once in the replay: differences that are the
+// replay's doing, not the device's.
+//
+// So before each access or received frame that armed a throttling timer in the recording, the
+// clock is stepped to where the recording's clock was then (measured from the last point both
+// clocks were known to agree: the last time the replay ran time for a marker), but never onto the
+// deadline of a timer the recording armed and has not fired yet (it fires only where the recording
+// shows it fire) and always at least 1 ns past the previous such point (so timers armed one after
+// the other get deadlines in that order). Pure: it computes the steps; the target sends them.
+
+import type { SideEvent } from '../model/access.js';
+
+/** `Mitigation timer armed for register 0xE8, delay 128000 ns` (e1000e_irq_rearm_timer). */
+const ARMED = /^Mitigation timer armed for register 0x([0-9a-fA-F]+), delay (\d+) ns/;
+export const TIMER_ARMED_EVENT = 'e1000e_irq_rearm_timer';
+/** QEMU's events for a throttling timer that ran out (MSI-X, MSI, INTx, and ITR's own). */
+export const TIMER_FIRED = /e1000e_irq_(msix_notify_postponed_vec|throttling_timer|msi_notify_postponed|legacy_notify_postponed)/;
+/**
+ * Room kept below a pending deadline. The recording's clock may pass a deadline whose timer QEMU's
+ * busy main loop fires only later (it shows the firing where it happened); the replay's cannot
+ * without firing it. What the recording did meanwhile is paced into the last microsecond before the
+ * deadline, 1 ns apart, so timers armed then keep their order.
+ */
+const ROOM_NS = 1000n;
+
+export interface ArmedTimer {
+  /** The throttling register whose timer it is (ITR or EITR(n)), as QEMU names it. */
+  readonly register: number;
+  readonly delayNs: bigint;
+}
+
+/** The throttling timers a recorded access or frame armed, in order. */
+export function timersArmed(events: readonly SideEvent[]): ArmedTimer[] {
+  const armed: ArmedTimer[] = [];
+  for (const event of events) {
+    if (event.name !== TIMER_ARMED_EVENT) continue;
+    const m = ARMED.exec(event.text);
+    if (m !== null) armed.push({ register: Number.parseInt(m[1]!, 16), delayNs: BigInt(m[2]!) });
+  }
+  return armed;
+}
+
+export class PacedClock {
+  /** The target's virtual clock (ns), as its clock_step replies gave it and the steps sent since. */
+  private now = 0n;
+  /** A moment both clocks agree on: the virtual time, and the recording's time (µs) then. */
+  private anchor: { readonly virtual: bigint; readonly recordedUs: number } | undefined;
+  /** Deadlines of the timers the recording armed and has not fired yet, by register. */
+  private readonly pending = new Map<number, bigint>();
+  /** The last paced point's virtual time: the next is at least 1 ns later. */
+  private lastPaced = -1n;
+
+  /** The clock moved for another reason (a marker's time, a poll): `now` from its clock_step reply. */
+  ranTo(now: bigint, recordedUs?: number): void {
+    this.now = now;
+    for (const [register, deadline] of this.pending) if (deadline <= now) this.pending.delete(register);
+    if (recordedUs !== undefined) this.anchor = { virtual: now, recordedUs };
+  }
+
+  /**
+   * Time ran for a recorded happening at `recordedUs` (a marker): both clocks are at that moment
+   * now, and the timers it armed after the last one it fired (the link interrupt of a completed
+   * autonegotiation, say) are pending from here.
+   */
+  ranFor(recordedUs: number | undefined, events: readonly SideEvent[]): void {
+    if (recordedUs !== undefined) this.anchor = { virtual: this.now, recordedUs };
+    let lastFired = -1;
+    events.forEach((event, i) => { if (TIMER_FIRED.test(event.name)) lastFired = i; });
+    for (const timer of timersArmed(events.slice(lastFired + 1))) this.pending.set(timer.register, this.now + timer.delayNs);
+  }
+
+  /**
+   * Before something the recording did at `recordedUs` that armed `timers`: how far to step the
+   * clock (0n: not at all), given that the step is sent. Its timers are then pending from there.
+   */
+  stepBefore(recordedUs: number | undefined, timers: readonly ArmedTimer[]): bigint {
+    if (recordedUs !== undefined && this.anchor === undefined) this.anchor = { virtual: this.now, recordedUs };
+    const desired = recordedUs === undefined || this.anchor === undefined
+      ? this.now : this.anchor.virtual + BigInt(Math.max(0, Math.round((recordedUs - this.anchor.recordedUs) * 1000)));
+    let target = desired > this.lastPaced ? desired : this.lastPaced + 1n;
+    const deadline = this.earliestDeadline();
+    if (deadline !== undefined && target > deadline - 1n - ROOM_NS) {
+      const squeezed = deadline - 1n - ROOM_NS > this.lastPaced ? deadline - 1n - ROOM_NS : this.lastPaced + 1n;
+      target = squeezed < deadline ? squeezed : deadline - 1n;
+    }
+    const step = target > this.now ? target - this.now : 0n;
+    this.now += step;
+    this.lastPaced = this.now;
+    for (const timer of timers) this.pending.set(timer.register, this.now + timer.delayNs);
+    return step;
+  }
+
+  private earliestDeadline(): bigint | undefined {
+    let earliest: bigint | undefined;
+    for (const deadline of this.pending.values()) if (earliest === undefined || deadline < earliest) earliest = deadline;
+    return earliest;
+  }
+}

@@ -1,0 +1,68 @@
+// The paced clock's arithmetic, without QEMU: steps follow the recording's time from the last
+// anchor, never reach a pending timer's deadline, keep arming points 1 ns apart at least, and
+// leave room below a deadline the recording's clock passed before the timer fired. (Against a
+// real QEMU it is exercised by every data-path replay with the qtest accelerator:
+// scripts/check-clock-step.sh.)
+import { describe, expect, it } from '@jest/globals';
+import { PacedClock, timersArmed } from '../../src/replay/paced-clock.js';
+import type { SideEvent } from '../../src/model/access.js';
+
+const armed = (register: number, delayNs: number): SideEvent => ({
+  name: 'e1000e_irq_rearm_timer', category: 'irq', line: 1, text: `Mitigation timer armed for register 0x${register.toString(16).toUpperCase()}, delay ${delayNs} ns`,
+});
+const fired = (vector: number): SideEvent => ({ name: 'e1000e_irq_msix_notify_postponed_vec', category: 'irq', line: 2, text: `Sending MSI-X postponed by EITR[${vector}]` });
+const EITR0 = 0x1680;
+const EITR1 = 0x1684;
+
+describe('timersArmed', () => {
+  it('reads the register and delay of each arming, in order, and nothing else', () => {
+    expect(timersArmed([armed(0xe8, 128000), fired(0), armed(EITR1, 200704)])).toEqual([
+      { register: 0xe8, delayNs: 128000n }, { register: EITR1, delayNs: 200704n },
+    ]);
+  });
+});
+
+describe('PacedClock', () => {
+  it('follows the recording from its first paced point, in nanoseconds', () => {
+    const clock = new PacedClock();
+    clock.ranTo(5_000n);
+    expect(clock.stepBefore(1_000_000, [])).toBe(0n);
+    expect(clock.stepBefore(1_000_250, [])).toBe(250_000n);
+  });
+
+  it('keeps arming points at least 1 ns apart where the recording shows no time between them', () => {
+    const clock = new PacedClock();
+    expect(clock.stepBefore(10, timersArmed([armed(EITR0, 128000)]))).toBe(0n);
+    expect(clock.stepBefore(10, timersArmed([armed(EITR1, 128000)]))).toBe(1n);
+  });
+
+  it('never reaches a pending deadline: it stops 1 µs short, then goes on 1 ns at a time below it', () => {
+    const clock = new PacedClock();
+    clock.stepBefore(0, timersArmed([armed(EITR0, 128000)]));
+    // The recording's clock went 600 µs on while its timer waited for QEMU's busy main loop.
+    expect(clock.stepBefore(600, [])).toBe(128_000n - 1n - 1000n);
+    expect(clock.stepBefore(700, timersArmed([armed(EITR1, 128000)]))).toBe(1n);
+    expect(clock.stepBefore(800, [])).toBe(1n);
+  });
+
+  it('forgets a timer once the clock ran past its deadline, and anchors on the marker that ran it', () => {
+    const clock = new PacedClock();
+    clock.stepBefore(0, timersArmed([armed(EITR0, 128000)]));
+    clock.ranTo(128_000n);
+    clock.ranFor(600, [fired(0)]);
+    expect(clock.stepBefore(650, [])).toBe(50_000n);
+  });
+
+  it('takes as pending the timers a marker armed after the last one it fired', () => {
+    const clock = new PacedClock();
+    clock.ranTo(1_000n);
+    clock.ranFor(10, [fired(0), armed(0x1688, 372736)]);
+    expect(clock.stepBefore(1_000, [])).toBe(372_736n - 1n - 1000n);
+  });
+
+  it('does not move for an access of a trace without times beyond the 1 ns that orders armings', () => {
+    const clock = new PacedClock();
+    expect(clock.stepBefore(undefined, timersArmed([armed(EITR0, 128000)]))).toBe(0n);
+    expect(clock.stepBefore(undefined, [])).toBe(1n);
+  });
+});
