@@ -8,6 +8,7 @@
 // only when it has a frame for it (no prefetch), so seeding it just before the frame is injected
 // gives the device what the driver gave it.
 
+import { TX_DESCRIPTOR_EVENT } from './tx-descriptor.js';
 import type { Access, Marker, SideEvent, TraceRecord } from '../model/access.js';
 import type { RxBufferLayout } from '../devices/table.js';
 import type { FrameCursor } from '../frames/frame-cursor.js';
@@ -71,6 +72,8 @@ export interface RxInjection {
   readonly seq: number;
   /** When the recording received them (the marker's time), if the trace has times. */
   readonly timeUs?: number;
+  /** Every frame arrived inside the transmit tail write before the marker: injected before it (see injectedBeforeWrite). */
+  readonly beforeWrite: boolean;
   readonly packets: readonly RxPacket[];
 }
 
@@ -115,7 +118,12 @@ export class RxDataPath {
         for (const packet of packets) this.leave(`received inside other device activity (a ${record.kind} marker), where the replay lets time run instead`, packet.line);
         continue;
       }
-      if (packets.length > 0) injections.set(record.line, { line: record.line, seq: record.afterSeq, packets, ...(record.timeUs === undefined ? {} : { timeUs: record.timeUs }) });
+      if (packets.length > 0) {
+        injections.set(record.line, {
+          line: record.line, seq: record.afterSeq, packets, beforeWrite: injectedBeforeWrite(frames, record, previous),
+          ...(record.timeUs === undefined ? {} : { timeUs: record.timeUs }),
+        });
+      }
     }
     return injections;
   }
@@ -193,6 +201,21 @@ export function recordedFrames(marker: Marker, write: Access | undefined, nextMa
     // Whose events follow the receipt tells where the device handled the frame.
     return [{ events, nested: events[1] !== undefined && !own.has(events[1]) }];
   });
+}
+
+/**
+ * Whether the frames of a packet marker are injected before the access it follows rather than after.
+ * The backend answers some frames at once (slirp replies to pings, ARP and TCP as the NIC sends):
+ * the recording's device then received them inside the transmit tail write, after reading its
+ * descriptors and before raising the write's own transmit interrupt (QEMU raises it once the ring
+ * is done). A qtest write is atomic, so the replay cannot hand a frame over in the middle of one;
+ * handed over just before the write, the frames raise their interrupts before the write's, as in
+ * the recording (what the device does with a frame does not depend on the transmit). Frames inside
+ * any other write (a receive tail write lets the backend flush what it held) go after it.
+ */
+export function injectedBeforeWrite(frames: readonly RecordedFrame[], marker: Marker, write: Access | undefined): boolean {
+  return write !== undefined && write.seq === marker.afterSeq && frames.length > 0 && frames.every((f) => f.nested)
+    && write.events.some((e) => e.name === TX_DESCRIPTOR_EVENT && e.line < marker.line && !e.text.startsWith('(nil)'));
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import type { ArmedTimer } from './paced-clock.js';
 import type { Access, Marker } from '../model/access.js';
-import type { PollRun, ReplayPlan } from './plan.js';
+import type { PollRun, ReplayPlan, ReplayStep } from './plan.js';
 import type { MemoryWrite } from '../datapath/memory-write.js';
 import type { RxInjection } from '../datapath/rx-path.js';
 
@@ -214,6 +214,7 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
     await pipeline.drain();
   };
   const retries = options.pollRetries ?? DEFAULT_POLL_RETRIES;
+
   // Before an access that armed a throttling timer in the recording, the clock goes where the
   // recording's was; the step is pipelined with the accesses (one connection keeps the order).
   const paces = target.pacesClock === true && target.paceClock !== undefined;
@@ -221,6 +222,12 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
     if (!paces || step.pace === undefined) return;
     await batcher.flush();
     await pipeline.add(target.paceClock!(step.access.timeUs, step.pace));
+  };
+  const receive = async (step: ReplayStep & { kind: 'receive' }): Promise<void> => {
+    const injection = options.injections?.get(step.marker.line);
+    if (injection === undefined || target.receiveFrames === undefined) return;
+    await sync();
+    state.received.set(step.marker.line, await target.receiveFrames(injection, { pace: paces && step.paceable }));
   };
   let current: Access | undefined;
   let flushed: Promise<void> | undefined;
@@ -249,13 +256,9 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
           await target.setLink(step.up);
           state.linkChanges++;
           break;
-        case 'receive': {
-          const injection = options.injections?.get(step.marker.line);
-          if (injection === undefined || target.receiveFrames === undefined) break;
-          await sync();
-          state.received.set(step.marker.line, await target.receiveFrames(injection, { pace: paces && step.pace !== undefined }));
+        case 'receive':
+          if (!state.received.has(step.marker.line)) await receive(step);
           break;
-        }
         case 'advance-time':
           await sync();
           if (target.advancesTime) {
@@ -277,6 +280,9 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
           if (flushed !== undefined) await flushed;
           break;
         case 'write': {
+          // Frames the recording received inside this transmit tail write go in first (rx-path.ts injectedBeforeWrite).
+          const next = plan.steps[i + 1];
+          if (next?.kind === 'receive' && options.injections?.get(next.marker.line)?.beforeWrite === true) await receive(next);
           await pace(step);
           const handoff = options.handoffs?.get(step.access.seq);
           if (handoff !== undefined && target.writeMemory !== undefined) {

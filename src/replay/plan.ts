@@ -41,7 +41,8 @@ export type ReplayStep =
   /** The backend link went down (`up` false) or up where the recording shows it. */
   | { readonly kind: 'set-link'; readonly marker: Marker; readonly up: boolean }
   /** Frames the recording's device received here: injected when the data path is replayed (src/datapath/rx-path.ts). */
-  | ({ readonly kind: 'receive'; readonly marker: Marker } & Paced)
+  /** `paceable`: the clock may follow the recording's before each frame that armed a timer (its events tell, see Paced). */
+  | { readonly kind: 'receive'; readonly marker: Marker; readonly paceable: boolean }
   | { readonly kind: 'skip'; readonly access: Access; readonly reason: string };
 
 /** A polling loop in the recording: the same register read again and again. */
@@ -154,7 +155,7 @@ export class Planner {
           continue;
         }
         if (this.seenAccess && record.kind === 'rx-packet' && record.events.some((e) => e.name === RX_START_EVENT)) {
-          steps.push({ kind: 'receive', marker: record, ...paceOf(record, paceable) });
+          steps.push({ kind: 'receive', marker: record, paceable });
           continue;
         }
         // The backend asking whether the NIC can take a frame, from its own thread: a packet follows, no timer fired.

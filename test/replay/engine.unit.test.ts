@@ -166,7 +166,8 @@ describe('received frames (data path)', () => {
     const target = new FakeTarget();
     const order: string[] = [];
     const injection: RxInjection = {
-      line: 3, seq: 0, packets: [{ line: 3, frame: new Uint8Array(60), captureIndex: 0, writes: [], descriptors: 1, events: [receipt], buffers: [], expected: new Uint8Array(60) }],
+      line: 3, seq: 0, beforeWrite: false,
+      packets: [{ line: 3, frame: new Uint8Array(60), captureIndex: 0, writes: [], descriptors: 1, events: [receipt], buffers: [], expected: new Uint8Array(60) }],
     };
     const withFrames = Object.assign(target, {
       receiveFrames: async (given: RxInjection) => {
@@ -177,6 +178,26 @@ describe('received frames (data path)', () => {
     const run = await runPlan(plan, withFrames, { injections: new Map([[3, injection]]) });
     expect(order).toEqual(['frames@3 after 1 accesses']);
     expect(run.received).toEqual(new Map([[3, { taken: 1, written: [] }]]));
+    expect(target.log).toHaveLength(2);
+  });
+
+  it('hands over frames received inside a transmit tail write just before that write, once', async () => {
+    const plan = planReplay(records, igbRegisters());
+    const target = new FakeTarget();
+    const order: string[] = [];
+    const injection: RxInjection = {
+      line: 3, seq: 0, beforeWrite: true,
+      packets: [{ line: 3, frame: new Uint8Array(60), captureIndex: 0, writes: [], descriptors: 1, events: [receipt], buffers: [], expected: new Uint8Array(60) }],
+    };
+    const withFrames = Object.assign(target, {
+      receiveFrames: async (given: RxInjection) => {
+        order.push(`frames@${given.line} after ${target.log.length} accesses`);
+        return { taken: given.packets.length, written: [] };
+      },
+    });
+    const run = await runPlan(plan, withFrames, { injections: new Map([[3, injection]]) });
+    expect(order).toEqual(['frames@3 after 0 accesses']);
+    expect(run.received.size).toBe(1);
     expect(target.log).toHaveLength(2);
   });
 

@@ -6,7 +6,7 @@
 
 import { DEFAULT_DEVICE_MODEL, deviceRow, type DeviceModel } from '../../devices/table.js';
 import type { Access, Marker, SideEvent, TraceRecord } from '../../model/access.js';
-import { recordedFrames, splitAtReceipts } from '../../datapath/rx-path.js';
+import { injectedBeforeWrite, recordedFrames, splitAtReceipts } from '../../datapath/rx-path.js';
 import type { EventDivergence, EventPlace, EventTally, TargetEventLog, TimeSegment } from '../../model/events.js';
 import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
@@ -153,7 +153,12 @@ class Walk {
    */
   timeBefore(place: number): void {
     let count = 0;
-    while (count < this.segments.length && this.segments[count]!.afterPlace <= place) count++;
+    while (count < this.segments.length && this.segments[count]!.afterPlace <= place) {
+      // Frames handed over just before this access (received inside it when recorded) are its own: packet() takes them.
+      const segment = this.segments[count]!;
+      if (segment.cause === 'packet' && segment.afterPlace === place) break;
+      count++;
+    }
     this.takeSegments(count);
   }
 
@@ -182,7 +187,7 @@ class Walk {
    * (returned, with the write's recorded events less that receive path). What time did before the
    * frames (in log order) is compared first, so interrupt state is followed in the order it happened.
    */
-  packet(marker: Marker, write: Access | undefined, nextMarkerLine: number | undefined): { recordedWrite: SideEvent[]; targetWrite: SideEvent[] } {
+  packet(marker: Marker, write: Access | undefined, nextMarkerLine: number | undefined): { recordedWrite: SideEvent[]; targetWrite: SideEvent[]; beforeWrite: boolean } {
     this.throttled.active = true;
     const index = this.segments.findIndex((s) => s.cause === 'packet' && s.markerLine === marker.line);
     this.takeSegments(Math.max(0, index));
@@ -216,7 +221,7 @@ class Walk {
     // clock, which moves only at markers (the recording's ran between accesses): what they do
     // later may come in another order, explained by these frames.
     this.taint.observe(result.recorded, marker.line, undefined, false);
-    return { recordedWrite: (write?.events ?? []).filter((e) => !movedFromWrite.has(e)), targetWrite };
+    return { recordedWrite: (write?.events ?? []).filter((e) => !movedFromWrite.has(e)), targetWrite, beforeWrite: injectedBeforeWrite(frames, marker, write) };
   }
 
   /**
@@ -376,9 +381,10 @@ export class DeviceEventCheck {
           continue;
         }
         const next = after[m + 1];
-        const { recordedWrite, targetWrite } = walk.packet(marker, { ...record, events: recordedEvents }, next?.line);
+        const { recordedWrite, targetWrite, beforeWrite } = walk.packet(marker, { ...record, events: recordedEvents }, next?.line);
         recordedEvents = recordedWrite;
-        targetEvents = [...targetEvents, ...targetWrite];
+        // In the order the target raised them: frames handed over before the write raised theirs first.
+        targetEvents = beforeWrite ? [...targetWrite, ...targetEvents] : [...targetEvents, ...targetWrite];
       }
       // A read whose value differs only by what packets set differs in what it does for the same reason.
       const packetLine = record.events.find(isPacketEvent)?.line ?? explainRead(walk, record, input.actualOf(record.seq));
