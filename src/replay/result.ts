@@ -9,6 +9,7 @@ import type { EventsResult } from '../model/events.js';
 import type { FramesResult } from '../model/frames.js';
 import type { Phase } from '../model/phase.js';
 import { compareConfigRead } from './config-compare.js';
+import { ExtendedCapabilityList } from '../regs/pcie-extended-capabilities.js';
 import { phaseOf } from '../analysis/phases.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { registerOf } from '../regs/naming.js';
@@ -58,6 +59,8 @@ export class ResultCollector {
   private readonly read = new Map<string, RegisterRead>();
   private lastLine = 0;
   private readonly facts = { configWrites: false, messageSignalled: false };
+  /** Each function's extended capabilities as the recording walked them (key: the VF, -1 for the PF). */
+  private readonly capabilities = new Map<number, ExtendedCapabilityList>();
 
   constructor(private readonly registers: RegisterDatabase, private readonly options: CompareOptions) {}
 
@@ -121,12 +124,21 @@ export class ResultCollector {
   }
 
   private configRead(access: Access, window: ResultWindow): void {
+    const register = this.capabilityList(access.vf).registerAt(access.offset);
+    this.capabilityList(access.vf).see(access.offset, access.value);
     const dword = window.run.actual.get(access.seq);
     if (dword === undefined) return;
     this.countPhaseReads(window.phases, access.seq, 1);
-    const compared = compareConfigRead(access.offset, access.value, dword, access.vf);
+    const compared = compareConfigRead(access.offset, access.value, dword, access.vf, register);
     this.byClass[compared.class]++;
     if (compared.class !== 'match') this.divergences.push(divergenceOf(access, compared.actual, compared.class, compared.reason, this.registers));
+  }
+
+  private capabilityList(vf: number | undefined): ExtendedCapabilityList {
+    const key = vf ?? -1;
+    let list = this.capabilities.get(key);
+    if (list === undefined) this.capabilities.set(key, list = new ExtendedCapabilityList());
+    return list;
   }
 
   private registerRead(step: Extract<ReplayStep, { kind: 'read' }>, window: ResultWindow, unknownSeqs: ReadonlySet<number>): void {
