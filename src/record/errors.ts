@@ -13,7 +13,7 @@ export class RecordInputError extends UserError {
   override readonly name = 'RecordInputError';
 }
 
-export type RecordFailure = 'guest-build' | 'qemu-exit' | 'guest-failed' | 'timeout' | 'no-accesses' | 'capture' | 'host-link';
+export type RecordFailure = 'guest-build' | 'qemu-exit' | 'guest-failed' | 'timeout' | 'no-accesses' | 'capture' | 'host-link' | 'host-frames';
 
 export class RecordError extends TargetError {
   override name = 'RecordError';

@@ -27,7 +27,7 @@ import { DEFAULT_MEMORY_MIB, DEFAULT_SMP } from './defaults.js';
 export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e1000x*', 'pci_cfg_write', 'pci_cfg_read'];
 
 /** Fixed names inside the work directory. */
-export const WORK_FILES = { kernel: 'vmlinuz', initrd: 'initrd.gz', trace: 'trace.log', pcap: 'frames.pcap', qmp: 'qmp.sock' } as const;
+export const WORK_FILES = { kernel: 'vmlinuz', initrd: 'initrd.gz', trace: 'trace.log', pcap: 'frames.pcap', qmp: 'qmp.sock', hostFrames: 'host-frames.sock' } as const;
 
 export const NETDEV_ID = 'n0';
 /** The root port of an SR-IOV recording (one home with the replay's: target/topology.ts); the NIC's -device names it as its bus. */
@@ -51,6 +51,11 @@ export interface RecordCommandConfig {
   readonly rootPort?: boolean;
   /** A QMP monitor on WORK_FILES.qmp, QEMU connecting to the recorder's socket (for set_link). */
   readonly qmp?: boolean;
+  /**
+   * The NIC's netdev is a hub port with slirp and a stream the recorder listens for on
+   * WORK_FILES.hostFrames on the same hub, so the host can send frames slirp never would (host-frames.ts).
+   */
+  readonly hostFrames?: boolean;
   /** More -trace patterns, after the standard ones. */
   readonly extraTrace?: readonly string[];
 }
@@ -71,6 +76,17 @@ export function recordDeviceArg(device: RecordDevice, rootPort = false): string 
   ].join(',');
 }
 
+/** slirp as the NIC's netdev; or a hub joining the NIC's port, slirp and the recorder's frame stream. */
+function netdevArgs(hostFrames: boolean): string[] {
+  if (!hostFrames) return ['-netdev', `user,id=${NETDEV_ID}`];
+  return [
+    '-netdev', `hubport,id=${NETDEV_ID},hubid=0`,
+    '-netdev', 'user,id=slirp0', '-netdev', 'hubport,id=hub0slirp,hubid=0,netdev=slirp0',
+    '-netdev', `stream,id=host0,server=off,addr.type=unix,addr.path=${WORK_FILES.hostFrames}`,
+    '-netdev', 'hubport,id=hub0host,hubid=0,netdev=host0',
+  ];
+}
+
 /** The arguments after the binary. */
 export function buildRecordArgs(config: RecordCommandConfig): string[] {
   const trace = [...RECORD_TRACE_PATTERNS, ...(config.extraTrace ?? [])].flatMap((pattern) => ['-trace', pattern]);
@@ -78,7 +94,7 @@ export function buildRecordArgs(config: RecordCommandConfig): string[] {
   return [
     '-M', 'q35', '-m', String(config.memoryMiB ?? DEFAULT_MEMORY_MIB), '-smp', String(config.smp ?? DEFAULT_SMP), '-nographic', '-no-reboot',
     '-kernel', WORK_FILES.kernel, '-initrd', WORK_FILES.initrd, '-append', config.append,
-    '-netdev', `user,id=${NETDEV_ID}`,
+    ...netdevArgs(config.hostFrames === true),
     ...(rootPort ? ['-device', ROOT_PORT_ARG] : []),
     '-device', recordDeviceArg(config.device, rootPort),
     '-object', `filter-dump,id=dump0,netdev=${NETDEV_ID},file=${WORK_FILES.pcap}`,

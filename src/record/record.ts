@@ -20,6 +20,7 @@ import { projectGuest, userGuest, type Guest } from './guest.js';
 import { HostLinkDriver, hostEvents, linkChangesInTrace, type LinkRequest } from './host-link.js';
 import { startHostSink, type HostSink } from './host-sink.js';
 import { DEFAULT_MEMORY_MIB, DEFAULT_SMP } from './defaults.js';
+import { HostFrameSender, type FrameRequest } from './host-frames.js';
 import { buildRecordArgs, defaultAppend, WORK_FILES, type RecordDevice } from './qemu-command.js';
 import { captureFacts, consolePathFor, countCoreReads, fileFacts, hostOs, pcapPathFor, readTrace } from './record-files.js';
 import { runGuest, type GuestRun } from './run-guest.js';
@@ -133,25 +134,35 @@ function appendFor(options: RecordOptions, machine: Machine, sink: HostSink | un
 interface HostSide {
   readonly sink?: HostSink;
   readonly link?: HostLinkDriver;
+  readonly frames?: HostFrameSender;
+}
+
+/** Each host-side helper sees every console line. */
+function consoleHandler(host: HostSide): ((line: string) => void) | undefined {
+  const handlers = [host.link?.onConsoleLine, host.frames?.onConsoleLine].filter((h): h is (line: string) => void => h !== undefined);
+  return handlers.length === 0 ? undefined : (line) => handlers.forEach((handle) => handle(line));
 }
 
 async function runWithHost(work: string, qemu: QemuInfo, machine: Machine, options: RecordOptions): Promise<{ run: GuestRun; args: string[]; append: string; host: HostSide }> {
   const host: HostSide = {
     sink: machine.spec?.hostSink === true ? await startHostSink() : undefined,
     link: machine.spec?.hostLink === true ? await HostLinkDriver.listen(join(work, WORK_FILES.qmp), QMP_ACCEPT_MS) : undefined,
+    frames: machine.spec?.hostFrames === true ? await HostFrameSender.listen(join(work, WORK_FILES.hostFrames), options.device.mac) : undefined,
   };
   try {
     const append = appendFor(options, machine, host.sink);
     const args = buildRecordArgs({
       device: options.device, append, smp: machine.smp, memoryMiB: machine.memoryMiB, rootPort: machine.rootPort, qmp: host.link !== undefined,
+      hostFrames: host.frames !== undefined,
     });
     const run = await runGuest({
       binary: qemu.path, args, cwd: work, traceFile: WORK_FILES.trace, timeoutMs: options.timeoutS * 1000,
-      onProgress: options.onProgress, onConsoleLine: host.link?.onConsoleLine,
+      onProgress: options.onProgress, onConsoleLine: consoleHandler(host),
     });
     return { run, args, append, host };
   } finally {
     await host.sink?.close();
+    host.frames?.close();
   }
 }
 
@@ -165,9 +176,13 @@ interface Evidence {
 }
 
 /** Checks the run (guest, trace, capture, host link changes): the evidence, or the first problem. */
-async function gatherEvidence(work: string, run: GuestRun, guest: Guest, machine: Machine, options: RecordOptions, linkRequests?: readonly LinkRequest[]): Promise<Evidence | Problem> {
+async function gatherEvidence(work: string, run: GuestRun, guest: Guest, machine: Machine, options: RecordOptions, linkRequests?: readonly LinkRequest[],
+  frameRequests?: readonly FrameRequest[]): Promise<Evidence | Problem> {
   const failure = failureOf(run, guest, machine, options);
   if (failure !== undefined) return failure;
+  const unserved = frameRequests === undefined ? undefined
+    : frameRequests.length === 0 ? 'the guest never asked for the host\'s frames' : frameRequests.find((r) => r.error !== undefined)?.error;
+  if (unserved !== undefined) return { kind: 'host-frames', reason: unserved };
   const traceText = await readTrace(join(work, WORK_FILES.trace));
   const coreReads = countCoreReads(traceText);
   if (coreReads === 0) return { kind: 'no-accesses', reason: 'the trace has no e1000e_core_read line: the driver never read a register of the NIC' };
@@ -184,7 +199,7 @@ async function recordIn(work: string, qemu: QemuInfo, guest: Guest, options: Rec
   const linkRequests = await host.link?.requests();
   await host.link?.close();
   const consolePath = consolePathFor(options.output);
-  const evidence = await gatherEvidence(work, run, guest, machine, options, linkRequests);
+  const evidence = await gatherEvidence(work, run, guest, machine, options, linkRequests, host.frames?.requests);
   if ('kind' in evidence) return failRecording(evidence, run, consolePath);
   const tracePath = join(work, WORK_FILES.trace);
   const [trace, vmlinuzSha256, initrdSha256, hostName] = await Promise.all([

@@ -18,6 +18,8 @@ export interface ScenarioSpec {
   readonly hostSink?: boolean;
   /** The guest asks for host-side link changes (QMP set_link) on its console. */
   readonly hostLink?: boolean;
+  /** The guest asks the host to send it frames slirp never sends (host-frames.ts: oversize frames). */
+  readonly hostFrames?: boolean;
   /** The NIC sits behind a PCIe root port (SR-IOV needs ARI routing below a port). */
   readonly rootPort?: boolean;
   /** Models the scenario works on (default: every model). */
@@ -74,6 +76,11 @@ const SCENARIOS: readonly ScenarioSpec[] = [
     name: 'udp-rss', hostSink: true, smp: 2,
     summary: 'init on 2 vCPUs, ethtool -N eth0 rx-flow-hash udp4 sdfn (RSS on UDP ports), four parallel TFTP downloads',
     requiredMarkers: ['IGBREC: ethtool -N eth0 rx-flow-hash udp4 sdfn', 'IGBREC: udp rss downloads ', 'IGBREC: queue irqs '],
+  },
+  {
+    name: 'oversize', hostFrames: true,
+    summary: 'init, then the host sends UDP frames of 1514 to 2000 bytes (over a 1500-byte MTU: the LPE/RLPML size checks); the driver reads its statistics',
+    requiredMarkers: ['IGBREC: host send oversize', 'IGBREC: oversize rx '],
   },
   {
     name: 'sriov', rootPort: true, models: ['igb'],

@@ -62,6 +62,17 @@ describe('buildRecordArgs', () => {
     expect(withQmp.filter((arg) => arg.startsWith('/'))).toEqual([]);
   });
 
+  it('joins the NIC, slirp and the recorder\'s frame stream on a hub for host frames, the capture on the NIC\'s port', () => {
+    const hub = buildRecordArgs({ device: igb, append: 'x', hostFrames: true });
+    expect(valuesOf(hub, '-netdev')).toEqual([
+      'hubport,id=n0,hubid=0', 'user,id=slirp0', 'hubport,id=hub0slirp,hubid=0,netdev=slirp0',
+      `stream,id=host0,server=off,addr.type=unix,addr.path=${WORK_FILES.hostFrames}`, 'hubport,id=hub0host,hubid=0,netdev=host0',
+    ]);
+    expect(valuesOf(hub, '-device')).toEqual(['igb,netdev=n0,mac=52:54:00:12:34:56']);
+    expect(valuesOf(hub, '-object')).toEqual([`filter-dump,id=dump0,netdev=n0,file=${WORK_FILES.pcap}`]);
+    expect(hub.filter((arg) => arg.startsWith('/'))).toEqual([]);
+  });
+
   it('uses only relative file names, so the stored command line fits any machine', () => {
     expect(valuesOf(args, '-kernel')).toEqual(['vmlinuz']);
     expect(valuesOf(args, '-initrd')).toEqual(['initrd.gz']);

@@ -37,6 +37,7 @@ describe('scenarioSpec', () => {
     expect(scenarioSpec('linkflap')?.hostLink).toBe(true);
     expect(scenarioSpec('sriov')).toMatchObject({ rootPort: true, models: ['igb'] });
     expect(scenarioSpec('traffic-mix')?.hostSink).toBe(true);
+    expect(scenarioSpec('oversize')?.hostFrames).toBe(true);
     expect(scenarioSpec('init')).toEqual({ name: 'init', summary: 'load the driver, link up, DHCP' });
   });
 
