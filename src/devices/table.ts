@@ -37,7 +37,7 @@ export interface DeviceRow {
   readonly rxBuffers: RxBufferLayout;
   /** How the model's transmit descriptors lay out offloads, for rebuilding packets (src/datapath/tx-descriptor.ts). */
   readonly txDescriptors: TxDescriptorLayout;
-  /** How the model signals MSI-X vectors, for following interrupts in its events (src/checks/events/). */
+  /** How the model signals and throttles interrupts (MSI-X vectors, ITR), for following them in its events (src/checks/events/, the paced clock). */
   readonly msix: MsixLayout;
 }
 
@@ -49,6 +49,12 @@ export interface MsixLayout {
   readonly causes: 'EICR' | 'ICR';
   /** Offset of EITR(0), the first vector's throttling register (EITR(n) at + 4n), as QEMU's events name it. */
   readonly eitr0: number;
+  /**
+   * Offset of ITR, whose one throttling timer holds back INTx and MSI interrupts (e1000e: it runs
+   * out without a trace line when nothing is pending); absent: the model throttles those with
+   * EITR(0) (igb), whose timer always logs.
+   */
+  readonly itr?: number;
 }
 
 /**
@@ -147,8 +153,8 @@ const E1000E: DeviceRow = {
   // Extended transmit descriptors (82574 datasheet 7.2.10; e1000e_core.c e1000e_process_tx_desc).
   txDescriptors: 'extended',
   // e1000e_core.c e1000e_msix_notify_one: MSI-X causes stay in ICR, EIAC clears them there;
-  // e1000_regs.h E1000_EITR_82574(n) 0xe8 + 4n.
-  msix: { causes: 'ICR', eitr0: 0xe8 },
+  // e1000_regs.h E1000_EITR_82574(n) 0xe8 + 4n; E1000_ITR 0xc4 (e1000e_intrmgr_on_throttling_timer).
+  msix: { causes: 'ICR', eitr0: 0xe8, itr: 0xc4 },
 };
 
 /** Every row, the project's own device (igb) first: it is the default wherever a trace says nothing. */

@@ -49,6 +49,12 @@ export interface SideEvent {
   readonly line: number;
   /** The formatted text after the event name. */
   readonly text: string;
+  /**
+   * When QEMU printed it (as Timing.timeUs), kept only for a throttling timer's arming
+   * (`e1000e_irq_rearm_timer`): where the recording's clock was when the timer's delay started,
+   * which an access that arms several timers (a frame received inside a transmit) does not tell.
+   */
+  readonly timeUs?: number;
 }
 
 /** When and on which thread a line was printed; absent fields were not in the trace. */

@@ -2,7 +2,7 @@
 // waits for a reply unless its answer decides what to send next (a folded polling loop) or virtual
 // time must run (a marker). The target is injected, so the engine is tested without QEMU too.
 
-import type { ArmedTimer } from './paced-clock.js';
+import type { ArmedTimer } from '../devices/throttle-timers.js';
 import type { Access, Marker } from '../model/access.js';
 import type { PollRun, ReplayPlan, ReplayStep } from './plan.js';
 import type { MemoryWrite } from '../datapath/memory-write.js';

@@ -13,12 +13,8 @@
 // the other get deadlines in that order). Pure: it computes the steps; the target sends them.
 
 import type { SideEvent } from '../model/access.js';
+import { delayTimerShot, isDelayRegister, TIMER_FIRED, timersArmed, type ArmedTimer } from '../devices/throttle-timers.js';
 
-/** `Mitigation timer armed for register 0xE8, delay 128000 ns` (e1000e_irq_rearm_timer). */
-const ARMED = /^Mitigation timer armed for register 0x([0-9a-fA-F]+), delay (\d+) ns/;
-export const TIMER_ARMED_EVENT = 'e1000e_irq_rearm_timer';
-/** QEMU's events for a throttling timer that ran out (MSI-X, MSI, INTx, and ITR's own). */
-export const TIMER_FIRED = /e1000e_irq_(msix_notify_postponed_vec|throttling_timer|msi_notify_postponed|legacy_notify_postponed)/;
 /**
  * Room kept below a pending deadline. The recording's clock may pass a deadline whose timer QEMU's
  * busy main loop fires only later (it shows the firing where it happened); the replay's cannot
@@ -27,24 +23,13 @@ export const TIMER_FIRED = /e1000e_irq_(msix_notify_postponed_vec|throttling_tim
  */
 const ROOM_NS = 1000n;
 
-export interface ArmedTimer {
-  /** The throttling register whose timer it is (ITR or EITR(n)), as QEMU names it. */
-  readonly register: number;
-  readonly delayNs: bigint;
-}
-
-/** The throttling timers a recorded access or frame armed, in order. */
-export function timersArmed(events: readonly SideEvent[]): ArmedTimer[] {
-  const armed: ArmedTimer[] = [];
-  for (const event of events) {
-    if (event.name !== TIMER_ARMED_EVENT) continue;
-    const m = ARMED.exec(event.text);
-    if (m !== null) armed.push({ register: Number.parseInt(m[1]!, 16), delayNs: BigInt(m[2]!) });
-  }
-  return armed;
-}
-
 export class PacedClock {
+  /**
+   * `silentTimers`: registers whose timer may run out without a trace line (e1000e's ITR, when no
+   * interrupt is pending): the recording cannot show where they fired, so they hold nothing back.
+   */
+  constructor(private readonly silentTimers: readonly number[] = []) {}
+
   /** The target's virtual clock (ns), as its clock_step replies gave it and the steps sent since. */
   private now = 0n;
   /** A moment both clocks agree on: the virtual time, and the recording's time (µs) then. */
@@ -70,15 +55,27 @@ export class PacedClock {
     if (recordedUs !== undefined) this.anchor = { virtual: this.now, recordedUs };
     let lastFired = -1;
     events.forEach((event, i) => { if (TIMER_FIRED.test(event.name)) lastFired = i; });
-    for (const timer of timersArmed(events.slice(lastFired + 1))) this.pending.set(timer.register, this.now + timer.delayNs);
+    // A delay timer running out fires every delayed cause and stops the other delay timers
+    // (e1000e_intmgr_collect_delayed_causes), silently: none of them is pending any more.
+    if (events.some((event) => delayTimerShot(event) !== undefined)) {
+      for (const register of this.pending.keys()) if (isDelayRegister(register)) this.pending.delete(register);
+    }
+    for (const timer of timersArmed(events.slice(lastFired + 1))) this.arm(timer);
   }
 
   /**
-   * Before something the recording did at `recordedUs` that armed `timers`: how far to step the
+   * Before something the recording did at `accessUs` that armed `timers`: how far to step the
    * clock (0n: not at all), given that the step is sent. Its timers are then pending from there.
    */
-  stepBefore(recordedUs: number | undefined, timers: readonly ArmedTimer[]): bigint {
+  stepBefore(accessUs: number | undefined, timers: readonly ArmedTimer[]): bigint {
+    // The first arming's own time where the trace has it: an access that arms timers late in its
+    // work (a transmit whose answer was received first) is paced to when its delays started.
+    const recordedUs = timers[0]?.atUs ?? accessUs;
     if (recordedUs !== undefined && this.anchor === undefined) this.anchor = { virtual: this.now, recordedUs };
+    // QEMU arms a throttling timer only when it is not running, so one armed again has run out
+    // before this, whether or not the recording shows it fire (ITR's timer runs out silently when
+    // no interrupt is pending): it no longer holds the clock back.
+    for (const timer of timers) this.pending.delete(timer.register);
     const desired = recordedUs === undefined || this.anchor === undefined
       ? this.now : this.anchor.virtual + BigInt(Math.max(0, Math.round((recordedUs - this.anchor.recordedUs) * 1000)));
     let target = desired > this.lastPaced ? desired : this.lastPaced + 1n;
@@ -90,8 +87,13 @@ export class PacedClock {
     const step = target > this.now ? target - this.now : 0n;
     this.now += step;
     this.lastPaced = this.now;
-    for (const timer of timers) this.pending.set(timer.register, this.now + timer.delayNs);
+    for (const timer of timers) this.arm(timer);
     return step;
+  }
+
+  /** A timer armed now is pending until its deadline, unless it may run out unseen. */
+  private arm(timer: ArmedTimer): void {
+    if (!this.silentTimers.includes(timer.register)) this.pending.set(timer.register, this.now + timer.delayNs);
   }
 
   private earliestDeadline(): bigint | undefined {

@@ -20,7 +20,7 @@ import type { RegisterDatabase } from '../regs/database.js';
 import { PhaseTracker, type Phase } from '../analysis/phases.js';
 import { RX_START_EVENT } from '../datapath/rx-path.js';
 import { isReceiveReadiness } from '../formats/qemu-log/events.js';
-import { timersArmed, type ArmedTimer } from './paced-clock.js';
+import { accessTimersArmed, type ArmedTimer } from '../devices/throttle-timers.js';
 
 /**
  * The throttling timers an access (or received frame) armed in the recording, where the replay's
@@ -143,6 +143,8 @@ export class Planner {
     let markers = 0;
     let linkChanges = 0;
     let skipped = 0;
+    /** The last access's step, while frames it received may follow (their markers come after it). */
+    let lastAccess: { readonly index: number; readonly step: ReplayStep; readonly access: Access; readonly paceable: boolean; readonly receipts: number[] } | undefined;
     for (const record of records) {
       const paceable = this.autoneg.quiet;
       this.autoneg.see(record);
@@ -156,6 +158,11 @@ export class Planner {
         }
         if (this.seenAccess && record.kind === 'rx-packet' && record.events.some((e) => e.name === RX_START_EVENT)) {
           steps.push({ kind: 'receive', marker: record, paceable });
+          // A frame received during the access: the timers it armed are its own step's, not the access's.
+          if (lastAccess !== undefined && record.afterSeq === lastAccess.access.seq) {
+            lastAccess.receipts.push(record.line);
+            steps[lastAccess.index] = { ...lastAccess.step, ...paceOf(lastAccess.access, lastAccess.paceable, lastAccess.receipts) };
+          }
           continue;
         }
         // The backend asking whether the NIC can take a frame, from its own thread: a packet follows, no timer fired.
@@ -172,7 +179,9 @@ export class Planner {
       this.seenAccess = true;
       const step = stepFor(record, pollAt.get(record.seq));
       if (step.kind === 'skip') skipped++;
-      steps.push(step.kind === 'write' || (step.kind === 'read' && step.poll === undefined) ? { ...step, ...paceOf(record, paceable) } : step);
+      const paced = step.kind === 'write' || (step.kind === 'read' && step.poll === undefined);
+      lastAccess = paced ? { index: steps.length, step, access: record, paceable, receipts: [] } : undefined;
+      steps.push(paced ? { ...step, ...paceOf(record, paceable) } : step);
     }
     return { steps, frozenTime, polls, markers, linkChanges, skipped };
   }
@@ -183,9 +192,10 @@ export class Planner {
   }
 }
 
-function paceOf(record: TraceRecord, paceable: boolean): Paced {
+/** `receiptLines`: frames received during the access (their timers are theirs). */
+function paceOf(record: TraceRecord, paceable: boolean, receiptLines: readonly number[] = []): Paced {
   if (!paceable) return {};
-  const armed = timersArmed(record.events);
+  const armed = accessTimersArmed(record.events, receiptLines);
   return armed.length === 0 ? {} : { pace: armed };
 }
 

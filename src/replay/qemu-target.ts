@@ -10,7 +10,8 @@
 //  - clock-step: the qtest accelerator (QEMU built from source); `clock_step` to the next timer
 //    deadline at markers, deterministic by construction.
 
-import { PacedClock, TIMER_FIRED, timersArmed, type ArmedTimer } from './paced-clock.js';
+import { PacedClock } from './paced-clock.js';
+import { frameTimersArmed, TIMER_FIRED, type ArmedTimer } from '../devices/throttle-timers.js';
 import type { Marker } from '../model/access.js';
 import type { TargetDescription, TargetObservations, TimeMode, TimeModeChoice } from '../model/replay.js';
 import { TargetLogReader, type LoggedTime } from './target-log.js';
@@ -129,7 +130,8 @@ export class QemuReplayTarget implements ReplayTarget {
     private readonly mmconfig: MmconfigWindow,
   ) {
     this.advancesTime = timeMode !== 'frozen';
-    this.pacer = timeMode === 'clock-step' ? new PacedClock() : undefined;
+    const itr = deviceRow(device.model).msix.itr;
+    this.pacer = timeMode === 'clock-step' ? new PacedClock(itr === undefined ? [] : [itr]) : undefined;
   }
 
   get pacesClock(): boolean {
@@ -325,7 +327,7 @@ export class QemuReplayTarget implements ReplayTarget {
       try {
         for (const packet of injection.packets) {
           if (packet.writes.length > 0) await this.writeMemory(packet.writes);
-          const armed = timersArmed(packet.events);
+          const armed = frameTimersArmed(packet.events);
           if (options.pace && armed.length > 0) await this.paceClock(injection.timeUs, armed);
           channel.send(packet.frame);
           if (!(await this.waitForReceipt(log))) break;

@@ -154,3 +154,18 @@ describe('bad input', () => {
     expect(accesses).toHaveLength(2);
   });
 });
+
+describe('throttling timer armings keep their time (synthetic lines in the format of QEMU 10.0.2)', () => {
+  it('an e1000e_irq_rearm_timer event carries its timestamp; other events do not', async () => {
+    const { accesses } = await parseText([
+      '24350@1796513470.325122:e1000e_core_write Write to register 0x3818, 4 byte(s), value: 0x36',
+      '24350@1796513470.325134:e1000e_tx_descr 0x322200000000 : 21000000 0',
+      '24350@1796513470.325357:e1000e_irq_rearm_timer Mitigation timer armed for register 0x3820, delay 8192 ns',
+      '',
+    ].join('\n'));
+    const [descriptor, arming] = accesses[0]!.events;
+    expect(descriptor!.timeUs).toBeUndefined();
+    expect(arming).toMatchObject({ name: 'e1000e_irq_rearm_timer', timeUs: 1796513470325357 });
+    expect(accesses[0]!.timeUs).toBe(1796513470325122);
+  });
+});

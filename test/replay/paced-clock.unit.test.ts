@@ -4,7 +4,8 @@
 // real QEMU it is exercised by every data-path replay with the qtest accelerator:
 // scripts/check-clock-step.sh.)
 import { describe, expect, it } from '@jest/globals';
-import { PacedClock, timersArmed } from '../../src/replay/paced-clock.js';
+import { PacedClock } from '../../src/replay/paced-clock.js';
+import { accessTimersArmed, frameTimersArmed, timersArmed } from '../../src/devices/throttle-timers.js';
 import type { SideEvent } from '../../src/model/access.js';
 
 const armed = (register: number, delayNs: number): SideEvent => ({
@@ -64,5 +65,60 @@ describe('PacedClock', () => {
     const clock = new PacedClock();
     expect(clock.stepBefore(undefined, timersArmed([armed(EITR0, 128000)]))).toBe(0n);
     expect(clock.stepBefore(undefined, [])).toBe(1n);
+  });
+});
+
+// e1000e in INTx/MSI mode: ITR's timer, and the receive/transmit delay timers (RDTR 0x2820,
+// RADV 0x282C, TIDV 0x3820, TADV 0x382C), as a Linux 6.1 e1000e guest with pci=nomsi armed them.
+const ITR = 0xc4;
+const at = (event: SideEvent, line: number, timeUs: number): SideEvent => ({ ...event, line, timeUs });
+const shot = (register: number): SideEvent => ({
+  name: 'e1000e_irq_throttling_timer', category: 'irq', line: 3, text: `Mitigation timer shot for register 0x${register.toString(16).toUpperCase()}`,
+});
+
+describe('PacedClock with e1000e\'s ITR and delay timers', () => {
+  it('paces to when the first timer was armed, where the trace says', () => {
+    const clock = new PacedClock();
+    clock.stepBefore(1_000, []);
+    // The access began at 1,000 µs; its timer was armed 33 µs into it.
+    expect(clock.stepBefore(1_010, timersArmed([at(armed(0x3820, 8192), 5, 1_043)]))).toBe(43_000n);
+  });
+
+  it('lets a timer armed again pass its old deadline: QEMU arms only a timer that is not running', () => {
+    const clock = new PacedClock();
+    clock.stepBefore(0, timersArmed([armed(EITR0, 128000)]));
+    expect(clock.stepBefore(600, timersArmed([armed(EITR0, 128000)]))).toBe(600_000n);
+  });
+
+  it('is not held back by a timer that may run out unseen (ITR with nothing pending)', () => {
+    const clock = new PacedClock([ITR]);
+    clock.stepBefore(0, timersArmed([armed(ITR, 128000)]));
+    expect(clock.stepBefore(600, [])).toBe(600_000n);
+  });
+
+  it('forgets every delay timer once one ran out (it fires all delayed causes and stops the others)', () => {
+    const clock = new PacedClock();
+    clock.stepBefore(0, timersArmed([armed(0x3820, 8192), armed(0x382c, 32768)]));
+    clock.ranTo(8_192n);
+    clock.ranFor(9, [shot(0x3820)]);
+    expect(clock.stepBefore(1_000, [])).toBe(1_000n * 1000n - 9_000n);
+  });
+});
+
+describe('frameTimersArmed and accessTimersArmed', () => {
+  // A transmit (line 10) whose answer was received during it (receipt at line 20): the frame
+  // armed ITR, then the transmit its delay timers.
+  const events = [at(armed(ITR, 128000), 30, 100), at(armed(0x3820, 8192), 31, 222), at(armed(0x382c, 32768), 32, 226)];
+
+  it('give the frame the timers it armed before the transmit\'s delay timers', () => {
+    expect(frameTimersArmed(events).map((t) => t.register)).toEqual([ITR]);
+  });
+
+  it('give the transmit its own timers once its frames\' receipts are known', () => {
+    expect(accessTimersArmed(events, [20]).map((t) => t.register)).toEqual([0x3820, 0x382c]);
+    expect(accessTimersArmed(events, [20])[0]!.atUs).toBe(222);
+    // Without receipts (or without a transmit delay timer after a frame, as on igb) every arming counts.
+    expect(accessTimersArmed(events).map((t) => t.register)).toEqual([ITR, 0x3820, 0x382c]);
+    expect(accessTimersArmed([at(armed(EITR0, 128000), 30, 100)], [20]).map((t) => t.register)).toEqual([EITR0]);
   });
 });

@@ -12,8 +12,9 @@ import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
 import { deviceEvent, isPacketEvent, isReceivePathEvent, type DeviceEvent } from './device-event.js';
 import { EICR, ICR, TrafficTaint } from './traffic-taint.js';
-import { HeldTimers } from './held-timers.js';
+import { HeldTimers, ITR_TIMER_FIRED } from './held-timers.js';
 import { ThrottledVectors } from './throttled-vectors.js';
+import { delayTimerShot, isDelayRegister, timersArmed } from '../../devices/throttle-timers.js';
 
 /** One window of the replay: records of the recording, what was sent for them, what the target logged. */
 export interface EventCheckWindow {
@@ -92,6 +93,12 @@ class Walk {
   private unmatchedTimers: EventDivergence[] = [];
   /** Vectors whose timer the target fired early, in time run for an unreplayed packet's timer (see explainDisplaced), and where. */
   private readonly displaced = new Map<number, number>();
+  /**
+   * e1000e's delay timers (RDTR, RADV, TIDV, TADV) a packet the recording moved armed, with the
+   * packet's line: where the recording fires one, it fires every delayed cause (and stops the
+   * others), all of it the packet's doing (INTx and MSI mode; MSI-X delays nothing).
+   */
+  private readonly delayTimers = new Map<number, number>();
   private displacedClear = false;
   private lastDisplacedLine = 0;
 
@@ -129,6 +136,7 @@ class Walk {
   pool(events: readonly SideEvent[], line: number, seq: number, kind: string, frozen?: string): void {
     const packet = events.find(isPacketEvent);
     if (packet !== undefined) {
+      this.packetArmed(events, packet.line);
       this.exclude(RECEIVED, events.length);
       this.taint.observe(events.map((e) => deviceEvent(e)).filter((e): e is DeviceEvent => e !== undefined), packet.line, undefined, false);
       return;
@@ -137,6 +145,7 @@ class Walk {
       for (const event of events) {
         const typed = deviceEvent(event);
         if (typed?.kind === 'timer-fired') this.held.hold(typed.vector, event.line, frozen);
+        else if (ITR_TIMER_FIRED.test(event.name)) this.held.holdItr(event.line, frozen);
       }
     }
     const pool = this.recordedPool ?? { events: [], line, seq, kinds: new Set<string>() };
@@ -308,15 +317,32 @@ class Walk {
     });
   }
 
+  /** A place where the recording moved a packet (line `packetLine`): the delay timers it armed there are the packet's. */
+  packetArmed(events: readonly SideEvent[], packetLine: number): void {
+    for (const timer of timersArmed(events)) if (isDelayRegister(timer.register)) this.delayTimers.set(timer.register, packetLine);
+  }
+
+  /** The packet line of a delay timer the recorded events fire, if a packet armed it (all delay timers stop then). */
+  private packetDelayFired(events: readonly SideEvent[]): number | undefined {
+    const register = events.map(delayTimerShot).find((r) => r !== undefined && this.delayTimers.has(r));
+    if (register === undefined) return undefined;
+    const line = this.delayTimers.get(register);
+    this.delayTimers.clear();
+    return line;
+  }
+
   closePool(): void {
     const pool = this.recordedPool;
     if (pool === undefined && this.targetPool.length === 0) return;
     const line = pool?.line ?? 0;
     const place: EventPlace = { kind: 'time', marker: pool === undefined ? 'none recorded' : [...pool.kinds].join(', ') };
-    const result = comparePlace({ line, seq: pool?.seq ?? -1, place, taint: this.taint, held: this.held, throttled: this.throttled, registers: this.registers },
-      pool?.events ?? [], this.targetPool);
+    const packetLine = this.packetDelayFired(pool?.events ?? []);
+    const result = comparePlace({
+      line, seq: pool?.seq ?? -1, place, taint: this.taint, held: this.held, throttled: this.throttled, registers: this.registers,
+      ...(packetLine === undefined ? {} : { packetLine }),
+    }, pool?.events ?? [], this.targetPool);
     this.add({ ...result, divergences: this.explainDisplaced(this.cancelShiftedTimers(result.divergences), result.recorded) });
-    this.taint.observe(result.recorded, undefined);
+    this.taint.observe(result.recorded, packetLine);
     // The target ran time here: the timers it held fired, and both sides are alike again.
     this.held.release();
     this.recordedPool = undefined;
@@ -399,8 +425,11 @@ export class DeviceEventCheck {
         ...(packetLine === undefined ? {} : { packetLine }),
       }, recordedEvents, targetEvents);
       walk.add(result);
+      if (packetLine !== undefined) walk.packetArmed(record.events, packetLine);
       // A write the recording received frames inside: the throttling timers its interrupts armed run on the replay's clock (see packet()).
-      walk.taint.observe(result.recorded, record.events.find(isPacketEvent)?.line, causeRead(record), !receivedAfter);
+      const movedPacket = record.events.find(isPacketEvent)?.line;
+      walk.taint.observe(result.recorded, movedPacket, causeRead(record), !receivedAfter);
+      if (movedPacket !== undefined) walk.taint.targetAtPacket(typedEvents(targetEvents), movedPacket);
     }
     return new Map(walk.explainedReads);
   }
@@ -473,4 +502,8 @@ function explainRead(walk: Walk, access: Access, actual: number | undefined): nu
     walk.explainedReads.set(access.seq, `the differing bits were set by a packet the recording moved at line ${line.toLocaleString('en-US')}, which a register replay does not send`);
   }
   return line;
+}
+
+function typedEvents(events: readonly SideEvent[]): DeviceEvent[] {
+  return events.map((e) => deviceEvent(e)).filter((e): e is DeviceEvent => e !== undefined);
 }

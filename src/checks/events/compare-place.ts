@@ -192,8 +192,8 @@ function explain(ctx: PlaceContext, difference: Difference, r: DeviceEvent | und
   if (held === undefined) return base;
   return {
     ...base, class: 'explained-by-frozen-time' satisfies EventClass,
-    reason: `the recording's EITR(${held.vector}) throttling timer fired at line ${held.line.toLocaleString('en-US')}, where the replay let no `
-      + `time run (${held.reason}), so the target's stays armed and holds back vector ${held.vector} until time runs again `
+    reason: `the recording's ${held.timer} throttling timer fired at line ${held.line.toLocaleString('en-US')}, where the replay let no `
+      + `time run (${held.reason}), so the target's stays armed and holds back ${held.holds} until time runs again `
       + `(otherwise ${difference.class}: ${difference.reason})`,
   };
 }

@@ -2,6 +2,7 @@
 // the reason the report shows. Formats: QEMU 10.0.2 hw/net/trace-events (shared/reference/
 // igb-trace-events.tsv lists every event with its emitter).
 
+import { TIMER_ARMED_EVENT } from '../../devices/throttle-timers.js';
 import type { SideEvent } from '../../model/access.js';
 import { isReceiveReadiness } from '../../formats/qemu-log/events.js';
 
@@ -63,7 +64,7 @@ const EXCLUDED: readonly ExclusionRule[] = [
   {
     // Printed when the ITR timer is armed, with the delay left: depends on how much virtual time
     // has passed, which a replay controls only at markers (the notifications themselves are compared).
-    test: (name) => name === 'e1000e_irq_rearm_timer',
+    test: (name) => name === TIMER_ARMED_EVENT,
     reason: 'throttling timer armed: its delay depends on virtual time between markers',
   },
   { test: (name) => name.startsWith('e1000e_cb_') || name === 'e1000e_cfg_support_virtio', reason: 'QEMU device set-up callback' },

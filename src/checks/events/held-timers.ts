@@ -1,4 +1,5 @@
-// MSI-X throttling timers the recording fired where the replay let no virtual time run (the
+// Throttling timers (MSI-X vectors' EITR, and e1000e's ITR for INTx and MSI) the recording fired
+// where the replay let no virtual time run (the
 // planner's frozen markers: an autonegotiation was pending, and running the clock would have
 // completed it early). From there the recording's timer is idle while the target's is still armed,
 // so the target holds back that vector's interrupts (postponed, not notified), leaves its EICR bit
@@ -12,10 +13,15 @@ import { EICR, vectorOfEitr } from './traffic-taint.js';
 import type { MsixLayout } from '../../devices/table.js';
 
 const EIAC_CLEAR = /^Clearing ICR bits due to EIAC, ICR: 0x([0-9a-fA-F]+)/;
+/** e1000e's ITR timer running out with an interrupt pending, which it then sends (INTx or MSI). */
+export const ITR_TIMER_FIRED = /^e1000e_irq_(legacy|msi)_notify_postponed$/;
 
 /** Why a difference is explained: the recorded timer's line, and why time stood still there. */
 export interface HeldTimer {
-  readonly vector: number;
+  /** The timer as the report names it: `EITR(n)`, or `ITR`. */
+  readonly timer: string;
+  /** What it holds back: `vector n`, or `INTx and MSI interrupts`. */
+  readonly holds: string;
   readonly line: number;
   readonly reason: string;
 }
@@ -23,6 +29,8 @@ export interface HeldTimer {
 export class HeldTimers {
   /** Vectors whose recorded timer fired at a frozen marker, with the first such firing. */
   private readonly held = new Map<number, HeldTimer>();
+  /** e1000e's ITR timer, when the recording fired it at a frozen marker. */
+  private itr: HeldTimer | undefined;
   /** A vector's cause is its EICR bit (igb); on e1000e causes are ICR bits, which name no vector. */
   private readonly eicrBits: boolean;
 
@@ -32,12 +40,18 @@ export class HeldTimers {
 
   /** The recording's timer for `vector` fired at `line`, where the replay let no time run, for `reason`. */
   hold(vector: number, line: number, reason: string): void {
-    if (!this.held.has(vector)) this.held.set(vector, { vector, line, reason });
+    if (!this.held.has(vector)) this.held.set(vector, { timer: `EITR(${vector})`, holds: `vector ${vector}`, line, reason });
+  }
+
+  /** The recording's ITR timer fired at `line`, where the replay let no time run, for `reason`. */
+  holdItr(line: number, reason: string): void {
+    this.itr ??= { timer: 'ITR', holds: 'INTx and MSI interrupts', line, reason };
   }
 
   /** The target ran time for a recorded marker: its held timers fired, both sides are alike again. */
   release(): void {
     this.held.clear();
+    this.itr = undefined;
   }
 
   /** The held timer when every bit of `xor` in `register` is a held vector's EICR bit. */
@@ -51,12 +65,13 @@ export class HeldTimers {
   /** The held timer an event is about: its vector's notification, throttling or timer, or its EICR bit. */
   involves(event: DeviceEvent): HeldTimer | undefined {
     switch (event.kind) {
-      case 'notify': return event.how === 'msix' ? this.held.get(event.value) : undefined;
-      case 'postponed': return this.held.get(vectorOfEitr(this.msix, event.register) ?? -1);
+      case 'notify': return event.how === 'msix' ? this.held.get(event.value) : event.how === 'msi' || event.value === 1 ? this.itr : undefined;
+      case 'postponed': return event.register === this.msix.itr ? this.itr : this.held.get(vectorOfEitr(this.msix, event.register) ?? -1);
       case 'timer-fired': return this.held.get(event.vector);
       case 'irq-register': return this.eicrBits && event.register === EICR ? this.bitTimer(event.from | event.to) : undefined;
       case 'pending': return undefined;
       case 'other': {
+        if (ITR_TIMER_FIRED.test(event.name)) return this.itr;
         const eiac = EIAC_CLEAR.exec(event.text);
         return eiac === null || !this.eicrBits ? undefined : this.bitTimer(Number.parseInt(eiac[1]!, 16));
       }

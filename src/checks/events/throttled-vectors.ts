@@ -7,6 +7,7 @@
 // EIAC's auto-clear that both sides logged) is explained by it; a missing or extra interrupt,
 // throttling or timer still fails.
 
+import { TIMER_ARMED_EVENT } from '../../devices/throttle-timers.js';
 import type { SideEvent } from '../../model/access.js';
 import { EICR, vectorOfEitr } from './traffic-taint.js';
 import type { MsixLayout } from '../../devices/table.js';
@@ -29,7 +30,7 @@ export class ThrottledVectors {
   /** Follows the recording's events of one record, in trace order. */
   observe(events: readonly SideEvent[]): void {
     for (const event of events) {
-      if (event.name !== 'e1000e_irq_rearm_timer') continue;
+      if (event.name !== TIMER_ARMED_EVENT) continue;
       const m = ARMED.exec(event.text);
       const vector = m === null ? undefined : vectorOfEitr(this.msix, Number.parseInt(m[1]!, 16));
       if (vector !== undefined) this.armed.set(vector, event.line);

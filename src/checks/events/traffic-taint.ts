@@ -120,6 +120,21 @@ export class TrafficTaint {
     }
   }
 
+  /**
+   * After a packet place was followed (observe): where the target's events there leave ICR at
+   * another value than the recording's (a transmit whose descriptors a register replay never gave
+   * the device sets its causes at once, the recording's delayed them), the differing bits are the
+   * packets' doing too.
+   */
+  targetAtPacket(target: readonly DeviceEvent[], line: number): void {
+    let icr: number | undefined;
+    for (const event of target) icr = icrShown(event) ?? icr;
+    const known = this.known.get(ICR);
+    if (icr === undefined || known === undefined || icr === known) return;
+    const taint = this.bits.get(ICR) ?? { set: 0, cleared: 0, line };
+    this.bits.set(ICR, { set: (taint.set | (known & ~icr)) >>> 0, cleared: (taint.cleared | (icr & ~known)) >>> 0, line: taint.line });
+  }
+
   /** Packets took a register of the recording from one value to another. */
   private changed(register: number, from: number, to: number, line: number): void {
     this.known.set(register, to);
@@ -229,4 +244,11 @@ function causeShown(event: DeviceEvent): number | undefined {
 function notifiedVector(event: DeviceEvent): number | undefined {
   if (event.kind === 'notify' && event.how === 'msix') return event.value;
   return event.kind === 'timer-fired' ? event.vector : undefined;
+}
+
+/** ICR's whole value as an event shows it (a change, the pending causes, the INT_ASSERTED fix). */
+function icrShown(event: DeviceEvent): number | undefined {
+  if (event.kind === 'irq-register' && event.register === ICR) return event.to;
+  if (event.kind === 'pending') return event.icr;
+  return assertedIcr(event);
 }

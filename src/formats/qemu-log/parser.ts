@@ -14,7 +14,8 @@
 // threads), and as a single pass each line is read once, with no scan results to store and load.
 
 import { DEVICE_MODELS, DEVICES } from '../../devices/table.js';
-import type { AccessKind, AddressSpace, QemuVerdict, SideEvent } from '../../model/access.js';
+import type { AccessKind, AddressSpace, QemuVerdict, SideEvent, SideEventCategory } from '../../model/access.js';
+import { TIMER_ARMED_EVENT } from '../../devices/throttle-timers.js';
 import { ByteReader } from '../byte-reader.js';
 import { Ch, isNameByte } from '../chars.js';
 import { TraceFormatError } from '../errors.js';
@@ -151,7 +152,7 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
   sideEvent(name: string, pos: number, role: EventRole, phy?: PhyEffect): void {
     const info = this.events.named(name);
     const text = info.keepsText ? this.reader.bytes.toString('latin1', pos, this.reader.end) : '';
-    const event: SideEvent = { name, category: info.category, line: this.lineNo, text };
+    const event = sideEventOf(name, info.category, this.lineNo, text, this.prefix.timeUs);
     this.assembler.addEvent(event, this.prefix.thread, this.prefix.timeUs, markerKindOf(name, text), role, phy);
   }
 
@@ -207,7 +208,7 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
     }
     info!.count++;
     const text = info!.keepsText ? bytes.toString('latin1', argsStart, stop) : '';
-    const event: SideEvent = { name: info!.name, category: info!.category, line: this.lineNo, text };
+    const event = sideEventOf(info!.name, info!.category, this.lineNo, text, prefix.timeUs);
     this.assembler.addEvent(event, prefix.thread, prefix.timeUs, markerKindOf(info!.name, text), EventRole.Plain);
     return true;
   }
@@ -260,4 +261,9 @@ export class QemuLogParser implements LineBlockConsumer, HandlerHost {
     }
     this.counters.otherTextLines++;
   }
+}
+
+/** A timer's arming keeps its time (SideEvent.timeUs); other events do not need it. */
+function sideEventOf(name: string, category: SideEventCategory, line: number, text: string, timeUs: number): SideEvent {
+  return name === TIMER_ARMED_EVENT && !Number.isNaN(timeUs) ? { name, category, line, text, timeUs } : { name, category, line, text };
 }
