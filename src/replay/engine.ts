@@ -74,7 +74,7 @@ export interface ReplayTarget {
    * `timers`, so the target's clock follows the recording's between accesses (paced-clock.ts);
    * absent, or `pacesClock` false: time moves only at markers.
    */
-  paceClock?(recordedUs: number | undefined, timers: readonly ArmedTimer[]): Promise<void>;
+  paceClock?(recordedUs: number | undefined, timers: readonly ArmedTimer[], startsNegotiation?: boolean): Promise<void>;
   readonly pacesClock?: boolean;
   /** Why this target cannot inject received frames now (undefined: it can, if it has receiveFrames). */
   readonly whyNoInjection?: string;
@@ -218,10 +218,10 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
   // Before an access that armed a throttling timer in the recording, the clock goes where the
   // recording's was; the step is pipelined with the accesses (one connection keeps the order).
   const paces = target.pacesClock === true && target.paceClock !== undefined;
-  const pace = async (step: { readonly access: Access; readonly pace?: readonly ArmedTimer[] }): Promise<void> => {
+  const pace = async (step: { readonly access: Access; readonly pace?: readonly ArmedTimer[]; readonly startsNegotiation?: true }): Promise<void> => {
     if (!paces || step.pace === undefined) return;
     await batcher.flush();
-    await pipeline.add(target.paceClock!(step.access.timeUs, step.pace));
+    await pipeline.add(target.paceClock!(step.access.timeUs, step.pace, step.startsNegotiation === true));
   };
   const receive = async (step: ReplayStep & { kind: 'receive' }): Promise<void> => {
     const injection = options.injections?.get(step.marker.line);

@@ -32,8 +32,9 @@ export class EventsCollector {
   private note: string | undefined;
   private recordedEvents = false;
 
-  constructor(registers: RegisterDatabase, model: DeviceModel) {
-    this.check = new DeviceEventCheck(registers, model);
+  /** `clockPaced`: the target's clock follows the recording's between accesses (see DeviceEventCheck). */
+  constructor(registers: RegisterDatabase, model: DeviceModel, options: { readonly clockPaced?: boolean } = {}) {
+    this.check = new DeviceEventCheck(registers, model, options);
   }
 
   /** Checks a window; returns its ICR/EICR reads whose difference unreplayed packets explain, by seq, with the reason. */

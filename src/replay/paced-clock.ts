@@ -22,6 +22,8 @@ import { delayTimerShot, isDelayRegister, TIMER_FIRED, timersArmed, type ArmedTi
  * deadline, 1 ns apart, so timers armed then keep their order.
  */
 const ROOM_NS = 1000n;
+/** QEMU's autonegotiation takes 500 ms of virtual time (e1000x_restart_autoneg). */
+const AUTONEG_NS = 500_000_000n;
 
 export class PacedClock {
   /**
@@ -36,6 +38,8 @@ export class PacedClock {
   private anchor: { readonly virtual: bigint; readonly recordedUs: number } | undefined;
   /** Deadlines of the timers the recording armed and has not fired yet, by register. */
   private readonly pending = new Map<number, bigint>();
+  /** Where the target's autonegotiation timer runs out, while one is pending: the clock stays below it. */
+  private negotiationDeadline: bigint | undefined;
   /** The last paced point's virtual time: the next is at least 1 ns later. */
   private lastPaced = -1n;
 
@@ -43,6 +47,7 @@ export class PacedClock {
   ranTo(now: bigint, recordedUs?: number): void {
     this.now = now;
     for (const [register, deadline] of this.pending) if (deadline <= now) this.pending.delete(register);
+    if (this.negotiationDeadline !== undefined && this.negotiationDeadline <= now) this.negotiationDeadline = undefined;
     if (recordedUs !== undefined) this.anchor = { virtual: now, recordedUs };
   }
 
@@ -67,7 +72,7 @@ export class PacedClock {
    * Before something the recording did at `accessUs` that armed `timers`: how far to step the
    * clock (0n: not at all), given that the step is sent. Its timers are then pending from there.
    */
-  stepBefore(accessUs: number | undefined, timers: readonly ArmedTimer[]): bigint {
+  stepBefore(accessUs: number | undefined, timers: readonly ArmedTimer[], startsNegotiation = false): bigint {
     // The first arming's own time where the trace has it: an access that arms timers late in its
     // work (a transmit whose answer was received first) is paced to when its delays started.
     const recordedUs = timers[0]?.atUs ?? accessUs;
@@ -88,6 +93,12 @@ export class PacedClock {
     this.now += step;
     this.lastPaced = this.now;
     for (const timer of timers) this.arm(timer);
+    if (startsNegotiation) {
+      // Its timer counts from here on both clocks: later steps measure from here, so the time the
+      // replay did not run before (an earlier negotiation's) does not carry the clock to its deadline.
+      this.negotiationDeadline = this.now + AUTONEG_NS;
+      if (recordedUs !== undefined) this.anchor = { virtual: this.now, recordedUs };
+    }
     return step;
   }
 
@@ -97,7 +108,7 @@ export class PacedClock {
   }
 
   private earliestDeadline(): bigint | undefined {
-    let earliest: bigint | undefined;
+    let earliest = this.negotiationDeadline;
     for (const deadline of this.pending.values()) if (earliest === undefined || deadline < earliest) earliest = deadline;
     return earliest;
   }

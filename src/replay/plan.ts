@@ -24,11 +24,13 @@ import { accessTimersArmed, type ArmedTimer } from '../devices/throttle-timers.j
 
 /**
  * The throttling timers an access (or received frame) armed in the recording, where the replay's
- * clock may follow the recording's before it (paced-clock.ts): not while an autonegotiation is
- * pending, which any clock step past its deadline would complete early.
+ * clock may follow the recording's before it (paced-clock.ts); and whether the access started an
+ * autonegotiation, whose timer the paced clock then never reaches (a step past its deadline would
+ * complete it early). Only where the recording shows negotiations start (AutonegTracker).
  */
 export interface Paced {
   readonly pace?: readonly ArmedTimer[];
+  readonly startsNegotiation?: true;
 }
 
 export type ReplayStep =
@@ -146,7 +148,7 @@ export class Planner {
     /** The last access's step, while frames it received may follow (their markers come after it). */
     let lastAccess: { readonly index: number; readonly step: ReplayStep; readonly access: Access; readonly paceable: boolean; readonly receipts: number[] } | undefined;
     for (const record of records) {
-      const paceable = this.autoneg.quiet;
+      const paceable = this.autoneg.followed;
       this.autoneg.see(record);
       this.phaseTracker.observe(record);
       if (record.type === 'marker') {
@@ -196,7 +198,9 @@ export class Planner {
 function paceOf(record: TraceRecord, paceable: boolean, receiptLines: readonly number[] = []): Paced {
   if (!paceable) return {};
   const armed = accessTimersArmed(record.events, receiptLines);
-  return armed.length === 0 ? {} : { pace: armed };
+  const negotiation = record.events.some((event) => event.name === NEGOTIATION_START);
+  if (armed.length === 0 && !negotiation) return {};
+  return { pace: armed, ...(negotiation ? { startsNegotiation: true as const } : {}) };
 }
 
 /** The link state a link-change marker reports (`e1000e_link_status_changed New link status: N`). */
@@ -215,8 +219,18 @@ function linkState(marker: Marker): boolean | undefined {
  */
 class AutonegTracker {
   private pending = false;
+  /** The pending negotiation was started by an access (so its paced step tells the clock, see Paced). */
+  private startedByAccess = false;
 
   constructor(private readonly visible: boolean) {}
+
+  /**
+   * The paced clock can keep below the pending negotiation's deadline, or none is pending: the
+   * recording shows where each starts, and this one started at an access (a paced step).
+   */
+  get followed(): boolean {
+    return this.visible && (!this.pending || this.startedByAccess);
+  }
 
   /** Time can run without completing an autoneg early. */
   get quiet(): boolean {
@@ -231,8 +245,10 @@ class AutonegTracker {
 
   see(record: TraceRecord): void {
     for (const event of record.events) {
-      if (event.name === NEGOTIATION_START) this.pending = true;
-      else if (event.name === 'e1000x_link_negotiation_done') this.pending = false;
+      if (event.name === NEGOTIATION_START) {
+        this.pending = true;
+        this.startedByAccess = record.type === 'access';
+      } else if (event.name === 'e1000x_link_negotiation_done') this.pending = false;
     }
   }
 }

@@ -143,8 +143,8 @@ export class QemuReplayTarget implements ReplayTarget {
    * steps the clock to where the recording's was (paced-clock.ts). Sent at once, in order with the
    * accesses on the one qtest connection; the reply is not needed.
    */
-  paceClock(recordedUs: number | undefined, timers: readonly ArmedTimer[]): Promise<void> {
-    const ns = this.pacer?.stepBefore(recordedUs, timers) ?? 0n;
+  paceClock(recordedUs: number | undefined, timers: readonly ArmedTimer[], startsNegotiation = false): Promise<void> {
+    const ns = this.pacer?.stepBefore(recordedUs, timers, startsNegotiation) ?? 0n;
     return ns === 0n ? Promise.resolve() : this.session.qtest.clockStep(ns).then(() => undefined);
   }
 

@@ -75,7 +75,7 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
     hooks.onTarget?.(target);
     const planner = new Planner(job.registers, job.negotiationVisible);
     const results = new ResultCollector(job.registers, dataPath.replaysTraffic ? { ...job.compare, trafficReplayed: true } : job.compare);
-    const events = new EventsCollector(job.registers, job.target.device.model);
+    const events = new EventsCollector(job.registers, job.target.device.model, { clockPaced: target.pacesClock === true });
     let placeBase = 0;
     let done = 0;
     let stoppedRun: EngineRun | undefined;

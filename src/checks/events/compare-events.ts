@@ -100,10 +100,15 @@ class Walk {
    */
   private readonly delayTimers = new Map<number, number>();
   private displacedClear = false;
+  /** The model's ITR register (e1000e), whose timer runs out unseen when nothing is pending. */
+  private readonly itr: number | undefined;
+  /** Where the target armed its ITR timer with no time run since (only when its clock is not paced). */
+  private targetItrArmed: number | undefined;
   private lastDisplacedLine = 0;
 
-  constructor(private readonly registers: RegisterDatabase, model: DeviceModel) {
+  constructor(private readonly registers: RegisterDatabase, model: DeviceModel, private readonly clockPaced = false) {
     const msix = deviceRow(model).msix;
+    this.itr = msix.itr;
     this.taint = new TrafficTaint(msix);
     this.held = new HeldTimers(msix);
     this.throttled = new ThrottledVectors(msix);
@@ -317,6 +322,21 @@ class Walk {
     });
   }
 
+  /**
+   * Before an access is compared: where the recording arms its ITR timer again, it had run out (QEMU
+   * arms only a timer that is not running), unseen if nothing was pending. The target's, armed at an
+   * earlier place with no time run since, is still running and holds back INTx and MSI interrupts
+   * until time runs: the replay's clock, not the device.
+   */
+  itrBefore(recorded: readonly SideEvent[], target: readonly SideEvent[], line: number): void {
+    if (this.itr === undefined || this.clockPaced) return;
+    const rearmed = timersArmed(recorded).some((timer) => timer.register === this.itr);
+    if (rearmed && this.targetItrArmed !== undefined) {
+      this.held.holdItr(line, `it ran out unseen in the recording (no interrupt pending), while no virtual time ran in the replay since the target armed its own at line ${this.targetItrArmed.toLocaleString('en-US')}`);
+    }
+    if (timersArmed(target).some((timer) => timer.register === this.itr)) this.targetItrArmed ??= line;
+  }
+
   /** A place where the recording moved a packet (line `packetLine`): the delay timers it armed there are the packet's. */
   packetArmed(events: readonly SideEvent[], packetLine: number): void {
     for (const timer of timersArmed(events)) if (isDelayRegister(timer.register)) this.delayTimers.set(timer.register, packetLine);
@@ -345,6 +365,7 @@ class Walk {
     this.taint.observe(result.recorded, packetLine);
     // The target ran time here: the timers it held fired, and both sides are alike again.
     this.held.release();
+    this.targetItrArmed = undefined;
     this.recordedPool = undefined;
     this.targetPool = [];
   }
@@ -361,8 +382,12 @@ export class DeviceEventCheck {
   private startTarget: readonly SideEvent[] = [];
   private startCompared = false;
 
-  constructor(private readonly registers: RegisterDatabase, model: DeviceModel) {
-    this.walk = new Walk(registers, model);
+  /**
+   * `clockPaced`: the target's clock follows the recording's between accesses (clock_step pacing);
+   * otherwise it runs only where the replay lets time run for a marker.
+   */
+  constructor(private readonly registers: RegisterDatabase, model: DeviceModel, options: { readonly clockPaced?: boolean } = {}) {
+    this.walk = new Walk(registers, model, options.clockPaced === true);
   }
 
   /** Checks one window; returns the ICR/EICR reads of it whose difference unreplayed packets explain, by seq. */
@@ -419,6 +444,7 @@ export class DeviceEventCheck {
         walk.taint.observe(NO_EVENTS, undefined, causeRead(record));
         continue;
       }
+      walk.itrBefore(recordedEvents, targetEvents, record.line);
       const result = comparePlace({
         line: record.line, seq: record.seq, taint: walk.taint, held: walk.held, throttled: walk.throttled, registers: this.registers,
         place: { kind: 'access', access: record.kind, register: this.registers.lookupOffset(record.offset)?.name ?? `0x${record.offset.toString(16)}`, value: record.value },
