@@ -122,3 +122,21 @@ describe('frameTimersArmed and accessTimersArmed', () => {
     expect(accessTimersArmed([at(armed(EITR0, 128000), 30, 100)], [20]).map((t) => t.register)).toEqual([EITR0]);
   });
 });
+
+describe('PacedClock and a pending autonegotiation', () => {
+  it('stays below the negotiation\'s 500 ms deadline, counted from the access that started it, which anchors the clocks', () => {
+    const clock = new PacedClock();
+    clock.ranTo(1_000n);
+    clock.ranFor(0, []);
+    // The recording's clock went 2 s on before the negotiation started (the replay's did not).
+    expect(clock.stepBefore(2_000_000, [], true)).toBe(2_000_000_000n);
+    // 30 ms after the start: paced from the start, not from the older anchor.
+    expect(clock.stepBefore(2_030_000, [])).toBe(30_000_000n);
+    // 600 ms after: held 1 µs short of the negotiation's deadline.
+    expect(clock.stepBefore(2_600_000, [])).toBe(500_000_000n - 30_000_000n - 1n - 1000n);
+    // Once time ran past it (the autoneg marker), the clock follows the recording again.
+    clock.ranTo(1_000n + 2_000_000_000n + 500_000_000n);
+    clock.ranFor(2_700_000, []);
+    expect(clock.stepBefore(2_700_100, [])).toBe(100_000n);
+  });
+});
