@@ -91,6 +91,8 @@ export interface TargetDescription {
   readonly placement?: string;
   readonly qtestAccelerator: boolean;
   readonly timeMode: TimeMode;
+  /** `--keep-temp`: QEMU's temp dir, left for debugging (its trace log `qemu.log`, its sockets). */
+  readonly keptTempDir?: string;
 }
 
 /**

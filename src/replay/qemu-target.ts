@@ -128,6 +128,7 @@ export class QemuReplayTarget implements ReplayTarget {
     private readonly bars: NicBars,
     private readonly nic: PciFunction,
     private readonly mmconfig: MmconfigWindow,
+    private readonly keepsTempDir = false,
   ) {
     this.advancesTime = timeMode !== 'frozen';
     const itr = deviceRow(device.model).msix.itr;
@@ -177,7 +178,7 @@ export class QemuReplayTarget implements ReplayTarget {
       const nic = nicFunction(placement, NIC_SLOT);
       const bars = await setupNic(session.qtest, { model: device.model, slot: NIC_SLOT, placement });
       const mmconfig = await enableMmconfig(session.qtest);
-      const target = new QemuReplayTarget(session, timeMode, device, placement, bars, nic, mmconfig);
+      const target = new QemuReplayTarget(session, timeMode, device, placement, bars, nic, mmconfig, options.keepTempDir === true);
       // Its log is read in segments: the NIC's address tells its VFs' config lines apart in each.
       target.logReader = new TargetLogReader(session.logPath, await session.logSize(), formatFunction(nic));
       return target;
@@ -599,6 +600,7 @@ export class QemuReplayTarget implements ReplayTarget {
       binary: this.session.binary.path, version: this.session.binary.version.text, device: this.device.text,
       ...(this.placement.kind === 'root-bus' ? {} : { placement: describePlacement(this.placement) }),
       qtestAccelerator: this.timeMode === 'clock-step', timeMode: this.timeMode,
+      ...(this.keepsTempDir ? { keptTempDir: this.session.tempDir } : {}),
     };
   }
 

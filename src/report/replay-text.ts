@@ -33,6 +33,7 @@ function renderReplay(r: ReplayResult, c: ChalkInstance, options: ReportContext)
   const lines = [
     `${c.bold('Replay')}  ${r.trace}`,
     `Target   ${r.target.binary} (${r.target.version}), -device ${r.target.device}${r.target.placement === undefined ? '' : ` ${r.target.placement}`}, time: ${timeText(r)}`,
+    ...(r.target.keptTempDir === undefined ? [] : [`Kept     ${r.target.keptTempDir} (--keep-temp: QEMU's trace log qemu.log and its sockets)`]),
     `Trace    ${counts.trace}`,
     `Sent     ${counts.sent}, in ${num(r.durationMs)} ms; ${plural(r.counts.timeAdvances, 'time advance')}`
       + `${r.counts.linkChanges > 0 ? `, ${plural(r.counts.linkChanges, 'host link change')}` : ''}`,

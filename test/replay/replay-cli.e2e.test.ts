@@ -1,7 +1,7 @@
 // End-to-end: the built CLI's `replay` against a real QEMU, its exit codes (0 pass, 1 divergences,
 // 2 usage/input error, 3 QEMU failure) and its JSON report.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReplayResult } from '../../src/model/replay.js';
 import { removeTempDirs, runCli, tempDir, traceText } from '../cli/run-cli.js';
@@ -34,6 +34,21 @@ describe('replay (built CLI)', () => {
     expect(replay).toMatchObject({ schema: 'igb-replay/replay-result', version: 1, trace: INIT_TRACE, completed: true });
     expect(replay!.target.device).toMatch(/^igb\b/);
     expect(replay!.byClass.mismatch).toBe(0);
+  });
+
+  it('--keep-temp keeps QEMU\'s temp dir, with its trace log, and says where', () => {
+    const out = join(tempDir(), 'kept.json');
+    const result = runCli(['replay', INIT_TRACE, '--keep-temp', '--json', out]);
+    expect(result.status).toBe(0);
+    const kept = (JSON.parse(readFileSync(out, 'utf8')) as ReplayReport).results[0]!.target.keptTempDir!;
+    try {
+      expect(result.stdout).toContain(`Kept     ${kept} (--keep-temp`);
+      expect(readFileSync(join(kept, 'qemu.log'), 'utf8')).toMatch(/e1000e_core_read Read from register 0x8, /);
+    } finally {
+      rmSync(kept, { recursive: true, force: true });
+    }
+    const plain = runCli(['replay', INIT_TRACE, '--json', '-']);
+    expect((JSON.parse(plain.stdout) as ReplayReport).results[0]!.target.keptTempDir).toBeUndefined();
   });
 
   it('fails against e1000e with exit 1', () => {
