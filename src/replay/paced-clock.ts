@@ -6,11 +6,14 @@
 // replay's doing, not the device's.
 //
 // So before each access or received frame that armed a throttling timer in the recording, the
-// clock is stepped to where the recording's clock was then (measured from the last point both
-// clocks were known to agree: the last time the replay ran time for a marker), but never onto the
-// deadline of a timer the recording armed and has not fired yet (it fires only where the recording
-// shows it fire) and always at least 1 ns past the previous such point (so timers armed one after
-// the other get deadlines in that order). Pure: it computes the steps; the target sends them.
+// clock is stepped to where the recording's clock was when it armed the first (measured from the
+// last point both clocks were known to agree: the last time the replay ran time for a marker, or
+// an autonegotiation's start), but never onto the deadline of a timer the recording armed and has
+// not fired yet (it fires only where the recording shows it fire), nor onto a pending
+// autonegotiation's (a step past it would complete the negotiation early), and always at least 1 ns
+// past the previous such point (so timers armed one after the other get deadlines in that order).
+// Timers that may run out or stop without a trace line (e1000e's ITR, its delay timers once one
+// fired) hold nothing back. Pure: it computes the steps; the target sends them.
 
 import type { SideEvent } from '../model/access.js';
 import { delayTimerShot, isDelayRegister, TIMER_FIRED, timersArmed, type ArmedTimer } from '../devices/throttle-timers.js';
