@@ -46,8 +46,8 @@ data_path_gaps() {
 		const gaps = [];
 		if (f.tx.framesMatched !== f.tx.framesExpected || f.tx.framesEmitted !== f.tx.framesExpected) gaps.push(`TX ${f.tx.framesMatched}/${f.tx.framesExpected} identical, ${f.tx.framesEmitted} sent`);
 		if (f.rx.framesRecorded === 0 || f.rx.framesTaken !== f.rx.framesRecorded) gaps.push(`RX ${f.rx.framesTaken} of ${f.rx.framesRecorded} received frames taken`);
-		// Frames the recording's device dropped (oversized, filtered) have no buffers to compare.
-		if (f.rx.buffersCompared === 0 || f.rx.buffersMatched !== f.rx.buffersCompared) gaps.push(`RX ${f.rx.buffersMatched} of ${f.rx.buffersCompared} frames the recording's device wrote to guest memory written alike`);
+		// Frames the recorded device dropped (oversized, filtered) have no buffers to compare.
+		if (f.rx.buffersCompared === 0 || f.rx.buffersMatched !== f.rx.buffersCompared) gaps.push(`RX ${f.rx.buffersMatched} of ${f.rx.buffersCompared} frames the recorded device wrote to guest memory written alike`);
 		console.log(gaps.join("; "));
 	' "$1"
 }
