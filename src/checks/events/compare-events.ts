@@ -344,9 +344,10 @@ class Walk {
 
   /** The packet line of a delay timer the recorded events fire, if a packet armed it (all delay timers stop then). */
   private packetDelayFired(events: readonly SideEvent[]): number | undefined {
-    const register = events.map(delayTimerShot).find((r) => r !== undefined && this.delayTimers.has(r));
-    if (register === undefined) return undefined;
-    const line = this.delayTimers.get(register);
+    const shots = events.map(delayTimerShot).filter((r): r is number => r !== undefined);
+    if (shots.length === 0) return undefined;
+    const register = shots.find((r) => this.delayTimers.has(r));
+    const line = register === undefined ? undefined : this.delayTimers.get(register);
     this.delayTimers.clear();
     return line;
   }
