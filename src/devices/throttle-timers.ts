@@ -84,3 +84,50 @@ export function accessTimersArmed(events: readonly SideEvent[], receiptLines: re
   return split ? own : timersArmed(events);
 }
 
+
+/** `Sending MSI-X postponed by EITR[2]` (e1000e_irq_msix_notify_postponed_vec). */
+const EITR_FIRED = /e1000e_irq_msix_notify_postponed_vec Sending MSI-X postponed by EITR\[(\d+)\]/;
+const ARMED_LINE = /e1000e_irq_rearm_timer Mitigation timer armed for register 0x([0-9a-fA-F]+)/;
+const SHOT_LINE = /e1000e_irq_throttling_timer Mitigation timer shot for register 0x([0-9a-fA-F]+)/;
+
+/**
+ * The timers a QEMU has armed and not fired, followed line by line through its own log. By
+ * register, not by count: a timer that
+ * runs out without a line (ITR when nothing is pending, `silentTimers`) is not followed, and a delay
+ * timer running out stops the others without a line.
+ */
+export class ArmedTimerLog {
+  private readonly armed = new Set<number>();
+
+  /** `eitr0`: EITR(0)'s register (EITR(n) at + 4n), which names the timer a vector's firing ran out. */
+  constructor(private readonly eitr0: number, private readonly silentTimers: readonly number[] = []) {}
+
+  get count(): number {
+    return this.armed.size;
+  }
+
+  /** Follows one line of the log; true when it shows a timer firing. */
+  follow(line: string): boolean {
+    const armed = ARMED_LINE.exec(line);
+    if (armed !== null) {
+      const register = Number.parseInt(armed[1]!, 16);
+      if (!this.silentTimers.includes(register)) this.armed.add(register);
+      return false;
+    }
+    const shot = SHOT_LINE.exec(line);
+    if (shot !== null) {
+      const register = Number.parseInt(shot[1]!, 16);
+      if (isDelayRegister(register)) for (const r of [...this.armed]) if (isDelayRegister(r)) this.armed.delete(r);
+      this.armed.delete(register);
+      return true;
+    }
+    const vector = EITR_FIRED.exec(line);
+    if (vector !== null) this.armed.delete(this.eitr0 + 4 * Number(vector[1]));
+    return TIMER_FIRED.test(line);
+  }
+
+  /** Forget them all (a reset deleted them without a line). */
+  clear(): void {
+    this.armed.clear();
+  }
+}

@@ -11,7 +11,7 @@
 //    deadline at markers, deterministic by construction.
 
 import { PacedClock } from './paced-clock.js';
-import { frameTimersArmed, TIMER_FIRED, type ArmedTimer } from '../devices/throttle-timers.js';
+import { ArmedTimerLog, frameTimersArmed, TIMER_FIRED, type ArmedTimer } from '../devices/throttle-timers.js';
 import type { Marker } from '../model/access.js';
 import type { TargetDescription, TargetObservations, TimeMode, TimeModeChoice } from '../model/replay.js';
 import { TargetLogReader, type LoggedTime } from './target-log.js';
@@ -100,6 +100,8 @@ const RX_START = new RegExp(RX_START_EVENT);
  * main loop that answers qtest, so it comes within a few round trips; a device that cannot receive
  * (receive disabled, no free descriptors) leaves the frame with the backend, and the bound is spent.
  */
+/** Round trips to QEMU before waiting for a received frame sleeps between tries. */
+const RX_QUICK_TRIES = 8;
 const RX_TAKE_WAIT_MS = 1_000;
 
 export class QemuReplayTarget implements ReplayTarget {
@@ -109,7 +111,7 @@ export class QemuReplayTarget implements ReplayTarget {
   /** Tail writes were seeded since the machine last ran: QEMU may hold frames back. */
   private framesHeld = false;
   /** Throttling timers the target armed and has not fired, as of `throttleLogOffset` in its log. */
-  private armedThrottleTimers = 0;
+  private readonly armedTimers: ArmedTimerLog;
   private throttleLogOffset = 0;
   /** Accesses sent so far (register, IO, config): the places device events are tied to. */
   private places = 0;
@@ -131,8 +133,10 @@ export class QemuReplayTarget implements ReplayTarget {
     private readonly keepsTempDir = false,
   ) {
     this.advancesTime = timeMode !== 'frozen';
-    const itr = deviceRow(device.model).msix.itr;
-    this.pacer = timeMode === 'clock-step' ? new PacedClock(itr === undefined ? [] : [itr]) : undefined;
+    const { itr, eitr0 } = deviceRow(device.model).msix;
+    const silent = itr === undefined ? [] : [itr];
+    this.pacer = timeMode === 'clock-step' ? new PacedClock(silent) : undefined;
+    this.armedTimers = new ArmedTimerLog(eitr0, silent);
   }
 
   get pacesClock(): boolean {
@@ -361,14 +365,17 @@ export class QemuReplayTarget implements ReplayTarget {
   private async waitForReceipt(log: LogCursor): Promise<boolean> {
     const started = performance.now();
     const roundTrip = (): Promise<unknown> => this.session.qtest.endianness();
-    for (;;) {
+    for (let tries = 1; ; tries++) {
       await roundTrip();
       if ((await log.find(RX_START)) !== undefined) {
         await roundTrip();
         return true;
       }
       if (!this.session.alive || performance.now() - started > RX_TAKE_WAIT_MS) return false;
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      // Each round trip is a turn of QEMU's main loop, which reads the frame from the socket as soon
+      // as it is there: a few of those first (tens of microseconds each), then millisecond sleeps
+      // for a device that does not take it at once (no receive descriptor free, say).
+      if (tries >= RX_QUICK_TRIES) await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
 
@@ -423,21 +430,16 @@ export class QemuReplayTarget implements ReplayTarget {
     while ((await this.armedThrottleTimersAt(await this.session.logSize())) > 0) {
       if (!this.session.alive) return;
       if (performance.now() - started > THROTTLE_ARMED_WAIT_MS) {
-        this.armedThrottleTimers = 0; // deleted unlogged (a reset): do not wait for them again
+        this.armedTimers.clear(); // deleted unlogged (a reset): do not wait for them again
         return;
       }
       await this.session.qmp!.execute('query-status');
     }
   }
 
-  /** Counts a throttling timer armed or fired from its log line; true when it fired. */
+  /** Follows a throttling timer armed or fired from its log line; true when it fired. */
   private followThrottleEvent(line: string): boolean {
-    if (THROTTLE_ARMED.test(line)) {
-      this.armedThrottleTimers++;
-      return false;
-    }
-    this.armedThrottleTimers = Math.max(0, this.armedThrottleTimers - 1);
-    return true;
+    return this.armedTimers.follow(line);
   }
 
   /** Throttling timers the target has armed and not fired, having read its log up to `toOffset`. */
@@ -452,7 +454,7 @@ export class QemuReplayTarget implements ReplayTarget {
     } finally {
       await log.close();
     }
-    return this.armedThrottleTimers;
+    return this.armedTimers.count;
   }
 
   /**
@@ -487,9 +489,9 @@ export class QemuReplayTarget implements ReplayTarget {
         }
         if (fired >= expected || !this.session.alive) return fired >= expected;
         const now = performance.now();
-        if (this.armedThrottleTimers > 0) {
+        if (this.armedTimers.count > 0) {
           if (now - started > THROTTLE_ARMED_WAIT_MS) {
-            this.armedThrottleTimers = 0; // deleted unlogged (a reset): do not wait for them again
+            this.armedTimers.clear(); // deleted unlogged (a reset): do not wait for them again
             return false;
           }
         } else if (quietRoundTrips >= THROTTLE_QUIET_ROUNDTRIPS && now - lastProgress > THROTTLE_QUIET_MS) {

@@ -5,7 +5,7 @@
 // scripts/check-clock-step.sh.)
 import { describe, expect, it } from '@jest/globals';
 import { PacedClock } from '../../src/replay/paced-clock.js';
-import { accessTimersArmed, frameTimersArmed, timersArmed } from '../../src/devices/throttle-timers.js';
+import { accessTimersArmed, ArmedTimerLog, frameTimersArmed, timersArmed } from '../../src/devices/throttle-timers.js';
 import type { SideEvent } from '../../src/model/access.js';
 
 const armed = (register: number, delayNs: number): SideEvent => ({
@@ -138,5 +138,23 @@ describe('PacedClock and a pending autonegotiation', () => {
     clock.ranTo(1_000n + 2_000_000_000n + 500_000_000n);
     clock.ranFor(2_700_000, []);
     expect(clock.stepBefore(2_700_100, [])).toBe(100_000n);
+  });
+});
+
+describe('ArmedTimerLog (a target\'s own log, line by line)', () => {
+  it('follows timers by register: ITR is not followed, a delay timer firing stops the others, a vector\'s firing its EITR', () => {
+    const log = new ArmedTimerLog(0xe8, [ITR]);
+    expect(log.follow('e1000e_irq_rearm_timer Mitigation timer armed for register 0xC4, delay 128000 ns')).toBe(false);
+    expect(log.count).toBe(0);
+    log.follow('e1000e_irq_rearm_timer Mitigation timer armed for register 0x3820, delay 8192 ns');
+    log.follow('e1000e_irq_rearm_timer Mitigation timer armed for register 0x382C, delay 32768 ns');
+    log.follow('e1000e_irq_rearm_timer Mitigation timer armed for register 0xEC, delay 200704 ns');
+    expect(log.count).toBe(3);
+    expect(log.follow('e1000e_irq_throttling_timer Mitigation timer shot for register 0x3820')).toBe(true);
+    expect(log.count).toBe(1);
+    expect(log.follow('e1000e_irq_msix_notify_postponed_vec Sending MSI-X postponed by EITR[1]')).toBe(true);
+    expect(log.count).toBe(0);
+    expect(log.follow('e1000e_irq_legacy_notify_postponed Raising legacy IRQ postponed by ITR')).toBe(true);
+    expect(log.follow('e1000e_core_read Read from register 0x8, 4 byte(s), value: 0x80080783')).toBe(false);
   });
 });
