@@ -87,8 +87,10 @@ export function accessTimersArmed(events: readonly SideEvent[], receiptLines: re
 
 /** `Sending MSI-X postponed by EITR[2]` (e1000e_irq_msix_notify_postponed_vec). */
 const EITR_FIRED = /e1000e_irq_msix_notify_postponed_vec Sending MSI-X postponed by EITR\[(\d+)\]/;
-const ARMED_LINE = /e1000e_irq_rearm_timer Mitigation timer armed for register 0x([0-9a-fA-F]+)/;
-const SHOT_LINE = /e1000e_irq_throttling_timer Mitigation timer shot for register 0x([0-9a-fA-F]+)/;
+/** A whole log line of an event whose text `text` matches (the event texts' patterns, unanchored). */
+const lineOf = (event: string, text: RegExp): RegExp => new RegExp(`${event} ${text.source.replace(/^\^/, '')}`);
+const ARMED_LINE = lineOf(TIMER_ARMED_EVENT, ARMED);
+const SHOT_LINE = lineOf('e1000e_irq_throttling_timer', DELAY_TIMER_SHOT);
 
 /**
  * The timers a QEMU has armed and not fired, followed line by line through its own log. By

@@ -18,55 +18,38 @@ export interface ExtendedCapabilityLayout {
   readonly registers: readonly CapabilityRegister[];
 }
 
-const HEADER: CapabilityRegister = { offset: 0x00, width: 4, name: 'Extended Capability Header' };
+/** One register as the table writes it: offset within the capability, width in bytes, name. */
+type Row = readonly [offset: number, width: 1 | 2 | 4, name: string];
 
-function dwords(first: number, count: number, name: (i: number) => string): CapabilityRegister[] {
-  return Array.from({ length: count }, (_, i) => ({ offset: first + 4 * i, width: 4 as const, name: name(i) }));
+const HEADER: Row = [0x00, 4, 'Extended Capability Header'];
+
+/** `count` dword registers from `first`, named by index. */
+function dwords(first: number, count: number, name: (i: number) => string): Row[] {
+  return Array.from({ length: count }, (_, i): Row => [first + 4 * i, 4, name(i)]);
+}
+
+function layout(name: string, rows: readonly Row[]): ExtendedCapabilityLayout {
+  return { name, registers: rows.map(([offset, width, register]) => ({ offset, width, name: register })) };
 }
 
 /** By extended capability ID (the header's bits 15:0). */
 export const EXTENDED_CAPABILITIES: ReadonlyMap<number, ExtendedCapabilityLayout> = new Map([
-  [0x0001, {
-    name: 'AER',
-    registers: [
-      HEADER,
-      { offset: 0x04, width: 4, name: 'Uncorrectable Error Status' },
-      { offset: 0x08, width: 4, name: 'Uncorrectable Error Mask' },
-      { offset: 0x0c, width: 4, name: 'Uncorrectable Error Severity' },
-      { offset: 0x10, width: 4, name: 'Correctable Error Status' },
-      { offset: 0x14, width: 4, name: 'Correctable Error Mask' },
-      { offset: 0x18, width: 4, name: 'Advanced Error Capabilities and Control' },
-      ...dwords(0x1c, 4, (i) => `Header Log ${i}`),
-    ],
-  }],
-  [0x000e, {
-    name: 'ARI',
-    registers: [
-      HEADER,
-      { offset: 0x04, width: 2, name: 'ARI Capability' },
-      { offset: 0x06, width: 2, name: 'ARI Control' },
-    ],
-  }],
-  [0x0010, {
-    name: 'SR-IOV',
-    registers: [
-      HEADER,
-      { offset: 0x04, width: 4, name: 'SR-IOV Capabilities' },
-      { offset: 0x08, width: 2, name: 'SR-IOV Control' },
-      { offset: 0x0a, width: 2, name: 'SR-IOV Status' },
-      { offset: 0x0c, width: 2, name: 'InitialVFs' },
-      { offset: 0x0e, width: 2, name: 'TotalVFs' },
-      { offset: 0x10, width: 2, name: 'NumVFs' },
-      { offset: 0x12, width: 1, name: 'Function Dependency Link' },
-      { offset: 0x14, width: 2, name: 'First VF Offset' },
-      { offset: 0x16, width: 2, name: 'VF Stride' },
-      { offset: 0x1a, width: 2, name: 'VF Device ID' },
-      { offset: 0x1c, width: 4, name: 'Supported Page Sizes' },
-      { offset: 0x20, width: 4, name: 'System Page Size' },
-      ...dwords(0x24, 6, (i) => `VF BAR${i}`),
-      { offset: 0x3c, width: 4, name: 'VF Migration State Array Offset' },
-    ],
-  }],
+  [0x0001, layout('AER', [
+    HEADER,
+    [0x04, 4, 'Uncorrectable Error Status'], [0x08, 4, 'Uncorrectable Error Mask'], [0x0c, 4, 'Uncorrectable Error Severity'],
+    [0x10, 4, 'Correctable Error Status'], [0x14, 4, 'Correctable Error Mask'], [0x18, 4, 'Advanced Error Capabilities and Control'],
+    ...dwords(0x1c, 4, (i) => `Header Log ${i}`),
+  ])],
+  [0x000e, layout('ARI', [HEADER, [0x04, 2, 'ARI Capability'], [0x06, 2, 'ARI Control']])],
+  [0x0010, layout('SR-IOV', [
+    HEADER,
+    [0x04, 4, 'SR-IOV Capabilities'], [0x08, 2, 'SR-IOV Control'], [0x0a, 2, 'SR-IOV Status'],
+    [0x0c, 2, 'InitialVFs'], [0x0e, 2, 'TotalVFs'], [0x10, 2, 'NumVFs'], [0x12, 1, 'Function Dependency Link'],
+    [0x14, 2, 'First VF Offset'], [0x16, 2, 'VF Stride'], [0x1a, 2, 'VF Device ID'],
+    [0x1c, 4, 'Supported Page Sizes'], [0x20, 4, 'System Page Size'],
+    ...dwords(0x24, 6, (i) => `VF BAR${i}`),
+    [0x3c, 4, 'VF Migration State Array Offset'],
+  ])],
 ]);
 
 /** Where extended configuration space starts: the first capability's header is here, if any. */

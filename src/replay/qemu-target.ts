@@ -100,8 +100,6 @@ const RX_START = new RegExp(RX_START_EVENT);
  * main loop that answers qtest, so it comes within a few round trips; a device that cannot receive
  * (receive disabled, no free descriptors) leaves the frame with the backend, and the bound is spent.
  */
-/** Round trips to QEMU before waiting for a received frame sleeps between tries. */
-const RX_QUICK_TRIES = 8;
 const RX_TAKE_WAIT_MS = 1_000;
 
 export class QemuReplayTarget implements ReplayTarget {
@@ -365,17 +363,14 @@ export class QemuReplayTarget implements ReplayTarget {
   private async waitForReceipt(log: LogCursor): Promise<boolean> {
     const started = performance.now();
     const roundTrip = (): Promise<unknown> => this.session.qtest.endianness();
-    for (let tries = 1; ; tries++) {
+    for (;;) {
       await roundTrip();
       if ((await log.find(RX_START)) !== undefined) {
         await roundTrip();
         return true;
       }
       if (!this.session.alive || performance.now() - started > RX_TAKE_WAIT_MS) return false;
-      // Each round trip is a turn of QEMU's main loop, which reads the frame from the socket as soon
-      // as it is there: a few of those first (tens of microseconds each), then millisecond sleeps
-      // for a device that does not take it at once (no receive descriptor free, say).
-      if (tries >= RX_QUICK_TRIES) await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
 

@@ -143,7 +143,7 @@ class Walk {
     if (packet !== undefined) {
       this.packetArmed(events, packet.line);
       this.exclude(RECEIVED, events.length);
-      this.taint.observe(events.map((e) => deviceEvent(e)).filter((e): e is DeviceEvent => e !== undefined), packet.line, undefined, false);
+      this.taint.observe(typedEvents(events), packet.line, undefined, false);
       return;
     }
     if (frozen !== undefined) {
@@ -456,7 +456,7 @@ export class DeviceEventCheck {
       // A write the recording received frames inside: the throttling timers its interrupts armed run on the replay's clock (see packet()).
       const movedPacket = record.events.find(isPacketEvent)?.line;
       walk.taint.observe(result.recorded, movedPacket, causeRead(record), !receivedAfter);
-      if (movedPacket !== undefined) walk.taint.targetAtPacket(typedEvents(targetEvents), movedPacket);
+      if (movedPacket !== undefined) walk.taint.targetAtPacket(result.target, movedPacket);
     }
     return new Map(walk.explainedReads);
   }

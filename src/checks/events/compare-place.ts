@@ -36,6 +36,8 @@ export interface PlaceComparison {
   readonly excluded: Map<string, number>;
   /** The recorded events that were compared, typed, in order (for the traffic taint). */
   readonly recorded: DeviceEvent[];
+  /** The target's, likewise. */
+  readonly target: DeviceEvent[];
 }
 
 export function comparePlace(ctx: PlaceContext, recordedEvents: readonly SideEvent[], targetEvents: readonly SideEvent[]): PlaceComparison {
@@ -43,7 +45,7 @@ export function comparePlace(ctx: PlaceContext, recordedEvents: readonly SideEve
   const context = ctx.place.kind === 'packet' ? 'packet' : 'register';
   const recorded = typed(recordedEvents, excluded, context);
   const target = typed(targetEvents, excluded, context);
-  if (recorded.length === 0 && target.length === 0) return { divergences: [], compared: 0, excluded, recorded };
+  if (recorded.length === 0 && target.length === 0) return { divergences: [], compared: 0, excluded, recorded, target };
   // Events by kind, each side in order: most places have a handful, all alike.
   const groups = new Map<string, { r: DeviceEvent[]; t: DeviceEvent[] }>();
   const group = (key: string): { r: DeviceEvent[]; t: DeviceEvent[] } => {
@@ -60,7 +62,7 @@ export function comparePlace(ctx: PlaceContext, recordedEvents: readonly SideEve
       if (difference !== undefined) divergences.push(explain(ctx, difference, rs[i], ts[i]));
     }
   }
-  return { divergences: followNotification(divergences), compared: recorded.length + target.length, excluded, recorded };
+  return { divergences: followNotification(divergences), compared: recorded.length + target.length, excluded, recorded, target };
 }
 
 function typed(events: readonly SideEvent[], excluded: Map<string, number>, context: EventContext): DeviceEvent[] {
