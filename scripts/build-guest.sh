@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Build the minimal Linux guest that records a NIC driver under QEMU.
 #
-# Usage: scripts/build-guest.sh [-k KERNEL_PKG] [--driver igb|e1000e] -o DIR
-#   -k, --kernel PKG   Debian kernel package (default: linux-image-6.1.0-56-amd64)
+# Usage: scripts/build-guest.sh [-k KERNEL_PKG] [--driver igb|e1000e] [--arch amd64|arm64] -o DIR
+#   -k, --kernel PKG   Debian kernel package (default: linux-image-6.1.0-56-<arch>)
+#       --arch ARCH    the guest's Debian architecture: amd64 (default; QEMU's q35) or arm64
+#                      (QEMU's virt machine, `record --arch aarch64`); a foreign architecture
+#                      is added to dpkg (dpkg --add-architecture) to download its packages
 #       --driver NAME  igb (default) or e1000e: the module /init loads, plus the modules
 #                      it depends on (from `modinfo -F depends`, recursively; modules
 #                      built into the kernel need nothing)
@@ -38,12 +41,13 @@ set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 GUEST_SRC=$SCRIPT_DIR/guest
 # The exact package, so a rebuild uses the same kernel build (see record-linux-traces.sh).
-KERNEL_PKG_DEFAULT=linux-image-6.1.0-56-amd64
+KERNEL_ABI_DEFAULT=linux-image-6.1.0-56
 # Bump when the layout of the guest or of guest.json changes.
 FORMAT=3
 
-kernel_pkg=$KERNEL_PKG_DEFAULT
+kernel_pkg=
 driver=igb
+arch=amd64
 out=
 
 log() { echo "build-guest: $*" >&2; }
@@ -60,6 +64,7 @@ while (($#)); do
 	case $1 in
 	-k | --kernel) kernel_pkg=${2:?--kernel needs a package name}; shift 2 ;;
 	--driver) driver=${2:?--driver needs igb or e1000e}; shift 2 ;;
+	--arch) arch=${2:?--arch needs amd64 or arm64}; shift 2 ;;
 	-o | --out) out=${2:?--out needs a directory}; shift 2 ;;
 	-h | --help) usage 0 ;;
 	*) echo "build-guest: unknown argument $1" >&2; usage 2 >&2 ;;
@@ -70,14 +75,22 @@ case $driver in
 igb | e1000e) ;;
 *) echo "build-guest: unknown driver $driver (igb or e1000e)" >&2; exit 2 ;;
 esac
+# The GNU triplet names ethtool's library directories; the loader is the program interpreter
+# (PT_INTERP) the architecture's binaries name.
+case $arch in
+amd64) triplet=x86_64-linux-gnu loader=lib64/ld-linux-x86-64.so.2 ;;
+arm64) triplet=aarch64-linux-gnu loader=lib/ld-linux-aarch64.so.1 ;;
+*) echo "build-guest: unknown architecture $arch (amd64 or arm64)" >&2; exit 2 ;;
+esac
+kernel_pkg=${kernel_pkg:-$KERNEL_ABI_DEFAULT-$arch}
 
 # --- up to date? -------------------------------------------------------------------
 
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 # The guest files end up inside initrd.gz, so a change to any of them is a new guest.
 guest_files_sha=$(cat "${BASH_SOURCE[0]}" "$GUEST_SRC/init" "$GUEST_SRC/udhcpc.script" | sha256sum | cut -d' ' -f1)
-inputs=$(printf '{"format":%d,"kernel_package":"%s","driver":"%s","guest_files_sha256":"%s"}' \
-	"$FORMAT" "$kernel_pkg" "$driver" "$guest_files_sha")
+inputs=$(printf '{"format":%d,"kernel_package":"%s","driver":"%s","arch":"%s","guest_files_sha256":"%s"}' \
+	"$FORMAT" "$kernel_pkg" "$driver" "$arch" "$guest_files_sha")
 
 up_to_date() {
 	local json=$out/guest.json
@@ -132,16 +145,27 @@ APT_DL_OPTS=()
 # Download one package into $WORK/debs; sets DEB to the .deb path. (A global rather than
 # $(...) so that die() ends the script, not just a subshell.)
 DEB=
-download_deb() {
-	local pkg=$1
-	mkdir -p "$WORK/debs"
-	if ! apt-cache show "$pkg" >/dev/null 2>&1; then
-		apt_update_once
-		apt-cache show "$pkg" >/dev/null 2>&1 ||
-			die "package $pkg not in the apt sources (bookworm-backports configured? list kernels with apt-cache search '^linux-image-6' and pass one with -k)"
+host_arch=$(dpkg --print-architecture)
+# A foreign architecture's packages are named pkg:arch, and apt lists them only once dpkg knows it.
+apt_suffix=
+if [[ $arch != "$host_arch" ]]; then
+	apt_suffix=:$arch
+	if ! { dpkg --print-architecture; dpkg --print-foreign-architectures; } | grep -qx "$arch"; then
+		log "adding the $arch architecture to dpkg (to download its packages)"
+		as_root dpkg --add-architecture "$arch"
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get -qq update </dev/null >/dev/null || die "apt-get update failed"
 	fi
-	(cd "$WORK/debs" && apt-get -qq "${APT_DL_OPTS[@]}" download "$pkg" >/dev/null) ||
-		die "apt-get download $pkg failed"
+fi
+download_deb() {
+	local pkg=$1 name=$1$apt_suffix
+	mkdir -p "$WORK/debs"
+	if ! apt-cache show "$name" >/dev/null 2>&1; then
+		apt_update_once
+		apt-cache show "$name" >/dev/null 2>&1 ||
+			die "package $name not in the apt sources (bookworm-backports configured? list kernels with apt-cache search '^linux-image-6' and pass one with -k)"
+	fi
+	(cd "$WORK/debs" && apt-get -qq "${APT_DL_OPTS[@]}" download "$name" >/dev/null) ||
+		die "apt-get download $name failed"
 	# apt escapes ':' in the epoch as %3a; '+' is literal, so match it with '?'.
 	DEB=$(find "$WORK/debs" -name "${pkg//+/?}_*.deb" | head -n 1)
 	[[ -n $DEB ]] || die "downloaded $pkg but found no .deb"
@@ -167,8 +191,8 @@ for pkg in ethtool libmnl0 libc6; do
 	ethtool_debs+=("$pkg=$(dpkg-deb -f "$DEB" Version)")
 done
 ethtool_version=$(dpkg-deb -f "$(find "$WORK/debs" -name 'ethtool_*.deb' | head -n 1)" Version)
-ETHTOOL_LIBS=(lib/x86_64-linux-gnu/libc.so.6 lib/x86_64-linux-gnu/libm.so.6 lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
-	usr/lib/x86_64-linux-gnu/libmnl.so.0)
+ETHTOOL_LIBS=("lib/$triplet/libc.so.6" "lib/$triplet/libm.so.6" "lib/$triplet/${loader##*/}"
+	"usr/lib/$triplet/libmnl.so.0")
 [[ -x $WORK/userland/sbin/ethtool ]] || die "the ethtool package has no /sbin/ethtool"
 for lib in "${ETHTOOL_LIBS[@]}"; do
 	[[ -e $WORK/userland/$lib ]] || die "ethtool's library $lib is not in ${ethtool_debs[*]}"
@@ -264,13 +288,13 @@ root=$WORK/initramfs
 mkdir -p "$root/bin" "$root/lib/modules" "$root/usr/share/udhcpc" "$root/etc/igbrec/extra"
 cp "$WORK/busybox/bin/busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
-mkdir -p "$root/sbin" "$root/lib64" "$root/lib/x86_64-linux-gnu" "$root/usr/lib/x86_64-linux-gnu"
+mkdir -p "$root/sbin" "$root/${loader%/*}" "$root/lib/$triplet" "$root/usr/lib/$triplet"
 install -m 0755 "$WORK/userland/sbin/ethtool" "$root/sbin/ethtool"
 for lib in "${ETHTOOL_LIBS[@]}"; do
 	cp -L "$WORK/userland/$lib" "$root/$lib"
 done
-# The program interpreter ethtool names (PT_INTERP).
-ln -s ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$root/lib64/ld-linux-x86-64.so.2"
+# The program interpreter ethtool names (PT_INTERP), unless the library directory already is it.
+[[ -e $root/$loader ]] || ln -s "/lib/$triplet/${loader##*/}" "$root/$loader"
 install -m 0755 "$GUEST_SRC/init" "$root/init"
 install -m 0755 "$GUEST_SRC/udhcpc.script" "$root/usr/share/udhcpc/default.script"
 for m in "${base_modules[@]}" "${extra_modules[@]}"; do
@@ -290,7 +314,7 @@ cpio --help 2>/dev/null | grep -q -- --reproducible && cpio_opts+=(--reproducibl
 (cd "$root" && find . | LC_ALL=C sort | cpio "${cpio_opts[@]}" | gzip -9n) >"$WORK/initrd.gz"
 cp "$WORK/pkg$vmlinuz_path" "$WORK/vmlinuz"
 
-jq -n --argjson format "$FORMAT" --arg driver "$driver" --arg modules "${base_modules[*]}" \
+jq -n --argjson format "$FORMAT" --arg driver "$driver" --arg arch "$arch" --arg modules "${base_modules[*]}" \
 	--arg extra_modules "${extra_modules[*]}" \
 	--arg pkg "$kernel_pkg" --arg version "$(dpkg-deb -f "$kernel_deb" Version)" \
 	--arg release "$release" --arg deb "$(basename "$kernel_deb")" --arg sha "$(sha_of "$kernel_deb")" \
@@ -301,7 +325,7 @@ jq -n --argjson format "$FORMAT" --arg driver "$driver" --arg modules "${base_mo
 	--arg vmlinuz_sha "$(sha_of "$WORK/vmlinuz")" --arg initrd_sha "$(sha_of "$WORK/initrd.gz")" \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson inputs "$inputs" \
 	'{
-		format: $format, driver: $driver, modules: ($modules | split(" ")),
+		format: $format, driver: $driver, arch: $arch, modules: ($modules | split(" ")),
 		extra_modules: ($extra_modules | split(" ")),
 		kernel_package: $pkg, kernel_version: $version, kernel_release: $release,
 		kernel_deb: $deb, kernel_deb_sha256: $sha, kernel_image: $vmlinuz,

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Make sure a QEMU with the igb device (Intel 82576, QEMU >= 8.0) is available.
 #
-# Usage: scripts/install-qemu.sh
+# Usage: scripts/install-qemu.sh [--arch aarch64]
+#   --arch aarch64  the QEMU that records arm64 guests (`record --arch aarch64`):
+#                   qemu-system-aarch64, package qemu-system-arm; replays always run on x86
 #
 # Idempotent: if $QTEST_QEMU_BINARY (the variable QEMU's own qtest suite uses) or else
 # qemu-system-x86_64 on PATH already has igb, it only reports which binary it found.
@@ -46,9 +48,23 @@ install-qemu: install QEMU >= 8.0 built with the igb device (qemu-system-x86_64;
 EOF
 }
 
+QEMU=qemu-system-x86_64
+PKG=qemu-system-x86
+case ${1:-} in
+'') ;;
+--arch)
+	case ${2:-} in
+	x86_64) ;;
+	aarch64) QEMU=qemu-system-aarch64 PKG=qemu-system-arm ;;
+	*) die "$EXIT_CANNOT" "--arch takes x86_64 or aarch64, not '${2:-}'" ;;
+	esac ;;
+*) die "$EXIT_CANNOT" "unknown argument $1 (usage: scripts/install-qemu.sh [--arch aarch64])" ;;
+esac
+
 # An explicit QTEST_QEMU_BINARY is what every tool will run, so installing a system
-# package would not help if it lacks igb: report instead of guessing.
-if [[ -n ${QTEST_QEMU_BINARY:-} ]]; then
+# package would not help if it lacks igb: report instead of guessing. (It names the x86 replay
+# binary; the recorder of another architecture looks its QEMU up on PATH.)
+if [[ $QEMU == qemu-system-x86_64 && -n ${QTEST_QEMU_BINARY:-} ]]; then
 	if ! command -v "$QTEST_QEMU_BINARY" >/dev/null 2>&1; then
 		die "$EXIT_NO_IGB" "QTEST_QEMU_BINARY=$QTEST_QEMU_BINARY is not an executable"
 	fi
@@ -59,7 +75,6 @@ if [[ -n ${QTEST_QEMU_BINARY:-} ]]; then
 	die "$EXIT_NO_IGB" "QTEST_QEMU_BINARY=$QTEST_QEMU_BINARY has no igb device (needs QEMU >= 8.0); unset it or point it at one that has"
 fi
 
-QEMU=qemu-system-x86_64
 if command -v "$QEMU" >/dev/null 2>&1 && has_igb "$QEMU"; then
 	report_ok "$(command -v "$QEMU")"
 	exit 0
@@ -110,13 +125,13 @@ if [[ $ID == debian && $CODENAME == bookworm ]]; then
 		echo 'deb http://deb.debian.org/debian bookworm-backports main' |
 			as_root tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null
 	fi
-	log "installing qemu-system-x86 from bookworm-backports"
+	log "installing $PKG from bookworm-backports"
 	apt_quiet update
-	apt_quiet install -t bookworm-backports --no-install-recommends qemu-system-x86
+	apt_quiet install -t bookworm-backports --no-install-recommends "$PKG"
 elif [[ $ID == debian || $ID == ubuntu || " $ID_LIKE " == *" debian "* || " $ID_LIKE " == *" ubuntu "* ]]; then
-	log "installing qemu-system-x86 from the $ID${CODENAME:+ $CODENAME} archive"
+	log "installing $PKG from the $ID${CODENAME:+ $CODENAME} archive"
 	apt_quiet update
-	apt_quiet install --no-install-recommends qemu-system-x86
+	apt_quiet install --no-install-recommends "$PKG"
 else
 	manual_hint
 	exit "$EXIT_CANNOT"

@@ -6,6 +6,35 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Trace, TraceSidecar } from '../model/trace.js';
+import { GUEST_ARCH_TABLE, guestArchOf } from '../devices/guest-arch.js';
+
+const MIB = 1024 * 1024;
+/**
+ * q35 keeps all of its RAM below 4 GiB, from address 0 up, while it is smaller than this
+ * (above, RAM from 2 GiB on moves above 4 GiB): a recording whose RAM starts higher (aarch64's
+ * virt: 1 GiB) replays with RAM up to its end, which must stay below it.
+ */
+const Q35_CONTIGUOUS_RAM_MIB = 0xb000_0000 / MIB;
+/** QEMU's RAM without -m, on q35 and virt alike. */
+const QEMU_DEFAULT_RAM_MIB = 128;
+
+/**
+ * The replay machine's RAM (MiB) for a recording's sidecar: its `-m`, plus where its RAM started
+ * (descriptors and buffers lie at the recorded guest-physical addresses); or why it cannot.
+ */
+export function replayMemory(sidecar: TraceSidecar | undefined): { memoryMib?: number; problem?: string } {
+  if (sidecar === undefined) return {};
+  const arch = guestArchOf(sidecar.content.guest_arch);
+  const ramBase = arch === undefined ? 0 : GUEST_ARCH_TABLE[arch].ramBase;
+  const recorded = sidecar.content.memory_mib;
+  if (ramBase === 0) return recorded === undefined ? {} : { memoryMib: recorded };
+  const memoryMib = recorded ?? QEMU_DEFAULT_RAM_MIB;
+  const end = ramBase / MIB + memoryMib;
+  if (end > Q35_CONTIGUOUS_RAM_MIB) {
+    return { problem: `the ${arch ?? '?'} guest's RAM (${memoryMib} MiB from ${ramBase / MIB} MiB) ends above the ${Q35_CONTIGUOUS_RAM_MIB} MiB the replay's q35 machine keeps contiguous below 4 GiB, so its descriptors and buffers cannot be put at their recorded addresses: frames sent and received, TX/RX descriptors and their writebacks are not checked` };
+  }
+  return { memoryMib: end };
+}
 
 export interface DataPathSpec {
   /** The capture of every frame on the NIC's netdev (the sidecar's `pcap`), when it can be replayed. */
@@ -27,7 +56,7 @@ const VF_EVENTS = ['igb_set_vfmailbox', 'igbvf_write_config'];
 export function dataPathSpec(trace: Trace): DataPathSpec {
   const vfEvents = VF_EVENTS.reduce((n, name) => n + (trace.read.stats.deviceEvents.get(name) ?? 0), 0);
   if (vfEvents > 0) {
-    const memoryMib = trace.sidecar?.content.memory_mib;
+    const { memoryMib } = replayMemory(trace.sidecar);
     // VF queues are PF queues of the VF's pool and their frames carry the VF's MAC: the data path
     // follows the PF's rings and tells frames apart by the PF's MAC only.
     return { ...(memoryMib === undefined ? {} : { memoryMib }), notReplayed: `SR-IOV virtual functions are at work in this recording (${vfEvents} VF mailbox and VF config events): frames sent from VF queues, with the VF's MAC, are not followed by the data path yet, so frames and descriptors are not checked` };
@@ -40,8 +69,9 @@ export function dataPathSpec(trace: Trace): DataPathSpec {
  * early target start (src/replay/early-target.ts) asks this before the trace is read.
  */
 export function captureSpec(sidecar: TraceSidecar | undefined, mac: string | undefined): DataPathSpec {
-  const memoryMib = sidecar?.content.memory_mib;
+  const { memoryMib, problem } = replayMemory(sidecar);
   const withMemory = memoryMib === undefined ? {} : { memoryMib };
+  if (problem !== undefined) return { notReplayed: problem };
   if (sidecar === undefined) {
     return { notReplayed: 'the recording has no sidecar naming a frame capture (recordings from before `record` captured frames): frames sent and received, TX/RX descriptors and their writebacks are not checked' };
   }

@@ -1,6 +1,7 @@
 // Assembles the sidecar of a new recording from what the recording knows. Pure: hashes, counts
 // and the host description are measured by the caller and passed in.
 
+import type { GuestArch } from '../devices/guest-arch.js';
 import { basename } from 'node:path';
 import type { Guest } from './guest.js';
 import { recordDeviceArg, ROOT_PORT_ARG, type RecordDevice } from './qemu-command.js';
@@ -28,6 +29,7 @@ export interface SidecarInput {
   readonly rootPort: boolean;
   readonly memoryMiB: number;
   readonly smp: number;
+  readonly arch: GuestArch;
   readonly append: string;
   readonly guest: Guest;
   readonly vmlinuzSha256: string;
@@ -64,6 +66,7 @@ export function buildSidecar(input: SidecarInput): Sidecar {
     timeout_s: input.timeoutS,
     memory_mib: input.memoryMiB,
     smp: input.smp,
+    guest_arch: input.arch,
     // The binary's name, not this machine's path to it; every other path in the command is relative.
     qemu_command: [basename(input.qemuBinary), ...input.qemuArgs],
     device: recordDeviceArg(input.device, input.rootPort),

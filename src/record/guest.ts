@@ -81,6 +81,8 @@ export async function userGuest(kernel: string, initrd: string): Promise<Guest> 
 export interface ProjectGuestOptions {
   readonly kernelPackage: string;
   readonly driver: string;
+  /** Debian architecture of the guest (build-guest.sh --arch); default amd64. */
+  readonly debianArch?: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** build-guest.sh's log lines (stderr), as they come. */
   readonly onLog?: (line: string) => void;
@@ -94,7 +96,7 @@ export async function projectGuest(options: ProjectGuestOptions): Promise<Guest>
       'run igb-replay from a clone of its repository, or bring your own guest: --kernel FILE --initrd FILE');
   }
   const dir = guestCacheDir(options.env, options.kernelPackage, options.driver);
-  await runBuildGuest(join(root, 'scripts', 'build-guest.sh'), ['-k', options.kernelPackage, '--driver', options.driver, '-o', dir], options);
+  await runBuildGuest(join(root, 'scripts', 'build-guest.sh'), ['-k', options.kernelPackage, '--driver', options.driver, '--arch', options.debianArch ?? 'amd64', '-o', dir], options);
   const info = JSON.parse(await readFile(join(dir, 'guest.json'), 'utf8')) as GuestInfo;
   const [initScript, udhcpcScript] = await Promise.all([
     readFile(join(root, 'scripts', 'guest', 'init'), 'utf8'),

@@ -23,6 +23,7 @@ import { escapeOptionValue } from '../target/qemu-args.js';
 import { ROOT_PORT_DEVICE, rootPortId } from '../target/topology.js';
 import type { DeviceModel } from '../devices/table.js';
 import { DEFAULT_MEMORY_MIB, DEFAULT_SMP } from './defaults.js';
+import { DEFAULT_GUEST_ARCH, GUEST_ARCH_TABLE, type GuestArch } from '../devices/guest-arch.js';
 
 export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e1000x*', 'pci_cfg_write', 'pci_cfg_read'];
 
@@ -56,16 +57,19 @@ export interface RecordCommandConfig {
    * WORK_FILES.hostFrames on the same hub, so the host can send frames slirp never would (host-frames.ts).
    */
   readonly hostFrames?: boolean;
+  /** The guest's architecture (default x86_64): machine and CPU. */
+  readonly arch?: GuestArch;
   /** More -trace patterns, after the standard ones. */
   readonly extraTrace?: readonly string[];
 }
 
 /**
- * The kernel command line of the project's guest: serial console, quiet, power off on panic, no
- * early PCI scans (see the header), the scenario, and what the scenario adds (e.g. pci=nomsi).
+ * The kernel command line of the project's guest: serial console, quiet, power off on panic, on x86
+ * no early PCI scans (see the header), the scenario, and what the scenario adds (e.g. pci=nomsi).
  */
-export function defaultAppend(scenario: string, extra?: string): string {
-  return [`console=ttyS0 quiet panic=-1 pci=noearly,lastbus=0 igbrec=${scenario}`, ...(extra === undefined ? [] : [extra])].join(' ');
+export function defaultAppend(scenario: string, extra?: string, arch: GuestArch = DEFAULT_GUEST_ARCH): string {
+  const row = GUEST_ARCH_TABLE[arch];
+  return [`console=${row.console}`, 'quiet', 'panic=-1', ...row.appendExtra, `igbrec=${scenario}`, ...(extra === undefined ? [] : [extra])].join(' ');
 }
 
 /** `igb,netdev=n0,mac=52:54:00:12:34:56,prop=value`: the form traces/*.json record. */
@@ -92,7 +96,7 @@ export function buildRecordArgs(config: RecordCommandConfig): string[] {
   const trace = [...RECORD_TRACE_PATTERNS, ...(config.extraTrace ?? [])].flatMap((pattern) => ['-trace', pattern]);
   const rootPort = config.rootPort === true;
   return [
-    '-M', 'q35', '-m', String(config.memoryMiB ?? DEFAULT_MEMORY_MIB), '-smp', String(config.smp ?? DEFAULT_SMP), '-nographic', '-no-reboot',
+    ...GUEST_ARCH_TABLE[config.arch ?? DEFAULT_GUEST_ARCH].machineArgs, '-m', String(config.memoryMiB ?? DEFAULT_MEMORY_MIB), '-smp', String(config.smp ?? DEFAULT_SMP), '-nographic', '-no-reboot',
     '-kernel', WORK_FILES.kernel, '-initrd', WORK_FILES.initrd, '-append', config.append,
     ...netdevArgs(config.hostFrames === true),
     ...(rootPort ? ['-device', ROOT_PORT_ARG] : []),

@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import { rm, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { findQemu, type QemuInfo } from '../target/qemu-binary.js';
+import { DEFAULT_QEMU_NAME, findQemu, QEMU_BINARY_ENV, type QemuInfo } from '../target/qemu-binary.js';
 import { deviceRow } from '../devices/table.js';
 import { makePrivateTempDir } from '../target/qemu-instance.js';
 import { registerForReaping } from '../target/reaper.js';
@@ -21,6 +21,7 @@ import { HostLinkDriver, hostEvents, linkChangesInTrace, type LinkRequest } from
 import { startHostSink, type HostSink } from './host-sink.js';
 import { DEFAULT_MEMORY_MIB, DEFAULT_SMP } from './defaults.js';
 import { HostFrameSender, type FrameRequest } from './host-frames.js';
+import { DEFAULT_GUEST_ARCH, GUEST_ARCH_TABLE, type GuestArch } from '../devices/guest-arch.js';
 import { buildRecordArgs, defaultAppend, WORK_FILES, type RecordDevice } from './qemu-command.js';
 import { captureFacts, consolePathFor, countCoreReads, fileFacts, hostOs, pcapPathFor, readTrace } from './record-files.js';
 import { runGuest, type GuestRun } from './run-guest.js';
@@ -41,6 +42,8 @@ export interface RecordOptions {
   /** Kernel command line; default: the project guest's, with igbrec=SCENARIO. */
   readonly append?: string;
   readonly kernelPackage: string;
+  /** The guest's architecture (default x86_64): machine, console, QEMU binary. */
+  readonly arch?: GuestArch;
   /** vCPUs; default: what the scenario needs, else 1. */
   readonly smp?: number;
   /** Guest RAM in MiB; default 512. */
@@ -89,10 +92,13 @@ function checkOptions(options: RecordOptions): void {
 
 export async function recordTrace(options: RecordOptions): Promise<RecordResult> {
   checkOptions(options);
-  const qemu = await findQemu({ explicit: options.qemu, env: options.env, device: options.device.model });
+  const arch = GUEST_ARCH_TABLE[options.arch ?? DEFAULT_GUEST_ARCH];
+  // $QTEST_QEMU_BINARY names the replay's x86 binary: another architecture's QEMU comes from --qemu or PATH.
+  const env = arch.qemuName === DEFAULT_QEMU_NAME ? options.env : { ...options.env, [QEMU_BINARY_ENV]: undefined };
+  const qemu = await findQemu({ explicit: options.qemu, env, device: options.device.model, defaultName: arch.qemuName, installHint: arch.installHint });
   const guest = options.kernel !== undefined && options.initrd !== undefined
     ? await userGuest(options.kernel, options.initrd)
-    : await projectGuest({ kernelPackage: options.kernelPackage, driver: deviceRow(options.device.model).linuxDriver, env: options.env, onLog: options.onLog });
+    : await projectGuest({ kernelPackage: options.kernelPackage, driver: deviceRow(options.device.model).linuxDriver, debianArch: arch.debianArch, env: options.env, onLog: options.onLog });
   const work = await makePrivateTempDir();
   const remove = (): void => { if (options.keepTemp !== true) rmSync(work, { recursive: true, force: true }); };
   const registration = registerForReaping({ shutdown: async () => remove(), shutdownSync: remove });
@@ -113,6 +119,7 @@ interface Machine {
   readonly smp: number;
   readonly memoryMiB: number;
   readonly rootPort: boolean;
+  readonly arch: GuestArch;
 }
 
 function machineFor(guest: Guest, options: RecordOptions): Machine {
@@ -122,12 +129,13 @@ function machineFor(guest: Guest, options: RecordOptions): Machine {
     smp: options.smp ?? spec?.smp ?? DEFAULT_SMP,
     memoryMiB: options.memoryMiB ?? DEFAULT_MEMORY_MIB,
     rootPort: spec?.rootPort === true,
+    arch: options.arch ?? DEFAULT_GUEST_ARCH,
   };
 }
 
 /** The kernel command line; the sink's port goes on it as igbrec_port=PORT. */
 function appendFor(options: RecordOptions, machine: Machine, sink: HostSink | undefined): string {
-  const base = options.append ?? defaultAppend(options.scenario, machine.spec?.appendExtra);
+  const base = options.append ?? defaultAppend(options.scenario, machine.spec?.appendExtra, machine.arch);
   return sink === undefined ? base : `${base} igbrec_port=${sink.port}`;
 }
 
@@ -152,7 +160,7 @@ async function runWithHost(work: string, qemu: QemuInfo, machine: Machine, optio
   try {
     const append = appendFor(options, machine, host.sink);
     const args = buildRecordArgs({
-      device: options.device, append, smp: machine.smp, memoryMiB: machine.memoryMiB, rootPort: machine.rootPort, qmp: host.link !== undefined,
+      device: options.device, append, smp: machine.smp, memoryMiB: machine.memoryMiB, rootPort: machine.rootPort, qmp: host.link !== undefined, arch: machine.arch,
       hostFrames: host.frames !== undefined,
     });
     const run = await runGuest({
@@ -208,7 +216,7 @@ async function recordIn(work: string, qemu: QemuInfo, guest: Guest, options: Rec
   const sidecar = buildSidecar({
     tracePath: options.output, trace, scenario: options.scenario, recordedAt: new Date(), recordedBy: options.recordedBy,
     hostOs: hostName, qemuBinary: qemu.path, qemuVersion: qemu.version.text, qemuArgs: args, timeoutS: options.timeoutS,
-    device: options.device, rootPort: machine.rootPort, memoryMiB: machine.memoryMiB, smp: machine.smp,
+    device: options.device, rootPort: machine.rootPort, memoryMiB: machine.memoryMiB, smp: machine.smp, arch: machine.arch,
     append, guest, vmlinuzSha256, initrdSha256,
     consoleMarkers: checkConsole(run.console, { projectGuest: false, scenario: options.scenario }).markers,
     pcap: evidence.capture, hostEvents: evidence.events, hostSink: host.sink?.stats(),

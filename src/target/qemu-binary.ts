@@ -50,6 +50,10 @@ export interface FindQemuOptions {
   readonly device?: string;
   /** Fail unless the binary has the qtest accelerator (clock_step / clock_set). */
   readonly requireQtestAccel?: boolean;
+  /** The binary looked up on PATH when neither explicit nor the environment names one (default qemu-system-x86_64). */
+  readonly defaultName?: string;
+  /** The hint of a binary not found (default: how to install QEMU for x86). */
+  readonly installHint?: string;
   /** Directory of the on-disk probe cache, or false for none; default: the igb-replay cache directory. */
   readonly probeCache?: string | false;
 }
@@ -101,14 +105,14 @@ export async function resolveQemuBinary(options: FindQemuOptions = {}): Promise<
   const fromEnv = env[QEMU_BINARY_ENV];
   const [wanted, source] = options.explicit !== undefined ? [options.explicit, 'the --qemu option']
     : fromEnv !== undefined && fromEnv !== '' ? [fromEnv, `$${QEMU_BINARY_ENV}`]
-      : [DEFAULT_QEMU_NAME, 'PATH'];
+      : [options.defaultName ?? DEFAULT_QEMU_NAME, 'PATH'];
   const hasDirectory = wanted.includes('/');
   const found = hasDirectory
     ? (await isExecutable(wanted) ? resolvePath(wanted) : undefined)
     : await searchPath(wanted, env.PATH);
   if (found !== undefined) return isAbsolute(found) ? found : resolvePath(found);
   const what = hasDirectory ? `${wanted} (from ${source}) is not an executable file` : `no ${wanted} on PATH (from ${source})`;
-  throw new TargetError(source === 'PATH' ? 'qemu-not-found' : 'qemu-not-executable', `QEMU not found: ${what}`, INSTALL_QEMU_HINT);
+  throw new TargetError(source === 'PATH' ? 'qemu-not-found' : 'qemu-not-executable', `QEMU not found: ${what}`, options.installHint ?? INSTALL_QEMU_HINT);
 }
 
 async function run(path: string, args: readonly string[]): Promise<string> {

@@ -7,6 +7,7 @@
 // The reader validates every field it knows (type, and format where one exists) and names the
 // line of the offending field; fields it does not know are kept, so newer sidecars still load.
 
+import { GUEST_ARCHS } from '../devices/guest-arch.js';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ROOT_BUS, type NicPlacement } from '../model/placement.js';
@@ -57,6 +58,8 @@ export interface Sidecar {
   /** Guest RAM (`-m`) and vCPUs (`-smp`): a replay that writes guest memory needs as much. */
   readonly memory_mib?: number;
   readonly smp?: number;
+  /** The guest's architecture (x86_64, aarch64); absent in recordings from before there was a choice: x86_64. */
+  readonly guest_arch?: string;
   /** The `-device pcie-root-port,…` the NIC sits behind (SR-IOV recordings); absent: root bus. */
   readonly pcie_root_port?: string;
   /** Every frame on the NIC's netdev during the recording (QEMU filter-dump), beside the trace. */
@@ -130,6 +133,7 @@ const FIELDS: Readonly<Record<string, { type: FieldType; format?: RegExp; requir
   guest_extra_modules: { type: 'strings' },
   memory_mib: { type: 'integer' },
   smp: { type: 'integer' },
+  guest_arch: { type: 'string', format: new RegExp(`^(${GUEST_ARCHS.join('|')})$`) },
   pcie_root_port: { type: 'string', format: /^pcie-root-port(,|$)/ },
   pcap: { type: 'pcap' },
   host_events: { type: 'host-events' },

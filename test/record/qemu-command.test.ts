@@ -73,6 +73,15 @@ describe('buildRecordArgs', () => {
     expect(hub.filter((arg) => arg.startsWith('/'))).toEqual([]);
   });
 
+  it('boots an aarch64 guest on the virt machine with the max CPU and its PL011 console, without the x86 PCI options', () => {
+    const arm = buildRecordArgs({ device: igb, append: defaultAppend('init', undefined, 'aarch64'), arch: 'aarch64' });
+    expect(arm.slice(0, 4)).toEqual(['-M', 'virt', '-cpu', 'max']);
+    expect(valuesOf(arm, '-append')).toEqual(['console=ttyAMA0 quiet panic=-1 igbrec=init']);
+    // Everything after the machine is the same command as on x86.
+    expect(arm.slice(4).filter((arg) => arg !== valuesOf(arm, '-append')[0])).toEqual(args.slice(2).filter((arg) => arg !== valuesOf(args, '-append')[0]));
+    expect(defaultAppend('nomsi', 'pci=nomsi', 'aarch64')).toBe('console=ttyAMA0 quiet panic=-1 igbrec=nomsi pci=nomsi');
+  });
+
   it('uses only relative file names, so the stored command line fits any machine', () => {
     expect(valuesOf(args, '-kernel')).toEqual(['vmlinuz']);
     expect(valuesOf(args, '-initrd')).toEqual(['initrd.gz']);

@@ -13,7 +13,7 @@ const INPUT: SidecarInput = {
   tracePath: 'out/sriov.log', trace: { sha256: SHA, lines: 3, bytes: 99 }, scenario: 'sriov',
   recordedAt: new Date('2026-12-04T18:00:00Z'), recordedBy: 'igb-replay record --scenario sriov', qemuBinary: '/usr/bin/qemu-system-x86_64',
   qemuVersion: 'QEMU emulator version 10.0.2', qemuArgs: ['-M', 'q35'], timeoutS: 180,
-  device: { model: 'igb', mac: '52:54:00:12:34:56', properties: {} }, rootPort: true, memoryMiB: 1024, smp: 2,
+  device: { model: 'igb', mac: '52:54:00:12:34:56', properties: {} }, rootPort: true, memoryMiB: 1024, smp: 2, arch: 'x86_64',
   append: 'console=ttyS0', guest: { kernel: '/k', initrd: '/i', project: true, info: { modules: ['igb'], extra_modules: ['8021q', 'igbvf'] } },
   vmlinuzSha256: SHA, initrdSha256: SHA, consoleMarkers: ['IGBREC: done sriov'],
   pcap: { file: 'sriov.pcap', sha256: 'b'.repeat(64), bytes: 1000, frames: 12 },
@@ -30,6 +30,7 @@ describe('the new fields', () => {
     expect(sidecar).toMatchObject({
       memory_mib: 1024, smp: 2, pcie_root_port: 'pcie-root-port,id=rp0,slot=0', device: 'igb,bus=rp0,netdev=n0,mac=52:54:00:12:34:56',
       pcap: INPUT.pcap, host_events: INPUT.hostEvents, host_sink: INPUT.hostSink, guest_extra_modules: ['8021q.ko', 'igbvf.ko'],
+      guest_arch: 'x86_64',
     });
     expect(parseSidecar(serializeSidecar(sidecar), 'sriov.json')).toEqual(sidecar);
   });
@@ -52,6 +53,8 @@ describe('validation of the new fields', () => {
     ['memory_mib', '512', 'expected a non-negative integer'],
     ['smp', 1.5, 'expected a non-negative integer'],
     ['pcie_root_port', 'ioh3420,id=rp0', 'malformed value'],
+    ['guest_arch', 'riscv64', 'malformed value'],
+    ['guest_arch', 64, 'expected a string'],
     ['pcap', 'x.pcap', 'expected an object {file, sha256, bytes, frames}'],
     ['pcap', { file: 'dir/x.pcap', sha256: SHA, bytes: 1, frames: 1 }, 'expected "file" to be a file name'],
     ['pcap', { file: 'x.pcap', sha256: 'ABC', bytes: 1, frames: 1 }, 'expected "sha256" to be 64 lowercase hex digits'],

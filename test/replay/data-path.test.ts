@@ -19,7 +19,7 @@ function capturedTx(name: string): number {
   return [...pcapFrames(new Uint8Array(readFileSync(`traces/${name}.pcap`)), name)].filter((f) => frameDirection(f.data, mac) === 'tx').length;
 }
 
-describe.each(['linux-6.1-traffic-mix', 'linux-6.1-vlan', 'linux-6.1-e1000e-traffic-mix'])('data path of %s', (name) => {
+describe.each(['linux-6.1-traffic-mix', 'linux-6.1-vlan', 'linux-6.1-e1000e-traffic-mix', 'linux-6.1-aarch64-traffic-mix'])('data path of %s', (name) => {
   let runs: ReplayResult[];
 
   beforeAll(async () => {

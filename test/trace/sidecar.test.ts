@@ -136,7 +136,7 @@ describe('what record writes', () => {
       recordedAt: new Date('2026-01-02T03:04:05.678Z'), recordedBy: 'igb-replay record -o out.log', hostOs: 'Debian',
       qemuBinary: '/usr/bin/qemu-system-x86_64', qemuVersion: 'QEMU emulator version 10.0.2', qemuArgs: ['-M', 'q35'], timeoutS: 180,
       device: { model: 'igb', mac: '52:54:00:12:34:56', properties: { 'x-pcie-flr-init': 'off' } }, append: 'console=ttyS0',
-      rootPort: false, memoryMiB: 512, smp: 1,
+      rootPort: false, memoryMiB: 512, smp: 1, arch: 'x86_64',
       guest: { kernel: '/k', initrd: '/i', project: true, info: { kernel_package: 'linux-image-x', modules: ['dca', 'igb'] }, initScript: '#!/bin/sh\n' },
       vmlinuzSha256: 'c'.repeat(64), initrdSha256: 'd'.repeat(64), consoleMarkers: ['IGBREC: done init'],
       pcap: { file: 'out.pcap', sha256: 'e'.repeat(64), bytes: 24, frames: 0 },
@@ -147,6 +147,7 @@ describe('what record writes', () => {
       trace: 'out.log', recorded_at: '2026-01-02T03:04:05Z', qemu_command: ['qemu-system-x86_64', '-M', 'q35'],
       device: 'igb,netdev=n0,mac=52:54:00:12:34:56,x-pcie-flr-init=off', device_model: 'igb',
       device_properties: { 'x-pcie-flr-init': 'off' }, guest_modules: ['dca.ko', 'igb.ko'], kernel_package: 'linux-image-x',
+      guest_arch: 'x86_64',
     });
     // Every field a traces/ sidecar has, where it applies to this recording, is there too.
     const real = JSON.parse(readFileSync('traces/linux-6.1-init.json', 'utf8')) as Record<string, unknown>;

@@ -7,19 +7,25 @@ import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { openOutput } from '../output.js';
 import { packageVersion } from '../version.js';
-import type { RecordArgs } from '../commands/record.js';
+import { kernelPackageOf, type RecordArgs } from '../commands/record.js';
+import { DEFAULT_GUEST_ARCH } from '../../devices/guest-arch.js';
 
-/** `linux-6.1-igb-init.log` for the project's guest, `igb-init.log` for the user's. */
-export function defaultOutput(args: Pick<RecordArgs, 'kernel' | 'kernelPackage' | 'scenario'>, model: string): string {
-  const version = /^linux-image-(\d+\.\d+)/.exec(args.kernelPackage)?.[1];
-  return args.kernel === undefined && version !== undefined ? `linux-${version}-${model}-${args.scenario}.log` : `${model}-${args.scenario}.log`;
+/**
+ * `linux-6.1-igb-init.log` for the project's guest, `igb-init.log` for the user's; another
+ * architecture than x86 says so (`linux-6.1-aarch64-igb-init.log`).
+ */
+export function defaultOutput(args: Pick<RecordArgs, 'kernel' | 'kernelPackage' | 'scenario' | 'arch'>, model: string): string {
+  const version = /^linux-image-(\d+\.\d+)/.exec(kernelPackageOf(args))?.[1];
+  const name = args.arch === DEFAULT_GUEST_ARCH ? `${model}-${args.scenario}` : `${args.arch}-${model}-${args.scenario}`;
+  return args.kernel === undefined && version !== undefined ? `linux-${version}-${name}.log` : `${name}.log`;
 }
 
 /** The command line as the sidecar's recorded_by shows it. */
 export function invocation(args: RecordArgs, output: string): string {
   const parts = ['igb-replay', 'record', '--scenario', args.scenario, '--device', args.device, '-o', output];
   if (args.kernel !== undefined) parts.push('--kernel', args.kernel, '--initrd', args.initrd ?? '');
-  else parts.push('-k', args.kernelPackage);
+  else parts.push('-k', kernelPackageOf(args));
+  if (args.arch !== DEFAULT_GUEST_ARCH) parts.push('--arch', args.arch);
   if (args.append !== undefined) parts.push('--append', JSON.stringify(args.append));
   if (args.smp !== undefined) parts.push('--smp', String(args.smp));
   if (args.memory !== undefined) parts.push('--memory', String(args.memory));
@@ -54,7 +60,7 @@ export async function runRecord(args: RecordArgs, ctx: CliContext): Promise<void
   try {
     result = await recordTrace({
       output, scenario: args.scenario, device: { model: device.model, mac: device.mac, properties: device.properties },
-      qemu: args.qemu, kernel: args.kernel, initrd: args.initrd, append: args.append, kernelPackage: args.kernelPackage,
+      qemu: args.qemu, kernel: args.kernel, initrd: args.initrd, append: args.append, kernelPackage: kernelPackageOf(args), arch: args.arch,
       smp: args.smp, memoryMiB: args.memory,
       timeoutS: args.timeout, recordedBy: invocation(args, output), env: ctx.env, keepTemp: args.keepTemp,
       onLog: (line) => { if (!line.includes('up to date')) status.log(line); },
