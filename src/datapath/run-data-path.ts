@@ -12,6 +12,7 @@ import { FrameCursor, macBytes } from '../frames/frame-cursor.js';
 import { deviceRow } from '../devices/table.js';
 import { TxDataPath, type TxSeed } from './tx-path.js';
 import { RxDataPath, type RxInjection } from './rx-path.js';
+import { StatisticsTaint } from './statistics-taint.js';
 
 /** What the data path does not check yet even with a capture (said in every replayed result). */
 const NOT_YET = ['transmit descriptor writebacks (DD status) are not read back'];
@@ -23,6 +24,8 @@ const NOT_YET_RX = 'the receive descriptors the device wrote back are not read (
 export interface DataPathWindow {
   readonly handoffs: Map<number, TxSeed>;
   readonly injections: Map<number, RxInjection>;
+  /** Statistics reads whose difference a packet the replay could not rebuild explains (seq → why). */
+  readonly explainedReads: Map<number, string>;
 }
 
 export class DataPathRun {
@@ -36,6 +39,7 @@ export class DataPathRun {
     private readonly collector: FramesCollector | undefined,
     private readonly capture: string | undefined,
     private readonly reason: string,
+    private readonly statistics?: StatisticsTaint,
   ) {}
 
   static start(job: ReplayJob, target: ReplayTarget): DataPathRun {
@@ -55,7 +59,8 @@ export class DataPathRun {
     const why = target.receiveFrames === undefined ? 'the target cannot inject frames' : target.whyNoInjection;
     const rx = why !== undefined ? undefined
       : new RxDataPath(new FrameCursor(spec.capture, 'rx', mac), deviceRow(job.target.device.model).rxBuffers);
-    return new DataPathRun(new TxDataPath(job.registers, deviceRow(job.target.device.model).txDescriptors, new FrameCursor(spec.capture, 'tx', mac)), rx, new FramesCollector(), spec.capture, why ?? '');
+    return new DataPathRun(new TxDataPath(job.registers, deviceRow(job.target.device.model).txDescriptors, new FrameCursor(spec.capture, 'tx', mac)), rx,
+      new FramesCollector(), spec.capture, why ?? '', new StatisticsTaint(job.registers));
   }
 
   /** Frames go both ways through the target: sent from the capture, received ones injected. */
@@ -68,7 +73,7 @@ export class DataPathRun {
     if (this.tx === undefined) return undefined;
     this.seeds = await this.tx.window(records);
     this.injections = this.rx === undefined ? new Map() : await this.rx.window(records);
-    return { handoffs: this.seeds, injections: this.injections };
+    return { handoffs: this.seeds, injections: this.injections, explainedReads: this.statistics?.window(records, this.seeds) ?? new Map() };
   }
 
   /** After a window ran: its tail writes' frames are due; those the target sent meanwhile are checked. */

@@ -3,7 +3,7 @@
 // the packets' bytes in their buffers (rebuilt from the capture's frames, taken in order), and
 // the frames the device must then send. The frames come from the capture as they are needed.
 
-import type { TraceRecord } from '../model/access.js';
+import { linkStateOf, type TraceRecord } from '../model/access.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import type { FrameCursor } from '../frames/frame-cursor.js';
 import type { MemoryWrite } from './memory-write.js';
@@ -37,11 +37,20 @@ export interface TxSeed {
   readonly skipped: readonly SkippedPacket[];
 }
 
+/** Why a packet handed over while the recording's link was down is not rebuilt. */
+const LINK_DOWN = 'handed over while the host link was down: QEMU drops such a frame before the capture sees it (its bytes are not '
+  + 'recorded), and the replay\'s target, its link down too, must send nothing';
+
 export class TxDataPath {
   private readonly rings: TxRings;
   /** Descriptor events in the recording that no tail write explains (QEMU sent on its own). */
   unplacedDescriptors = 0;
   firstUnplacedLine: number | undefined;
+  /**
+   * The recording's backend link is down (a link-change marker said so): QEMU drops what the NIC
+   * sends before the netdev's filters, so those frames are not in the capture.
+   */
+  private backendDown = false;
 
   /** `frames`: the capture's transmitted frames; undefined when the recording has no capture. */
   constructor(registers: RegisterDatabase, layout: TxDescriptorLayout, private readonly frames: FrameCursor | undefined) {
@@ -54,6 +63,8 @@ export class TxDataPath {
     for (const record of records) {
       if (record.type === 'marker') {
         this.noteUnplaced(record.line, record.events.filter((e) => e.name === TX_DESCRIPTOR_EVENT).length);
+        const up = linkStateOf(record);
+        if (up !== undefined) this.backendDown = !up;
         continue;
       }
       const before = this.rings.unplaced.length;
@@ -75,6 +86,12 @@ export class TxDataPath {
     const expected: ExpectedFrame[] = [];
     const skipped: SkippedPacket[] = [];
     for (const packet of handoff.packets) {
+      if (this.backendDown) {
+        // The replay's target has its link down here too (the replay sets it at the same marker),
+        // so it must send nothing: a frame from it is frame-extra.
+        skipped.push({ line: packet.line, reason: LINK_DOWN, frames: 0 });
+        continue;
+      }
       const frames = [];
       for (let i = 0; i < framesFor(packet); i++) {
         const frame = this.frames === undefined ? undefined : await this.frames.next();

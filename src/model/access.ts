@@ -117,6 +117,17 @@ export const MARKER_KINDS: readonly MarkerKind[] = [
   'autoneg', 'itr-timer', 'rx-packet', 'tx-packet', 'link-change', 'reset', 'async', 'mark', 'idle',
 ];
 
+/**
+ * The backend link state a `link-change` marker reports (`e1000e_link_status_changed New link
+ * status: N`): true up, false down, undefined for any other marker.
+ */
+export function linkStateOf(marker: Marker): boolean | undefined {
+  if (marker.kind !== 'link-change') return undefined;
+  const event = marker.events.find((e) => e.name === 'e1000e_link_status_changed');
+  const match = event === undefined ? null : /New link status: (\d+)/.exec(event.text);
+  return match === null ? undefined : match[1] !== '0';
+}
+
 export interface Marker extends Timing {
   readonly type: 'marker';
   readonly kind: MarkerKind;

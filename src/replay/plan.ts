@@ -15,7 +15,7 @@
 // Host-side link changes (link-change markers: QEMU's backend link went down or up, e.g. QMP
 // set_link, or QEMU's own teardown at the end of a recording) are reproduced with QMP set_link.
 
-import type { Access, Marker, TraceRecord } from '../model/access.js';
+import { linkStateOf, type Access, type Marker, type TraceRecord } from '../model/access.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import { PhaseTracker, type Phase } from '../analysis/phases.js';
 import { RX_START_EVENT } from '../datapath/rx-path.js';
@@ -152,7 +152,7 @@ export class Planner {
       this.autoneg.see(record);
       this.phaseTracker.observe(record);
       if (record.type === 'marker') {
-        const up = this.seenAccess && record.kind === 'link-change' ? linkState(record) : undefined;
+        const up = this.seenAccess && record.kind === 'link-change' ? linkStateOf(record) : undefined;
         if (up !== undefined) {
           steps.push({ kind: 'set-link', marker: record, up });
           linkChanges++;
@@ -201,13 +201,6 @@ function paceOf(record: TraceRecord, paceable: boolean, receiptLines: readonly n
   const negotiation = record.events.some((event) => event.name === NEGOTIATION_START);
   if (armed.length === 0 && !negotiation) return {};
   return { pace: armed, ...(negotiation ? { startsNegotiation: true as const } : {}) };
-}
-
-/** The link state a link-change marker reports (`e1000e_link_status_changed New link status: N`). */
-function linkState(marker: Marker): boolean | undefined {
-  const event = marker.events.find((e) => e.name === 'e1000e_link_status_changed');
-  const match = event === undefined ? null : /New link status: (\d+)/.exec(event.text);
-  return match === null ? undefined : match[1] !== '0';
 }
 
 /**

@@ -88,7 +88,7 @@ function classLines(r: ReplayResult, c: ChalkInstance, options: ReportContext): 
     'unknown-in-target': 'the target QEMU has no such register (read 0), the recording read a value; per register below',
     'poll-satisfied': 'polling loop reached its recorded outcome after a different number of reads',
     'poll-never-satisfied': 'polling loop never reached its recorded outcome',
-    'explained-by-traffic': `ICR/EICR bits set by packets the recording moved (not replayed, or their interrupt timing)${options.strict ? ' (counted: --strict)' : '; --strict counts them'}`,
+    'explained-by-traffic': `ICR/EICR bits or counters set by packets the recording moved (not replayed or not rebuilt, or their interrupt timing)${options.strict ? ' (counted: --strict)' : '; --strict counts them'}`,
     'set-up': `config bits the replay's own PCI set-up decides (decoding, bus master)${options.strict ? ' (counted: --strict)' : '; --strict counts them'}`,
   };
   const rows = READ_CLASSES.map((cls) => {

@@ -43,6 +43,22 @@ describe.each(['linux-6.1-traffic-mix', 'linux-6.1-vlan', 'linux-6.1-e1000e-traf
   });
 });
 
+describe('packets handed over while the host link was down (linux-6.1-aarch64-linkflap)', () => {
+  it('are not in the capture, so none is taken from it for them, and the target, its link down too, sends nothing for them', async () => {
+    const name = 'linux-6.1-aarch64-linkflap';
+    const result = await replayFile(`traces/${name}.log`, { time: 'auto', strict: false, dataPath: true });
+    const frames = result.frames!;
+    const linkDown = frames.skipped.filter((s) => /host link was down/.test(s.reason));
+    expect(linkDown.length).toBeGreaterThan(0);
+    expect(linkDown.every((s) => s.frames === 0)).toBe(true);
+    // Every captured frame still lines up with its own packet: none missing, none extra, all identical.
+    const tx = capturedTx(name);
+    expect(frames.tx).toMatchObject({ framesExpected: tx, framesEmitted: tx, framesCompared: tx, framesMatched: tx });
+    expect(frames.byClass).toEqual({ 'frame-differs': 0, 'frame-missing': 0, 'frame-extra': 0 });
+    expect(result.divergences.filter((d) => d.class === 'mismatch')).toEqual([]);
+  }, 60_000);
+});
+
 describe('by default in markers time (a QEMU without the qtest accelerator)', () => {
   it('replays registers only and says the frames are not checked, why, and how to check them', async () => {
     const result = await replayFile('traces/linux-6.1-linkflap.log', { time: 'markers', strict: false });
