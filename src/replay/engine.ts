@@ -4,7 +4,7 @@
 
 import type { ArmedTimer } from '../devices/throttle-timers.js';
 import type { Access, Marker } from '../model/access.js';
-import type { PollRun, ReplayPlan, ReplayStep } from './plan.js';
+import { PCI_COMMAND, type PollRun, type ReplayPlan, type ReplayStep } from './plan.js';
 import type { MemoryWrite } from '../datapath/memory-write.js';
 import type { RxInjection } from '../datapath/rx-path.js';
 
@@ -247,6 +247,12 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
         case 'config-read': {
           await batcher.flush();
           const seq = step.access.seq;
+          if (step.commandBefore !== undefined) {
+            // The target logs this write as a config access: a place of the read's record, whose
+            // events (config accesses only, not compared) it joins.
+            state.places.push(step.access);
+            await pipeline.add(target.writeConfig(PCI_COMMAND, 2, step.commandBefore, undefined));
+          }
           state.places.push(step.access);
           await pipeline.add(target.readConfig(step.access.offset & ~3, step.access.vf).then((dword) => { state.actual.set(seq, dword); }));
           break;

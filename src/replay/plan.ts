@@ -37,8 +37,12 @@ export type ReplayStep =
   | ({ readonly kind: 'write'; readonly access: Access } & Paced)
   | ({ readonly kind: 'read'; readonly access: Access; readonly poll: PollRun | undefined } & Paced)
   | { readonly kind: 'config-write'; readonly access: Access; readonly value: number }
-  /** A config read of the recording, compared (pci_cfg_read does not print its width: see result.ts). */
-  | { readonly kind: 'config-read'; readonly access: Access }
+  /**
+   * A config read of the recording, compared (pci_cfg_read does not print its width: see result.ts).
+   * `commandBefore`: COMMAND is first written with this (16 bits): the recording's firmware had not
+   * turned decoding on yet where the replay's set-up already had (see CommandTracker).
+   */
+  | { readonly kind: 'config-read'; readonly access: Access; readonly commandBefore?: number }
   | { readonly kind: 'advance-time'; readonly marker: Marker }
   /** The backend link went down (`up` false) or up where the recording shows it. */
   | { readonly kind: 'set-link'; readonly marker: Marker; readonly up: boolean }
@@ -88,8 +92,8 @@ const TIMER_MARKERS: ReadonlySet<string> = new Set(['autoneg', 'itr-timer', 'asy
 const BAR_FIRST = 0x10;
 const BAR_LAST = 0x27;
 const ROM_BAR = 0x30;
-const COMMAND = 0x04;
-/** COMMAND bits the replay keeps set so the device stays reachable: IO and memory decode. */
+export const PCI_COMMAND = 0x04;
+/** COMMAND's IO and memory decoding bits. */
 const DECODE_BITS = 0x3;
 /** QEMU's event for an autonegotiation starting. */
 export const NEGOTIATION_START = 'e1000x_link_negotiation_start';
@@ -101,9 +105,14 @@ const MIN_POLL_READS = 3;
  * replay (src/replay/run.ts) feeds the same Planner window by window; the result is the same.
  */
 export function planReplay(records: readonly TraceRecord[], registers: RegisterDatabase): ReplayPlan {
-  const planner = new Planner(registers, negotiationVisible(records));
+  const planner = new Planner(registers, negotiationVisible(records), configWritesRecorded(records));
   const window = planner.window(records);
   return { ...window, phases: planner.phases() };
+}
+
+/** Whether the recording logs the PF's config writes (then its COMMAND writes are all there). */
+export function configWritesRecorded(records: readonly TraceRecord[]): boolean {
+  return records.some((record) => record.type === 'access' && record.space === 'pci-config' && record.kind === 'write' && record.vf === undefined);
 }
 
 /** Whether the recording logs autonegotiation starts (then pending autonegs can be followed). */
@@ -119,14 +128,54 @@ export type WindowPlan = Omit<ReplayPlan, 'phases'>;
  * autonegotiation is pending, whether an access was seen, the phases. Windows must not cut a
  * polling loop (src/replay/record-windows.ts cuts only where no loop can continue).
  */
+/**
+ * The PF's COMMAND register as the recording had it. The replay's set-up programs the BARs and
+ * turns decoding and bus mastering on before the first access, standing in for the firmware (whose
+ * BAR writes are not replayed); from there the recording's own COMMAND writes are replayed as
+ * written (turning decoding off while the kernel sizes BARs, as the guest did: no access of the
+ * recording reached the device while it was off, or QEMU would not have logged it). Only the
+ * state before the recording's first COMMAND write differs: where its first read of COMMAND comes
+ * before any register access and shows decoding off (the firmware had not turned it on yet), the
+ * replay writes that value first, so the read compares exactly; the recording's next COMMAND write
+ * turns decoding on before any register access, as it did in the recording. A recording that logs
+ * no config writes keeps the set-up's decoding throughout.
+ */
+class CommandTracker {
+  private deviceAccessed = false;
+  private written = false;
+
+  constructor(private readonly configWritesRecorded: boolean) {}
+
+  /** The value to write before this PF COMMAND read, when it must be restored first. */
+  restoreBefore(access: Access): number | undefined {
+    if (!this.configWritesRecorded || this.deviceAccessed || this.written) return undefined;
+    if (access.kind !== 'read' || access.vf !== undefined || access.offset !== PCI_COMMAND) return undefined;
+    // A word or a dword read (pci_cfg_read prints no width): COMMAND is the low 16 bits either way.
+    const command = access.value & 0xffff;
+    // Seen once: after this read the replay's COMMAND is the recording's.
+    this.written = true;
+    return (command & DECODE_BITS) === DECODE_BITS ? undefined : command;
+  }
+
+  see(access: Access): void {
+    if (access.space === 'mmio' || access.space === 'io') this.deviceAccessed = true;
+    else if (access.space === 'pci-config' && access.kind === 'write' && access.vf === undefined && access.offset <= PCI_COMMAND + 1 && access.offset + access.size > PCI_COMMAND) this.written = true;
+  }
+}
+
 export class Planner {
   private seenAccess = false;
+  private readonly command: CommandTracker;
   private readonly autoneg: AutonegTracker;
   private readonly phaseTracker: PhaseTracker;
   private nextPollId = 0;
 
-  /** `negotiationVisible`: the recording logs autonegotiation starts (see AutonegTracker). */
-  constructor(private readonly registers: RegisterDatabase, negotiationVisible: boolean) {
+  /**
+   * `negotiationVisible`: the recording logs autonegotiation starts (see AutonegTracker);
+   * `configWritesRecorded`: it logs the PF's config writes (see CommandTracker).
+   */
+  constructor(private readonly registers: RegisterDatabase, negotiationVisible: boolean, configWritesRecorded = false) {
+    this.command = new CommandTracker(configWritesRecorded);
     this.autoneg = new AutonegTracker(negotiationVisible);
     this.phaseTracker = new PhaseTracker(registers);
   }
@@ -179,7 +228,10 @@ export class Planner {
         continue;
       }
       this.seenAccess = true;
-      const step = stepFor(record, pollAt.get(record.seq));
+      const commandBefore = this.command.restoreBefore(record);
+      this.command.see(record);
+      const planned = stepFor(record, pollAt.get(record.seq));
+      const step = commandBefore !== undefined && planned.kind === 'config-read' ? { ...planned, commandBefore } : planned;
       if (step.kind === 'skip') skipped++;
       const paced = step.kind === 'write' || (step.kind === 'read' && step.poll === undefined);
       lastAccess = paced ? { index: steps.length, step, access: record, paceable, receipts: [] } : undefined;
@@ -253,10 +305,8 @@ function stepFor(access: Access, poll: PollRun | undefined): ReplayStep {
       return { kind: 'skip', access, reason: 'BARs are programmed by the replay' };
     }
     if (access.kind === 'read') return { kind: 'config-read', access };
-    // A VF's registers are replayed through the PF's BAR (QEMU logs them at PF offsets), so only
-    // the PF's decoding must stay on.
-    const value = access.offset === COMMAND && access.vf === undefined ? access.value | DECODE_BITS : access.value;
-    return { kind: 'config-write', access, value };
+    // COMMAND too, as recorded (see CommandTracker).
+    return { kind: 'config-write', access, value: access.value };
   }
   if (access.space === 'io' && access.verdict === 'unknown') {
     return { kind: 'skip', access, reason: 'IO access to an unknown address (value not recorded)' };

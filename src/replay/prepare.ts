@@ -6,7 +6,10 @@ import type { RecordedDevice, Trace } from '../model/trace.js';
 import type { TimeModeChoice } from '../model/replay.js';
 import { registersFor, type RegisterDatabase } from '../regs/database.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
-import { NEGOTIATION_START, negotiationVisible } from './plan.js';
+import { configWritesRecorded, NEGOTIATION_START, negotiationVisible } from './plan.js';
+
+/** The events that log the NIC's config writes: the PCI core's, and igb's own. */
+const CONFIG_WRITE_EVENTS = ['pci_cfg_write', 'igb_write_config'];
 import type { TraceSourceOptions } from '../formats/read-trace.js';
 import type { RecordSource } from './record-windows.js';
 import type { CompareOptions } from './compare-policy.js';
@@ -41,6 +44,8 @@ export interface ReplayJob {
   readonly accessCount: number;
   /** The recording logs autonegotiation starts (the planner follows pending ones: see plan.ts). */
   readonly negotiationVisible: boolean;
+  /** The recording logs the NIC's config writes (pci_cfg_write, igb_write_config): see plan.ts CommandTracker. */
+  readonly configWritesRecorded: boolean;
   readonly registers: RegisterDatabase;
   /** Records per window (default WINDOW_RECORDS); tests set small ones to cross many window boundaries. */
   readonly windowRecords?: number;
@@ -88,6 +93,8 @@ export function prepareReplay(trace: Trace, options: PrepareOptions): ReplayJob 
     trace: trace.path, source, registers,
     accessCount: trace.records?.filter((record) => record.type === 'access').length ?? trace.read.stats.accessLines,
     negotiationVisible: trace.records !== undefined ? negotiationVisible(trace.records) : (trace.read.stats.deviceEvents.get(NEGOTIATION_START) ?? 0) > 0,
+    configWritesRecorded: trace.records !== undefined ? configWritesRecorded(trace.records)
+      : CONFIG_WRITE_EVENTS.some((name) => (trace.read.stats.deviceEvents.get(name) ?? 0) > 0),
     target: targetSpec(trace.device, trace.mac, options, dataPath),
     compare: { strict: options.strict },
     dataPath,

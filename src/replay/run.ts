@@ -73,7 +73,7 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
   const dataPath = DataPathRun.start(job, target);
   try {
     hooks.onTarget?.(target);
-    const planner = new Planner(job.registers, job.negotiationVisible);
+    const planner = new Planner(job.registers, job.negotiationVisible, job.configWritesRecorded);
     const results = new ResultCollector(job.registers, dataPath.replaysTraffic ? { ...job.compare, trafficReplayed: true } : job.compare);
     const events = new EventsCollector(job.registers, job.target.device.model, { clockPaced: target.pacesClock === true });
     let placeBase = 0;

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Marker, TraceRecord } from '../../src/model/access.js';
 import { igbRegisters } from '../../src/regs/index.js';
 import { parseDeviceOption } from '../../src/replay/device-option.js';
-import { negotiationVisible, planReplay } from '../../src/replay/plan.js';
+import { configWritesRecorded, negotiationVisible, planReplay } from '../../src/replay/plan.js';
 import { runPlan } from '../../src/replay/engine.js';
 import type { RxInjection } from '../../src/datapath/rx-path.js';
 import type { ReplayJob } from '../../src/replay/prepare.js';
@@ -26,7 +26,7 @@ function job(records: readonly TraceRecord[], strict = false): ReplayJob {
   const registers = igbRegisters();
   return {
     trace: 'synthetic', source: { kind: 'memory', records }, registers,
-    accessCount: records.filter((r) => r.type === 'access').length, negotiationVisible: negotiationVisible(records),
+    accessCount: records.filter((r) => r.type === 'access').length, negotiationVisible: negotiationVisible(records), configWritesRecorded: configWritesRecorded(records),
     target: { device: parseDeviceOption('igb'), placement: ROOT_BUS, time: 'markers' }, compare: { strict },
   };
 }
