@@ -45,6 +45,8 @@ export interface DataPathSpec {
   readonly memoryMib?: number;
   /** Why the data path is not replayed, when it is not (a sentence for the report). */
   readonly notReplayed?: string;
+  /** Why received frames are not injected although frames sent are replayed. */
+  readonly rxNotInjected?: string;
 }
 
 /**
@@ -54,14 +56,18 @@ export interface DataPathSpec {
 const VF_EVENTS = ['igb_set_vfmailbox', 'igbvf_write_config'];
 
 export function dataPathSpec(trace: Trace): DataPathSpec {
+  const spec = captureSpec(trace.sidecar, trace.mac);
   const vfEvents = VF_EVENTS.reduce((n, name) => n + (trace.read.stats.deviceEvents.get(name) ?? 0), 0);
-  if (vfEvents > 0) {
-    const { memoryMib } = replayMemory(trace.sidecar);
-    // VF queues are PF queues of the VF's pool and their frames carry the VF's MAC: the data path
-    // follows the PF's rings and tells frames apart by the PF's MAC only.
-    return { ...(memoryMib === undefined ? {} : { memoryMib }), notReplayed: `SR-IOV virtual functions are at work in this recording (${vfEvents} VF mailbox and VF config events): frames sent from VF queues, with the VF's MAC, are not followed by the data path yet, so frames and descriptors are not checked` };
-  }
-  return captureSpec(trace.sidecar, trace.mac);
+  if (vfEvents === 0 || spec.capture === undefined) return spec;
+  // A VF's queues are PF queues of its pool, followed like any other, and its frames carry the MAC
+  // the PF driver gave it (own-macs.ts): what the VFs send is compared. What they receive is not
+  // injected: the device switches frames between its pools itself (a VF's broadcast reaches the PF
+  // without crossing the wire), and such a frame is in the capture only as sent, if at all.
+  return {
+    ...spec,
+    rxNotInjected: `SR-IOV virtual functions are at work in this recording (${vfEvents} VF mailbox and VF config events), and the device `
+      + 'switches frames between its pools itself (a VF\'s broadcast reaches the PF without crossing the wire): received frames cannot be matched with the capture\'s',
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { pcapFrames } from '../../src/frames/pcap.js';
 import { frameDirection, macBytes } from '../../src/frames/frame-cursor.js';
-import type { ReplayResult } from '../../src/model/replay.js';
+import { FAILING_CLASSES, type ReplayResult } from '../../src/model/replay.js';
 import { replayFile, requireQemu } from './replay-env.js';
 
 beforeAll(async () => {
@@ -56,6 +56,15 @@ describe('packets handed over while the host link was down (linux-6.1-aarch64-li
     expect(frames.tx).toMatchObject({ framesExpected: tx, framesEmitted: tx, framesCompared: tx, framesMatched: tx });
     expect(frames.byClass).toEqual({ 'frame-differs': 0, 'frame-missing': 0, 'frame-extra': 0 });
     expect(result.divergences.filter((d) => d.class === 'mismatch')).toEqual([]);
+  }, 60_000);
+});
+
+describe('an SR-IOV recording', () => {
+  it('without the qtest accelerator: says that received frames are not matched and sent ones need the accelerator, and why', async () => {
+    const result = await replayFile('traces/linux-6.1-sriov.log', { time: 'auto', strict: false, dataPath: true });
+    expect(result.frames).toMatchObject({ status: 'not-replayed', tx: { framesEmitted: 0 } });
+    expect(result.frames!.notChecked.join(' ')).toMatch(/SR-IOV virtual functions are at work .* switches frames between its pools .*replayed only with the qtest accelerator/);
+    expect(result.divergences.filter((d) => FAILING_CLASSES.has(d.class))).toEqual([]);
   }, 60_000);
 });
 
