@@ -37,7 +37,8 @@ export interface Corpus {
   readonly builds: readonly BuildSpec[];
 }
 
-export async function prepareCorpus(args: CorpusArgs): Promise<Corpus> {
+/** `onSkip`: a file named on the command line that is left out, and why. */
+export async function prepareCorpus(args: CorpusArgs, onSkip?: (message: string) => void): Promise<Corpus> {
   const paths = args.traces.map((t) => dashArg(t));
   if (paths.includes('-')) throw new UsageError('replay needs trace files (stdin cannot be replayed twice)', 'save the trace to a file first');
   const builds = parseBuilds(args.qemu);
@@ -45,7 +46,7 @@ export async function prepareCorpus(args: CorpusArgs): Promise<Corpus> {
     throw new UsageError('--baseline compares one build with accepted divergences; with several --qemu the first build is the baseline of the others',
       'replay each build alone with --baseline, or compare builds without it');
   }
-  const selection = selectShard(await discoverTraces(paths), args.shard);
+  const selection = selectShard(await discoverTraces(paths, onSkip), args.shard);
   const shard = args.shard === undefined ? undefined : { ...args.shard, corpus: selection.corpus, positions: selection.positions };
   return { traces: selection.traces, builds, ...(shard === undefined ? {} : { shard }) };
 }

@@ -6,7 +6,7 @@
 // is wrong with it. Order: the command line's, each directory or pattern sorted by path; a path
 // given twice is replayed once.
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
@@ -14,11 +14,23 @@ import { sniffDialect, SNIFF_BYTES } from '../formats/detect.js';
 import { isGzip } from '../formats/input-stream.js';
 import { CorpusError } from './errors.js';
 import { expandGlob, isGlob } from './glob.js';
+import { CONSOLE_SUFFIX } from '../trace/sidecar.js';
 
-/** The traces the arguments name, in order, without repeats. */
-export async function discoverTraces(args: readonly string[]): Promise<string[]> {
+/**
+ * The traces the arguments name, in order, without repeats. A file named explicitly that is the
+ * guest console `record` wrote beside a trace (`X.console.log` beside `X.log`, as a shell's
+ * `*.log` names both) and is no trace is left out, and `onSkip` says so.
+ */
+export async function discoverTraces(args: readonly string[], onSkip?: (message: string) => void): Promise<string[]> {
   const traces: string[] = [];
-  for (const arg of args) traces.push(...await expand(arg));
+  for (const arg of args) {
+    const trace = recordedConsoleOf(arg);
+    if (trace !== undefined) {
+      onSkip?.(`${arg}: skipped: the guest console \`record\` wrote beside ${trace}, not a trace`);
+      continue;
+    }
+    traces.push(...await expand(arg));
+  }
   const seen = new Set<string>();
   return traces.filter((path) => {
     const key = normalize(path);
@@ -26,6 +38,13 @@ export async function discoverTraces(args: readonly string[]): Promise<string[]>
     seen.add(key);
     return true;
   });
+}
+
+/** `X.log` when `path` is `X.console.log`, no trace itself, and `X.log` is there beside it. */
+function recordedConsoleOf(path: string): string | undefined {
+  if (!path.endsWith(CONSOLE_SUFFIX)) return undefined;
+  const trace = `${path.slice(0, -CONSOLE_SUFFIX.length)}.log`;
+  return existsSync(trace) && !looksLikeTrace(path) ? trace : undefined;
 }
 
 async function expand(arg: string): Promise<string[]> {

@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FileFacts } from './build-sidecar.js';
 import { countPcapFrames } from './pcap.js';
-import { sidecarPathFor } from '../trace/sidecar.js';
+import { CONSOLE_SUFFIX, sidecarPathFor } from '../trace/sidecar.js';
 
 /** `x.log` → `x.console.log`: the guest's serial console beside the trace. */
 export function consolePathFor(tracePath: string): string {
-  return sidecarPathFor(tracePath).replace(/\.json$/, '.console.log');
+  return sidecarPathFor(tracePath).replace(/\.json$/, CONSOLE_SUFFIX);
 }
 
 /** `x.log` → `x.pcap`: every frame on the NIC's netdev, beside the trace. */

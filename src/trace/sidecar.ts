@@ -160,6 +160,9 @@ export class SidecarError extends Error {
 }
 
 /** `dir/x.log` → `dir/x.json`; a `.gz` is dropped first, so `x.log.gz` → `x.json` too. */
+/** The guest console `record` writes beside a trace `X.log`: `X.console.log` (record-files.ts consolePathFor). */
+export const CONSOLE_SUFFIX = '.console.log';
+
 export function sidecarPathFor(tracePath: string): string {
   const name = basename(tracePath).replace(/\.gz$/i, '');
   const stem = name.includes('.') && !name.startsWith('.') ? name.slice(0, name.lastIndexOf('.')) : name;

@@ -55,6 +55,18 @@ describe('discoverTraces', () => {
   it('passes a named file through as it is (its reader reports what is wrong with it)', async () => {
     expect(await discoverTraces(['missing.log', 'traces/README.md'])).toEqual(['missing.log', 'traces/README.md']);
   });
+
+  it('leaves out, and says so, the guest console record wrote beside a trace, as a shell\'s *.log names it (SYNTHETIC console text)', async () => {
+    const dir = tempDir();
+    copyFileSync('traces/linux-6.1-init.log', join(dir, 'x.log'));
+    writeFileSync(join(dir, 'x.console.log'), 'IGBREC: scenario init kernel 6.1.0-56-amd64 driver igb\n');
+    // Without its trace beside it, a console is a named file like any other.
+    writeFileSync(join(dir, 'lone.console.log'), 'IGBREC: done init\n');
+    const skipped: string[] = [];
+    const found = await discoverTraces([join(dir, 'lone.console.log'), join(dir, 'x.console.log'), join(dir, 'x.log')], (message) => skipped.push(message));
+    expect(found).toEqual([join(dir, 'lone.console.log'), join(dir, 'x.log')]);
+    expect(skipped).toEqual([`${join(dir, 'x.console.log')}: skipped: the guest console \`record\` wrote beside ${join(dir, 'x.log')}, not a trace`]);
+  });
 });
 
 describe('glob segments', () => {

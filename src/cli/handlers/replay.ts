@@ -25,7 +25,7 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
   boundHeapGrowth();
   // Before minutes of replay: `replay --json a.log b.log` would make a.log the JSON file.
   await checkJsonTarget(args.json);
-  const corpus = await prepareCorpus(args);
+  const corpus = await prepareCorpus(args, (message) => warn(ctx, message));
   if (corpus.builds.length > 1) {
     const { replayMatrix } = await import('./replay-matrix.js');
     return replayMatrix(corpus, args, ctx);
