@@ -13,6 +13,8 @@ export interface GuestArchRow {
   readonly qemuName: string;
   /** Machine and CPU arguments. */
   readonly machineArgs: readonly string[];
+  /** The same with the NIC's VFs at work (SR-IOV), where the machine needs another option. */
+  readonly sriovMachineArgs?: readonly string[];
   /** The serial console the guest writes its IGBREC: lines to. */
   readonly console: string;
   /** Kernel arguments this machine wants on top of the project's. */
@@ -35,6 +37,10 @@ export const GUEST_ARCH_TABLE: Readonly<Record<GuestArch, GuestArchRow>> = {
   // the PCIe host bridge itself (no firmware), so BARs are the kernel's own choice.
   aarch64: {
     qemuName: 'qemu-system-aarch64', machineArgs: ['-M', 'virt', '-cpu', 'max'], console: 'ttyAMA0', appendExtra: [],
+    // With virt's 64-bit PCI window (512 GiB up) the kernel puts the VFs' 64-bit BARs there, and no
+    // VF register access reached QEMU's igb (none in its trace; igbvf: "PF still resetting", the VF
+    // never got a link). Without it (highmem=off) they go in the 32-bit window and the VFs work.
+    sriovMachineArgs: ['-M', 'virt,highmem=off', '-cpu', 'max'],
     debianArch: 'arm64', ramBase: 0x4000_0000,
     installHint: 'install QEMU for arm (Debian 12: apt install -t bookworm-backports qemu-system-arm) or pass --qemu PATH',
   },

@@ -23,7 +23,7 @@ import { escapeOptionValue } from '../target/qemu-args.js';
 import { ROOT_PORT_DEVICE, rootPortId } from '../target/topology.js';
 import type { DeviceModel } from '../devices/table.js';
 import { DEFAULT_MEMORY_MIB, DEFAULT_SMP } from './defaults.js';
-import { DEFAULT_GUEST_ARCH, GUEST_ARCH_TABLE, type GuestArch } from '../devices/guest-arch.js';
+import { DEFAULT_GUEST_ARCH, GUEST_ARCH_TABLE, type GuestArch, type GuestArchRow } from '../devices/guest-arch.js';
 
 export const RECORD_TRACE_PATTERNS: readonly string[] = ['igb*', 'e1000e*', 'e1000x*', 'pci_cfg_write', 'pci_cfg_read'];
 
@@ -91,12 +91,17 @@ function netdevArgs(hostFrames: boolean): string[] {
   ];
 }
 
+/** The machine: with a root port (SR-IOV), what the architecture needs for VFs. */
+function machineArgs(arch: GuestArchRow, rootPort: boolean): readonly string[] {
+  return rootPort ? arch.sriovMachineArgs ?? arch.machineArgs : arch.machineArgs;
+}
+
 /** The arguments after the binary. */
 export function buildRecordArgs(config: RecordCommandConfig): string[] {
   const trace = [...RECORD_TRACE_PATTERNS, ...(config.extraTrace ?? [])].flatMap((pattern) => ['-trace', pattern]);
   const rootPort = config.rootPort === true;
   return [
-    ...GUEST_ARCH_TABLE[config.arch ?? DEFAULT_GUEST_ARCH].machineArgs, '-m', String(config.memoryMiB ?? DEFAULT_MEMORY_MIB), '-smp', String(config.smp ?? DEFAULT_SMP), '-nographic', '-no-reboot',
+    ...machineArgs(GUEST_ARCH_TABLE[config.arch ?? DEFAULT_GUEST_ARCH], rootPort), '-m', String(config.memoryMiB ?? DEFAULT_MEMORY_MIB), '-smp', String(config.smp ?? DEFAULT_SMP), '-nographic', '-no-reboot',
     '-kernel', WORK_FILES.kernel, '-initrd', WORK_FILES.initrd, '-append', config.append,
     ...netdevArgs(config.hostFrames === true),
     ...(rootPort ? ['-device', ROOT_PORT_ARG] : []),

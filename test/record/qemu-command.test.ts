@@ -82,6 +82,11 @@ describe('buildRecordArgs', () => {
     expect(defaultAppend('nomsi', 'pci=nomsi', 'aarch64')).toBe('console=ttyAMA0 quiet panic=-1 igbrec=nomsi pci=nomsi');
   });
 
+  it('turns virt\'s 64-bit PCI window off for SR-IOV on aarch64 (VF BARs there never reached the device), and only then', () => {
+    expect(buildRecordArgs({ device: igb, append: 'x', arch: 'aarch64', rootPort: true }).slice(0, 4)).toEqual(['-M', 'virt,highmem=off', '-cpu', 'max']);
+    expect(buildRecordArgs({ device: igb, append: 'x', rootPort: true }).slice(0, 2)).toEqual(['-M', 'q35']);
+  });
+
   it('uses only relative file names, so the stored command line fits any machine', () => {
     expect(valuesOf(args, '-kernel')).toEqual(['vmlinuz']);
     expect(valuesOf(args, '-initrd')).toEqual(['initrd.gz']);
