@@ -94,7 +94,9 @@ const BAR_LAST = 0x27;
 const ROM_BAR = 0x30;
 export const PCI_COMMAND = 0x04;
 /** COMMAND's IO and memory decoding bits. */
-const DECODE_BITS = 0x3;
+const IO_DECODE = 0x1;
+const MEMORY_DECODE = 0x2;
+const DECODE_BITS = IO_DECODE | MEMORY_DECODE;
 /** QEMU's event for an autonegotiation starting. */
 export const NEGOTIATION_START = 'e1000x_link_negotiation_start';
 /** Fewer reads than this is not a loop. */
@@ -132,17 +134,21 @@ export type WindowPlan = Omit<ReplayPlan, 'phases'>;
  * The PF's COMMAND register as the recording had it. The replay's set-up programs the BARs and
  * turns decoding and bus mastering on before the first access, standing in for the firmware (whose
  * BAR writes are not replayed); from there the recording's own COMMAND writes are replayed as
- * written (turning decoding off while the kernel sizes BARs, as the guest did: no access of the
+ * written (turning decoding off while the kernel sizes BARs, as the guest did: no access of a
  * recording reached the device while it was off, or QEMU would not have logged it). Only the
  * state before the recording's first COMMAND write differs: where its first read of COMMAND comes
  * before any register access and shows decoding off (the firmware had not turned it on yet), the
  * replay writes that value first, so the read compares exactly; the recording's next COMMAND write
  * turns decoding on before any register access, as it did in the recording. A recording that logs
- * no config writes keeps the set-up's decoding throughout.
+ * no config writes keeps the set-up's decoding throughout. A trace that reaches the device while
+ * its COMMAND says decoding is off was cut or edited (a minimised one, say): decoding is turned on
+ * again before that access, or the access would go nowhere.
  */
 class CommandTracker {
   private deviceAccessed = false;
   private written = false;
+  /** COMMAND as the replay has it after the recording's writes; undefined: the set-up's (decoding on). */
+  private command: number | undefined;
 
   constructor(private readonly configWritesRecorded: boolean) {}
 
@@ -154,12 +160,30 @@ class CommandTracker {
     const command = access.value & 0xffff;
     // Seen once: after this read the replay's COMMAND is the recording's.
     this.written = true;
-    return (command & DECODE_BITS) === DECODE_BITS ? undefined : command;
+    if ((command & DECODE_BITS) === DECODE_BITS) return undefined;
+    this.command = command;
+    return command;
+  }
+
+  /** The COMMAND value to write before this register access when its decoding is off (see above). */
+  decodingBefore(access: Access): number | undefined {
+    const needed = access.space === 'mmio' ? MEMORY_DECODE : access.space === 'io' ? IO_DECODE : 0;
+    if (needed === 0 || this.command === undefined || (this.command & needed) !== 0) return undefined;
+    this.command |= needed;
+    return this.command;
   }
 
   see(access: Access): void {
     if (access.space === 'mmio' || access.space === 'io') this.deviceAccessed = true;
-    else if (access.space === 'pci-config' && access.kind === 'write' && access.vf === undefined && access.offset <= PCI_COMMAND + 1 && access.offset + access.size > PCI_COMMAND) this.written = true;
+    else if (access.space === 'pci-config' && access.kind === 'write' && access.vf === undefined && access.offset <= PCI_COMMAND + 1 && access.offset + access.size > PCI_COMMAND) {
+      this.written = true;
+      // A byte write of COMMAND's high half (offset 5) leaves the decoding bits as they were.
+      if (access.offset === PCI_COMMAND) {
+        // A byte write sets the low half only; the high half stays as it was.
+        const written = access.size === 1 ? 0xff : 0xffff;
+        this.command = (access.value & written) | ((this.command ?? DECODE_BITS) & ~written & 0xffff);
+      }
+    }
   }
 }
 
@@ -228,6 +252,11 @@ export class Planner {
         continue;
       }
       this.seenAccess = true;
+      const decoding = this.command.decodingBefore(record);
+      if (decoding !== undefined) {
+        // Stands for the recording's missing write: a config write of COMMAND, placed with this access.
+        steps.push({ kind: 'config-write', access: { ...record, kind: 'write', space: 'pci-config', offset: PCI_COMMAND, size: 2, value: decoding, events: [] }, value: decoding });
+      }
       const commandBefore = this.command.restoreBefore(record);
       this.command.see(record);
       const planned = stepFor(record, pollAt.get(record.seq));

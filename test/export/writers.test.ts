@@ -45,11 +45,15 @@ describe('PCI set-up commands', () => {
 
 describe('qtest script (synthetic plan)', () => {
   const TRACE_PART = [
-    'outl 0xcf8 0x80001004', 'outw 0xcfc 0x103', // COMMAND 0x100 | IO + memory decode, as replay
+    'outl 0xcf8 0x80001004', 'outw 0xcfc 0x100', // COMMAND as written: decoding off
+    // This synthetic trace then reaches the device with decoding off, as no recording can: decoding
+    // goes on again before that access (plan.ts CommandTracker).
+    'outl 0xcf8 0x80001004', 'outw 0xcfc 0x102',
     'writel 0xfeba0000 0x4000000', // CTRL
     'readl 0xfeba0008', // STATUS
     'readl 0xfebab600', // SYSTIML
     'readl 0xfeba0010', 'readl 0xfeba0010', 'readl 0xfeba0010', // EECD loop: recorded count
+    'outl 0xcf8 0x80001004', 'outw 0xcfc 0x103', // and IO decoding before the IO BAR's first access
     'outl 0xc040 0x8', 'inl 0xc044', // IOADDR, IODATA
   ];
   const AFTER_MARKER = ['writel 0xb0010180 0x1', 'writel 0xfeba0020 0x8220000', 'outb 0xf4 0x0'];
@@ -67,7 +71,7 @@ describe('qtest script (synthetic plan)', () => {
   it('compares only the last read of a folded loop, and marks volatile reads unchecked', () => {
     const lines = qtestScript(syntheticPlan(), 'frozen').lines.slice(IGB_SETUP.length);
     expect(lines.map((l) => l.read === undefined ? '-' : `${l.read.register}@${l.read.line}x${l.read.stands}${l.read.unchecked === undefined ? '' : ' unchecked'}`))
-      .toEqual(['-', '-', '-', 'STATUS@4x1', 'SYSTIML@5x1 unchecked', '-', '-', 'EECD@6x3', '-', 'IODATA STATUS@10x1', '-', '-', '-']);
+      .toEqual(['-', '-', '-', '-', '-', 'STATUS@4x1', 'SYSTIML@5x1 unchecked', '-', '-', 'EECD@6x3', '-', '-', '-', 'IODATA STATUS@10x1', '-', '-', '-']);
     expect(lines.flatMap((l) => (l.expect === undefined ? [] : [l.expect]))).toEqual([0x80080481, 0x1234, 0x1190, 0x80080483].map((value) => ({ value })));
   });
 
@@ -100,16 +104,18 @@ describe('C test (synthetic plan)', () => {
     expect(phases).toBe(`/* Phase probe: trace lines 1-2 (started by start of the trace) */
 static void replay_probe(IgbReplay *r)
 {
-    cfg_wr(r, 2, 0x004, 0x103); /* COMMAND, line 1 */
+    cfg_wr(r, 2, 0x004, 0x100); /* COMMAND, line 1 */
 }
 
 /* Phase reset: trace lines 3-10 (started by CTRL write with RST) */
 static void replay_reset(IgbReplay *r)
 {
+    cfg_wr(r, 2, 0x004, 0x102); /* COMMAND, line 3 */
     wr(r, 0x00000, 0x04000000); /* CTRL, line 3 */
     g_assert_cmphex(rd(r, 0x00008), ==, 0x80080481); /* STATUS, line 4 */
     rd(r, 0x0b600); /* SYSTIML, line 5; not asserted: free-running time-sync clock: absolute time differs from the recording; recorded 0x00001234 */
     g_assert_cmphex(poll(r, 0x00010, 0x00001190, 3, true), ==, 0x00001190); /* EECD, line 6, polled 3x in the recording */
+    cfg_wr(r, 2, 0x004, 0x103); /* COMMAND, line 9 */
     io_wr(r, 0x0, 0x00000008); /* IOADDR, line 9 */
     g_assert_cmphex(io_rd(r, 0x4), ==, 0x80080483); /* IODATA STATUS, line 10 */
     wait_autoneg(r); /* autoneg timer fired here, line 11 */

@@ -120,6 +120,17 @@ describe('planReplay edge cases (synthetic records)', () => {
       expect(noRestore([config(0, 'read', 0x0, 1), config(1, 'write', 0x103)])).toBe(true);
     });
 
+    it('turns decoding on again before a register access of a cut or edited trace whose COMMAND says it is off', () => {
+      const steps = planReplay([config(0, 'write', 0x100), read(1, 0x8, 0x80080481), read(2, 0x8, 0x80080481), config(3, 'write', 0x406), read(4, 0x8, 0x80080481)], registers).steps;
+      // Memory decoding only, once: the later write keeps it on (IO off, as Linux's igb leaves it), so nothing is added.
+      expect(shape(steps)).toEqual([['write', undefined, 0x100], ['write', undefined, 0x102], 'read', 'read', ['write', undefined, 0x406], 'read']);
+      const fix = steps[1]!;
+      expect(fix.kind === 'config-write' && [fix.access.seq, fix.access.line, fix.access.offset, fix.access.size]).toEqual([1, 2, 0x4, 2]);
+      // A recording's own order (decoding on again before the next access) needs nothing added.
+      expect(shape(planReplay([config(0, 'write', 0x100), config(1, 'write', 0x103), read(2, 0x8, 0x80080481)], registers).steps))
+        .toEqual([['write', undefined, 0x100], ['write', undefined, 0x103], 'read']);
+    });
+
     it('leaves it too in a recording that logs no config writes: nothing would turn decoding on again', () => {
       const steps = planReplay([config(0, 'read', 0x0), read(1, 0x8, 0x80080481)], registers).steps;
       expect(shape(steps)).toEqual([['read', undefined], 'read']);
