@@ -14,22 +14,34 @@ import { sniffDialect, SNIFF_BYTES } from '../formats/detect.js';
 import { isGzip } from '../formats/input-stream.js';
 import { CorpusError } from './errors.js';
 import { expandGlob, isGlob } from './glob.js';
-import { CONSOLE_SUFFIX } from '../trace/sidecar.js';
+import { COMPANION_SUFFIXES, type Companion } from '../trace/sidecar.js';
+
+/** What each companion file is, for the message that skips it. */
+const COMPANION_NAMES: Readonly<Record<Companion, string>> = {
+  sidecar: 'the sidecar', capture: 'the frame capture', console: 'the guest console `record` wrote',
+};
+/** The names a trace of the companion's recording can have. */
+const TRACE_SUFFIXES = ['.log', '.log.gz', '.txt', '.txt.gz'];
 
 /**
- * The traces the arguments name, in order, without repeats. A file named explicitly that is the
- * guest console `record` wrote beside a trace (`X.console.log` beside `X.log`, as a shell's
- * `*.log` names both) and is no trace is left out, and `onSkip` says so.
+ * The traces the arguments name, in order, without repeats. A file named explicitly that is one of
+ * the files `record` writes beside a trace (`X.json`, `X.pcap`, `X.console.log` beside `X.log`, as
+ * a shell's `X.*` or `*.log` names them) and is no trace is left out, and `onSkip` says so.
  */
 export async function discoverTraces(args: readonly string[], onSkip?: (message: string) => void): Promise<string[]> {
   const traces: string[] = [];
+  const skipped: string[] = [];
   for (const arg of args) {
-    const trace = recordedConsoleOf(arg);
-    if (trace !== undefined) {
-      onSkip?.(`${arg}: skipped: the guest console \`record\` wrote beside ${trace}, not a trace`);
+    const companion = companionOf(arg);
+    if (companion !== undefined) {
+      skipped.push(companion.trace);
+      onSkip?.(`${arg}: skipped: ${COMPANION_NAMES[companion.kind]} beside ${companion.trace}, not a trace`);
       continue;
     }
     traces.push(...await expand(arg));
+  }
+  if (traces.length === 0 && skipped.length > 0) {
+    throw new CorpusError(`no trace among ${args.join(', ')}: only files record writes beside a trace`, `name the trace itself: ${skipped[0]}`);
   }
   const seen = new Set<string>();
   return traces.filter((path) => {
@@ -40,11 +52,15 @@ export async function discoverTraces(args: readonly string[], onSkip?: (message:
   });
 }
 
-/** `X.log` when `path` is `X.console.log`, no trace itself, and `X.log` is there beside it. */
-function recordedConsoleOf(path: string): string | undefined {
-  if (!path.endsWith(CONSOLE_SUFFIX)) return undefined;
-  const trace = `${path.slice(0, -CONSOLE_SUFFIX.length)}.log`;
-  return existsSync(trace) && !looksLikeTrace(path) ? trace : undefined;
+/** The trace `path` is a companion file of, when it is one, that trace is there, and `path` is no trace itself. */
+function companionOf(path: string): { kind: Companion; trace: string } | undefined {
+  // The longest suffix first: `.console.log` before a plain `.log`.
+  const kinds = (Object.keys(COMPANION_SUFFIXES) as Companion[]).sort((a, b) => COMPANION_SUFFIXES[b].length - COMPANION_SUFFIXES[a].length);
+  const kind = kinds.find((k) => path.endsWith(COMPANION_SUFFIXES[k]));
+  if (kind === undefined) return undefined;
+  const stem = path.slice(0, -COMPANION_SUFFIXES[kind].length);
+  const trace = TRACE_SUFFIXES.map((suffix) => stem + suffix).find((candidate) => existsSync(candidate));
+  return trace !== undefined && !looksLikeTrace(path) ? { kind, trace } : undefined;
 }
 
 async function expand(arg: string): Promise<string[]> {

@@ -7,16 +7,16 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FileFacts } from './build-sidecar.js';
 import { countPcapFrames } from './pcap.js';
-import { CONSOLE_SUFFIX, sidecarPathFor } from '../trace/sidecar.js';
+import { companionPathFor } from '../trace/sidecar.js';
 
 /** `x.log` → `x.console.log`: the guest's serial console beside the trace. */
 export function consolePathFor(tracePath: string): string {
-  return sidecarPathFor(tracePath).replace(/\.json$/, CONSOLE_SUFFIX);
+  return companionPathFor(tracePath, 'console');
 }
 
 /** `x.log` → `x.pcap`: every frame on the NIC's netdev, beside the trace. */
 export function pcapPathFor(tracePath: string): string {
-  return sidecarPathFor(tracePath).replace(/\.json$/, '.pcap');
+  return companionPathFor(tracePath, 'capture');
 }
 
 /** sha256, newline count and size of a file, in one pass. */

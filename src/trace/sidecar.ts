@@ -159,14 +159,22 @@ export class SidecarError extends Error {
   }
 }
 
-/** `dir/x.log` → `dir/x.json`; a `.gz` is dropped first, so `x.log.gz` → `x.json` too. */
-/** The guest console `record` writes beside a trace `X.log`: `X.console.log` (record-files.ts consolePathFor). */
-export const CONSOLE_SUFFIX = '.console.log';
+/**
+ * The files `record` writes beside a trace `X.log`, by the suffix that replaces `.log`: the
+ * sidecar, the capture of every frame, the guest console.
+ */
+export const COMPANION_SUFFIXES = { sidecar: '.json', capture: '.pcap', console: '.console.log' } as const;
+export type Companion = keyof typeof COMPANION_SUFFIXES;
 
-export function sidecarPathFor(tracePath: string): string {
+/** `dir/x.log` → `dir/x.json` (or another companion); a `.gz` is dropped first, so `x.log.gz` → `x.json` too. */
+export function companionPathFor(tracePath: string, companion: Companion): string {
   const name = basename(tracePath).replace(/\.gz$/i, '');
   const stem = name.includes('.') && !name.startsWith('.') ? name.slice(0, name.lastIndexOf('.')) : name;
-  return join(dirname(tracePath), `${stem}.json`);
+  return join(dirname(tracePath), `${stem}${COMPANION_SUFFIXES[companion]}`);
+}
+
+export function sidecarPathFor(tracePath: string): string {
+  return companionPathFor(tracePath, 'sidecar');
 }
 
 /** The 1-based line where `"key":` first appears, else 1 (a whole-document problem). */

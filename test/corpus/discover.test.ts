@@ -56,16 +56,25 @@ describe('discoverTraces', () => {
     expect(await discoverTraces(['missing.log', 'traces/README.md'])).toEqual(['missing.log', 'traces/README.md']);
   });
 
-  it('leaves out, and says so, the guest console record wrote beside a trace, as a shell\'s *.log names it (SYNTHETIC console text)', async () => {
+  it('leaves out, and says so, the files record writes beside a trace, as a shell\'s x.* names them (SYNTHETIC console text)', async () => {
     const dir = tempDir();
     copyFileSync('traces/linux-6.1-init.log', join(dir, 'x.log'));
+    copyFileSync('traces/linux-6.1-init.json', join(dir, 'x.json'));
+    copyFileSync('traces/linux-6.1-jumbo.pcap', join(dir, 'x.pcap'));
     writeFileSync(join(dir, 'x.console.log'), 'IGBREC: scenario init kernel 6.1.0-56-amd64 driver igb\n');
     // Without its trace beside it, a console is a named file like any other.
     writeFileSync(join(dir, 'lone.console.log'), 'IGBREC: done init\n');
     const skipped: string[] = [];
-    const found = await discoverTraces([join(dir, 'lone.console.log'), join(dir, 'x.console.log'), join(dir, 'x.log')], (message) => skipped.push(message));
-    expect(found).toEqual([join(dir, 'lone.console.log'), join(dir, 'x.log')]);
-    expect(skipped).toEqual([`${join(dir, 'x.console.log')}: skipped: the guest console \`record\` wrote beside ${join(dir, 'x.log')}, not a trace`]);
+    const named = ['lone.console.log', 'x.console.log', 'x.json', 'x.log', 'x.pcap'].map((name) => join(dir, name));
+    expect(await discoverTraces(named, (message) => skipped.push(message))).toEqual([join(dir, 'lone.console.log'), join(dir, 'x.log')]);
+    const trace = join(dir, 'x.log');
+    expect(skipped).toEqual([
+      `${join(dir, 'x.console.log')}: skipped: the guest console \`record\` wrote beside ${trace}, not a trace`,
+      `${join(dir, 'x.json')}: skipped: the sidecar beside ${trace}, not a trace`,
+      `${join(dir, 'x.pcap')}: skipped: the frame capture beside ${trace}, not a trace`,
+    ]);
+    // Only companions named: nothing to replay is an error, not an empty pass.
+    await expect(discoverTraces([join(dir, 'x.json')])).rejects.toThrow(`no trace among ${join(dir, 'x.json')}: only files record writes beside a trace`);
   });
 });
 
