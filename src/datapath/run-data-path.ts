@@ -83,7 +83,10 @@ export class DataPathRun {
     this.own?.see(records);
     this.seeds = await this.tx.window(records);
     this.injections = this.rx === undefined ? new Map() : await this.rx.window(records);
-    return { handoffs: this.seeds, injections: this.injections, explainedReads: this.statistics?.window(records, this.seeds) ?? new Map() };
+    return {
+      handoffs: this.seeds, injections: this.injections,
+      explainedReads: this.statistics?.window(records, this.seeds, this.rx?.leftOutInWindow) ?? new Map(),
+    };
   }
 
   /** After a window ran: its tail writes' frames are due; those the target sent meanwhile are checked. */

@@ -84,12 +84,15 @@ export class RxDataPath {
   private readonly leftOut = new Map<string, { frames: number; firstLine: number }>();
   /** Set once the capture ran out: no later frame can be matched. */
   private exhaustedAt: number | undefined;
+  /** The last window's packet markers with a frame left out, by marker line: the first frame's line and why. */
+  leftOutInWindow = new Map<number, { line: number; reason: string }>();
 
   constructor(private readonly frames: FrameCursor, private readonly layout: RxBufferLayout) {}
 
   /** The injections of a window's packet markers, by marker line. */
   async window(records: readonly TraceRecord[]): Promise<Map<number, RxInjection>> {
     const injections = new Map<number, RxInjection>();
+    this.leftOutInWindow = new Map();
     let previous: Access | undefined;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
@@ -106,7 +109,7 @@ export class RxDataPath {
         const frame = this.exhaustedAt === undefined ? await this.frames.next() : undefined;
         if (frame === undefined) {
           this.exhaustedAt ??= events[0]!.line;
-          this.leave(`the capture has fewer received frames than the recording's device received (it ran out at line ${this.exhaustedAt.toLocaleString('en-US')}): later frames are not injected`, events[0]!.line);
+          this.leave(`the capture has fewer received frames than the recording's device received (it ran out at line ${this.exhaustedAt.toLocaleString('en-US')}): later frames are not injected`, events[0]!.line, record.line);
           continue;
         }
         packets.push({
@@ -115,7 +118,7 @@ export class RxDataPath {
         });
       }
       if (!injectable(record)) {
-        for (const packet of packets) this.leave(`received inside other device activity (a ${record.kind} marker), where the replay lets time run instead`, packet.line);
+        for (const packet of packets) this.leave(`received inside other device activity (a ${record.kind} marker), where the replay lets time run instead`, packet.line, record.line);
         continue;
       }
       if (packets.length > 0) {
@@ -137,7 +140,8 @@ export class RxDataPath {
     return [...this.leftOut].map(([reason, v]) => ({ reason, ...v }));
   }
 
-  private leave(reason: string, line: number): void {
+  private leave(reason: string, line: number, markerLine: number): void {
+    if (!this.leftOutInWindow.has(markerLine)) this.leftOutInWindow.set(markerLine, { line, reason });
     const entry = this.leftOut.get(reason);
     if (entry === undefined) this.leftOut.set(reason, { frames: 1, firstLine: line });
     else entry.frames++;

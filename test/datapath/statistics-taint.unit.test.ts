@@ -1,8 +1,8 @@
-// Which statistics reads a transmitted packet the replay could not rebuild explains: every counter
-// until its first read after that packet (the read clears it on both sides), nothing before it,
-// nothing that is not a counter. Records are synthetic (offsets from igb's register database).
+// Which statistics reads a transmitted packet the replay could not rebuild, or a received frame it
+// did not inject, explains: every counter until its first read after it (the read clears it on both
+// sides), nothing before it, nothing that is not a counter. Records are synthetic (offsets from igb's register database).
 import { describe, expect, it } from '@jest/globals';
-import type { Access } from '../../src/model/access.js';
+import type { Access, Marker, TraceRecord } from '../../src/model/access.js';
 import { igbRegisters } from '../../src/regs/database.js';
 import { StatisticsTaint } from '../../src/datapath/statistics-taint.js';
 import type { TxSeed } from '../../src/datapath/tx-path.js';
@@ -33,6 +33,14 @@ describe('StatisticsTaint', () => {
     expect([...taint.window([access(1, 'write', 'TDT')], new Map([seedSkipping(1, 'x')])).keys()]).toEqual([]);
     expect([...taint.window([access(2, 'read', 'GPTC'), access(3, 'read', 'GPTC')], new Map()).keys()]).toEqual([2]);
     expect([...taint.window([access(4, 'write', 'TDT'), access(5, 'read', 'GPTC')], new Map([seedSkipping(4, 'y')])).keys()]).toEqual([5]);
+  });
+
+  it('explains counters after a received frame that was not injected, from its packet marker on', () => {
+    const taint = new StatisticsTaint(registers);
+    const marker: Marker = { type: 'marker', kind: 'rx-packet', line: 25, afterSeq: 2, events: [] };
+    const records: TraceRecord[] = [access(1, 'read', 'GPRC'), access(2, 'read', 'STATUS'), marker, access(3, 'read', 'GPRC'), access(4, 'read', 'GPRC')];
+    const explained = taint.window(records, new Map(), new Map([[25, { line: 26, reason: 'the capture ran out' }]]));
+    expect([...explained]).toEqual([[3, 'statistics counter: it counted a received frame the replay did not inject (line 26: the capture ran out)']]);
   });
 
   it('explains nothing without an unrebuilt packet', () => {
