@@ -35,7 +35,7 @@ function builder(y: Argv): Argv<RecordArgs> {
       device: { type: 'string', default: 'igb', requiresArg: true, describe: 'The NIC: igb or e1000e, with properties (igb,mac=…,x-pcie-flr-init=off); the guest loads the matching driver' },
       kernel: { type: 'string', requiresArg: true, describe: 'Your own guest kernel (with --initrd) instead of the project\'s guest' },
       initrd: { type: 'string', requiresArg: true, describe: 'Your own initrd (with --kernel)' },
-      append: { type: 'string', requiresArg: true, describe: 'Kernel command line (default: console=ttyS0 quiet panic=-1 igbrec=SCENARIO)' },
+      append: { type: 'string', requiresArg: true, describe: 'Kernel command line (default: console=ttyS0, ttyAMA0 on aarch64, quiet panic=-1 igbrec=SCENARIO)' },
       'kernel-package': { alias: 'k', type: 'string', requiresArg: true, describe: `Debian kernel package of the project's guest (built once, cached in ~/.cache/igb-replay; default: ${DEFAULT_KERNEL_PACKAGE}, ${defaultKernelPackage('aarch64')} with --arch aarch64)` },
       arch: { type: 'string', choices: GUEST_ARCHS, default: DEFAULT_GUEST_ARCH, requiresArg: true, describe: 'Guest architecture: x86_64 (QEMU\'s q35) or aarch64 (QEMU\'s virt, qemu-system-aarch64; the recording replays on x86 like any other)' },
       smp: { type: 'number', requiresArg: true, describe: 'vCPUs of the guest (default: 1, or what the scenario needs: 2 for rss)' },
