@@ -20,6 +20,9 @@ import { COMPANION_SUFFIXES, type Companion } from '../trace/sidecar.js';
 const COMPANION_NAMES: Readonly<Record<Companion, string>> = {
   sidecar: 'the sidecar', capture: 'the frame capture', console: 'the guest console `record` wrote',
 };
+/** Companion kinds by suffix, the longest first: `.console.log` is tried before a plain `.log` could be. */
+const COMPANIONS_LONGEST_FIRST = (Object.keys(COMPANION_SUFFIXES) as Companion[])
+  .sort((a, b) => COMPANION_SUFFIXES[b].length - COMPANION_SUFFIXES[a].length);
 /** The names a trace of the companion's recording can have. */
 const TRACE_SUFFIXES = ['.log', '.log.gz', '.txt', '.txt.gz'];
 
@@ -54,9 +57,7 @@ export async function discoverTraces(args: readonly string[], onSkip?: (message:
 
 /** The trace `path` is a companion file of, when it is one, that trace is there, and `path` is no trace itself. */
 function companionOf(path: string): { kind: Companion; trace: string } | undefined {
-  // The longest suffix first: `.console.log` before a plain `.log`.
-  const kinds = (Object.keys(COMPANION_SUFFIXES) as Companion[]).sort((a, b) => COMPANION_SUFFIXES[b].length - COMPANION_SUFFIXES[a].length);
-  const kind = kinds.find((k) => path.endsWith(COMPANION_SUFFIXES[k]));
+  const kind = COMPANIONS_LONGEST_FIRST.find((k) => path.endsWith(COMPANION_SUFFIXES[k]));
   if (kind === undefined) return undefined;
   const stem = path.slice(0, -COMPANION_SUFFIXES[kind].length);
   const trace = TRACE_SUFFIXES.map((suffix) => stem + suffix).find((candidate) => existsSync(candidate));

@@ -46,7 +46,7 @@ export const GUEST_ARCH_TABLE: Readonly<Record<GuestArch, GuestArchRow>> = {
   },
 };
 
-export function isGuestArch(name: string): name is GuestArch {
+function isGuestArch(name: string): name is GuestArch {
   return (GUEST_ARCHS as readonly string[]).includes(name);
 }
 

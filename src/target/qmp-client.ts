@@ -55,6 +55,14 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The `QMP` member of QEMU's greeting: `{version: {qemu: {major, minor, micro}, package}, capabilities: [...]}`. */
+function isGreeting(value: unknown): value is QmpGreeting {
+  if (!isObject(value) || !isObject(value.version) || !Array.isArray(value.capabilities)) return false;
+  const qemu = value.version.qemu;
+  return isObject(qemu) && ['major', 'minor', 'micro'].every((key) => typeof qemu[key] === 'number')
+    && value.capabilities.every((capability) => typeof capability === 'string');
+}
+
 /** The id under which the greeting wait sits in the pending map, so a close rejects it too. */
 const GREETING_ID = 0;
 
@@ -153,8 +161,8 @@ export class QmpClient extends ProtocolClient {
         clearTimeout(timer);
         this.pending.delete(GREETING_ID);
         const qmp = message.QMP;
-        if (isObject(qmp) && isObject(qmp.version) && Array.isArray(qmp.capabilities)) {
-          resolve(qmp as unknown as QmpGreeting);
+        if (isGreeting(qmp)) {
+          resolve(qmp);
         } else {
           reject(new ProtocolError('qmp', 'greeting', JSON.stringify(message), 'malformed greeting'));
         }

@@ -107,7 +107,10 @@ export class QtestClient extends ProtocolClient {
    * validated first, so an invalid command means nothing is sent. If any command fails, the batch
    * rejects with the first failure (the other commands were still executed by QEMU).
    */
-  sendBatch<const C extends readonly QtestCommand[]>(commands: C, options?: RequestOptions): Promise<QtestBatchResult<C>> {
+  sendBatch<const C extends readonly QtestCommand[]>(commands: C, options?: RequestOptions): Promise<QtestBatchResult<C>>;
+  // The implementation resolves with what each command's decoder returned, in order: by
+  // construction what QtestBatchResult<C> says, which the overload above states for callers.
+  sendBatch(commands: readonly QtestCommand[], options?: RequestOptions): Promise<Array<QtestResult | string>> {
     let lines: string[];
     try {
       lines = commands.map((command) => encodeCommand(command));
@@ -115,10 +118,10 @@ export class QtestClient extends ProtocolClient {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      const results: Array<QtestResult | string> = new Array(commands.length);
+      const results: Array<QtestResult | string> = [];
       let remaining = commands.length;
       let failed = false;
-      if (remaining === 0) return resolve([] as unknown as QtestBatchResult<C>);
+      if (remaining === 0) return resolve(results);
       const fail = (error: Error): void => {
         if (!failed) reject(error);
         failed = true;
@@ -127,7 +130,7 @@ export class QtestClient extends ProtocolClient {
         this.enqueue(line, commands[i], options, (value) => {
           results[i] = value;
           remaining -= 1;
-          if (remaining === 0 && !failed) resolve(results as unknown as QtestBatchResult<C>);
+          if (remaining === 0 && !failed) resolve(results);
         }, fail);
       });
     });

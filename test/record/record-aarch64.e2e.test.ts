@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAILING_CLASSES, type ReplayResult } from '../../src/model/replay.js';
-import { readSidecar, type Sidecar } from '../../src/trace/sidecar.js';
-import { removeTempDirs, runCli, tempDir, type CliResult } from '../cli/run-cli.js';
+import type { Sidecar } from '../../src/trace/sidecar.js';
+import { removeTempDirs, runCli, type CliResult } from '../cli/run-cli.js';
+import { recordInto } from './record-env.js';
 import { requireQemu } from '../target/qemu-env.js';
 
 /** A first run downloads the arm64 kernel package and builds the guest. */
@@ -26,12 +27,9 @@ describe('record an arm64 guest\'s igb init on virt, then replay it on x86', () 
 
   beforeAll(async () => {
     await requireQemu();
-    dir = tempDir();
-    trace = join(dir, 'arm-init.log');
-    const started = Date.now();
-    recorded = runCli(['record', '--arch', 'aarch64', '-o', trace]);
-    process.stderr.write(`record aarch64 init: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    if (recorded.status === 0) sidecar = await readSidecar(join(dir, 'arm-init.json'));
+    const recording = await recordInto('arm-init', ['--arch', 'aarch64'], 'record aarch64 init');
+    ({ dir, trace, run: recorded } = recording);
+    if (recording.sidecar !== undefined) sidecar = recording.sidecar;
   }, FIRST_RECORDING_MS);
 
   it('exits 0, and the sidecar says how: virt, the arm64 kernel, its console', () => {

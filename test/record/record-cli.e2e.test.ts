@@ -15,6 +15,7 @@ import { readSidecar, type Sidecar } from '../../src/trace/sidecar.js';
 import { countPcapFrames } from '../../src/record/pcap.js';
 import { linkChangesInTrace } from '../../src/record/host-link.js';
 import { MAIN, plainEnv, removeTempDirs, runCli, tempDir, type CliResult } from '../cli/run-cli.js';
+import { recordInto } from './record-env.js';
 import { processAlive, qemuChildOf, qemuTempDir, waitFor } from '../replay/replay-env.js';
 import { requireQemu } from '../target/qemu-env.js';
 
@@ -42,12 +43,9 @@ describe('record igb init, then replay it', () => {
 
   beforeAll(async () => {
     await requireQemu();
-    dir = tempDir();
-    trace = join(dir, 'igb-init.log');
-    const started = Date.now();
-    recorded = runCli(['record', '-o', trace]);
-    process.stderr.write(`record igb init: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    if (recorded.status === 0) sidecar = await readSidecar(join(dir, 'igb-init.json'));
+    const recording = await recordInto('igb-init', [], 'record igb init');
+    ({ dir, trace, run: recorded } = recording);
+    if (recording.sidecar !== undefined) sidecar = recording.sidecar;
   }, FIRST_RECORDING_MS);
 
   it('exits 0 and writes the trace, its sidecar and the console, and nothing else', () => {
