@@ -9,6 +9,7 @@
 import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Disposable } from '../target/events.js';
+import { signalProcessTree } from '../target/managed-child.js';
 import { registerForReaping, type Reapable } from '../target/reaper.js';
 import type { CellOutcome, CellRequest, StartedQemu } from './cell.js';
 import { deserializeError, type FromWorker, type ToWorker } from './messages.js';
@@ -130,11 +131,7 @@ export class WorkerPool implements Reapable {
     for (const worker of this.workers) {
       for (const pending of worker.pending.values()) {
         if (pending.qemu === undefined) continue;
-        try {
-          process.kill(pending.qemu.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
+        signalProcessTree(pending.qemu.pid, 'SIGKILL');
         if (!pending.keepTempDir) rmSync(pending.qemu.tempDir, { recursive: true, force: true });
       }
     }

@@ -1,12 +1,34 @@
 // A spawned process we are responsible for: it is spawned without a shell, its stderr is kept
 // (the tail only) for error messages, and it can be ended politely (SIGTERM, then SIGKILL after a
 // grace period) or, from a process 'exit' handler that cannot wait, at once.
+//
+// It is spawned as the leader of its own process group and every signal goes to the group: the
+// binary may be a wrapper QEMU developers use (`time`, `strace -f`, valgrind, a logging shell
+// script without `exec`) that forks QEMU instead of becoming it. Signalling only the wrapper left
+// QEMU running, orphaned, holding our stderr pipe open, and the stop waited for ever.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ExitInfo } from './errors.js';
 
 /** How much of stderr is kept; QEMU's useful last words fit easily. */
 const STDERR_KEEP_CHARS = 64 * 1024;
+/**
+ * After the process itself has exited, how long to wait for its stdio to close (the last of
+ * stderr to arrive). Something it left behind may hold the pipes open for ever: it is not waited for.
+ */
+const STDIO_DRAIN_MS = 500;
+
+/**
+ * Sends `signal` to the process group `pid` leads (a child spawned by ManagedChild). A group that is
+ * gone is not an error. Never the bare pid: once the group is empty that pid may be someone else's.
+ */
+export function signalProcessTree(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Every process of the group has ended.
+  }
+}
 
 export interface ManagedSpawnOptions {
   readonly stdin: 'pipe' | 'ignore';
@@ -29,8 +51,12 @@ export class ManagedChild {
         this.exitInfo = info;
         resolve(info);
       };
-      // 'close' comes after stderr is drained, so the tail is complete when callers look at it.
+      // 'close' comes after stderr is drained, so the tail is complete when callers look at it;
+      // a grandchild that outlived the process (see the head comment) may keep it from coming.
       process.on('close', (code, signal) => settle({ code, signal }));
+      process.on('exit', (code, signal) => {
+        setTimeout(() => settle({ code, signal }), STDIO_DRAIN_MS).unref();
+      });
       process.on('error', (error) => {
         if (process.pid === undefined) settle({ code: null, signal: null, error });
       });
@@ -49,6 +75,8 @@ export class ManagedChild {
       env: options.env,
       cwd: options.cwd,
       shell: false,
+      // Its own process group, so that signals reach whatever a wrapper binary forked.
+      detached: true,
     });
     return new ManagedChild(child);
   }
@@ -75,8 +103,12 @@ export class ManagedChild {
 
   /** SIGTERM, then SIGKILL if it is still alive after `graceMs`; resolves when it has exited. */
   async terminate(graceMs: number): Promise<ExitInfo> {
-    if (!this.running) return this.exited;
-    this.process.kill('SIGTERM');
+    if (!this.running) {
+      // What it forked may still run (the wrapper ended on its own).
+      this.signal('SIGKILL');
+      return this.exited;
+    }
+    this.signal('SIGTERM');
     let timer: ReturnType<typeof setTimeout> | undefined;
     const graceOver = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), graceMs);
@@ -84,12 +116,17 @@ export class ManagedChild {
     const first = await Promise.race([this.exited, graceOver]);
     clearTimeout(timer);
     if (first !== 'timeout') return first;
-    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+    // The group, even when the process itself has gone: what it forked may not have.
+    this.signal('SIGKILL');
     return this.exited;
   }
 
   /** SIGKILL without waiting, for contexts that cannot wait (process 'exit'). */
   killNow(): void {
-    if (this.running) this.process.kill('SIGKILL');
+    if (this.running) this.signal('SIGKILL');
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (this.process.pid !== undefined) signalProcessTree(this.process.pid, signal);
   }
 }
