@@ -52,6 +52,8 @@ data_path_gaps() {
 		if (f.rx.framesRecorded === 0 || f.rx.framesTaken !== f.rx.framesRecorded) gaps.push(`RX ${f.rx.framesTaken} of ${f.rx.framesRecorded} received frames taken`);
 		// Frames the recorded device dropped (oversized, filtered) have no buffers to compare.
 		if (f.rx.buffersCompared === 0 || f.rx.buffersMatched !== f.rx.buffersCompared) gaps.push(`RX ${f.rx.buffersMatched} of ${f.rx.buffersCompared} frames the recorded device wrote to guest memory written alike`);
+		// Every frame the device wrote has at least one descriptor written back, read back and as recorded.
+		if (f.rx.descriptorsReadBack < f.rx.buffersCompared || f.rx.descriptorsMatched !== f.rx.descriptorsReadBack) gaps.push(`RX ${f.rx.descriptorsMatched} of ${f.rx.descriptorsReadBack} receive descriptors written back as recorded (for ${f.rx.buffersCompared} frames)`);
 		console.log(gaps.join("; "));
 	' "$1" "${2:-}"
 }
@@ -64,7 +66,7 @@ for trace in traces/*.log traces/*.txt; do
 			grep -q '"scenario": "sriov"' "$sidecar" && scope=tx-only
 			gaps=$(data_path_gaps "$WORK/replay.json" $scope)
 			if [[ -n $gaps ]]; then fail "replay --time clock-step $trace: data path incomplete: $gaps"; continue; fi
-			log "ok    replay --time clock-step $trace: $(grep -o '[0-9,]* time advances' <<<"$out"); $(grep -o '[0-9,]* frames recorded, [0-9,]* sent by the target' <<<"$out"); $(grep -o 'RX: [0-9,]* frames received in the recording, [0-9,]* injected' <<<"$out")"
+			log "ok    replay --time clock-step $trace: $(grep -o '[0-9,]* time advances' <<<"$out"); $(grep -o '[0-9,]* frames recorded, [0-9,]* sent by the target' <<<"$out"); $(grep -o 'RX: [0-9,]* frames received in the recording, [0-9,]* injected' <<<"$out"); $(grep -o '[0-9,]* receive descriptors* written back read' <<<"$out")"
 		else
 			log "ok    replay --time clock-step $trace: $(grep -o '[0-9,]* time advances' <<<"$out")"
 		fi

@@ -11,15 +11,14 @@ import { FramesCollector, framesNotReplayed } from '../checks/frames/frames-coll
 import { FrameCursor, macBytes } from '../frames/frame-cursor.js';
 import { deviceRow } from '../devices/table.js';
 import { TxDataPath, type TxSeed } from './tx-path.js';
-import { RxDataPath, type RxInjection } from './rx-path.js';
+import { RxDataPath, type RxInjection, type RxPacket } from './rx-path.js';
 import { StatisticsTaint } from './statistics-taint.js';
 import { OwnMacs } from './own-macs.js';
+import { num, plural } from '../report/format.js';
+import { compareWriteback, RxFormatTracker } from './rx-writeback.js';
 
 /** What the data path does not check yet even with a capture (said in every replayed result). */
 const NOT_YET = ['transmit descriptor writebacks (DD status) are not read back'];
-/** ...and with received frames injected. */
-const NOT_YET_RX = 'the receive descriptors the device wrote back are not read (their status, length, packet type, RSS and VLAN fields are '
-  + 'compared through its receive events; the frame bytes it wrote are read back and compared)';
 
 /** What a window hands the engine: memory to seed at tail writes, frames to inject at packet markers. */
 export interface DataPathWindow {
@@ -32,7 +31,9 @@ export interface DataPathWindow {
 export class DataPathRun {
   private seeds = new Map<number, TxSeed>();
   private injections = new Map<number, RxInjection>();
-  private readonly rxCounts = { framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0, buffersCompared: 0, buffersMatched: 0 };
+  private readonly rxCounts = { framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0, buffersCompared: 0, buffersMatched: 0, descriptorsReadBack: 0, descriptorsMatched: 0 };
+  /** Receive descriptors not read back because their format is not decoded: by format, with the first frame's line. */
+  private readonly undecodedWritebacks = new Map<string, { descriptors: number; firstLine: number }>();
 
   private constructor(
     private readonly tx: TxDataPath | undefined,
@@ -67,7 +68,7 @@ export class DataPathRun {
     const own = new OwnMacs(job.registers, macBytes(spec.mac));
     const why = spec.rxNotInjected ?? (target.receiveFrames === undefined ? 'the target cannot inject frames' : target.whyNoInjection);
     const rx = why !== undefined ? undefined
-      : new RxDataPath(new FrameCursor(spec.capture, 'rx', own), deviceRow(job.target.device.model).rxBuffers);
+      : new RxDataPath(new FrameCursor(spec.capture, 'rx', own), deviceRow(job.target.device.model).rxBuffers, new RxFormatTracker(job.target.device.model, job.registers));
     return new DataPathRun(new TxDataPath(job.registers, deviceRow(job.target.device.model).txDescriptors, new FrameCursor(spec.capture, 'tx', own)), rx,
       new FramesCollector(), spec.capture, why ?? '', new StatisticsTaint(job.registers), own);
   }
@@ -103,6 +104,7 @@ export class DataPathRun {
       this.rxCounts.framesTaken += received.taken;
       injection.packets.slice(0, received.taken).forEach((packet, i) => {
         this.rxCounts.descriptorsSeeded += packet.descriptors;
+        this.checkWritebacks(packet, injection.seq, received.writebacks[i], collector);
         const written = received.written[i];
         if (written === undefined || packet.buffers.length === 0) return;
         this.rxCounts.buffersCompared++;
@@ -112,6 +114,26 @@ export class DataPathRun {
     }
     this.injections = new Map();
     collector.emitted(await target.takeFrames({ flush: false, expected: 0 }));
+  }
+
+  /** The descriptors the target's device wrote back for a frame it took (`bytes`: read back, joined) against the recorded write-backs. */
+  private checkWritebacks(packet: RxPacket, seq: number, bytes: Uint8Array | undefined, collector: FramesCollector): void {
+    for (const format of packet.writebacks.undecoded) {
+      const tally = this.undecodedWritebacks.get(format);
+      if (tally === undefined) this.undecodedWritebacks.set(format, { descriptors: 1, firstLine: packet.line });
+      else tally.descriptors++;
+    }
+    if (bytes === undefined) return;
+    let at = 0;
+    for (const writeback of packet.writebacks.decoded) {
+      const descriptor = bytes.subarray(at, at + writeback.format.bytes);
+      at += writeback.format.bytes;
+      if (descriptor.length < writeback.format.bytes) return;
+      this.rxCounts.descriptorsReadBack++;
+      const differences = compareWriteback(writeback, descriptor);
+      if (differences.length === 0) this.rxCounts.descriptorsMatched++;
+      else collector.writtenBack(packet, seq, writeback, differences);
+    }
   }
 
   /** The result, once the target sent what it held back; what never came is missing. */
@@ -129,7 +151,10 @@ export class DataPathRun {
       notChecked.unshift(`frames the recording received are not injected (${this.reason}): what the device does with them is not checked, `
         + 'ICR/EICR receive bits keep their explained-by-traffic class and statistics counters their volatile class');
     } else {
-      notChecked.unshift(NOT_YET_RX);
+      for (const [format, tally] of this.undecodedWritebacks) {
+        notChecked.unshift(`${plural(tally.descriptors, 'receive descriptor')} ${format} (first for the frame at line ${num(tally.firstLine)}) are not read back: `
+          + 'only the advanced one-buffer (igb) and extended (e1000e) write-backs are decoded; what the device did is compared through its receive events');
+      }
       // Packet markers planned but never reached (a run that stopped early) or before the first access.
       const unreached = rx.counts.framesRecorded - rx.counts.framesInjected - rx.notInjected.reduce((n, r) => n + r.frames, 0);
       if (unreached > 0) notChecked.push(`${unreached} received frames were not injected: the replay did not reach their packet markers`);

@@ -14,6 +14,7 @@ import type { RxBufferLayout } from '../devices/table.js';
 import type { FrameCursor } from '../frames/frame-cursor.js';
 import { coalesce, type MemoryWrite } from './memory-write.js';
 import type { RxNotInjected } from '../model/frames.js';
+import { recordedWritebacks, type RxFormatTracker, type RxWritebacks } from './rx-writeback.js';
 
 /** QEMU's first event for a frame the backend hands the NIC (before any filter). */
 export const RX_START_EVENT = 'e1000e_rx_receive_iov';
@@ -60,6 +61,8 @@ export interface RxPacket {
   readonly buffers: readonly { readonly address: number; readonly length: number }[];
   /** What the device should have written there: the frame as it was handed over, after what the recording's device did to it. */
   readonly expected: Uint8Array;
+  /** The receive descriptors the recording's device wrote back for it, with what it logged putting there. */
+  readonly writebacks: RxWritebacks;
   /** The recorded events from its receipt to the next frame's (or the marker's end): timers that fired meanwhile. */
   readonly events: readonly SideEvent[];
 }
@@ -87,7 +90,8 @@ export class RxDataPath {
   /** The last window's packet markers with a frame left out, by marker line: the first frame's line and why. */
   leftOutInWindow = new Map<number, { line: number; reason: string }>();
 
-  constructor(private readonly frames: FrameCursor, private readonly layout: RxBufferLayout) {}
+  /** `formats` follows the registers that choose the descriptor format; it sees the recording's accesses here, in order. */
+  constructor(private readonly frames: FrameCursor, private readonly layout: RxBufferLayout, private readonly formats: RxFormatTracker) {}
 
   /** The injections of a window's packet markers, by marker line. */
   async window(records: readonly TraceRecord[]): Promise<Map<number, RxInjection>> {
@@ -97,6 +101,7 @@ export class RxDataPath {
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       if (record.type !== 'marker') {
+        this.formats.see(record);
         previous = record;
         continue;
       }
@@ -115,6 +120,7 @@ export class RxDataPath {
         packets.push({
           line: events[0]!.line, frame: frame.data, captureIndex: frame.index, ...this.seeds(events), events,
           expected: deliveredBytes(frame.data, events.some((e) => e.name === VLAN_STRIPPED_EVENT)),
+          writebacks: recordedWritebacks(events, this.layout.event, this.formats),
         });
       }
       if (!injectable(record)) {

@@ -10,16 +10,21 @@ import type { FrameFieldDifference, PayloadDifference } from '../frames/compare.
  *   decoded to header fields (Ethernet, 802.1Q, IPv4/IPv6, TCP/UDP/ICMP) and payload by offset.
  * - `frame-missing`: the recording's device sent it, the target did not.
  * - `frame-extra`: the target sent a frame the recording's device did not.
+ * - `descriptor-differs`: a receive descriptor the target's device wrote back for an injected frame
+ *   holds another value in a field (status, length, VLAN tag, RSS hash and type, packet type, IP
+ *   identification) than the recording's device logged writing there.
  */
-export type FrameClass = 'frame-differs' | 'frame-missing' | 'frame-extra';
+export type FrameClass = 'frame-differs' | 'frame-missing' | 'frame-extra' | 'descriptor-differs';
 
-export const FRAME_CLASSES: readonly FrameClass[] = ['frame-differs', 'frame-missing', 'frame-extra'];
+export const FRAME_CLASSES: readonly FrameClass[] = ['frame-differs', 'frame-missing', 'frame-extra', 'descriptor-differs'];
 
 export interface FrameDivergence {
   readonly class: FrameClass;
   /**
    * `tx`: a frame the device transmits; `rx`: the bytes the device wrote into guest memory for a
-   * received frame that was injected (`register` is then `RX buffer`, `line` the frame's receipt).
+   * received frame that was injected (`register` is then `RX buffer`, or `RX descriptor` for a
+   * write-back, whose `fields` are the descriptor's fields with their byte offset; `line` is the
+   * frame's receipt, or the descriptor's event for a write-back).
    */
   readonly direction: 'tx' | 'rx';
   /** The tail write that handed the packet to the device (its access seq and trace line); for `rx`, the access before the receipt. */
@@ -81,6 +86,9 @@ export interface RxFrameCounts {
   /** Frames taken whose bytes in guest memory were read back and compared with the frame as delivered. */
   readonly buffersCompared: number;
   readonly buffersMatched: number;
+  /** Receive descriptors the target's device wrote back for frames taken, read back and compared field by field with the recorded write-back. */
+  readonly descriptorsReadBack: number;
+  readonly descriptorsMatched: number;
 }
 
 /** Received frames not injected, by reason. */

@@ -86,6 +86,8 @@ export interface ReceivedFrames {
   readonly taken: number;
   /** For each frame taken, the guest memory the recording's device wrote it to, read back from the target. */
   readonly written: readonly Uint8Array[];
+  /** For each frame taken, its decoded receive descriptors (RxPacket.writebacks), read back after the device wrote them, joined. */
+  readonly writebacks: readonly Uint8Array[];
 }
 
 /** What a tail write hands over on the data path: memory to seed before it is sent. */

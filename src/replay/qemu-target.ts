@@ -323,10 +323,11 @@ export class QemuReplayTarget implements ReplayTarget {
    */
   async receiveFrames(injection: RxInjection, options: { readonly pace: boolean } = { pace: false }): Promise<ReceivedFrames> {
     const channel = this.session.frames;
-    if (channel === undefined || this.whyNoInjection !== undefined) return { taken: 0, written: [] };
+    if (channel === undefined || this.whyNoInjection !== undefined) return { taken: 0, written: [], writebacks: [] };
     return this.logged('packet', async () => {
       const log = this.session.logCursor(await this.session.logSize());
       const written: Uint8Array[] = [];
+      const writebacks: Uint8Array[] = [];
       try {
         for (const packet of injection.packets) {
           if (packet.writes.length > 0) await this.writeMemory(packet.writes);
@@ -335,6 +336,7 @@ export class QemuReplayTarget implements ReplayTarget {
           channel.send(packet.frame);
           if (!(await this.waitForReceipt(log))) break;
           written.push(await this.readMemory(packet.buffers));
+          writebacks.push(await this.readMemory(packet.writebacks.decoded.map((w) => ({ address: w.address, length: w.format.bytes }))));
           const timers = packet.events.filter((e) => THROTTLE_FIRED.test(e.name)).length;
           if (timers > 0) {
             await this.stepUntilThrottleTimers(timers, performance.now());
@@ -344,7 +346,7 @@ export class QemuReplayTarget implements ReplayTarget {
       } finally {
         await log.close();
       }
-      return { taken: written.length, written };
+      return { taken: written.length, written, writebacks };
     }, injection.line);
   }
 

@@ -16,8 +16,11 @@ export function rxSummary(frames: FramesResult): string | undefined {
   if (!('rx' in frames)) return undefined;
   const r = frames.rx;
   const buffers = 'buffersCompared' in r ? `, ${num(r.buffersCompared)} read back from guest memory, ${num(r.buffersMatched)} identical` : '';
+  const writebacks = 'descriptorsReadBack' in r
+    ? `; ${plural(r.descriptorsReadBack, 'receive descriptor')} written back read and compared field by field, ${num(r.descriptorsMatched)} as recorded` : '';
   return `RX: ${num(r.framesRecorded)} frames received in the recording, ${num(r.framesInjected)} injected where it received them `
-    + `(${plural(r.descriptorsSeeded, 'receive descriptor')} seeded), ${num(r.framesTaken)} taken by the target's device${buffers}; what it did with them is compared with the device events`;
+    + `(${plural(r.descriptorsSeeded, 'receive descriptor')} seeded), ${num(r.framesTaken)} taken by the target's device${buffers}${writebacks}; `
+    + 'what it did with them is compared with the device events';
 }
 
 /** Received frames not injected, one sentence per reason. */
@@ -32,7 +35,7 @@ export function frameLines(frames: FramesResult, c: ChalkInstance, fails: (d: Fr
   const lines = [
     `  TX: ${plural(t.handoffs, 'tail write')} handed over ${plural(t.descriptorsSeeded, 'descriptor')} (seeded) and ${plural(t.packetsSeeded, 'packet')} (buffers from the capture); `
       + `${num(t.framesExpected)} frames recorded, ${num(t.framesEmitted)} sent by the target, ${num(t.framesCompared)} compared, ${num(t.framesMatched)} identical`,
-    `  ${FRAME_CLASSES.map((cls) => `${cls} ${num(frames.byClass[cls])}`).join(', ')}`,
+    `  ${FRAME_CLASSES.map((cls) => `${cls} ${num(frames.byClass[cls] ?? 0)}`).join(', ')}`,
   ];
   const rx = rxSummary(frames);
   if (rx !== undefined) lines.splice(1, 0, `  ${rx}`);

@@ -89,7 +89,7 @@ function framesSection(frames: FramesResult): string {
   return `<p class="frames">TX: ${plural(t.handoffs, 'tail write')}, ${plural(t.descriptorsSeeded, 'descriptor')} seeded, ${plural(t.packetsSeeded, 'packet')} rebuilt from the capture; `
     + `${num(t.framesExpected)} frames recorded, ${num(t.framesEmitted)} sent by the target, ${num(t.framesCompared)} compared, ${num(t.framesMatched)} identical.</p>
 ${[rxSummary(frames), ...rxNotInjectedLines(frames)].filter((l) => l !== undefined).map((l) => `<p class="frames">${escapeHtml(l)}.</p>`).join('\n')}
-<p>${FRAME_CLASSES.map((c) => `<span class="fcls ${c}">${c} ${num(frames.byClass[c])}</span>`).join(' ')}</p>
+<p>${FRAME_CLASSES.map((c) => `<span class="fcls ${c}">${c} ${num(frames.byClass[c] ?? 0)}</span>`).join(' ')}</p>
 ${skipped === '' ? '' : `<p>Skipped:</p><ul>${skipped}</ul>`}
 <p>Not checked:</p><ul>${notChecked}</ul>
 ${rows === '' ? '' : `<table class="frames"><thead><tr><th>line</th><th>tail</th><th>class</th><th>capture frame</th><th>what differs</th></tr></thead><tbody>${rows}</tbody></table>`}`;

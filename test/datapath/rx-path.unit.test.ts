@@ -12,6 +12,8 @@ import { pcapFrames } from '../../src/frames/pcap.js';
 import { deviceRow } from '../../src/devices/table.js';
 import { deliveredBytes, RxDataPath, RX_START_EVENT, recordedFrames, type RxInjection } from '../../src/datapath/rx-path.js';
 import { FramesCollector } from '../../src/checks/frames/frames-collector.js';
+import { RxFormatTracker } from '../../src/datapath/rx-writeback.js';
+import { igbRegisters } from '../../src/regs/database.js';
 
 async function recordsOf(path: string): Promise<TraceRecord[]> {
   const records: TraceRecord[] = [];
@@ -23,7 +25,7 @@ const MAC = macBytes('52:54:00:12:34:56');
 
 async function injectionsOf(name: string): Promise<{ path: RxDataPath; injections: RxInjection[]; records: TraceRecord[] }> {
   const records = await recordsOf(`traces/${name}.log`);
-  const path = new RxDataPath(new FrameCursor(`traces/${name}.pcap`, 'rx', MAC), deviceRow('igb').rxBuffers);
+  const path = new RxDataPath(new FrameCursor(`traces/${name}.pcap`, 'rx', MAC), deviceRow('igb').rxBuffers, new RxFormatTracker('igb', igbRegisters()));
   const injections = [...(await path.window(records)).values()];
   await path.close();
   return { path, injections, records };

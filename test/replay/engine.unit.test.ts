@@ -167,17 +167,17 @@ describe('received frames (data path)', () => {
     const order: string[] = [];
     const injection: RxInjection = {
       line: 3, seq: 0, beforeWrite: false,
-      packets: [{ line: 3, frame: new Uint8Array(60), captureIndex: 0, writes: [], descriptors: 1, events: [receipt], buffers: [], expected: new Uint8Array(60) }],
+      packets: [{ line: 3, frame: new Uint8Array(60), captureIndex: 0, writes: [], descriptors: 1, events: [receipt], buffers: [], expected: new Uint8Array(60), writebacks: { decoded: [], undecoded: [] } }],
     };
     const withFrames = Object.assign(target, {
       receiveFrames: async (given: RxInjection) => {
         order.push(`frames@${given.line} after ${target.log.length} accesses`);
-        return { taken: given.packets.length, written: [] };
+        return { taken: given.packets.length, written: [], writebacks: [] };
       },
     });
     const run = await runPlan(plan, withFrames, { injections: new Map([[3, injection]]) });
     expect(order).toEqual(['frames@3 after 1 accesses']);
-    expect(run.received).toEqual(new Map([[3, { taken: 1, written: [] }]]));
+    expect(run.received).toEqual(new Map([[3, { taken: 1, written: [], writebacks: [] }]]));
     expect(target.log).toHaveLength(2);
   });
 
@@ -187,12 +187,12 @@ describe('received frames (data path)', () => {
     const order: string[] = [];
     const injection: RxInjection = {
       line: 3, seq: 0, beforeWrite: true,
-      packets: [{ line: 3, frame: new Uint8Array(60), captureIndex: 0, writes: [], descriptors: 1, events: [receipt], buffers: [], expected: new Uint8Array(60) }],
+      packets: [{ line: 3, frame: new Uint8Array(60), captureIndex: 0, writes: [], descriptors: 1, events: [receipt], buffers: [], expected: new Uint8Array(60), writebacks: { decoded: [], undecoded: [] } }],
     };
     const withFrames = Object.assign(target, {
       receiveFrames: async (given: RxInjection) => {
         order.push(`frames@${given.line} after ${target.log.length} accesses`);
-        return { taken: given.packets.length, written: [] };
+        return { taken: given.packets.length, written: [], writebacks: [] };
       },
     });
     const run = await runPlan(plan, withFrames, { injections: new Map([[3, injection]]) });

@@ -7,6 +7,7 @@
 
 import { compareFrames, describeFrameDifference, sameFrame } from '../../frames/compare.js';
 import type { TxSeed } from '../../datapath/tx-path.js';
+import type { RxFieldDifference, RxWriteback } from '../../datapath/rx-writeback.js';
 import {
   FRAME_CLASSES, MAX_FRAME_DIVERGENCES, type FrameClass, type FrameDivergence, type FramesResult, type RxFrameCounts, type RxNotInjected,
   type SkippedPackets,
@@ -106,6 +107,20 @@ export class FramesCollector {
     return false;
   }
 
+  /**
+   * A receive descriptor the target's device wrote back for received frame `frame` whose fields
+   * differ from the recorded write-back (src/datapath/rx-writeback.ts compareWriteback).
+   */
+  writtenBack(frame: { readonly line: number; readonly captureIndex: number }, seq: number, writeback: RxWriteback, differences: readonly RxFieldDifference[]): void {
+    const hex = (n: number): string => `0x${n.toString(16)}`;
+    this.add({
+      class: 'descriptor-differs', direction: 'rx', seq, line: writeback.line, register: 'RX descriptor', packetLine: frame.line, captureIndex: frame.captureIndex,
+      position: 0, fields: differences,
+      summary: `the ${writeback.format.name} receive descriptor at ${hex(writeback.address)} (ring ${writeback.ring}) written back for received frame `
+        + `#${frame.captureIndex}: ${differences.map((d) => `${d.field} ${hex(d.expected)} → ${hex(d.actual)}`).join(', ')}`,
+    });
+  }
+
   /** Frames still due at the end of the replay: the target never sent them. */
   outstanding(): number {
     return this.pending.filter((p) => p.data !== undefined).length;
@@ -162,7 +177,9 @@ export class FramesCollector {
   }
 }
 
-export const NO_RX: RxFrameCounts = { framesRecorded: 0, framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0, buffersCompared: 0, buffersMatched: 0 };
+export const NO_RX: RxFrameCounts = {
+  framesRecorded: 0, framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0, buffersCompared: 0, buffersMatched: 0, descriptorsReadBack: 0, descriptorsMatched: 0,
+};
 
 /** The result of a replay whose data path was not replayed: nothing counted, and why. */
 export function framesNotReplayed(reason: string): FramesResult {
