@@ -17,8 +17,6 @@ import { OwnMacs } from './own-macs.js';
 import { num, plural } from '../report/format.js';
 import { compareWriteback, RxFormatTracker } from './rx-writeback.js';
 
-/** What the data path does not check yet even with a capture (said in every replayed result). */
-const NOT_YET = ['transmit descriptor writebacks (DD status) are not read back'];
 
 /** What a window hands the engine: memory to seed at tail writes, frames to inject at packet markers. */
 export interface DataPathWindow {
@@ -95,7 +93,9 @@ export class DataPathRun {
     const collector = this.collector;
     if (collector === undefined || target.takeFrames === undefined) return;
     const sent = run.completed ? undefined : new Set(run.sent.map((access) => access.seq));
-    collector.expect([...this.seeds.values()].filter((seed) => sent === undefined || sent.has(seed.handoff.access.seq)));
+    const due = [...this.seeds.values()].filter((seed) => sent === undefined || sent.has(seed.handoff.access.seq));
+    collector.expect(due);
+    for (const seed of due) collector.txWrittenBack(seed, run.readBack.get(seed.handoff.access.seq));
     this.seeds = new Map();
     for (const [line, received] of run.received) {
       const injection = this.injections.get(line);
@@ -142,7 +142,11 @@ export class DataPathRun {
     if (completed && target.takeFrames !== undefined) {
       this.collector.emitted(await target.takeFrames({ flush: true, expected: this.collector.outstanding() }));
     }
-    const notChecked = [...NOT_YET];
+    const notChecked: string[] = [];
+    if (this.tx.headWritebackDescriptors > 0) {
+      notChecked.push(`${plural(this.tx.headWritebackDescriptors, 'transmit descriptor')} asked for a status report on a queue with head write-back `
+        + '(TDWBAL bit 0): the device reports them by writing its head to memory, which is not read back');
+    }
     if (this.tx.unplacedDescriptors > 0) {
       notChecked.push(`${this.tx.unplacedDescriptors} transmit descriptors the recording's device read without a tail write (first at line ${this.tx.firstUnplacedLine}) are not seeded: their ring is not known`);
     }

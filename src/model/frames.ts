@@ -12,7 +12,8 @@ import type { FrameFieldDifference, PayloadDifference } from '../frames/compare.
  * - `frame-extra`: the target sent a frame the recording's device did not.
  * - `descriptor-differs`: a receive descriptor the target's device wrote back for an injected frame
  *   holds another value in a field (status, length, VLAN tag, RSS hash and type, packet type, IP
- *   identification) than the recording's device logged writing there.
+ *   identification) than the recording's device logged writing there; or a transmit descriptor
+ *   the driver asked a status report for (RS) has no DD after its tail write.
  */
 export type FrameClass = 'frame-differs' | 'frame-missing' | 'frame-extra' | 'descriptor-differs';
 
@@ -71,6 +72,10 @@ export interface TxFrameCounts {
   /** Recorded frames compared with one the target sent. */
   readonly framesCompared: number;
   readonly framesMatched: number;
+  /** Descriptors the driver asked a status report for (RS) whose status the target's device wrote back, read after the tail write. */
+  readonly descriptorsReadBack: number;
+  /** ...with DD set, as the device must (and as the recording's driver saw before reclaiming them). */
+  readonly descriptorsMatched: number;
 }
 
 /** The receive side: frames the recording's device received, injected into the target where it received them. */

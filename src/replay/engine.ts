@@ -69,6 +69,8 @@ export interface ReplayTarget {
    * Absent: the target cannot inject frames.
    */
   receiveFrames?(injection: RxInjection, options?: { readonly pace: boolean }): Promise<ReceivedFrames>;
+  /** Guest memory, stretch after stretch, joined; absent: the target cannot read guest memory. */
+  readMemory?(stretches: readonly { readonly address: number; readonly length: number }[]): Promise<Uint8Array>;
   /**
    * Steps virtual time before an access the recording made at `recordedUs` that armed throttling
    * `timers`, so the target's clock follows the recording's between accesses (paced-clock.ts);
@@ -90,9 +92,11 @@ export interface ReceivedFrames {
   readonly writebacks: readonly Uint8Array[];
 }
 
-/** What a tail write hands over on the data path: memory to seed before it is sent. */
+/** What a tail write hands over on the data path: memory to seed before it is sent, and to read back after. */
 export interface Handoff {
   readonly writes: readonly MemoryWrite[];
+  /** Guest memory the device writes while it handles the write (descriptor write-backs), read back right after it. */
+  readonly readBack?: readonly { readonly address: number; readonly length: number }[];
 }
 
 /** What happened to a folded polling loop. */
@@ -123,6 +127,8 @@ export interface EngineRun {
   readonly linkChanges: number;
   /** Guest-memory writes made for handoffs (data path). */
   readonly memoryWrites: number;
+  /** Data path: the memory read back after each tail write with a handoff `readBack`, by the write's seq. */
+  readonly readBack: Map<number, Uint8Array>;
   /** Data path: what the target did with the frames of each packet marker where frames were injected, by the marker's line. */
   readonly received: Map<number, ReceivedFrames>;
 }
@@ -203,7 +209,7 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
   const pipeline = new Pipeline(Math.max(2, Math.ceil((options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) / BATCH_SIZE)));
   const state = {
     actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], places: [] as Access[],
-    timeAdvances: 0, linkChanges: 0, memoryWrites: 0, received: new Map<number, ReceivedFrames>(),
+    timeAdvances: 0, linkChanges: 0, memoryWrites: 0, received: new Map<number, ReceivedFrames>(), readBack: new Map<number, Uint8Array>(),
   };
   const batcher = new Batcher(target, pipeline, state.actual);
   const send = (access: Access): Promise<void> | undefined => {
@@ -301,6 +307,12 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
           }
           flushed = send(step.access);
           if (flushed !== undefined) await flushed;
+          if (handoff?.readBack !== undefined && handoff.readBack.length > 0 && target.readMemory !== undefined) {
+            // Ordered after the write on the one connection: what the device wrote while handling it.
+            await batcher.flush();
+            const seq = step.access.seq;
+            await pipeline.add(target.readMemory(handoff.readBack).then((bytes) => { state.readBack.set(seq, bytes); }));
+          }
           break;
         }
       }

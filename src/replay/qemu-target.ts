@@ -351,7 +351,7 @@ export class QemuReplayTarget implements ReplayTarget {
   }
 
   /** Guest memory over qtest `read`, stretch after stretch, joined. */
-  private async readMemory(stretches: readonly { readonly address: number; readonly length: number }[]): Promise<Uint8Array> {
+  async readMemory(stretches: readonly { readonly address: number; readonly length: number }[]): Promise<Uint8Array> {
     if (stretches.length === 0) return new Uint8Array(0);
     const replies = await this.session.qtest.sendBatch(stretches.map((s) => ({ op: 'read' as const, addr: s.address, size: s.length })));
     return Buffer.concat(replies.filter((reply): reply is Uint8Array => reply instanceof Uint8Array));

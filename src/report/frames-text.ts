@@ -34,7 +34,8 @@ export function frameLines(frames: FramesResult, c: ChalkInstance, fails: (d: Fr
   const t = frames.tx;
   const lines = [
     `  TX: ${plural(t.handoffs, 'tail write')} handed over ${plural(t.descriptorsSeeded, 'descriptor')} (seeded) and ${plural(t.packetsSeeded, 'packet')} (buffers from the capture); `
-      + `${num(t.framesExpected)} frames recorded, ${num(t.framesEmitted)} sent by the target, ${num(t.framesCompared)} compared, ${num(t.framesMatched)} identical`,
+      + `${num(t.framesExpected)} frames recorded, ${num(t.framesEmitted)} sent by the target, ${num(t.framesCompared)} compared, ${num(t.framesMatched)} identical`
+      + ('descriptorsReadBack' in t ? `; ${plural(t.descriptorsReadBack, 'descriptor')} with a status report asked (RS) read back after the tail write, ${num(t.descriptorsMatched)} with DD` : ''),
     `  ${FRAME_CLASSES.map((cls) => `${cls} ${num(frames.byClass[cls] ?? 0)}`).join(', ')}`,
   ];
   const rx = rxSummary(frames);

@@ -15,7 +15,7 @@ function access(seq: number, kind: 'read' | 'write', name: string): Access {
 }
 
 function seedSkipping(seq: number, reason: string): [number, TxSeed] {
-  return [seq, { handoff: {} as TxSeed['handoff'], writes: [], expected: [], skipped: [{ line: 10 * seq, reason, frames: 0 }] }];
+  return [seq, { handoff: {} as TxSeed['handoff'], writes: [], readBack: [], writebacks: [], expected: [], skipped: [{ line: 10 * seq, reason, frames: 0 }] }];
 }
 
 describe('StatisticsTaint', () => {
@@ -45,7 +45,7 @@ describe('StatisticsTaint', () => {
 
   it('explains nothing without an unrebuilt packet', () => {
     const taint = new StatisticsTaint(registers);
-    const seed: [number, TxSeed] = [1, { handoff: {} as TxSeed['handoff'], writes: [], expected: [], skipped: [] }];
+    const seed: [number, TxSeed] = [1, { handoff: {} as TxSeed['handoff'], writes: [], readBack: [], writebacks: [], expected: [], skipped: [] }];
     expect(taint.window([access(1, 'write', 'TDT'), access(2, 'read', 'MPTC')], new Map([seed])).size).toBe(0);
   });
 });

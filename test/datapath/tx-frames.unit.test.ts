@@ -4,14 +4,18 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { pcapFrames } from '../../src/frames/pcap.js';
-import { frameDirection, macBytes } from '../../src/frames/frame-cursor.js';
+import { FrameCursor, frameDirection, macBytes } from '../../src/frames/frame-cursor.js';
 import { decodeFrame } from '../../src/frames/decode.js';
 import { FramesCollector } from '../../src/checks/frames/frames-collector.js';
 import { rebuildBuffers, framesFor } from '../../src/datapath/tx-buffer.js';
 import { classifyDescriptor, type TxOffloads } from '../../src/datapath/tx-descriptor.js';
 import type { TxSeed } from '../../src/datapath/tx-path.js';
 import type { TxPacket } from '../../src/datapath/tx-ring.js';
-import type { Access } from '../../src/model/access.js';
+import type { Access, TraceRecord } from '../../src/model/access.js';
+import { readTrace } from '../../src/formats/read-trace.js';
+import { TxDataPath } from '../../src/datapath/tx-path.js';
+import { deviceRow } from '../../src/devices/table.js';
+import { registersFor } from '../../src/regs/database.js';
 
 const MAC = macBytes('52:54:00:12:34:56');
 const capture = new Uint8Array(readFileSync('traces/linux-6.1-traffic-mix.pcap'));
@@ -30,7 +34,7 @@ function packet(length: number, offloads: Partial<TxOffloads> = {}, payloadLengt
 function seed(frames: readonly Uint8Array[]): TxSeed {
   const access = { type: 'access', seq: 7, line: 70, kind: 'write', space: 'mmio', offset: 0xe018, size: 4, value: 1, verdict: 'ok', events: [] } as Access;
   return {
-    handoff: { access, register: 'TDT(0)', descriptors: [], packets: [] }, writes: [], skipped: [],
+    handoff: { access, register: 'TDT(0)', descriptors: [], packets: [] }, writes: [], readBack: [], writebacks: [], skipped: [],
     expected: frames.map((data, i) => ({ data, pcapIndex: i, packetLine: 60 })),
   };
 }
@@ -148,5 +152,51 @@ describe('frame check, in order', () => {
     late.expect([seed(frames)]);
     late.emitted([frames[0]!]);
     expect(late.finish('x.pcap', []).byClass['frame-missing']).toBe(2);
+  });
+});
+
+describe('transmit descriptor write-backs', () => {
+  // SYNTHETIC status dwords as read back: the first descriptor with DD, the second without.
+  const withChecks = (): TxSeed => ({
+    ...seed([]),
+    readBack: [{ address: 0x100c, length: 4 }, { address: 0x101c, length: 4 }],
+    writebacks: [{ address: 0x1000, line: 61 }, { address: 0x1010, line: 62 }],
+  });
+
+  it('counts a descriptor asked for a status report (RS) whose DD the device set, and names one it left clear', () => {
+    const check = new FramesCollector();
+    check.txWrittenBack(withChecks(), new Uint8Array([0x01, 0, 0, 0, 0x00, 0, 0, 0]));
+    const result = check.finish('x.pcap', []);
+    expect(result.tx).toMatchObject({ descriptorsReadBack: 2, descriptorsMatched: 1 });
+    expect(result.byClass['descriptor-differs']).toBe(1);
+    expect(result.divergences[0]).toMatchObject({
+      class: 'descriptor-differs', direction: 'tx', register: 'TDT(0)', line: 70, packetLine: 62, fields: [{ field: 'status.DD', offset: 12, expected: 1, actual: 0 }],
+    });
+    expect(result.divergences[0]!.summary).toMatch(/0x1010 .*no DD after the tail write/);
+  });
+
+  it('counts nothing for a tail write it could not read back (the run stopped first)', () => {
+    const check = new FramesCollector();
+    check.txWrittenBack(withChecks(), undefined);
+    expect(check.finish('x.pcap', []).tx).toMatchObject({ descriptorsReadBack: 0, descriptorsMatched: 0 });
+  });
+});
+
+describe.each([['linux-6.1-traffic-mix', 'igb'], ['linux-6.1-e1000e-traffic-mix', 'e1000e']] as const)('status reports asked in %s (%s)', (name, model) => {
+  it('are one per packet (Linux sets RS on its last descriptor), each read back from the status dword of a seeded descriptor', async () => {
+    const records: TraceRecord[] = [];
+    await readTrace(`traces/${name}.log`, { access: (a) => records.push(a), marker: (m) => records.push(m) }, {});
+    const path = new TxDataPath(registersFor(model), deviceRow(model).txDescriptors, new FrameCursor(`traces/${name}.pcap`, 'tx', macBytes('52:54:00:12:34:56')));
+    const seeds = [...(await path.window(records)).values()];
+    await path.close();
+    const packets = seeds.reduce((n, s) => n + s.handoff.packets.length, 0);
+    expect(packets).toBeGreaterThan(100);
+    expect(seeds.reduce((n, s) => n + s.writebacks.length, 0)).toBe(packets);
+    expect(path.headWritebackDescriptors).toBe(0);
+    for (const s of seeds) {
+      const seeded = new Set(s.handoff.descriptors.map((d) => d.address));
+      expect(s.writebacks.every((w) => seeded.has(w.address))).toBe(true);
+      expect(s.readBack).toEqual(s.writebacks.map((w) => ({ address: w.address + 12, length: 4 })));
+    }
   });
 });

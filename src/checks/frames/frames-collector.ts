@@ -6,7 +6,7 @@
 // QEMU holds back); counters, skip tallies and divergences stay.
 
 import { compareFrames, describeFrameDifference, sameFrame } from '../../frames/compare.js';
-import type { TxSeed } from '../../datapath/tx-path.js';
+import { STATUS_BYTES, STATUS_DD, type TxSeed } from '../../datapath/tx-path.js';
 import type { RxFieldDifference, RxWriteback } from '../../datapath/rx-writeback.js';
 import {
   FRAME_CLASSES, MAX_FRAME_DIVERGENCES, type FrameClass, type FrameDivergence, type FramesResult, type RxFrameCounts, type RxNotInjected,
@@ -32,11 +32,14 @@ interface MutableCounts {
   framesEmitted: number;
   framesCompared: number;
   framesMatched: number;
+  descriptorsReadBack: number;
+  descriptorsMatched: number;
 }
 
 export class FramesCollector {
   private readonly counts: MutableCounts = {
     handoffs: 0, descriptorsSeeded: 0, packetsSeeded: 0, framesExpected: 0, framesEmitted: 0, framesCompared: 0, framesMatched: 0,
+    descriptorsReadBack: 0, descriptorsMatched: 0,
   };
   private readonly byClass = Object.fromEntries(FRAME_CLASSES.map((c) => [c, 0])) as Record<FrameClass, number>;
   private readonly divergences: FrameDivergence[] = [];
@@ -105,6 +108,30 @@ export class FramesCollector {
       summary: `what the device wrote to guest memory for received frame #${frame.captureIndex}: ${describeFrameDifference(diff)}`,
     });
     return false;
+  }
+
+  /**
+   * The status dwords of a sent tail write's RS descriptors, read back after it (`bytes`, in the
+   * seed's order; undefined: not read, the run stopped first): each must have DD.
+   */
+  txWrittenBack(seed: TxSeed, bytes: Uint8Array | undefined): void {
+    if (bytes === undefined) return;
+    const { access, register } = seed.handoff;
+    seed.writebacks.forEach((descriptor, i) => {
+      if ((i + 1) * STATUS_BYTES > bytes.length) return;
+      this.counts.descriptorsReadBack++;
+      const status = bytes[i * STATUS_BYTES]!;
+      if ((status & STATUS_DD) !== 0) {
+        this.counts.descriptorsMatched++;
+        return;
+      }
+      this.add({
+        class: 'descriptor-differs', direction: 'tx', seq: access.seq, line: access.line, register, packetLine: descriptor.line, position: i,
+        fields: [{ field: 'status.DD', offset: 12, expected: 1, actual: 0 }],
+        summary: `the transmit descriptor at 0x${descriptor.address.toString(16)} (line ${descriptor.line.toLocaleString('en-US')}) asked for a status report (RS) `
+          + 'and has no DD after the tail write: the device did not write it back',
+      });
+    });
   }
 
   /**
@@ -185,7 +212,10 @@ export const NO_RX: RxFrameCounts = {
 export function framesNotReplayed(reason: string): FramesResult {
   return {
     status: 'not-replayed',
-    tx: { handoffs: 0, descriptorsSeeded: 0, packetsSeeded: 0, framesExpected: 0, framesEmitted: 0, framesCompared: 0, framesMatched: 0 },
+    tx: {
+      handoffs: 0, descriptorsSeeded: 0, packetsSeeded: 0, framesExpected: 0, framesEmitted: 0, framesCompared: 0, framesMatched: 0,
+      descriptorsReadBack: 0, descriptorsMatched: 0,
+    },
     rx: NO_RX, rxNotInjected: [],
     byClass: Object.fromEntries(FRAME_CLASSES.map((c) => [c, 0])) as Record<FrameClass, number>,
     divergences: [], skipped: [], notChecked: [reason],
