@@ -48,7 +48,7 @@ data_path_gaps() {
 		const gaps = [];
 		if (f.tx.framesMatched !== f.tx.framesExpected || f.tx.framesEmitted !== f.tx.framesExpected) gaps.push(`TX ${f.tx.framesMatched}/${f.tx.framesExpected} identical, ${f.tx.framesEmitted} sent`);
 		if (f.tx.framesExpected === 0) gaps.push("no frame sent");
-		// Every packet's last descriptor asks for a status report (Linux): each read back with DD.
+		// The last descriptor of every packet asks for a status report (Linux): each read back with DD.
 		if (f.tx.descriptorsReadBack < f.tx.packetsSeeded || f.tx.descriptorsMatched !== f.tx.descriptorsReadBack) gaps.push(`TX ${f.tx.descriptorsMatched} of ${f.tx.descriptorsReadBack} status reports with DD (for ${f.tx.packetsSeeded} packets)`);
 		if (txOnly) { console.log(gaps.join("; ")); process.exit(); }
 		if (f.rx.framesRecorded === 0 || f.rx.framesTaken !== f.rx.framesRecorded) gaps.push(`RX ${f.rx.framesTaken} of ${f.rx.framesRecorded} received frames taken`);
