@@ -66,8 +66,8 @@ const E1000E_EXTENDED: RxWritebackFormat = {
 
 /** igb SRRCTL.DESCTYPE (bits 27:25), 82576 datasheet 8.10.2. */
 const IGB_DESCTYPE_SHIFT = 25;
-const IGB_DESCTYPE_NAMES = ['legacy', 'advanced one-buffer', 'advanced header split', 'advanced replicated', 'advanced replicated large packet',
-  'advanced header split always'];
+const IGB_DESCTYPE_NAMES = ['legacy', 'advanced one-buffer', 'advanced header splitting', 'advanced header replication always',
+  'advanced header replication (large packets)', 'advanced header splitting always'];
 /** e1000e RCTL.DTYP (bits 11:10, 1 = packet split) and RFCTL.EXSTEN (bit 15), 82574 datasheet 10.2.5.1 and 10.2.5.4. */
 const E1000E_DTYP_SHIFT = 10;
 const E1000E_EXSTEN = 1 << 15;
