@@ -3,10 +3,14 @@
 // never leaves a half-written result under the real name (rename is atomic within a directory).
 // Both kinds expose backpressure (`ready()` waits for 'drain') and notice a reader that went away
 // (EPIPE from `igb-replay parse x --jsonl | head`), which the command then treats as a normal end.
+// A path that is not a regular file (/dev/null, /dev/stdout, a FIFO, bash's `>(jq .)`) is written
+// in place: a temporary file renamed over it would replace the device or pipe with a regular file
+// (as root, `--json /dev/null` used to turn /dev/null into one). Through a symbolic link, the file
+// it points to is replaced, not the link.
 
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { chmod, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { OutputError } from './errors.js';
@@ -33,7 +37,10 @@ export class Output {
   }
 
   static async file(path: string): Promise<Output> {
-    return FileOutput.create(path);
+    const existing = await stat(path).catch(() => undefined);
+    if (existing !== undefined && !existing.isFile() && !existing.isDirectory()) return InPlaceOutput.open(path);
+    const link = await lstat(path).then((s) => s.isSymbolicLink(), () => false);
+    return FileOutput.create(path, link ? await realpath(path).catch(() => path) : path);
   }
 
   /** The reader closed the pipe: output is no longer wanted. */
@@ -109,13 +116,14 @@ class FileOutput extends Output {
     for (const signal of CLEANUP_SIGNALS) process.off(signal, this.onSignal);
   }
 
-  static async create(path: string): Promise<FileOutput> {
+  /** `target`: the file to replace (`path` itself, or the file a symbolic link `path` points to). */
+  static async create(path: string, target = path): Promise<FileOutput> {
     const existing = await stat(path).catch(() => undefined);
     if (existing?.isDirectory() === true) throw new OutputError(path, 'is a directory', 'give a file name to --output');
-    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       const handle = await open(temp, 'wx');
-      return new FileOutput(handle.createWriteStream(), path, temp);
+      return new FileOutput(handle.createWriteStream(), target, temp);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new OutputError(path, `cannot create: ${code}`, 'check that the directory exists and is writable');
@@ -152,6 +160,32 @@ class FileOutput extends Output {
   }
 }
 
+/** A device, FIFO or socket named as the output: written in place, nothing to rename or remove. */
+class InPlaceOutput extends Output {
+  static async open(path: string): Promise<InPlaceOutput> {
+    try {
+      const handle = await open(path, 'w');
+      return new InPlaceOutput(handle.createWriteStream(), path, false);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new OutputError(path, `cannot open for writing: ${code}`);
+    }
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await new Promise<void>((resolve) => {
+      if (this.stream.destroyed) return resolve();
+      this.stream.once('close', resolve);
+      this.stream.end();
+    });
+  }
+
+  override async abort(): Promise<void> {
+    if (!this.stream.destroyed) this.stream.destroy();
+  }
+}
+
 /** `--output FILE` or stdout. */
 export async function openOutput(path: string | undefined, stdout: Writable & { isTTY?: boolean }): Promise<Output> {
   return path === undefined || path === '-' ? Output.stdout(stdout) : Output.file(path);
@@ -171,7 +205,8 @@ export async function writeText(path: string | undefined, text: string, stdout: 
     if (error instanceof ReaderGone || out.readerGone) return;
     throw error;
   }
-  if (mode !== undefined && path !== undefined && path !== '-') await chmod(path, mode);
+  // The mode is a regular file's (an executable script): a device written in place keeps its own.
+  if (mode !== undefined && out instanceof FileOutput) await chmod(out.file!, mode);
 }
 
 /** Whether text for `path` (undefined or `-`: stdout) goes to a terminal: colours then. */
@@ -192,6 +227,8 @@ export async function writeJson(path: string | undefined, value: unknown, stdout
 /** Throws when `path` is a file writeJson would refuse: a long command checks before it starts. */
 export async function checkJsonTarget(path: string | undefined): Promise<void> {
   if (path === undefined || path === '-') return;
+  // Only a regular file can be an input given by mistake (reading a FIFO would wait for a writer).
+  if ((await stat(path).catch(() => undefined))?.isFile() !== true) return;
   const head = await firstBytes(path, 4096).then((bytes) => bytes.toString('latin1').trimStart()).catch(() => undefined);
   if (head === undefined || head === '' || head.startsWith('{') || head.startsWith('[')) return;
   throw new OutputError(path, 'exists and is not JSON: not overwritten with the JSON result',
