@@ -7,6 +7,12 @@ export interface MemoryWrite {
   readonly data: Uint8Array;
 }
 
+/** A stretch of guest memory to read back: guest physical address and bytes. */
+export interface MemoryStretch {
+  readonly address: number;
+  readonly length: number;
+}
+
 /** Largest single write: one qtest line carries it as hex (see target/qtest-protocol.ts). */
 const MAX_WRITE_BYTES = 64 * 1024;
 

@@ -14,7 +14,6 @@ import { TxDataPath, type TxSeed } from './tx-path.js';
 import { RxDataPath, type RxInjection, type RxPacket } from './rx-path.js';
 import { StatisticsTaint } from './statistics-taint.js';
 import { OwnMacs } from './own-macs.js';
-import { num, plural } from '../report/format.js';
 import { compareWriteback, RxFormatTracker } from './rx-writeback.js';
 
 
@@ -144,7 +143,7 @@ export class DataPathRun {
     }
     const notChecked: string[] = [];
     if (this.tx.headWritebackDescriptors > 0) {
-      notChecked.push(`${plural(this.tx.headWritebackDescriptors, 'transmit descriptor')} asked for a status report on a queue with head write-back `
+      notChecked.push(`${this.tx.headWritebackDescriptors.toLocaleString('en-US')} transmit descriptors asked for a status report on a queue with head write-back `
         + '(TDWBAL bit 0): the device reports them by writing its head to memory, which is not read back');
     }
     if (this.tx.unplacedDescriptors > 0) {
@@ -156,7 +155,7 @@ export class DataPathRun {
         + 'ICR/EICR receive bits keep their explained-by-traffic class and statistics counters their volatile class');
     } else {
       for (const [format, tally] of this.undecodedWritebacks) {
-        notChecked.unshift(`${plural(tally.descriptors, 'receive descriptor')} ${format} (first for the frame at line ${num(tally.firstLine)}) are not read back: `
+        notChecked.unshift(`${tally.descriptors.toLocaleString('en-US')} receive descriptors ${format} (first for the frame at line ${tally.firstLine.toLocaleString('en-US')}) are not read back: `
           + 'only the advanced one-buffer (igb) and extended (e1000e) write-backs are decoded; what the device did is compared through its receive events');
       }
       // Packet markers planned but never reached (a run that stopped early) or before the first access.

@@ -12,7 +12,7 @@ import { TX_DESCRIPTOR_EVENT } from './tx-descriptor.js';
 import type { Access, Marker, SideEvent, TraceRecord } from '../model/access.js';
 import type { RxBufferLayout } from '../devices/table.js';
 import type { FrameCursor } from '../frames/frame-cursor.js';
-import { coalesce, type MemoryWrite } from './memory-write.js';
+import { coalesce, type MemoryStretch, type MemoryWrite } from './memory-write.js';
 import type { RxNotInjected } from '../model/frames.js';
 import { recordedWritebacks, type RxFormatTracker, type RxWritebacks } from './rx-writeback.js';
 
@@ -58,7 +58,7 @@ export interface RxPacket {
   /** Descriptors the recording's device used for it. */
   readonly descriptors: number;
   /** Where the recording's device wrote the frame in guest memory, in order (buffer address + offset, bytes). */
-  readonly buffers: readonly { readonly address: number; readonly length: number }[];
+  readonly buffers: readonly MemoryStretch[];
   /** What the device should have written there: the frame as it was handed over, after what the recording's device did to it. */
   readonly expected: Uint8Array;
   /** The receive descriptors the recording's device wrote back for it, with what it logged putting there. */

@@ -6,7 +6,7 @@
 import { linkStateOf, type Access, type TraceRecord } from '../model/access.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import type { FrameCursor } from '../frames/frame-cursor.js';
-import type { MemoryWrite } from './memory-write.js';
+import type { MemoryStretch, MemoryWrite } from './memory-write.js';
 import { coalesce } from './memory-write.js';
 import { classifyDescriptor, descriptorBytes, TX_DESCRIPTOR_EVENT } from './tx-descriptor.js';
 import type { TxDescriptorLayout } from '../devices/table.js';
@@ -44,7 +44,7 @@ export interface TxSeed {
   readonly handoff: TxHandoff;
   readonly writes: readonly MemoryWrite[];
   /** The status dword of each `writebacks` descriptor, read back after the tail write (STATUS_BYTES each, in order). */
-  readonly readBack: readonly { readonly address: number; readonly length: number }[];
+  readonly readBack: readonly MemoryStretch[];
   readonly writebacks: readonly TxWritebackCheck[];
   /** Frames the device must send at this tail write, in order (those of packets not rebuilt without data). */
   readonly expected: readonly ExpectedFrame[];

@@ -5,7 +5,7 @@
 import type { ArmedTimer } from '../devices/throttle-timers.js';
 import type { Access, Marker } from '../model/access.js';
 import { PCI_COMMAND, type PollRun, type ReplayPlan, type ReplayStep } from './plan.js';
-import type { MemoryWrite } from '../datapath/memory-write.js';
+import type { MemoryStretch, MemoryWrite } from '../datapath/memory-write.js';
 import type { RxInjection } from '../datapath/rx-path.js';
 
 /** One register access of a batch: MMIO (BAR0) or the IO BAR. */
@@ -70,7 +70,7 @@ export interface ReplayTarget {
    */
   receiveFrames?(injection: RxInjection, options?: { readonly pace: boolean }): Promise<ReceivedFrames>;
   /** Guest memory, stretch after stretch, joined; absent: the target cannot read guest memory. */
-  readMemory?(stretches: readonly { readonly address: number; readonly length: number }[]): Promise<Uint8Array>;
+  readMemory?(stretches: readonly MemoryStretch[]): Promise<Uint8Array>;
   /**
    * Steps virtual time before an access the recording made at `recordedUs` that armed throttling
    * `timers`, so the target's clock follows the recording's between accesses (paced-clock.ts);
@@ -96,7 +96,7 @@ export interface ReceivedFrames {
 export interface Handoff {
   readonly writes: readonly MemoryWrite[];
   /** Guest memory the device writes while it handles the write (descriptor write-backs), read back right after it. */
-  readonly readBack?: readonly { readonly address: number; readonly length: number }[];
+  readonly readBack?: readonly MemoryStretch[];
 }
 
 /** What happened to a folded polling loop. */

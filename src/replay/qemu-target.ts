@@ -26,7 +26,7 @@ import type { BatchOp, ReceivedFrames, ReplayTarget, TimeAdvance } from './engin
 import type { QtestCommand } from '../target/qtest-protocol.js';
 import { barAccessCommand, type BarAccess } from '../target/bar-access.js';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
-import type { MemoryWrite } from '../datapath/memory-write.js';
+import type { MemoryStretch, MemoryWrite } from '../datapath/memory-write.js';
 import type { OwnNetdev } from './prepare.js';
 import { RX_START_EVENT, type RxInjection } from '../datapath/rx-path.js';
 import type { LogCursor } from '../target/log-tail.js';
@@ -335,8 +335,12 @@ export class QemuReplayTarget implements ReplayTarget {
           if (options.pace && armed.length > 0) await this.paceClock(injection.timeUs, armed);
           channel.send(packet.frame);
           if (!(await this.waitForReceipt(log))) break;
-          written.push(await this.readMemory(packet.buffers));
-          writebacks.push(await this.readMemory(packet.writebacks.decoded.map((w) => ({ address: w.address, length: w.format.bytes }))));
+          // The frame's bytes and its descriptors in one batch (one round trip), split after.
+          const descriptors = packet.writebacks.decoded.map((w) => ({ address: w.address, length: w.format.bytes }));
+          const bytes = await this.readMemory([...packet.buffers, ...descriptors]);
+          const frameBytes = packet.buffers.reduce((n, b) => n + b.length, 0);
+          written.push(bytes.subarray(0, frameBytes));
+          writebacks.push(bytes.subarray(frameBytes));
           const timers = packet.events.filter((e) => THROTTLE_FIRED.test(e.name)).length;
           if (timers > 0) {
             await this.stepUntilThrottleTimers(timers, performance.now());
@@ -351,7 +355,7 @@ export class QemuReplayTarget implements ReplayTarget {
   }
 
   /** Guest memory over qtest `read`, stretch after stretch, joined. */
-  async readMemory(stretches: readonly { readonly address: number; readonly length: number }[]): Promise<Uint8Array> {
+  async readMemory(stretches: readonly MemoryStretch[]): Promise<Uint8Array> {
     if (stretches.length === 0) return new Uint8Array(0);
     const replies = await this.session.qtest.sendBatch(stretches.map((s) => ({ op: 'read' as const, addr: s.address, size: s.length })));
     return Buffer.concat(replies.filter((reply): reply is Uint8Array => reply instanceof Uint8Array));
