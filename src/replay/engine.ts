@@ -174,10 +174,15 @@ class Pipeline {
 /** Accesses sent per batch: one promise and one socket write for many commands. */
 const BATCH_SIZE = 256;
 
-/** Collects consecutive register accesses into batches and sends them through the pipeline. */
+/**
+ * Collects consecutive register accesses into batches and sends them through the pipeline; guest
+ * memory to read after them goes out right behind the batch they are in (same connection, so in
+ * order), whenever that batch is sent: a write that could change that memory (a seed) flushes first.
+ */
 class Batcher {
   private ops: BatchOp[] = [];
   private accesses: Access[] = [];
+  private reads: { readonly stretches: readonly MemoryStretch[]; readonly done: (bytes: Uint8Array) => void }[] = [];
 
   constructor(private readonly target: ReplayTarget, private readonly pipeline: Pipeline,
     private readonly actual: Map<number, number>) {}
@@ -190,17 +195,35 @@ class Batcher {
     return this.ops.length >= BATCH_SIZE ? this.flush() : undefined;
   }
 
+  /** Reads `stretches` of guest memory after the accesses added so far; `done` gets their bytes, joined. */
+  readAfter(stretches: readonly MemoryStretch[], done: (bytes: Uint8Array) => void): void {
+    this.reads.push({ stretches, done });
+  }
+
   async flush(): Promise<void> {
-    if (this.ops.length === 0) return;
-    const accesses = this.accesses;
-    const reply = this.target.runBatch(this.ops).then((values) => {
-      accesses.forEach((access, i) => {
-        if (access.kind === 'read') this.actual.set(access.seq, values[i]!);
+    if (this.ops.length > 0) {
+      const accesses = this.accesses;
+      const reply = this.target.runBatch(this.ops).then((values) => {
+        accesses.forEach((access, i) => {
+          if (access.kind === 'read') this.actual.set(access.seq, values[i]!);
+        });
       });
-    });
-    this.ops = [];
-    this.accesses = [];
-    await this.pipeline.add(reply);
+      this.ops = [];
+      this.accesses = [];
+      await this.pipeline.add(reply);
+    }
+    const reads = this.reads;
+    this.reads = [];
+    if (reads.length > 0 && this.target.readMemory !== undefined) {
+      await this.pipeline.add(this.target.readMemory(reads.flatMap((r) => r.stretches)).then((bytes) => {
+        let at = 0;
+        for (const read of reads) {
+          const length = read.stretches.reduce((n, s) => n + s.length, 0);
+          read.done(bytes.subarray(at, at + length));
+          at += length;
+        }
+      }));
+    }
   }
 }
 
@@ -307,11 +330,10 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
           }
           flushed = send(step.access);
           if (flushed !== undefined) await flushed;
-          if (handoff?.readBack !== undefined && handoff.readBack.length > 0 && target.readMemory !== undefined) {
-            // Ordered after the write on the one connection: what the device wrote while handling it.
-            await batcher.flush();
+          if (handoff?.readBack !== undefined && handoff.readBack.length > 0) {
+            // What the device wrote while handling the write, read behind the batch the write is in.
             const seq = step.access.seq;
-            await pipeline.add(target.readMemory(handoff.readBack).then((bytes) => { state.readBack.set(seq, bytes); }));
+            batcher.readAfter(handoff.readBack, (bytes) => { state.readBack.set(seq, bytes); });
           }
           break;
         }

@@ -209,25 +209,30 @@ describe('received frames (data path)', () => {
 });
 
 describe('descriptor write-backs (data path)', () => {
-  // SYNTHETIC: a transmit tail write whose handoff seeds memory before it and reads memory back after it.
+  // SYNTHETIC: two transmit tail writes with a register read between; each handoff seeds memory
+  // before its write, the first also reads memory back after it.
   const records: TraceRecord[] = [
     { type: 'access', seq: 0, line: 2, kind: 'write', space: 'mmio', offset: 0xe018, size: 4, value: 1, verdict: 'ok', events: [] },
     { type: 'access', seq: 1, line: 3, kind: 'read', space: 'mmio', offset: 0x8, size: 4, value: 0, verdict: 'ok', events: [] },
+    { type: 'access', seq: 2, line: 4, kind: 'write', space: 'mmio', offset: 0xe018, size: 4, value: 2, verdict: 'ok', events: [] },
   ];
 
-  it('reads the memory a tail write makes the device write right after that write, before the next access', async () => {
+  it('reads the memory a tail write makes the device write behind the batch of that write, before the next seed', async () => {
     const plan = planReplay(records, igbRegisters());
     const target = new FakeTarget();
     const withMemory = Object.assign(target, {
-      writeMemory: async () => { target.log.push('seed'); },
+      writeMemory: async (writes: readonly { address: number }[]) => { target.log.push(`seed 0x${writes[0]!.address.toString(16)}`); },
       readMemory: async (stretches: readonly { address: number; length: number }[]) => {
         target.log.push(`read back ${stretches.map((s) => `0x${s.address.toString(16)}+${s.length}`).join(' ')}`);
         return new Uint8Array([1, 0, 0, 0]);
       },
     });
-    const handoff = { writes: [{ address: 0x1000, data: new Uint8Array(16) }], readBack: [{ address: 0x100c, length: 4 }] };
-    const run = await runPlan(plan, withMemory, { handoffs: new Map([[0, handoff]]) });
-    expect(target.log).toEqual(['seed', 'w 0xe018=0x1', 'read back 0x100c+4', 'r 0x8']);
+    const handoffs = new Map([
+      [0, { writes: [{ address: 0x1000, data: new Uint8Array(16) }], readBack: [{ address: 0x100c, length: 4 }] }],
+      [2, { writes: [{ address: 0x1010, data: new Uint8Array(16) }] }],
+    ]);
+    const run = await runPlan(plan, withMemory, { handoffs });
+    expect(target.log).toEqual(['seed 0x1000', 'w 0xe018=0x1', 'r 0x8', 'read back 0x100c+4', 'seed 0x1010', 'w 0xe018=0x2']);
     expect(run.readBack).toEqual(new Map([[0, new Uint8Array([1, 0, 0, 0])]]));
   });
 });
