@@ -119,7 +119,10 @@ function framesCase(r: ReplayResult): { lines: string[]; skipped: boolean; prese
   const failing = failingFrames(r);
   const t = frames.tx;
   const rx = [rxSummary(frames), ...rxNotInjectedLines(frames)].filter((l) => l !== undefined).map((l) => `; ${l}`).join('');
-  const out = `TX: ${t.descriptorsSeeded} descriptors seeded, ${t.framesExpected} frames recorded, ${t.framesEmitted} sent, ${t.framesCompared} compared, ${t.framesMatched} identical${rx}; not checked: ${frames.notChecked.join('; ')}`;
+  const writebacks = 'descriptorsReadBack' in t ? `, ${t.descriptorsReadBack} status reports (RS) read back, ${t.descriptorsMatched} with DD` : '';
+  const notChecked = frames.notChecked.length === 0 ? '' : `; not checked: ${frames.notChecked.join('; ')}`;
+  const out = `TX: ${t.descriptorsSeeded} descriptors seeded, ${t.framesExpected} frames recorded, ${t.framesEmitted} sent, ${t.framesCompared} compared, `
+    + `${t.framesMatched} identical${writebacks}${rx}${notChecked}`;
   const lines = [open];
   if (failing.length > 0) {
     const body = failing.map((d) => `line ${d.line} ${d.register}: ${d.class}: ${d.summary}`).join('\n');
