@@ -88,7 +88,8 @@ function myers(a: Seq, b: Seq, a0: number, a1: number, b0: number, b1: number, m
 }
 
 function slice(s: Seq, from: number, to: number): ArrayLike<number> {
-  return ArrayBuffer.isView(s) ? (s as unknown as Int32Array).subarray(from, to) : Array.prototype.slice.call(s, from, to) as number[];
+  // The token streams are Int32Arrays (a view, no copy); a plain array (tests) is copied.
+  return s instanceof Int32Array ? s.subarray(from, to) : Array.from({ length: to - from }, (_, i) => s[from + i]!);
 }
 
 /**

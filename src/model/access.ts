@@ -93,7 +93,7 @@ export interface Access extends Timing {
    */
   readonly vf?: number;
   /** Side events this access caused, in source order. */
-  readonly events: SideEvent[];
+  readonly events: readonly SideEvent[];
 }
 
 /**
@@ -136,7 +136,7 @@ export interface Marker extends Timing {
   /** seq of the last access before the marker, or -1 when it precedes every access. */
   readonly afterSeq: number;
   /** The events of this happening, the first one being the event that identified it. */
-  readonly events: SideEvent[];
+  readonly events: readonly SideEvent[];
   /**
    * For `idle`: recorded time since the previous idle marker (or the first access), for a replay
    * that can step virtual time by exactly that much (the qtest accelerator's clock_step).

@@ -42,12 +42,16 @@ interface PendingEvent {
 }
 
 type MutableAccess = { -readonly [K in keyof Access]: Access[K] };
-type MutableMarker = { -readonly [K in keyof Marker]: Marker[K] };
+/** A marker still collecting its events: its own array, which it hands on as the model's read-only one. */
+type MutableMarker = { -readonly [K in keyof Marker as Exclude<K, 'events'>]: Marker[K] } & { events: SideEvent[] };
 
-const NO_EVENTS: SideEvent[] = Object.freeze([]) as unknown as SideEvent[];
+/** Shared by every access without events (most of them): no empty array per access. */
+const NO_EVENTS: readonly SideEvent[] = Object.freeze([]);
 
 export class AccessAssembler {
   private held: MutableAccess | undefined;
+  /** The held access's events, once it has any (`held.events` is this array then). */
+  private heldEvents: SideEvent[] | undefined;
   private heldPhy: PhyEffect[] = [];
   private pending: PendingEvent[] = [];
   private openMarker: MutableMarker | undefined;
@@ -123,13 +127,13 @@ export class AccessAssembler {
     for (let i = 0; i < split; i++) {
       const item = this.pending[i]!;
       if (item.role === EventRole.ConfirmsPrevious && this.held !== undefined && this.openMarker === undefined) {
-        this.attach(this.held, item);
+        this.attach(item);
       } else if (item.markerKind !== undefined || this.isAsync(item)) {
         this.addToMarker(item, item.markerKind);
       } else if (this.openMarker !== undefined && item.thread < 0) {
         this.openMarker.events.push(item.event);
       } else if (this.held !== undefined && this.held.kind === 'write') {
-        this.attach(this.held, item);
+        this.attach(item);
       } else {
         this.addToMarker(item, item.event.category === 'reset' ? 'reset' : 'async');
       }
@@ -145,7 +149,7 @@ export class AccessAssembler {
         continue;
       }
       if (item.event.name.endsWith('_trivial')) held.verdict = 'partial';
-      this.attach(held, item);
+      this.attach(item);
     }
   }
 
@@ -154,9 +158,13 @@ export class AccessAssembler {
     return item.thread >= 0 && this.vcpuThreads.size > 0 && !this.vcpuThreads.has(item.thread);
   }
 
-  private attach(access: MutableAccess, item: PendingEvent): void {
-    if (access.events === NO_EVENTS) access.events = [];
-    access.events.push(item.event);
+  /** Gives `item` to the held access (callers check there is one). */
+  private attach(item: PendingEvent): void {
+    if (this.heldEvents === undefined) {
+      this.heldEvents = [];
+      this.held!.events = this.heldEvents;
+    }
+    this.heldEvents.push(item.event);
     if (item.phy !== undefined) this.heldPhy.push(item.phy);
   }
 
@@ -190,6 +198,7 @@ export class AccessAssembler {
         this.heldPhy.length = 0;
       }
       this.held = undefined;
+      this.heldEvents = undefined;
     }
     if (this.markers.length === 0) return;
     for (const marker of this.markers) {
