@@ -3,12 +3,12 @@
 // the packets' bytes in their buffers (rebuilt from the capture's frames, taken in order), and
 // the frames the device must then send. The frames come from the capture as they are needed.
 
-import { linkStateOf, type Access, type TraceRecord } from '../model/access.js';
+import { linkStateOf, type TraceRecord } from '../model/access.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import type { FrameCursor } from '../frames/frame-cursor.js';
 import type { MemoryStretch, MemoryWrite } from './memory-write.js';
 import { coalesce } from './memory-write.js';
-import { classifyDescriptor, descriptorBytes, TX_DESCRIPTOR_EVENT } from './tx-descriptor.js';
+import { descriptorBytes, TX_DESCRIPTOR_EVENT } from './tx-descriptor.js';
 import type { TxDescriptorLayout } from '../devices/table.js';
 import { TxRings, type TxHandoff } from './tx-ring.js';
 import { framesFor, rebuildBuffers, splitOverBuffers } from './tx-buffer.js';
@@ -57,8 +57,6 @@ const CMD_RS = 1 << 27;
 export const STATUS_OFFSET = 12;
 export const STATUS_BYTES = 4;
 export const STATUS_DD = 1;
-/** igb TDWBAL(n) bit 0: head write-back instead of DD in the descriptors (82576 datasheet 8.12.12). */
-const HEAD_WRITEBACK_ENABLE = 1;
 
 /** Why a packet handed over while the recording's link was down is not rebuilt. */
 const LINK_DOWN = 'handed over while the host link was down: QEMU drops such a frame before the capture sees it (its bytes are not '
@@ -74,13 +72,11 @@ export class TxDataPath {
    * sends before the netdev's filters, so those frames are not in the capture.
    */
   private backendDown = false;
-  /** Queues whose driver turned head write-back on (TDWBAL bit 0): their descriptors get no DD. */
-  private readonly headWriteback = new Set<number>();
   /** Descriptors with RS not checked for DD because their queue reports by head write-back. */
   headWritebackDescriptors = 0;
 
   /** `frames`: the capture's transmitted frames; undefined when the recording has no capture. */
-  constructor(private readonly registers: RegisterDatabase, private readonly layout: TxDescriptorLayout, private readonly frames: FrameCursor | undefined) {
+  constructor(registers: RegisterDatabase, layout: TxDescriptorLayout, private readonly frames: FrameCursor | undefined) {
     this.rings = new TxRings(registers, layout);
   }
 
@@ -94,7 +90,6 @@ export class TxDataPath {
         if (up !== undefined) this.backendDown = !up;
         continue;
       }
-      this.followHeadWriteback(record);
       const before = this.rings.unplaced.length;
       const handoff = this.rings.see(record);
       for (const stray of this.rings.unplaced.splice(before)) this.noteUnplaced(stray.line, stray.count);
@@ -103,22 +98,10 @@ export class TxDataPath {
     return seeds;
   }
 
-  private followHeadWriteback(access: Access): void {
-    if (access.kind !== 'write' || access.space !== 'mmio') return;
-    const ref = this.registers.lookupOffset(access.offset);
-    if (ref?.def.name !== 'TDWBAL') return;
-    if ((access.value & HEAD_WRITEBACK_ENABLE) !== 0) this.headWriteback.add(ref.index ?? 0);
-    else this.headWriteback.delete(ref.index ?? 0);
-  }
-
   /** The descriptors of a handoff whose DD the device must set, and the memory to read for them. */
   private writebackChecks(handoff: TxHandoff): Pick<TxSeed, 'readBack' | 'writebacks'> {
-    const reported = handoff.descriptors.filter((d) => {
-      const kind = classifyDescriptor(d.words, this.layout).kind;
-      return (kind === 'data' || kind === 'legacy') && (d.words.cmdTypeLen & CMD_RS) !== 0;
-    });
-    const queue = this.registers.lookupOffset(handoff.access.offset)?.index ?? 0;
-    if (this.headWriteback.has(queue)) {
+    const reported = handoff.descriptors.filter((d) => (d.kind === 'data' || d.kind === 'legacy') && (d.words.cmdTypeLen & CMD_RS) !== 0);
+    if (handoff.headWriteback === true) {
       this.headWritebackDescriptors += reported.length;
       return { readBack: [], writebacks: [] };
     }

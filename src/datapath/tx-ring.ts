@@ -18,6 +18,8 @@ import type { TxDescriptorLayout } from '../devices/table.js';
 export interface PlacedDescriptor {
   readonly address: number;
   readonly words: TxDescriptorWords;
+  /** What it is, by the model's layout (classifyDescriptor). */
+  readonly kind: TxDescriptor['kind'];
 }
 
 /** One packet as the driver handed it over: its buffers and offload requests. */
@@ -42,7 +44,12 @@ export interface TxHandoff {
   readonly descriptors: readonly PlacedDescriptor[];
   /** Packets whose last descriptor (EOP) the device read at this write. */
   readonly packets: readonly TxPacket[];
+  /** The queue reports done descriptors by head write-back (TDWBAL bit 0), not by DD in them. */
+  readonly headWriteback?: true;
 }
+
+/** igb TDWBAL(n) bit 0: head write-back instead of DD in the descriptors (82576 datasheet 8.12.12). */
+const HEAD_WRITEBACK_ENABLE = 1;
 
 interface QueueState {
   baseLow: number;
@@ -52,6 +59,7 @@ interface QueueState {
   readonly contexts: Map<number, TxContext>;
   /** Descriptors of a packet whose EOP has not been read yet. */
   partial: TxDescriptor[];
+  headWriteback: boolean;
 }
 
 /** Where descriptor events show up without a tail write (their ring is unknown): counted, not seeded. */
@@ -71,13 +79,14 @@ export class TxRings {
     if (access.space !== 'mmio' || access.kind !== 'write') return this.noteStray(access);
     const ref = this.registers.lookupOffset(access.offset);
     const name = ref?.def.name;
-    if (ref === undefined || name === undefined || !['TDBAL', 'TDBAH', 'TDLEN', 'TDH', 'TDT'].includes(name)) return this.noteStray(access);
+    if (ref === undefined || name === undefined || !['TDBAL', 'TDBAH', 'TDLEN', 'TDH', 'TDT', 'TDWBAL'].includes(name)) return this.noteStray(access);
     const queue = this.queue(ref.index ?? 0);
     switch (name) {
       case 'TDBAL': queue.baseLow = access.value >>> 0; return undefined;
       case 'TDBAH': queue.baseHigh = access.value >>> 0; return undefined;
       case 'TDLEN': queue.length = access.value >>> 0; return undefined;
       case 'TDH': queue.head = access.value >>> 0; return undefined;
+      case 'TDWBAL': queue.headWriteback = (access.value & HEAD_WRITEBACK_ENABLE) !== 0; return undefined;
       default: return this.tail(access, ref.name, queue);
     }
   }
@@ -92,12 +101,13 @@ export class TxRings {
     for (const event of events) {
       const words = descriptorWords(event);
       if (words === undefined) continue;
-      descriptors.push({ address: base + (queue.head % count) * DESCRIPTOR_BYTES, words });
+      const descriptor = classifyDescriptor(words, this.layout);
+      descriptors.push({ address: base + (queue.head % count) * DESCRIPTOR_BYTES, words, kind: descriptor.kind });
       queue.head = (queue.head + 1) % count;
-      const packet = this.follow(queue, classifyDescriptor(words, this.layout));
+      const packet = this.follow(queue, descriptor);
       if (packet !== undefined) packets.push(packet);
     }
-    return { access, register, descriptors, packets };
+    return { access, register, descriptors, packets, ...(queue.headWriteback ? { headWriteback: true as const } : {}) };
   }
 
   /** Adds a descriptor to its queue's packet; returns the packet once its EOP descriptor is read. */
@@ -127,7 +137,7 @@ export class TxRings {
   private queue(index: number): QueueState {
     let queue = this.queues.get(index);
     if (queue === undefined) {
-      queue = { baseLow: 0, baseHigh: 0, length: 0, head: 0, contexts: new Map(), partial: [] };
+      queue = { baseLow: 0, baseHigh: 0, length: 0, head: 0, contexts: new Map(), partial: [], headWriteback: false };
       this.queues.set(index, queue);
     }
     return queue;

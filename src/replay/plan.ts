@@ -126,11 +126,6 @@ export function negotiationVisible(records: readonly TraceRecord[]): boolean {
 export type WindowPlan = Omit<ReplayPlan, 'phases'>;
 
 /**
- * Plans a recording window by window, in trace order, keeping what crosses windows: whether an
- * autonegotiation is pending, whether an access was seen, the phases. Windows must not cut a
- * polling loop (src/replay/record-windows.ts cuts only where no loop can continue).
- */
-/**
  * The PF's COMMAND register as the recording had it. The replay's set-up programs the BARs and
  * turns decoding and bus mastering on before the first access, standing in for the firmware (whose
  * BAR writes are not replayed); from there the recording's own COMMAND writes are replayed as
@@ -177,9 +172,9 @@ class CommandTracker {
     if (access.space === 'mmio' || access.space === 'io') this.deviceAccessed = true;
     else if (access.space === 'pci-config' && access.kind === 'write' && access.vf === undefined && access.offset <= PCI_COMMAND + 1 && access.offset + access.size > PCI_COMMAND) {
       this.written = true;
-      // A byte write of COMMAND's high half (offset 5) leaves the decoding bits as they were.
+      // A byte write of the high half (offset 5) leaves the decoding bits as they were; one of the
+      // low half (offset 4) keeps the high half.
       if (access.offset === PCI_COMMAND) {
-        // A byte write sets the low half only; the high half stays as it was.
         const written = access.size === 1 ? 0xff : 0xffff;
         this.command = (access.value & written) | ((this.command ?? DECODE_BITS) & ~written & 0xffff);
       }
@@ -187,6 +182,11 @@ class CommandTracker {
   }
 }
 
+/**
+ * Plans a recording window by window, in trace order, keeping what crosses windows: whether an
+ * autonegotiation is pending, whether an access was seen, the phases. Windows must not cut a
+ * polling loop (src/replay/record-windows.ts cuts only where no loop can continue).
+ */
 export class Planner {
   private seenAccess = false;
   private readonly command: CommandTracker;
