@@ -35,7 +35,7 @@ import { prepareReplay } from '../src/replay/prepare.js';
 import { runReplay } from '../src/replay/run.js';
 import { findQemu } from '../src/target/qemu-binary.js';
 import { configSize, configWriteCommands, type PciFunction } from '../src/target/pci-config.js';
-import { mmconfigSetupCommands, nicSetupCommands, RECORDED_GUEST_BARS } from '../src/target/pci-setup.js';
+import { mmconfigSetupCommands, nicBarWrites, nicSetupCommands, RECORDED_GUEST_BARS } from '../src/target/pci-setup.js';
 import { barAccessCommand } from '../src/target/bar-access.js';
 import { encodeCommand, replyKind, type QtestCommand } from '../src/target/qtest-protocol.js';
 
@@ -82,6 +82,10 @@ function rawScript(plan: ReplayPlan): RawScript {
   let accesses = 0;
   for (const step of plan.steps) {
     if (step.kind === 'skip' || 'marker' in step || step.kind === 'config-read') continue;
+    if (step.kind === 'reprogram-bars') {
+      for (const bar of nicBarWrites('igb', bars)) for (const { command } of configWriteCommands(NIC, bar.offset, 4, bar.value, 'BAR')) add(command);
+      continue;
+    }
     const { access } = step;
     accesses++;
     if (step.kind === 'config-write') {

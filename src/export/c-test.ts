@@ -83,7 +83,7 @@ function header(plan: ExportPlan, options: CTestOptions): string[] {
   const counts = { reads: 0, asserted: 0, writes: 0, config: 0, time: 0 };
   for (const step of plan.steps) {
     if (step.kind === 'time') counts.time++;
-    else if (step.kind === 'config-write') counts.config++;
+    else if (step.kind === 'config-write' || step.kind === 'bars') counts.config++;
     else if (step.kind === 'write') counts.writes++;
     else {
       counts.reads++;
@@ -115,7 +115,7 @@ function header(plan: ExportPlan, options: CTestOptions): string[] {
 }
 
 /** Which helpers the test's body calls: only those are defined (QEMU builds with -Werror, -Wunused-function). */
-function helpersUsed(steps: readonly ExportStep[]): Record<'rd' | 'wr' | 'ioRd' | 'ioWr' | 'config' | 'poll' | 'autoneg', boolean> {
+function helpersUsed(steps: readonly ExportStep[]): Record<'rd' | 'wr' | 'ioRd' | 'ioWr' | 'config' | 'bars' | 'poll' | 'autoneg', boolean> {
   const dword = (kind: 'read' | 'write', space: 'mmio' | 'io'): boolean =>
     steps.some((s) => s.kind === kind && s.space === space && sentWidth(s) === 4 && s.poll === undefined);
   const poll = steps.some((s) => s.kind === 'read' && s.poll !== undefined);
@@ -127,6 +127,7 @@ function helpersUsed(steps: readonly ExportStep[]): Record<'rd' | 'wr' | 'ioRd' 
     ioRd: dword('read', 'io'),
     ioWr: dword('write', 'io'),
     config: steps.some((s) => s.kind === 'config-write'),
+    bars: steps.some((s) => s.kind === 'bars'),
     poll,
     autoneg,
   };
@@ -154,6 +155,7 @@ function prelude(plan: ExportPlan): string[] {
     '    QPCIDevice *dev;',
     '    QPCIBar mmio;   /* BAR0: registers */',
     '    QPCIBar io;     /* BAR2: IOADDR (+0), IODATA (+4) */',
+    ...(uses.bars ? ['    uint32_t bars[6]; /* BAR registers as qpci_iomap programmed them, for restore_bars() */'] : []),
     '} IgbReplay;',
     '',
     ...(uses.rd ? [
@@ -208,6 +210,18 @@ function prelude(plan: ExportPlan): string[] {
       '}',
       '',
     ] : []),
+    ...(uses.bars ? [
+      '/* After a function-level reset of the recording: the BARs igb_replay_start programmed, again. */',
+      'static void restore_bars(IgbReplay *r)',
+      '{',
+      '    int i;',
+      '',
+      '    for (i = 0; i < 6; i++) {',
+      '        qpci_config_writel(r->dev, 0x10 + 4 * i, r->bars[i]);',
+      '    }',
+      '}',
+      '',
+    ] : []),
     ...(uses.poll ? [
       '/*',
       ' * A polling loop of the recording: read until the recorded outcome appears, at most `reads`',
@@ -254,6 +268,7 @@ function prelude(plan: ExportPlan): string[] {
     'static void igb_replay_start(IgbReplay *r)',
     '{',
     '    QPCIDevice *mch;',
+    ...(uses.bars ? ['    int i;'] : []),
     '',
     '    r->qts = qtest_init(NIC_ARGS);',
     '    r->bus = qpci_new_pc(r->qts, NULL);',
@@ -265,6 +280,11 @@ function prelude(plan: ExportPlan): string[] {
     '    r->io = qpci_iomap(r->dev, 2, NULL);',
     '    qpci_iomap(r->dev, 3, NULL); /* MSI-X table and PBA */',
     '    qpci_device_enable(r->dev);',
+    ...(uses.bars ? [
+      '    for (i = 0; i < 6; i++) {',
+      '        r->bars[i] = qpci_config_readl(r->dev, 0x10 + 4 * i);',
+      '    }',
+    ] : []),
     '',
     '    mch = qpci_device_find(r->bus, QPCI_DEVFN(0, 0));',
     '    g_assert_nonnull(mch);',
@@ -312,6 +332,8 @@ function statement(step: ExportStep): Statement {
   switch (step.kind) {
     case 'time':
       return { code: timeCall(step), comment: `${step.marker} timer fired here, line ${step.line}`, line: step.line };
+    case 'bars':
+      return { code: 'restore_bars(r);', comment: `the recording's device reset itself after line ${step.line} (FLR): its BARs again`, line: step.line };
     case 'config-write': {
       const name = CONFIG_NAMES[step.offset] ?? `config ${hex(step.offset)}`;
       return { code: `cfg_wr(r, ${step.width}, ${hex(step.offset, 3)}, ${hex(step.value)});`, comment: `${name}, line ${step.line}`, line: step.line };

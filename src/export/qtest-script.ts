@@ -7,7 +7,7 @@
 
 import { DEFAULT_MACHINE } from '../target/qemu-args.js';
 import { configWriteCommands, vfFunction, type PciFunction } from '../target/pci-config.js';
-import { mmconfigSetupCommands, placementSetup, RECORDED_GUEST_BARS } from '../target/pci-setup.js';
+import { mmconfigSetupCommands, nicBarWrites, placementSetup, RECORDED_GUEST_BARS } from '../target/pci-setup.js';
 import { deviceRow } from '../devices/table.js';
 import type { PlannedCommand } from '../target/planned-command.js';
 import { barAccessCommand } from '../target/bar-access.js';
@@ -51,6 +51,10 @@ export function qtestScript(plan: ExportPlan, time: ScriptTime): QtestScript {
     if (step.kind === 'time') {
       if (time === 'clock-step') lines.push({ command: clockStepFor(step), what: `${step.marker} timer (line ${step.line})` });
       else frozenMarkers.push(step);
+    } else if (step.kind === 'bars') {
+      for (const bar of nicBarWrites(plan.device.model)) {
+        lines.push(...configWriteCommands(nic, bar.offset, 4, bar.value, `BAR 0x${bar.offset.toString(16)} again after the function-level reset (line ${step.line})`));
+      }
     } else if (step.kind === 'config-write') {
       const name = step.vf === undefined ? 'config' : `VF${step.vf} config`;
       lines.push(...configWriteCommands(functionOf(step.vf), step.offset, step.width, step.value, `${name} 0x${step.offset.toString(16)} (line ${step.line})`));

@@ -66,7 +66,17 @@ export interface TimeStep {
   readonly elapsedNs?: bigint;
 }
 
-export type ExportStep = RegisterStep | ConfigWriteStep | TimeStep;
+/**
+ * The recording's device reset itself (a function-level reset) after the config write at `line`:
+ * the script programs the NIC's BARs again where its own set-up put them (replay's 'reprogram-bars').
+ */
+export interface BarsStep {
+  readonly kind: 'bars';
+  readonly seq: number;
+  readonly line: number;
+}
+
+export type ExportStep = RegisterStep | ConfigWriteStep | TimeStep | BarsStep;
 
 export interface ExportPlan {
   /** The trace as named on the command line, for comments. */
@@ -96,6 +106,8 @@ export function exportPlan(trace: string, records: readonly TraceRecord[], regis
 
 function convert(step: ReplayStep, registers: RegisterDatabase): ExportStep | undefined {
   switch (step.kind) {
+    case 'reprogram-bars':
+      return { kind: 'bars', seq: step.access.seq, line: step.access.line };
     case 'skip':
     case 'config-read':
       return undefined;

@@ -152,7 +152,7 @@ export interface ReplayCounts {
   readonly skipped: number;
   /** Accesses after where the replay stopped early (0 when it completed). */
   readonly notReached: number;
-  /** Accesses sent to the device, poll reads as the replay made them. */
+  /** Accesses sent to the device, poll reads as the replay made them, the replay's own BAR writes included. */
   readonly accesses: number;
   /** MMIO/IO reads sent one by one (outside polling loops). */
   readonly registerReads: number;
@@ -162,6 +162,11 @@ export interface ReplayCounts {
   readonly configReads: number;
   /** Reads the replay made for folded polling loops (until the recorded outcome appeared). */
   readonly pollReadsSent: number;
+  /**
+   * Config writes of the replay's own BARs, sent again after each function-level reset the
+   * recording shows (the guest's own BAR writes are skipped): not accesses of the recording.
+   */
+  readonly barWrites: number;
   /** Reads compared: the sum of `byClass`. */
   readonly compared: number;
   /** MMIO/IO reads compared: one-by-one reads answered plus the recorded reads of folded loops. */
@@ -178,7 +183,7 @@ export interface ReplayCounts {
 
 export const ZERO_COUNTS: ReplayCounts = {
   recorded: 0, oneByOne: 0, pollReads: 0, skipped: 0, notReached: 0, accesses: 0, registerReads: 0, writes: 0, configWrites: 0,
-  configReads: 0, pollReadsSent: 0, compared: 0, reads: 0, unanswered: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0,
+  configReads: 0, pollReadsSent: 0, barWrites: 0, compared: 0, reads: 0, unanswered: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0,
 };
 
 export interface ReplayResult {

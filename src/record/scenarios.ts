@@ -87,6 +87,11 @@ const SCENARIOS: readonly ScenarioSpec[] = [
     summary: 'init behind a PCIe root port, 2 VFs (sriov_numvfs), igbvf binds them, a VF gets a DHCP lease and pings',
     requiredMarkers: ['IGBREC: vfs 2', 'IGBREC: vf eth1 up'],
   },
+  {
+    name: 'sriov-flr', rootPort: true, models: ['igb'],
+    summary: 'init behind a PCIe root port, 2 VFs, a function-level reset of the PF with the VFs enabled (the kernel restores the SR-IOV capability), eth0 down and up, pings, VFs off',
+    requiredMarkers: ['IGBREC: vfs 2', 'IGBREC: pf reset, vfs 2', 'IGBREC: ping ', 'IGBREC: vfs off 0'],
+  },
 ];
 
 /**

@@ -13,7 +13,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export class CountTally {
   private readonly c = {
     recorded: 0, oneByOne: 0, pollReads: 0, skipped: 0, registerReads: 0, writes: 0, configWrites: 0, configReads: 0,
-    pollReadsSent: 0, reads: 0, configAnswered: 0, unanswered: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0,
+    pollReadsSent: 0, barWrites: 0, reads: 0, configAnswered: 0, unanswered: 0, markers: 0, timeAdvances: 0, linkChanges: 0, polls: 0,
   };
 
   /** A window the replay planned and ran (the last one may have stopped midway). */
@@ -23,6 +23,7 @@ export class CountTally {
     c.markers += plan.markers;
     c.timeAdvances += run.timeAdvances;
     c.linkChanges += run.linkChanges;
+    c.barWrites += run.barWrites;
     for (const step of plan.steps) {
       if ('marker' in step || !reached(step.access, run)) continue;
       const answered = run.actual.has(step.access.seq);
@@ -30,6 +31,8 @@ export class CountTally {
         case 'skip': c.skipped++; break;
         case 'write': c.writes++; break;
         case 'config-write': c.configWrites++; break;
+        // Its writes are the replay's own, not the recording's: counted from the run (barWrites).
+        case 'reprogram-bars': break;
         case 'config-read':
           c.configReads++;
           if (answered) c.configAnswered++; else c.unanswered++;
@@ -58,7 +61,7 @@ export class CountTally {
     const oneByOne = c.registerReads + c.writes + c.configWrites + c.configReads;
     const counts: Mutable<ReplayCounts> = {
       ...c, oneByOne, notReached: c.recorded - oneByOne - c.pollReads - c.skipped,
-      accesses: oneByOne + c.pollReadsSent, compared: c.reads + configAnswered,
+      accesses: oneByOne + c.pollReadsSent + c.barWrites, compared: c.reads + configAnswered,
     };
     return counts;
   }

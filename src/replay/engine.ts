@@ -7,6 +7,7 @@ import type { Access, Marker } from '../model/access.js';
 import { PCI_COMMAND, type PollRun, type ReplayPlan, type ReplayStep } from './plan.js';
 import type { MemoryStretch, MemoryWrite } from '../datapath/memory-write.js';
 import type { RxInjection } from '../datapath/rx-path.js';
+import type { BarWrite } from '../target/pci-setup.js';
 
 /** One register access of a batch: MMIO (BAR0) or the IO BAR. */
 export interface BatchOp {
@@ -41,6 +42,11 @@ export interface ReplayTarget {
   writeConfig(offset: number, size: number, value: number, vf?: number): Promise<void>;
   /** Reads the config-space dword at `offset` (a multiple of 4) of the NIC's function (`vf`: one of its VFs). */
   readConfig(offset: number, vf?: number): Promise<number>;
+  /**
+   * The PF's BAR writes of the target's own PCI set-up, sent again after a function-level reset
+   * (see the plan's 'reprogram-bars'); absent: the target programs no BARs (nothing to restore).
+   */
+  readonly barWrites?: readonly BarWrite[];
   /** Sets the backend link down or up, as QEMU's QMP `set_link` does (a host-side link change). */
   setLink(up: boolean): Promise<void>;
   /**
@@ -125,6 +131,8 @@ export interface EngineRun {
   readonly stoppedAt?: Access;
   readonly timeAdvances: number;
   readonly linkChanges: number;
+  /** BAR writes of the target's own set-up, sent again after the recording's function-level resets. */
+  readonly barWrites: number;
   /** Guest-memory writes made for handoffs (data path). */
   readonly memoryWrites: number;
   /** Data path: the memory read back after each tail write with a handoff `readBack`, by the write's seq. */
@@ -232,7 +240,7 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
   const pipeline = new Pipeline(Math.max(2, Math.ceil((options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) / BATCH_SIZE)));
   const state = {
     actual: new Map<number, number>(), polls: new Map<number, PollOutcome>(), sent: [] as Access[], places: [] as Access[],
-    timeAdvances: 0, linkChanges: 0, memoryWrites: 0, received: new Map<number, ReceivedFrames>(), readBack: new Map<number, Uint8Array>(),
+    timeAdvances: 0, linkChanges: 0, barWrites: 0, memoryWrites: 0, received: new Map<number, ReceivedFrames>(), readBack: new Map<number, Uint8Array>(),
   };
   const batcher = new Batcher(target, pipeline, state.actual);
   const send = (access: Access): Promise<void> | undefined => {
@@ -274,6 +282,15 @@ export async function runPlan(plan: Pick<ReplayPlan, 'steps'>, target: ReplayTar
           await batcher.flush();
           state.places.push(step.access);
           await pipeline.add(target.writeConfig(step.access.offset, step.access.size, step.value, step.access.vf));
+          break;
+        case 'reprogram-bars':
+          await batcher.flush();
+          for (const bar of target.barWrites ?? []) {
+            // Logged by the target as a config access: a place of the reset's write, as COMMAND's is for a config read.
+            state.places.push(step.access);
+            await pipeline.add(target.writeConfig(bar.offset, 4, bar.value, undefined));
+            state.barWrites++;
+          }
           break;
         case 'config-read': {
           await batcher.flush();

@@ -49,6 +49,13 @@ export type ReplayStep =
   /** Frames the recording's device received here: injected when the data path is replayed (src/datapath/rx-path.ts). */
   /** `paceable`: the clock may follow the recording's before each frame that armed a timer (its events tell, see Paced). */
   | { readonly kind: 'receive'; readonly marker: Marker; readonly paceable: boolean }
+  /**
+   * The recording's device reset itself after this config write of the PF (a function-level
+   * reset: QEMU logs the device's reset right after it): its BARs read 0 again, and the guest's
+   * writes that restore them are not replayed (they name the recorded guest's addresses), so the
+   * replay programs its own BARs again here.
+   */
+  | { readonly kind: 'reprogram-bars'; readonly access: Access }
   | { readonly kind: 'skip'; readonly access: Access; readonly reason: string };
 
 /** A polling loop in the recording: the same register read again and again. */
@@ -189,6 +196,8 @@ class CommandTracker {
  */
 export class Planner {
   private seenAccess = false;
+  /** The last access planned (windows included): a reset marker right after a PF config write is an FLR. */
+  private lastAccess: Access | undefined;
   private readonly command: CommandTracker;
   private readonly autoneg: AutonegTracker;
   private readonly phaseTracker: PhaseTracker;
@@ -240,6 +249,11 @@ export class Planner {
           }
           continue;
         }
+        const reset = this.functionResetBy(record);
+        if (reset !== undefined) {
+          steps.push({ kind: 'reprogram-bars', access: reset });
+          continue;
+        }
         // The backend asking whether the NIC can take a frame, from its own thread: a packet follows, no timer fired.
         if (record.kind === 'async' && record.events.every((e) => isReceiveReadiness(e.name))) continue;
         // An idle gap comes from a dialect without timer events, where no autoneg can be seen pending.
@@ -252,6 +266,7 @@ export class Planner {
         continue;
       }
       this.seenAccess = true;
+      this.lastAccess = record;
       const decoding = this.command.decodingBefore(record);
       if (decoding !== undefined) {
         // Stands for the recording's missing write: a config write of COMMAND, placed with this access.
@@ -267,6 +282,13 @@ export class Planner {
       steps.push(paced ? { ...step, ...paceOf(record, paceable) } : step);
     }
     return { steps, frozenTime, polls, markers, linkChanges, skipped };
+  }
+
+  /** The PF config write whose function-level reset `marker` is, if it is one. */
+  private functionResetBy(marker: Marker): Access | undefined {
+    const last = this.lastAccess;
+    if (marker.kind !== 'reset' || last === undefined || marker.afterSeq !== last.seq) return undefined;
+    return last.space === 'pci-config' && last.kind === 'write' && last.vf === undefined ? last : undefined;
   }
 
   /** The recording's phases seen so far (all of them once the last window is planned). */

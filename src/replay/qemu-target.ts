@@ -15,7 +15,7 @@ import { ArmedTimerLog, frameTimersArmed, TIMER_FIRED, type ArmedTimer } from '.
 import type { Marker } from '../model/access.js';
 import type { TargetDescription, TargetObservations, TimeMode, TimeModeChoice } from '../model/replay.js';
 import { TargetLogReader, type LoggedTime } from './target-log.js';
-import { enableMmconfig, setupNic, type MmconfigWindow, type NicBars } from '../target/pci-setup.js';
+import { enableMmconfig, nicBarWrites, setupNic, type BarWrite, type MmconfigWindow, type NicBars } from '../target/pci-setup.js';
 import { configReadCommands, configSize, configWriteCommands, formatFunction, vfFunction, type PciFunction } from '../target/pci-config.js';
 import { describePlacement, nicFunction, ROOT_BUS, type NicPlacement } from '../target/topology.js';
 import { deviceRow } from '../devices/table.js';
@@ -264,6 +264,10 @@ export class QemuReplayTarget implements ReplayTarget {
     if (channel === undefined) return [];
     if (options.flush && this.timeMode !== 'clock-step' && this.session.alive) await this.runInstant();
     return channel.take(options.flush ? options.expected : 0);
+  }
+
+  get barWrites(): readonly BarWrite[] {
+    return nicBarWrites(this.device.model, this.bars);
   }
 
   /** Legacy config below 0x100, MMCONFIG above, as pci-config.ts decides for `export` too. */

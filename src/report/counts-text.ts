@@ -34,6 +34,7 @@ export function countLines(c: ReplayCounts): CountLines {
     [c.configWrites, 'config writes'],
     [c.configReads, 'config reads'],
     [c.pollReadsSent, `reads made by the ${loops}`],
+    [c.barWrites, 'BAR writes of the replay\'s own set-up again after function-level resets'],
   ])}`;
   // Answered one-by-one reads: the register and config reads sent, less the ones left unanswered.
   const compared = `${plural(c.compared, 'read')} = ${sum([

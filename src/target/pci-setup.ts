@@ -79,16 +79,54 @@ function checkedRead(f: PciFunction, reg: number, size: ConfigSize, expect: Expe
   return [{ command: select, what: `select ${what}` }, { command: data, expect, what, mismatch }];
 }
 
+/** One BAR register the set-up programs: its config offset and the value written there. */
+export interface BarWrite {
+  readonly offset: number;
+  readonly value: number;
+}
+
+/** One BAR as the set-up assigns it: index, base address, and the kind its read-back shows. */
+interface BarAssignment {
+  readonly index: number;
+  readonly address: number;
+  readonly io: boolean;
+  readonly is64: boolean;
+}
+
+/** BAR0-3 at `bars` (BAR3 64-bit where the device table says so, taking BAR4 as its upper half). */
+function barAssignments(model: DeviceModel, bars: NicBars): readonly BarAssignment[] {
+  return [
+    { index: 0, address: bars.mmio, io: false, is64: false },
+    { index: 1, address: bars.flash, io: false, is64: false },
+    { index: 2, address: bars.io, io: true, is64: false },
+    { index: 3, address: bars.msix, io: false, is64: deviceRow(model).msixBar64 },
+  ];
+}
+
+/**
+ * The BAR writes of the set-up, in order (a 64-bit BAR's upper half is written 0). A replay sends
+ * them again where the recording's device reset its BARs (a function-level reset): the guest's own
+ * BAR writes, at the recorded guest's addresses, are not replayed.
+ */
+export function nicBarWrites(model: DeviceModel, bars: NicBars = RECORDED_GUEST_BARS): readonly BarWrite[] {
+  return barAssignments(model, bars).flatMap((bar) => {
+    const offset = PCI_BAR0 + 4 * bar.index;
+    const low = { offset, value: bar.address };
+    return bar.is64 ? [low, { offset: offset + 4, value: 0 }] : [low];
+  });
+}
+
 /** Writes one BAR and reads it back; a 64-bit BAR's upper half (the next register) is set to 0. */
-function barCommands(f: PciFunction, index: number, address: number, kind: { io: boolean; is64: boolean }): SetupCommand[] {
+function barCommands(f: PciFunction, bar: BarAssignment): SetupCommand[] {
+  const { index, address } = bar;
   const reg = PCI_BAR0 + 4 * index;
-  const readBack = (address | (kind.io ? IO_BAR : 0) | (kind.is64 ? MEM_TYPE_64 : 0)) >>> 0;
+  const readBack = (address | (bar.io ? IO_BAR : 0) | (bar.is64 ? MEM_TYPE_64 : 0)) >>> 0;
   const commands: SetupCommand[] = [
     ...configWriteCommands(f, reg, 4, address, `BAR${index} = ${hex(address)}`),
-    ...checkedRead(f, reg, 4, kind.io ? { value: readBack } : { value: readBack, mask: ~MEM_PREFETCHABLE >>> 0 }, `BAR${index} read back`,
+    ...checkedRead(f, reg, 4, bar.io ? { value: readBack } : { value: readBack, mask: ~MEM_PREFETCHABLE >>> 0 }, `BAR${index} read back`,
       (reply) => `BAR${index} reads back ${hex(reply)} after writing ${hex(address)} (misaligned or wrong type?)`),
   ];
-  if (!kind.is64) return commands;
+  if (!bar.is64) return commands;
   return [
     ...commands,
     ...configWriteCommands(f, reg + 4, 4, 0, `BAR${index + 1} = 0 (upper half of BAR${index})`),
@@ -98,20 +136,16 @@ function barCommands(f: PciFunction, index: number, address: number, kind: { io:
 }
 
 /**
- * The commands that make the NIC at `f` reachable: identity check, BAR0-3 at `bars` (BAR3 64-bit
- * where the device table says so, taking BAR4 as its upper half), COMMAND = IO | memory | bus
- * master, each read back.
+ * The commands that make the NIC at `f` reachable: identity check, BAR0-3 at `bars` (see
+ * barAssignments), COMMAND = IO | memory | bus master, each read back.
  */
 export function nicSetupCommands(model: DeviceModel, f: PciFunction, bars: NicBars = RECORDED_GUEST_BARS): SetupCommand[] {
-  const { pci, msixBar64 } = deviceRow(model);
+  const { pci } = deviceRow(model);
   const id = ((pci.device << 16) | pci.vendor) >>> 0;
   return [
     ...checkedRead(f, 0x00, 4, { value: id }, `vendor:device of the ${model}`,
       (reply) => `vendor:device is ${hex(reply & 0xffff)}:${hex(reply >>> 16)}, expected ${hex(pci.vendor)}:${hex(pci.device)} (${model})`),
-    ...barCommands(f, 0, bars.mmio, { io: false, is64: false }),
-    ...barCommands(f, 1, bars.flash, { io: false, is64: false }),
-    ...barCommands(f, 2, bars.io, { io: true, is64: false }),
-    ...barCommands(f, 3, bars.msix, { io: false, is64: msixBar64 }),
+    ...barAssignments(model, bars).flatMap((bar) => barCommands(f, bar)),
     ...configWriteCommands(f, PCI_COMMAND, 2, COMMAND_IO_MEM_MASTER, 'COMMAND = IO | memory | bus master'),
     ...checkedRead(f, PCI_COMMAND, 2, { value: COMMAND_IO_MEM_MASTER, mask: COMMAND_IO_MEM_MASTER }, 'COMMAND read back',
       (reply) => `COMMAND reads back ${hex(reply)}`),

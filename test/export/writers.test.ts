@@ -6,6 +6,10 @@ import { mmconfigSetupCommands, nicSetupCommands } from '../../src/target/pci-se
 import { renderCTest } from '../../src/export/c-test.js';
 import { encodeCommand } from '../../src/target/qtest-protocol.js';
 import { syntheticPlan } from './synthetic-plan.js';
+import type { TraceRecord } from '../../src/model/access.js';
+import { exportPlan, type ExportPlan } from '../../src/export/steps.js';
+import { igbRegisters } from '../../src/regs/index.js';
+import { parseDeviceOption } from '../../src/replay/device-option.js';
 
 const NIC = { bus: 0, device: 2, fn: 0 };
 
@@ -161,5 +165,35 @@ int main(int argc, char **argv)
 
   it('checks the e1000e identity when exported for e1000e', () => {
     expect(renderCTest(syntheticPlan('e1000e'), { name: 'synthetic' })).toContain('#define NIC_VENDOR_DEVICE 0x10d38086\n');
+  });
+});
+
+describe('a function-level reset of the recording (SYNTHETIC records)', () => {
+  // A PCIe Device Control write with Initiate FLR, and QEMU's reset of the device right after it.
+  const records: TraceRecord[] = [
+    { type: 'access', seq: 0, line: 1, kind: 'write', space: 'pci-config', offset: 0xa8, size: 2, value: 0x8000, verdict: 'ok', events: [] },
+    { type: 'marker', kind: 'reset', line: 2, afterSeq: 0, events: [{ name: 'e1000e_cb_qdev_reset_hold', category: 'reset', line: 2, text: 'E1000E qdev reset hold' }] },
+    { type: 'access', seq: 1, line: 3, kind: 'read', space: 'mmio', offset: 0x8, size: 4, value: 0x80080483, verdict: 'ok', events: [] },
+  ];
+  const plan = (device: 'igb' | 'e1000e'): ExportPlan => exportPlan('flr.log', records, igbRegisters(), parseDeviceOption(device));
+
+  it('programs the set-up\'s BARs again in a qtest script (BAR3\'s upper half on igb only), before the next access', () => {
+    const trace = (device: 'igb' | 'e1000e'): string[] => renderScript(qtestScript(plan(device), 'frozen')).trim().split('\n').slice(IGB_SETUP.length - (device === 'igb' ? 0 : 4));
+    expect(trace('igb')).toEqual([
+      'outl 0xcf8 0x800010a8', 'outw 0xcfc 0x8000',
+      'outl 0xcf8 0x80001010', 'outl 0xcfc 0xfeba0000', 'outl 0xcf8 0x80001014', 'outl 0xcfc 0xfebc0000',
+      'outl 0xcf8 0x80001018', 'outl 0xcfc 0xc040', 'outl 0xcf8 0x8000101c', 'outl 0xcfc 0xfebf0000',
+      'outl 0xcf8 0x80001020', 'outl 0xcfc 0x0',
+      'readl 0xfeba0008', 'outb 0xf4 0x0',
+    ]);
+    expect(trace('e1000e')).not.toContain('outl 0xcf8 0x80001020');
+  });
+
+  it('restores in a C test the BARs qpci_iomap placed, saved at start', () => {
+    const text = renderCTest(plan('igb'), { name: 'flr' });
+    expect(text).toContain('    restore_bars(r); /* the recording\'s device reset itself after line 1 (FLR): its BARs again */\n');
+    expect(text).toMatch(/^static void restore_bars\(IgbReplay \*r\)$/m);
+    expect(text).toContain('        r->bars[i] = qpci_config_readl(r->dev, 0x10 + 4 * i);\n');
+    expect(renderCTest(syntheticPlan(), { name: 'synthetic' })).not.toContain('restore_bars');
   });
 });

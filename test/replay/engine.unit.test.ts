@@ -139,6 +139,20 @@ describe('engine and runner against a fake target', () => {
     expect(Object.values(result.byClass).reduce((a, b) => a + b, 0)).toBe(c.compared);
   });
 
+  it('sends the target\'s own BAR writes again after a function-level reset, as config writes the report counts apart', async () => {
+    const records = withMarker(accesses([
+      { offset: STATUS, value: LINK_UP }, { kind: 'write', space: 'pci-config', offset: 0xa8, value: 0x8000 }, { offset: STATUS, value: LINK_UP },
+    ]), 'reset', 1);
+    const bars = [{ offset: 0x10, value: 0xfeba0000 }, { offset: 0x14, value: 0xfebc0000 }];
+    const target = Object.assign(new FakeTarget({ registers: new Map([[STATUS, LINK_UP]]) }), { barWrites: bars });
+    const result = await runReplay(job(records), async () => target);
+    expect(target.configWrites.map((w) => [w.offset, w.value])).toEqual([[0xa8, 0x8000], [0x10, 0xfeba0000], [0x14, 0xfebc0000]]);
+    expect(result.divergences).toEqual([]);
+    const c = result.counts;
+    expect(c).toMatchObject({ configWrites: 1, barWrites: 2, registerReads: 2 });
+    expect(c.registerReads + c.writes + c.configWrites + c.configReads + c.pollReadsSent + c.barWrites).toBe(c.accesses);
+  });
+
   it('counts the accesses of windows after a stop as not reached, and still lists the registers they read', async () => {
     const records = accesses(Array.from({ length: 60 }, (_, i) => (i < 30 ? { kind: 'write' as const, offset: CTRL, value: i } : { offset: STATUS, value: LINK_UP })));
     const target = new FakeTarget({ dieAtAccess: 10, registers: new Map([[STATUS, LINK_UP]]) });

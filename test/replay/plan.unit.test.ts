@@ -92,6 +92,27 @@ describe('planReplay edge cases (synthetic records)', () => {
     expect(plan.frozenTime).toEqual([{ line: 30, reason: 'an autonegotiation was pending, which letting the clock run would complete early' }]);
   });
 
+  it('programs the replay\'s BARs again where the device reset itself after a PF config write (an FLR), not after a VF\'s or a register write', () => {
+    const devCtl = (seq: number, vf?: number): Access => ({
+      type: 'access', seq, line: seq + 1, kind: 'write', space: 'pci-config', offset: 0xa8, size: 2, value: 0x8000, verdict: 'ok', events: [],
+      ...(vf === undefined ? {} : { vf }),
+    });
+    const reset = (afterSeq: number): Marker => ({
+      type: 'marker', kind: 'reset', line: 100 + afterSeq, afterSeq,
+      events: [{ name: 'e1000e_cb_qdev_reset_hold', category: 'reset', line: 100 + afterSeq, text: 'E1000E qdev reset hold' }],
+    });
+    const kinds = (records: TraceRecord[]): string[] => planReplay(records, registers).steps.map((s) => s.kind);
+    const flr = planReplay([read(0, 0x8, 0x80080483), devCtl(1), reset(1), read(2, 0x8, 0)], registers).steps;
+    expect(flr.map((s) => s.kind)).toEqual(['read', 'config-write', 'reprogram-bars', 'read']);
+    expect(flr[2]!.kind === 'reprogram-bars' && flr[2]!.access.seq).toBe(1);
+    expect(kinds([read(0, 0x8, 0x80080483), devCtl(1, 0), reset(1), read(2, 0x8, 0)])).toEqual(['read', 'config-write', 'read']);
+    const ctrlWrite: Access = { ...read(1, 0x0, 0x4000000), kind: 'write' };
+    expect(kinds([read(0, 0x8, 0x80080483), ctrlWrite, reset(1), read(2, 0x8, 0)])).toEqual(['read', 'write', 'read']);
+    // The device's realize, before any access, and a reset that does not follow the config write directly.
+    expect(kinds([reset(-1), read(0, 0x8, 0)])).toEqual(['read']);
+    expect(kinds([devCtl(0), read(1, 0x8, 0), reset(1)])).toEqual(['config-write', 'read']);
+  });
+
   describe('COMMAND, as the recording had it', () => {
     const config = (seq: number, kind: 'read' | 'write', value: number, vf?: number): Access => ({
       type: 'access', seq, line: seq + 1, kind, space: 'pci-config', offset: 0x4, size: 2, value, verdict: 'ok', events: [],
