@@ -65,7 +65,8 @@ for trace in traces/*.log traces/*.txt; do
 		sidecar=${trace%.*}.json
 		if [[ $trace == *.log && -f $sidecar ]] && grep -q '"pcap"' "$sidecar"; then
 			scope=
-			grep -q '"scenario": "sriov"' "$sidecar" && scope=tx-only
+			# Every SR-IOV scenario (sriov, sriov-flr): VFs at work, received frames not injected.
+			grep -q '"scenario": "sriov' "$sidecar" && scope=tx-only
 			gaps=$(data_path_gaps "$WORK/replay.json" $scope)
 			if [[ -n $gaps ]]; then fail "replay --time clock-step $trace: data path incomplete: $gaps"; continue; fi
 			log "ok    replay --time clock-step $trace: $(grep -o '[0-9,]* time advances' <<<"$out"); $(grep -o '[0-9,]* frames recorded, [0-9,]* sent by the target' <<<"$out"); $(grep -o 'RX: [0-9,]* frames received in the recording, [0-9,]* injected' <<<"$out"); $(grep -o '[0-9,]* receive descriptors* written back read' <<<"$out")"
