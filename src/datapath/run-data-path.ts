@@ -55,15 +55,16 @@ export class DataPathRun {
     if (target.writeMemory === undefined || target.takeFrames === undefined) {
       return new DataPathRun(undefined, undefined, undefined, undefined, 'the target cannot write guest memory or has no netdev the tool sees: the data path is not checked');
     }
-    if (spec.rxNotInjected !== undefined && target.whyNoInjection !== undefined) {
+    if (spec.vfEvents !== undefined && target.whyNoInjection !== undefined) {
       // Measured on the SR-IOV recording: without the accelerator, letting the VFs' frames out by
       // running the clock fires their throttled vectors where the recording's did not (event-extra).
-      return new DataPathRun(undefined, undefined, undefined, undefined, `${spec.rxNotInjected}; and frames sent are replayed only with the `
-        + `qtest accelerator here (${target.whyNoInjection}): letting the VFs' frames out by running the clock fires their throttled `
-        + 'interrupt vectors where the recording did not, so frames and descriptors are not checked (a QEMU built with scripts/build-qemu.sh has it)');
+      return new DataPathRun(undefined, undefined, undefined, undefined, `SR-IOV virtual functions are at work in this recording (${spec.vfEvents} VF `
+        + `mailbox and VF config events), and frames are replayed only with the qtest accelerator here (${target.whyNoInjection}): letting `
+        + 'the VFs\' frames out by running the clock fires their throttled interrupt vectors where the recording did not, so frames and '
+        + 'descriptors are not checked (a QEMU built with scripts/build-qemu.sh has it)');
     }
     const own = new OwnMacs(job.registers, macBytes(spec.mac));
-    const why = spec.rxNotInjected ?? (target.receiveFrames === undefined ? 'the target cannot inject frames' : target.whyNoInjection);
+    const why = target.receiveFrames === undefined ? 'the target cannot inject frames' : target.whyNoInjection;
     const rx = why !== undefined ? undefined
       : new RxDataPath(new FrameCursor(spec.capture, 'rx', own), deviceRow(job.target.device.model).rxBuffers, new RxFormatTracker(job.target.device.model, job.registers));
     return new DataPathRun(new TxDataPath(job.registers, deviceRow(job.target.device.model).txDescriptors, new FrameCursor(spec.capture, 'tx', own)), rx,
@@ -81,6 +82,12 @@ export class DataPathRun {
     this.own?.see(records);
     this.seeds = await this.tx.window(records);
     this.injections = this.rx === undefined ? new Map() : await this.rx.window(records);
+    // The receive descriptors a transmit's frame takes when the device switches it to its own pools
+    // (a transmit not handed over makes no frame in the target, and needs none).
+    for (const [seq, writes] of this.rx?.switchedSeeds ?? []) {
+      const seed = this.seeds.get(seq);
+      if (seed !== undefined) this.seeds.set(seq, { ...seed, writes: [...seed.writes, ...writes] });
+    }
     return {
       handoffs: this.seeds, injections: this.injections,
       explainedReads: this.statistics?.window(records, this.seeds, this.rx?.leftOutInWindow) ?? new Map(),
@@ -149,7 +156,7 @@ export class DataPathRun {
     if (this.tx.unplacedDescriptors > 0) {
       notChecked.push(`${this.tx.unplacedDescriptors} transmit descriptors the recording's device read without a tail write (first at line ${this.tx.firstUnplacedLine}) are not seeded: their ring is not known`);
     }
-    const rx = { counts: { framesRecorded: this.rx?.recorded ?? 0, ...this.rxCounts }, notInjected: this.rx?.notInjected() ?? [] };
+    const rx = { counts: { framesRecorded: this.rx?.recorded ?? 0, framesSwitched: this.rx?.switched ?? 0, ...this.rxCounts }, notInjected: this.rx?.notInjected() ?? [] };
     if (this.rx === undefined) {
       notChecked.unshift(`frames the recording received are not injected (${this.reason}): what the device does with them is not checked, `
         + 'ICR/EICR receive bits keep their explained-by-traffic class and statistics counters their volatile class');
@@ -159,7 +166,7 @@ export class DataPathRun {
           + 'only the advanced one-buffer (igb) and extended (e1000e) write-backs are decoded; what the device did is compared through its receive events');
       }
       // Packet markers planned but never reached (a run that stopped early) or before the first access.
-      const unreached = rx.counts.framesRecorded - rx.counts.framesInjected - rx.notInjected.reduce((n, r) => n + r.frames, 0);
+      const unreached = rx.counts.framesRecorded - rx.counts.framesSwitched - rx.counts.framesInjected - rx.notInjected.reduce((n, r) => n + r.frames, 0);
       if (unreached > 0) notChecked.push(`${unreached} received frames were not injected: the replay did not reach their packet markers`);
     }
     return this.collector.finish(this.capture, notChecked, rx);

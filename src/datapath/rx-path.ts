@@ -84,11 +84,18 @@ export interface RxInjection {
 export class RxDataPath {
   /** Frames the recording's device received. */
   recorded = 0;
+  /** Of those, frames it switched between its own pools (see RecordedFrame's `switched`). */
+  switched = 0;
   private readonly leftOut = new Map<string, { frames: number; firstLine: number }>();
   /** Set once the capture ran out: no later frame can be matched. */
   private exhaustedAt: number | undefined;
   /** The last window's packet markers with a frame left out, by marker line: the first frame's line and why. */
   leftOutInWindow = new Map<number, { line: number; reason: string }>();
+  /**
+   * The last window's receive descriptors of frames the device switched to itself, by the seq of
+   * the transmit tail write that made them: seeded before that write, as the ones of an injected frame before it.
+   */
+  switchedSeeds = new Map<number, MemoryWrite[]>();
 
   /** `formats` follows the registers that choose the descriptor format; it sees the recording's accesses here, in order. */
   constructor(private readonly frames: FrameCursor, private readonly layout: RxBufferLayout, private readonly formats: RxFormatTracker) {}
@@ -97,6 +104,7 @@ export class RxDataPath {
   async window(records: readonly TraceRecord[]): Promise<Map<number, RxInjection>> {
     const injections = new Map<number, RxInjection>();
     this.leftOutInWindow = new Map();
+    this.switchedSeeds = new Map();
     let previous: Access | undefined;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
@@ -110,7 +118,14 @@ export class RxDataPath {
       if (frames.length === 0) continue;
       this.recorded += frames.length;
       const packets: RxPacket[] = [];
-      for (const { events } of frames) {
+      for (const { events, switched } of frames) {
+        if (switched) {
+          this.switched++;
+          const seeds = this.switchedSeeds.get(record.afterSeq) ?? [];
+          seeds.push(...this.seeds(events).writes);
+          this.switchedSeeds.set(record.afterSeq, seeds);
+          continue;
+        }
         const frame = this.exhaustedAt === undefined ? await this.frames.next() : undefined;
         if (frame === undefined) {
           this.exhaustedAt ??= events[0]!.line;
@@ -192,7 +207,17 @@ export class RxDataPath {
 export interface RecordedFrame {
   readonly events: readonly SideEvent[];
   readonly nested: boolean;
+  /**
+   * The device handed the frame to itself: a frame one of its pools transmitted, switched to
+   * another pool (SR-IOV/VMDq loopback), received straight after the transmit descriptor it came
+   * from. A frame from the network backend follows the backend's question whether the NIC can take
+   * it (receive readiness), or a receive tail write that lets the backend flush what it held.
+   */
+  readonly switched: boolean;
 }
+
+/** Events of the transmit side (a descriptor read, the frame's checksums and segmentation). */
+const TX_EVENT = /^(e1000e|igb)_tx_/;
 
 /**
  * The frames of a packet marker, each with its events: the marker's own and, for frames received
@@ -204,12 +229,15 @@ export function recordedFrames(marker: Marker, write: Access | undefined, nextMa
   const own = new Set(marker.events);
   const merged = write === undefined || write.seq !== marker.afterSeq ? marker.events
     : [...marker.events, ...write.events.filter((e) => e.line > marker.line && e.line < nextMarkerLine)].sort((x, y) => x.line - y.line);
+  // Every event before a receipt, the write's too, for what came just before it.
+  const before = write === undefined || write.seq !== marker.afterSeq ? marker.events : [...write.events, ...marker.events].sort((x, y) => x.line - y.line);
   return splitAtReceipts(merged).flatMap((part) => {
     const at = part.findIndex((e) => e.name === RX_START_EVENT);
     if (at < 0) return []; // events before any receipt, with none after
     const events = part.slice(at);
+    const previous = before[before.indexOf(events[0]!) - 1];
     // Whose events follow the receipt tells where the device handled the frame.
-    return [{ events, nested: events[1] !== undefined && !own.has(events[1]) }];
+    return [{ events, nested: events[1] !== undefined && !own.has(events[1]), switched: previous !== undefined && TX_EVENT.test(previous.name) }];
   });
 }
 
@@ -224,7 +252,9 @@ export function recordedFrames(marker: Marker, write: Access | undefined, nextMa
  * any other write (a receive tail write lets the backend flush what it held) go after it.
  */
 export function injectedBeforeWrite(frames: readonly RecordedFrame[], marker: Marker, write: Access | undefined): boolean {
-  return write !== undefined && write.seq === marker.afterSeq && frames.length > 0 && frames.every((f) => f.nested)
+  // A frame the device switched to itself came first: the target's device makes it during the
+  // write, and the backend's answer after it takes the next descriptor, as in the recording.
+  return write !== undefined && write.seq === marker.afterSeq && frames.length > 0 && frames.every((f) => f.nested && !f.switched)
     && write.events.some((e) => e.name === TX_DESCRIPTOR_EVENT && e.line < marker.line && !e.text.startsWith('(nil)'));
 }
 

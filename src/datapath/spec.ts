@@ -45,8 +45,8 @@ export interface DataPathSpec {
   readonly memoryMib?: number;
   /** Why the data path is not replayed, when it is not (a sentence for the report). */
   readonly notReplayed?: string;
-  /** Why received frames are not injected although frames sent are replayed. */
-  readonly rxNotInjected?: string;
+  /** VF events of a recording with SR-IOV virtual functions at work (VF mailbox and config writes), when it has them. */
+  readonly vfEvents?: number;
 }
 
 /**
@@ -58,16 +58,10 @@ const VF_EVENTS = ['igb_set_vfmailbox', 'igbvf_write_config'];
 export function dataPathSpec(trace: Trace): DataPathSpec {
   const spec = captureSpec(trace.sidecar, trace.mac);
   const vfEvents = VF_EVENTS.reduce((n, name) => n + (trace.read.stats.deviceEvents.get(name) ?? 0), 0);
-  if (vfEvents === 0 || spec.capture === undefined) return spec;
   // A VF's queues are PF queues of its pool, followed like any other, and its frames carry the MAC
-  // the PF driver gave it (own-macs.ts): what the VFs send is compared. What they receive is not
-  // injected: the device switches frames between its pools itself (a VF's broadcast reaches the PF
-  // without crossing the wire), and such a frame is in the capture only as sent, if at all.
-  return {
-    ...spec,
-    rxNotInjected: `SR-IOV virtual functions are at work in this recording (${vfEvents} VF mailbox and VF config events), and the device `
-      + 'switches frames between its pools itself (a VF\'s broadcast reaches the PF without crossing the wire): received frames cannot be matched with the capture\'s',
-  };
+  // the PF driver gave it (own-macs.ts). Frames the device switches between its pools itself are
+  // told apart from the wire's by what came just before their receipt (rx-path.ts RecordedFrame).
+  return vfEvents === 0 || spec.capture === undefined ? spec : { ...spec, vfEvents };
 }
 
 /**

@@ -82,6 +82,13 @@ export interface TxFrameCounts {
 export interface RxFrameCounts {
   /** Frames the recording's device received (its `e1000e_rx_receive_iov` events). */
   readonly framesRecorded: number;
+  /**
+   * Frames the recording's device switched between its own pools (SR-IOV/VMDq loopback: a frame one
+   * pool sent, received by another without crossing the wire): not injected, the target's device
+   * makes them from the replayed transmit, their receive descriptors seeded before its tail write.
+   * Absent in reports from before they were told apart.
+   */
+  readonly framesSwitched?: number;
   /** Frames handed to the target (the capture's received frames, in order, at their packet markers). */
   readonly framesInjected: number;
   /** Injected frames the target's device took within the bound (the rest stayed with the backend). */

@@ -20,6 +20,8 @@ export interface EventsWindow {
   readonly target: TargetEventLog | undefined;
   /** The window plan's timer markers where time stayed frozen (see plan.ts FrozenMarker). */
   readonly frozenTime?: readonly FrozenMarker[];
+  /** Seqs of the tail writes whose transmits the data path handed over (see EventCheckWindow). */
+  readonly transmitsAt?: ReadonlySet<number>;
 }
 
 const TARGET_SILENT = 'the target logs no device events';
@@ -54,6 +56,7 @@ export class EventsCollector {
     return this.check.window({
       records: window.records, places: run.places, placeBase: window.placeBase, target, actualOf: (seq) => run.actual.get(seq),
       frozenTime: new Map((window.frozenTime ?? []).map((f) => [f.line, f.reason])), received: new Set(run.received.keys()),
+      ...(window.transmitsAt === undefined ? {} : { transmitsAt: window.transmitsAt }),
     });
   }
 

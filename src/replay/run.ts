@@ -95,7 +95,10 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
       done += accessesIn(records);
       const observations = target.alive ? await target.observations() : NO_OBSERVATIONS;
       hooks.onWindow?.({ records, plan, run, placeBase, observations });
-      const byEvents = events.window({ records, run, placeBase, target: observations.events, frozenTime: plan.frozenTime });
+      const byEvents = events.window({
+        records, run, placeBase, target: observations.events, frozenTime: plan.frozenTime,
+        ...(data === undefined ? {} : { transmitsAt: new Set(data.handoffs.keys()) }),
+      });
       // The events' explanation first: the data path's only covers counters after an unrebuilt packet.
       const explainedReads = data === undefined || data.explainedReads.size === 0 ? byEvents : new Map([...data.explainedReads, ...byEvents]);
       results.add({ records, plan, run, verdicts: observations.verdicts, explainedReads, phases: planner.phases() });

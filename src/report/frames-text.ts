@@ -18,7 +18,9 @@ export function rxSummary(frames: FramesResult): string | undefined {
   const buffers = 'buffersCompared' in r ? `, ${num(r.buffersCompared)} read back from guest memory, ${num(r.buffersMatched)} identical` : '';
   const writebacks = 'descriptorsReadBack' in r
     ? `; ${plural(r.descriptorsReadBack, 'receive descriptor')} written back read and compared field by field, ${num(r.descriptorsMatched)} as recorded` : '';
-  return `RX: ${num(r.framesRecorded)} frames received in the recording, ${num(r.framesInjected)} injected where it received them `
+  const switched = (r.framesSwitched ?? 0) === 0 ? ''
+    : ` (${num(r.framesSwitched ?? 0)} of them switched by the device between its own pools: made by the target's device from the replayed transmits)`;
+  return `RX: ${num(r.framesRecorded)} frames received in the recording${switched}, ${num(r.framesInjected)} injected where it received them `
     + `(${plural(r.descriptorsSeeded, 'receive descriptor')} seeded), ${num(r.framesTaken)} taken by the target's device${buffers}${writebacks}; `
     + 'what it did with them is compared with the device events';
 }

@@ -37,12 +37,12 @@ function received(markerLine: number, events: SideEvent[]): TimeSegment {
   return { afterPlace: 1, cause: 'packet', markerLine, events };
 }
 
-function check(records: TraceRecord[], byPlace: Map<number, SideEvent[]>, time: TimeSegment[], injected: number[]) {
+function check(records: TraceRecord[], byPlace: Map<number, SideEvent[]>, time: TimeSegment[], injected: number[], transmitsAt: number[] = []) {
   const places = records.filter((r): r is Access => r.type === 'access');
   return compareDeviceEvents({
     records, places, registers: igbRegisters(), actualOf: () => undefined,
     target: { start: [], byPlace, time, placesLogged: places.length },
-    received: new Set(injected),
+    received: new Set(injected), transmitsAt: new Set(transmitsAt),
   });
 }
 
@@ -86,10 +86,11 @@ describe('a frame received from the backend\'s own thread, injected', () => {
 });
 
 describe('a frame received inside a transmit tail write (the backend answered at once), injected just before it', () => {
-  // Recorded: the TX descriptor, then the receipt (the marker) inside the write, then what the device
-  // did with the frame and its interrupt (vector 1), then the write's own TX interrupt (vector 2).
+  // Recorded: the TX descriptor, the backend asking whether the NIC can take a frame, then the
+  // receipt (the marker) inside the write, then what the device did with the frame and its
+  // interrupt (vector 1), then the write's own TX interrupt (vector 2).
   const recorded = (type: number): TraceRecord[] => [
-    write(0, 20, [txDescr(21), descriptor(23), buffer(24, '0x7f01'), packetType(25, type), written(26), irqSet(27, 0, 2), notify(28, 1), irqSet(29, 0, 4), notify(30, 2)]),
+    write(0, 19, [txDescr(20), canRecv(21), descriptor(23), buffer(24, '0x7f01'), packetType(25, type), written(26), irqSet(27, 0, 2), notify(28, 1), irqSet(29, 0, 4), notify(30, 2)]),
     packetMarker(22, 0, [receipt(22)]),
   ];
   // The target: the frame handed over before the write (its time segment comes before place 0), then the write.
@@ -123,5 +124,38 @@ describe('a frame received inside a transmit tail write (the backend answered at
     const own = packetMarker(22, 0, [receipt(22), descriptor(23), written(24)]);
     const tx = write(0, 20, [txDescr(21)]);
     expect(injectedBeforeWrite(recordedFrames(own, tx), own, tx)).toBe(false);
+  });
+});
+
+describe('a frame the device switched to itself inside a transmit tail write (SR-IOV loopback), not injected', () => {
+  // Recorded: the TX descriptor, then straight away the receipt (no readiness poll: the device hands
+  // the frame to another of its pools), what it did with it, its interrupt, then the write's own.
+  const recorded = (type: number): TraceRecord[] => [
+    write(0, 19, [txDescr(20)]),
+    packetMarker(21, 0, [receipt(21), descriptor(22), buffer(23, '0x7f01'), packetType(24, type), written(25), irqSet(26, 0, 2), notify(27, 1), irqSet(28, 0, 4), notify(29, 2)]),
+  ];
+  // The target made the frame itself during the replayed write: everything at the write's place.
+  const target = new Map([[0, [txDescr(1), receipt(2), descriptor(3), buffer(4, '0x55f4'), packetType(5, 17), written(6), irqSet(7, 0, 2), notify(8, 1), irqSet(9, 0, 4), notify(10, 2)]]]);
+
+  it('is told apart from a backend\'s frame by what came just before its receipt', () => {
+    const [tx, marker] = recorded(17) as [Access, Marker];
+    expect(recordedFrames(marker, tx).map((f) => f.switched)).toEqual([true]);
+    const answered: Access = { ...tx, events: [txDescr(20), canRecv(20)] };
+    expect(recordedFrames(marker, answered).map((f) => f.switched)).toEqual([false]);
+  });
+
+  it('is compared at the write where the replay handed the transmit over: alike, nothing differs; a target that made no such frame differs there', () => {
+    expect(check(recorded(17), target, [], [], [0]).divergences).toEqual([]);
+    // Its receive path is the data path's to compare (at an access, as any frame's there); the
+    // interrupt it raised is the write's, whose timing the transmit explains (as any transmit's).
+    const withoutFrame = new Map([[0, [txDescr(1), irqSet(9, 0, 4), notify(10, 2)]]]);
+    expect(check(recorded(17), withoutFrame, [], [], [0]).divergences).toContainEqual(expect.objectContaining({
+      class: 'explained-by-traffic', subject: 'MSI-X vector 1', place: expect.objectContaining({ kind: 'access' }), line: 19,
+      reason: expect.stringMatching(/otherwise interrupt-missing/),
+    }));
+  });
+
+  it('without the transmit handed over, is what the recording\'s device did alone (a time pool), as before', () => {
+    expect(failing(check(recorded(17), new Map([[0, [txDescr(1)]]]), [], []).divergences)).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { deliveredBytes, RxDataPath, RX_START_EVENT, recordedFrames, type RxInje
 import { FramesCollector } from '../../src/checks/frames/frames-collector.js';
 import { RxFormatTracker } from '../../src/datapath/rx-writeback.js';
 import { igbRegisters } from '../../src/regs/database.js';
+import { OwnMacs } from '../../src/datapath/own-macs.js';
 
 async function recordsOf(path: string): Promise<TraceRecord[]> {
   const records: TraceRecord[] = [];
@@ -115,3 +116,43 @@ describe('what the device writes for a received frame', () => {
     expect(result.divergences[0]).toMatchObject({ direction: 'rx', register: 'RX buffer', line: packet.line, captureIndex: packet.captureIndex, summary: expect.stringMatching(/received frame #\d+: .*ttl/i) });
   });
 });
+
+describe.each(['linux-6.1-sriov', 'linux-6.1-sriov-flr', 'linux-6.1-aarch64-sriov'])('received frames of %s (SR-IOV: the device switches frames between its pools)', (name) => {
+  it('tells the frames it switched to itself from the wire\'s: the wire\'s match the capture\'s received frames one for one, in order', async () => {
+    const records = await recordsOf(`traces/${name}.log`);
+    const sidecar = JSON.parse(readFileSync(`traces/${name}.json`, 'utf8')) as { mac: string };
+    const own = igbOwnMacs(records, sidecar.mac);
+    const path = new RxDataPath(new FrameCursor(`traces/${name}.pcap`, 'rx', own), deviceRow('igb').rxBuffers, new RxFormatTracker('igb', igbRegisters()));
+    const packets = [...(await path.window(records)).values()].flatMap((i) => i.packets);
+    await path.close();
+    const captured = [...pcapFrames(new Uint8Array(readFileSync(`traces/${name}.pcap`)), name)].filter((f) => !own.sentBy(f.data));
+    expect(path.switched).toBeGreaterThan(0);
+    expect(path.recorded - path.switched).toBe(captured.length);
+    expect(packets.map((p) => p.captureIndex)).toEqual(captured.map((f) => f.index));
+    expect(path.notInjected()).toEqual([]);
+    // A switched frame follows its transmit descriptor; the wire's come after the backend asked whether the NIC can take them.
+    let previous: Access | undefined;
+    for (const record of records) {
+      if (record.type === 'access') previous = record;
+      else for (const frame of recordedFrames(record, previous)) expect(frame.switched).toBe(/Received vector of [2-9]/.test(frame.events[0]!.text));
+    }
+  });
+
+  it('seeds the receive descriptors of switched frames before the transmit tail write that makes them', async () => {
+    const records = await recordsOf(`traces/${name}.log`);
+    const path = new RxDataPath(new FrameCursor(`traces/${name}.pcap`, 'rx', igbOwnMacs(records, '52:54:00:12:34:56')), deviceRow('igb').rxBuffers, new RxFormatTracker('igb', igbRegisters()));
+    await path.window(records);
+    await path.close();
+    const writes = [...path.switchedSeeds.values()].flat();
+    expect(writes.length).toBeGreaterThan(0);
+    const transmits = new Set(records.filter((r): r is Access => r.type === 'access' && r.events.some((e) => e.name === 'e1000e_tx_descr')).map((r) => r.seq));
+    for (const seq of path.switchedSeeds.keys()) expect(transmits.has(seq)).toBe(true);
+  });
+});
+
+/** The NIC's own MACs of a whole recording (the VFs' included), as the replay learns them. */
+function igbOwnMacs(records: readonly TraceRecord[], mac: string): OwnMacs {
+  const own = new OwnMacs(igbRegisters(), macBytes(mac));
+  own.see(records);
+  return own;
+}

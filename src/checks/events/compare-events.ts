@@ -31,6 +31,12 @@ export interface EventCheckWindow {
   readonly frozenTime?: ReadonlyMap<number, string>;
   /** Lines of the packet markers whose frames the replay injected. */
   readonly received?: ReadonlySet<number>;
+  /**
+   * Seqs of the tail writes whose transmits the replay handed over: a frame the recording's device
+   * switched to its own pools there (recordedFrames' `switched`) the target's device makes during
+   * that write, so what the recording logged for it belongs to the write.
+   */
+  readonly transmitsAt?: ReadonlySet<number>;
 }
 
 export interface EventCheckResult {
@@ -211,8 +217,15 @@ class Walk {
     const targetHere: SideEvent[] = [];
     const movedFromWrite = new Set<SideEvent>();
     const targetWrite: SideEvent[] = [];
-    frames.forEach((frame, i) => {
-      const target = targetFrames[i] ?? [];
+    /** What the recording's device did with frames it switched to itself: the target does it inside the write. */
+    const switched: SideEvent[] = [];
+    let injectedFrames = 0;
+    frames.forEach((frame) => {
+      if (frame.switched) {
+        switched.push(...frame.events);
+        return;
+      }
+      const target = targetFrames[injectedFrames++] ?? [];
       if (!frame.nested) {
         recordedHere.push(...frame.events);
         targetHere.push(...target);
@@ -226,16 +239,17 @@ class Walk {
       for (const e of target) (isReceivePathEvent(e.name) ? targetHere : targetWrite).push(e);
     });
     // Frames the target received beyond the recording's (none, unless frames were sent twice).
-    for (const extra of targetFrames.slice(frames.length)) targetHere.push(...extra);
+    for (const extra of targetFrames.slice(injectedFrames)) targetHere.push(...extra);
     const result = comparePlace({
-      line: marker.line, seq: marker.afterSeq, place: { kind: 'packet', frames: frames.length }, taint: this.taint, held: this.held, throttled: this.throttled, registers: this.registers,
+      line: marker.line, seq: marker.afterSeq, place: { kind: 'packet', frames: injectedFrames }, taint: this.taint, held: this.held, throttled: this.throttled, registers: this.registers,
     }, recordedHere, targetHere);
     this.add(result);
     // Both sides raised these interrupts, but the throttling timers they armed run on the replay's
     // clock, which moves only at markers (the recording's ran between accesses): what they do
     // later may come in another order, explained by these frames.
     this.taint.observe(result.recorded, marker.line, undefined, false);
-    return { recordedWrite: (write?.events ?? []).filter((e) => !movedFromWrite.has(e)), targetWrite, beforeWrite: injectedBeforeWrite(frames, marker, write) };
+    const recordedWrite = [...(write?.events ?? []).filter((e) => !movedFromWrite.has(e)), ...switched].sort((x, y) => x.line - y.line);
+    return { recordedWrite, targetWrite, beforeWrite: injectedBeforeWrite(frames, marker, write) };
   }
 
   /**
@@ -424,15 +438,19 @@ export class DeviceEventCheck {
       // have no marker after them: nothing to gather.)
       const after = input.records[r + 1]?.type === 'marker' ? markersAfter(input.records, r) : NO_MARKERS;
       const receivedAfter = after.some((marker) => injected(marker.line));
-      for (let m = 0; receivedAfter && m < after.length; m++) {
+      const transmitted = after.length > 0 && input.transmitsAt?.has(record.seq) === true;
+      for (let m = 0; (receivedAfter || transmitted) && m < after.length; m++) {
         const marker = after[m]!;
+        const next = after[m + 1];
         done.add(marker.line);
         walk.throttled.observe(marker.events);
         if (!injected(marker.line)) {
-          walk.pool(marker.events, marker.line, marker.afterSeq, marker.kind, input.frozenTime?.get(marker.line));
+          // Frames the device switched to itself, and nothing else: the target received them inside the write.
+          const frames = transmitted && marker.kind === 'rx-packet' ? recordedFrames(marker, { ...record, events: recordedEvents }, next?.line) : [];
+          if (frames.length > 0 && frames.every((frame) => frame.switched)) recordedEvents = [...recordedEvents, ...marker.events].sort((x, y) => x.line - y.line);
+          else walk.pool(marker.events, marker.line, marker.afterSeq, marker.kind, input.frozenTime?.get(marker.line));
           continue;
         }
-        const next = after[m + 1];
         const { recordedWrite, targetWrite, beforeWrite } = walk.packet(marker, { ...record, events: recordedEvents }, next?.line);
         recordedEvents = recordedWrite;
         // In the order the target raised them: frames handed over before the write raised theirs first.

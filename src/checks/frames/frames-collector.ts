@@ -205,7 +205,7 @@ export class FramesCollector {
 }
 
 export const NO_RX: RxFrameCounts = {
-  framesRecorded: 0, framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0, buffersCompared: 0, buffersMatched: 0, descriptorsReadBack: 0, descriptorsMatched: 0,
+  framesRecorded: 0, framesSwitched: 0, framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0, buffersCompared: 0, buffersMatched: 0, descriptorsReadBack: 0, descriptorsMatched: 0,
 };
 
 /** The result of a replay whose data path was not replayed: nothing counted, and why. */
