@@ -49,8 +49,11 @@ export type EventPlace =
   | { readonly kind: 'time'; readonly marker: string }
   /** Before the first access: device realize and reset. */
   | { readonly kind: 'start' }
-  /** Where the recording received frames and the replay injected them: how many. */
-  | { readonly kind: 'packet'; readonly frames: number };
+  /**
+   * Where the recording received frames and the replay injected them: how many. `switched`: frames
+   * the device switched to its own pools instead, which the target made from the replayed transmit.
+   */
+  | { readonly kind: 'packet'; readonly frames: number; readonly switched?: true };
 
 export interface EventDivergence {
   readonly class: EventClass;

@@ -13,7 +13,11 @@ export function placeText(d: Pick<EventDivergence, 'line' | 'place'>): string {
     case 'access': return `after the ${d.place.register} ${d.place.access} ${hex(d.place.value)} at ${at}`;
     case 'time': return `where time ran at ${at} (${d.place.marker})`;
     case 'start': return 'at device realize and reset, before the first access';
-    case 'packet': return `where the recording received ${d.place.frames === 1 ? 'a frame' : `${d.place.frames} frames`} at ${at} (injected)`;
+    case 'packet': {
+      const frames = d.place.frames === 1 ? 'a frame' : `${d.place.frames} frames`;
+      return d.place.switched === true ? `where the device switched ${frames} to its own pools at ${at} (made by the target from the replayed transmit)`
+        : `where the recording received ${frames} at ${at} (injected)`;
+    }
   }
 }
 
@@ -43,6 +47,6 @@ export function placeLabel(d: Pick<EventDivergence, 'place'>): string {
     case 'access': return `${d.place.register} ${d.place.access}`;
     case 'time': return `time (${d.place.marker})`;
     case 'start': return 'realize/reset';
-    case 'packet': return `received frame${d.place.frames === 1 ? '' : 's'}`;
+    case 'packet': return `${d.place.switched === true ? 'switched' : 'received'} frame${d.place.frames === 1 ? '' : 's'}`;
   }
 }

@@ -6,7 +6,7 @@
 
 import { DEFAULT_DEVICE_MODEL, deviceRow, type DeviceModel } from '../../devices/table.js';
 import type { Access, Marker, SideEvent, TraceRecord } from '../../model/access.js';
-import { injectedBeforeWrite, recordedFrames, splitAtReceipts } from '../../datapath/rx-path.js';
+import { injectedBeforeWrite, recordedFrames, splitAtReceipts, type RecordedFrame } from '../../datapath/rx-path.js';
 import type { EventDivergence, EventPlace, EventTally, TargetEventLog, TimeSegment } from '../../model/events.js';
 import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
@@ -42,6 +42,26 @@ export interface EventCheckWindow {
 export interface EventCheckResult {
   readonly divergences: EventDivergence[];
   readonly tally: EventTally;
+}
+
+/** What packet() gives back to the write a packet marker follows. */
+interface PacketSplit {
+  /** The write's recorded events, less the receive path of frames received inside it, plus what switched frames did otherwise. */
+  readonly recordedWrite: SideEvent[];
+  /** What the target did for the injected frames received inside the write, other than their receive path (their interrupts). */
+  readonly targetWrite: SideEvent[];
+  readonly beforeWrite: boolean;
+  /** The receive path of the frames the device switched to itself there (compared with what the target logged inside the write). */
+  readonly switchedReceivePath: SideEvent[];
+  readonly switchedFrames: number;
+}
+
+/** Switched frames' events: their receive path (compared as a packet's) and the rest (the write's: interrupts). */
+function splitSwitched(frames: readonly RecordedFrame[]): { receivePath: SideEvent[]; rest: SideEvent[] } {
+  const receivePath: SideEvent[] = [];
+  const rest: SideEvent[] = [];
+  for (const frame of frames) for (const e of frame.events) (isReceivePathEvent(e.name) ? receivePath : rest).push(e);
+  return { receivePath, rest };
 }
 
 const TIMER_SUBJECT = /^EITR\(\d+\) throttling timer$/;
@@ -207,7 +227,7 @@ class Walk {
    * (returned, with the write's recorded events less that receive path). What time did before the
    * frames (in log order) is compared first, so interrupt state is followed in the order it happened.
    */
-  packet(marker: Marker, write: Access | undefined, nextMarkerLine: number | undefined): { recordedWrite: SideEvent[]; targetWrite: SideEvent[]; beforeWrite: boolean } {
+  packet(marker: Marker, write: Access | undefined, nextMarkerLine: number | undefined): PacketSplit {
     this.throttled.active = true;
     const index = this.segments.findIndex((s) => s.cause === 'packet' && s.markerLine === marker.line);
     this.takeSegments(Math.max(0, index));
@@ -219,10 +239,11 @@ class Walk {
     const targetWrite: SideEvent[] = [];
     /** What the recording's device did with frames it switched to itself: the target does it inside the write. */
     const switched: SideEvent[] = [];
+    const switchedFrames: RecordedFrame[] = [];
     let injectedFrames = 0;
     frames.forEach((frame) => {
       if (frame.switched) {
-        switched.push(...frame.events);
+        switchedFrames.push(frame);
         return;
       }
       const target = targetFrames[injectedFrames++] ?? [];
@@ -248,8 +269,10 @@ class Walk {
     // clock, which moves only at markers (the recording's ran between accesses): what they do
     // later may come in another order, explained by these frames.
     this.taint.observe(result.recorded, marker.line, undefined, false);
+    const { receivePath, rest } = splitSwitched(switchedFrames);
+    switched.push(...rest);
     const recordedWrite = [...(write?.events ?? []).filter((e) => !movedFromWrite.has(e)), ...switched].sort((x, y) => x.line - y.line);
-    return { recordedWrite, targetWrite, beforeWrite: injectedBeforeWrite(frames, marker, write) };
+    return { recordedWrite, targetWrite, beforeWrite: injectedBeforeWrite(frames, marker, write), switchedReceivePath: receivePath, switchedFrames: switchedFrames.length };
   }
 
   /**
@@ -439,6 +462,9 @@ export class DeviceEventCheck {
       const after = input.records[r + 1]?.type === 'marker' ? markersAfter(input.records, r) : NO_MARKERS;
       const receivedAfter = after.some((marker) => injected(marker.line));
       const transmitted = after.length > 0 && input.transmitsAt?.has(record.seq) === true;
+      /** What the recording's device did on the receive path with frames it switched to itself here, and how many. */
+      const switchedReceivePath: SideEvent[] = [];
+      let switchedFrames = 0;
       for (let m = 0; (receivedAfter || transmitted) && m < after.length; m++) {
         const marker = after[m]!;
         const next = after[m + 1];
@@ -447,14 +473,32 @@ export class DeviceEventCheck {
         if (!injected(marker.line)) {
           // Frames the device switched to itself, and nothing else: the target received them inside the write.
           const frames = transmitted && marker.kind === 'rx-packet' ? recordedFrames(marker, { ...record, events: recordedEvents }, next?.line) : [];
-          if (frames.length > 0 && frames.every((frame) => frame.switched)) recordedEvents = [...recordedEvents, ...marker.events].sort((x, y) => x.line - y.line);
-          else walk.pool(marker.events, marker.line, marker.afterSeq, marker.kind, input.frozenTime?.get(marker.line));
+          if (frames.length > 0 && frames.every((frame) => frame.switched)) {
+            const { receivePath, rest } = splitSwitched(frames);
+            switchedReceivePath.push(...receivePath);
+            switchedFrames += frames.length;
+            // The marker's events before its first receipt (none, as the receipt starts it) and after it: the write's.
+            const inFrames = new Set(frames.flatMap((frame) => frame.events));
+            recordedEvents = [...recordedEvents, ...rest, ...marker.events.filter((e) => !inFrames.has(e))].sort((x, y) => x.line - y.line);
+          } else walk.pool(marker.events, marker.line, marker.afterSeq, marker.kind, input.frozenTime?.get(marker.line));
           continue;
         }
-        const { recordedWrite, targetWrite, beforeWrite } = walk.packet(marker, { ...record, events: recordedEvents }, next?.line);
+        const split = walk.packet(marker, { ...record, events: recordedEvents }, next?.line);
+        const { recordedWrite, targetWrite, beforeWrite } = split;
+        switchedReceivePath.push(...split.switchedReceivePath);
+        switchedFrames += split.switchedFrames;
         recordedEvents = recordedWrite;
         // In the order the target raised them: frames handed over before the write raised theirs first.
         targetEvents = beforeWrite ? [...targetWrite, ...targetEvents] : [...targetEvents, ...targetWrite];
+      }
+      if (switchedFrames > 0) {
+        // The target made them inside the write (the only receipts there: injected frames come at their markers).
+        const targetReceivePath = targetEvents.filter((e) => isReceivePathEvent(e.name));
+        targetEvents = targetEvents.filter((e) => !isReceivePathEvent(e.name));
+        walk.add(comparePlace({
+          line: switchedReceivePath[0]?.line ?? record.line, seq: record.seq, place: { kind: 'packet', frames: switchedFrames, switched: true },
+          taint: walk.taint, held: walk.held, throttled: walk.throttled, registers: this.registers,
+        }, switchedReceivePath, targetReceivePath));
       }
       // A read whose value differs only by what packets set differs in what it does for the same reason.
       const packetLine = record.events.find(isPacketEvent)?.line ?? explainRead(walk, record, input.actualOf(record.seq));
