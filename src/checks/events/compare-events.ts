@@ -237,8 +237,7 @@ class Walk {
     const targetHere: SideEvent[] = [];
     const movedFromWrite = new Set<SideEvent>();
     const targetWrite: SideEvent[] = [];
-    /** What the recording's device did with frames it switched to itself: the target does it inside the write. */
-    const switched: SideEvent[] = [];
+    /** Frames the recording's device switched to itself: the target makes them inside the write (see window()). */
     const switchedFrames: RecordedFrame[] = [];
     let injectedFrames = 0;
     frames.forEach((frame) => {
@@ -270,8 +269,7 @@ class Walk {
     // later may come in another order, explained by these frames.
     this.taint.observe(result.recorded, marker.line, undefined, false);
     const { receivePath, rest } = splitSwitched(switchedFrames);
-    switched.push(...rest);
-    const recordedWrite = [...(write?.events ?? []).filter((e) => !movedFromWrite.has(e)), ...switched].sort((x, y) => x.line - y.line);
+    const recordedWrite = [...(write?.events ?? []).filter((e) => !movedFromWrite.has(e)), ...rest].sort((x, y) => x.line - y.line);
     return { recordedWrite, targetWrite, beforeWrite: injectedBeforeWrite(frames, marker, write), switchedReceivePath: receivePath, switchedFrames: switchedFrames.length };
   }
 
