@@ -11,7 +11,7 @@ import { FramesCollector, framesNotReplayed } from '../checks/frames/frames-coll
 import { FrameCursor, macBytes } from '../frames/frame-cursor.js';
 import { deviceRow } from '../devices/table.js';
 import { TxDataPath, type TxSeed } from './tx-path.js';
-import { RxDataPath, type RxInjection, type RxPacket } from './rx-path.js';
+import { RxDataPath, type RxInjection, type RxPacket, type SwitchedFrame } from './rx-path.js';
 import { StatisticsTaint } from './statistics-taint.js';
 import { OwnMacs } from './own-macs.js';
 import { compareWriteback, RxFormatTracker } from './rx-writeback.js';
@@ -27,6 +27,8 @@ export interface DataPathWindow {
 
 export class DataPathRun {
   private seeds = new Map<number, TxSeed>();
+  /** The window's switched frames by their transmit write's seq, and where their write-backs start in what is read back after it. */
+  private switched = new Map<number, { readonly frames: readonly SwitchedFrame[]; readonly after: number }>();
   private injections = new Map<number, RxInjection>();
   private readonly rxCounts = { framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0, buffersCompared: 0, buffersMatched: 0, descriptorsReadBack: 0, descriptorsMatched: 0 };
   /** Receive descriptors not read back because their format is not decoded: by format, with the first frame's line. */
@@ -83,10 +85,16 @@ export class DataPathRun {
     this.seeds = await this.tx.window(records);
     this.injections = this.rx === undefined ? new Map() : await this.rx.window(records);
     // The receive descriptors a transmit's frame takes when the device switches it to its own pools
-    // (a transmit not handed over makes no frame in the target, and needs none).
+    // (a transmit not handed over makes no frame in the target, and needs none): seeded before the
+    // tail write, read back after it behind the transmit's own status reports.
+    this.switched = new Map();
     for (const [seq, writes] of this.rx?.switchedSeeds ?? []) {
       const seed = this.seeds.get(seq);
-      if (seed !== undefined) this.seeds.set(seq, { ...seed, writes: [...seed.writes, ...writes] });
+      if (seed === undefined) continue;
+      const frames = this.rx?.switchedWritebacks.get(seq) ?? [];
+      const descriptors = frames.flatMap((frame) => frame.writebacks.decoded.map((writeback) => ({ address: writeback.address, length: writeback.format.bytes })));
+      this.switched.set(seq, { frames, after: seed.readBack.reduce((n, stretch) => n + stretch.length, 0) });
+      this.seeds.set(seq, { ...seed, writes: [...seed.writes, ...writes], readBack: [...seed.readBack, ...descriptors] });
     }
     return {
       handoffs: this.seeds, injections: this.injections,
@@ -101,7 +109,13 @@ export class DataPathRun {
     const sent = run.completed ? undefined : new Set(run.sent.map((access) => access.seq));
     const due = [...this.seeds.values()].filter((seed) => sent === undefined || sent.has(seed.handoff.access.seq));
     collector.expect(due);
-    for (const seed of due) collector.txWrittenBack(seed, run.readBack.get(seed.handoff.access.seq));
+    for (const seed of due) {
+      const seq = seed.handoff.access.seq;
+      const bytes = run.readBack.get(seq);
+      collector.txWrittenBack(seed, bytes);
+      const switched = this.switched.get(seq);
+      if (switched !== undefined && bytes !== undefined) this.checkSwitched(switched.frames, seq, bytes.subarray(switched.after), collector);
+    }
     this.seeds = new Map();
     for (const [line, received] of run.received) {
       const injection = this.injections.get(line);
@@ -122,13 +136,26 @@ export class DataPathRun {
     collector.emitted(await target.takeFrames({ flush: false, expected: 0 }));
   }
 
+  /** The descriptors the target's device wrote back for frames it switched to its own pools during a transmit write (`bytes`: read back, joined). */
+  private checkSwitched(frames: readonly SwitchedFrame[], seq: number, bytes: Uint8Array, collector: FramesCollector): void {
+    let at = 0;
+    for (const frame of frames) {
+      this.tallyUndecoded(frame.line, frame.writebacks.undecoded);
+      for (const writeback of frame.writebacks.decoded) {
+        const descriptor = bytes.subarray(at, at + writeback.format.bytes);
+        at += writeback.format.bytes;
+        if (descriptor.length < writeback.format.bytes) return;
+        this.rxCounts.descriptorsReadBack++;
+        const differences = compareWriteback(writeback, descriptor);
+        if (differences.length === 0) this.rxCounts.descriptorsMatched++;
+        else collector.writtenBack(frame, seq, writeback, differences);
+      }
+    }
+  }
+
   /** The descriptors the target's device wrote back for a frame it took (`bytes`: read back, joined) against the recorded write-backs. */
   private checkWritebacks(packet: RxPacket, seq: number, bytes: Uint8Array | undefined, collector: FramesCollector): void {
-    for (const format of packet.writebacks.undecoded) {
-      const tally = this.undecodedWritebacks.get(format);
-      if (tally === undefined) this.undecodedWritebacks.set(format, { descriptors: 1, firstLine: packet.line });
-      else tally.descriptors++;
-    }
+    this.tallyUndecoded(packet.line, packet.writebacks.undecoded);
     if (bytes === undefined) return;
     let at = 0;
     for (const writeback of packet.writebacks.decoded) {
@@ -139,6 +166,15 @@ export class DataPathRun {
       const differences = compareWriteback(writeback, descriptor);
       if (differences.length === 0) this.rxCounts.descriptorsMatched++;
       else collector.writtenBack(packet, seq, writeback, differences);
+    }
+  }
+
+  /** Descriptors in a format not decoded (not read back), by format, with the first frame's line. */
+  private tallyUndecoded(line: number, formats: readonly string[]): void {
+    for (const format of formats) {
+      const tally = this.undecodedWritebacks.get(format);
+      if (tally === undefined) this.undecodedWritebacks.set(format, { descriptors: 1, firstLine: line });
+      else tally.descriptors++;
     }
   }
 

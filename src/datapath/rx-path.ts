@@ -47,6 +47,12 @@ export function deliveredBytes(frame: Uint8Array, vlanStripped: boolean): Uint8A
   return padded;
 }
 
+/** A frame the device switched to its own pools: its receipt's line and the descriptors it wrote back. */
+export interface SwitchedFrame {
+  readonly line: number;
+  readonly writebacks: RxWritebacks;
+}
+
 /** One received frame to inject, with what goes into guest memory first. */
 export interface RxPacket {
   /** Line of its `e1000e_rx_receive_iov` in the recording. */
@@ -96,6 +102,8 @@ export class RxDataPath {
    * the transmit tail write that made them: seeded before that write, as the ones of an injected frame before it.
    */
   switchedSeeds = new Map<number, MemoryWrite[]>();
+  /** The same frames' recorded write-backs (line of the receipt, descriptors), by that write's seq: read back after it. */
+  switchedWritebacks = new Map<number, SwitchedFrame[]>();
 
   /** `formats` follows the registers that choose the descriptor format; it sees the recording's accesses here, in order. */
   constructor(private readonly frames: FrameCursor, private readonly layout: RxBufferLayout, private readonly formats: RxFormatTracker) {}
@@ -105,6 +113,7 @@ export class RxDataPath {
     const injections = new Map<number, RxInjection>();
     this.leftOutInWindow = new Map();
     this.switchedSeeds = new Map();
+    this.switchedWritebacks = new Map();
     let previous: Access | undefined;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
@@ -124,6 +133,9 @@ export class RxDataPath {
           const seeds = this.switchedSeeds.get(record.afterSeq) ?? [];
           seeds.push(...this.seeds(events).writes);
           this.switchedSeeds.set(record.afterSeq, seeds);
+          const switchedHere = this.switchedWritebacks.get(record.afterSeq) ?? [];
+          switchedHere.push({ line: events[0]!.line, writebacks: recordedWritebacks(events, this.layout.event, this.formats) });
+          this.switchedWritebacks.set(record.afterSeq, switchedHere);
           continue;
         }
         const frame = this.exhaustedAt === undefined ? await this.frames.next() : undefined;

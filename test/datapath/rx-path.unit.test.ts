@@ -147,6 +147,13 @@ describe.each(['linux-6.1-sriov', 'linux-6.1-sriov-flr', 'linux-6.1-aarch64-srio
     expect(writes.length).toBeGreaterThan(0);
     const transmits = new Set(records.filter((r): r is Access => r.type === 'access' && r.events.some((e) => e.name === 'e1000e_tx_descr')).map((r) => r.seq));
     for (const seq of path.switchedSeeds.keys()) expect(transmits.has(seq)).toBe(true);
+    // And their write-backs, to read back after that write: one per descriptor seeded, each with the status the recording logged.
+    expect([...path.switchedWritebacks.keys()]).toEqual([...path.switchedSeeds.keys()]);
+    const frames = [...path.switchedWritebacks.values()].flat();
+    expect(frames).toHaveLength(path.switched);
+    const decoded = frames.flatMap((f) => f.writebacks.decoded);
+    expect(decoded.length).toBeGreaterThan(0);
+    for (const writeback of decoded) expect(writeback.expected.has('status')).toBe(true);
   });
 });
 

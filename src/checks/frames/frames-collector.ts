@@ -138,13 +138,16 @@ export class FramesCollector {
    * A receive descriptor the target's device wrote back for received frame `frame` whose fields
    * differ from the recorded write-back (src/datapath/rx-writeback.ts compareWriteback).
    */
-  writtenBack(frame: { readonly line: number; readonly captureIndex: number }, seq: number, writeback: RxWriteback, differences: readonly RxFieldDifference[]): void {
+  writtenBack(frame: { readonly line: number; readonly captureIndex?: number }, seq: number, writeback: RxWriteback, differences: readonly RxFieldDifference[]): void {
     const hex = (n: number): string => `0x${n.toString(16)}`;
+    // A frame without a capture index is one the device switched to its own pools (not in the capture as received).
+    const which = frame.captureIndex === undefined ? `the frame the device switched to its own pools at line ${frame.line.toLocaleString('en-US')}`
+      : `received frame #${frame.captureIndex}`;
     this.add({
-      class: 'descriptor-differs', direction: 'rx', seq, line: writeback.line, register: 'RX descriptor', packetLine: frame.line, captureIndex: frame.captureIndex,
-      position: 0, fields: differences,
-      summary: `the ${writeback.format.name} receive descriptor at ${hex(writeback.address)} (ring ${writeback.ring}) written back for received frame `
-        + `#${frame.captureIndex}: ${differences.map((d) => `${d.field} ${hex(d.expected)} → ${hex(d.actual)}`).join(', ')}`,
+      class: 'descriptor-differs', direction: 'rx', seq, line: writeback.line, register: 'RX descriptor', packetLine: frame.line,
+      ...(frame.captureIndex === undefined ? {} : { captureIndex: frame.captureIndex }), position: 0, fields: differences,
+      summary: `the ${writeback.format.name} receive descriptor at ${hex(writeback.address)} (ring ${writeback.ring}) written back for ${which}: `
+        + differences.map((d) => `${d.field} ${hex(d.expected)} → ${hex(d.actual)}`).join(', '),
     });
   }
 
