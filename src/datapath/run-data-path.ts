@@ -14,7 +14,7 @@ import { TxDataPath, type TxSeed } from './tx-path.js';
 import { RxDataPath, type RxInjection, type RxPacket, type SwitchedFrame } from './rx-path.js';
 import { StatisticsTaint } from './statistics-taint.js';
 import { OwnMacs } from './own-macs.js';
-import { compareWriteback, RxFormatTracker } from './rx-writeback.js';
+import { compareWriteback, RxFormatTracker, type RxWriteback } from './rx-writeback.js';
 
 
 /** What a window hands the engine: memory to seed at tail writes, frames to inject at packet markers. */
@@ -141,32 +141,33 @@ export class DataPathRun {
     let at = 0;
     for (const frame of frames) {
       this.tallyUndecoded(frame.line, frame.writebacks.undecoded);
-      for (const writeback of frame.writebacks.decoded) {
-        const descriptor = bytes.subarray(at, at + writeback.format.bytes);
-        at += writeback.format.bytes;
-        if (descriptor.length < writeback.format.bytes) return;
-        this.rxCounts.descriptorsReadBack++;
-        const differences = compareWriteback(writeback, descriptor);
-        if (differences.length === 0) this.rxCounts.descriptorsMatched++;
-        else collector.writtenBack(frame, seq, writeback, differences);
-      }
+      at += this.compareDescriptors(frame, seq, frame.writebacks.decoded, bytes.subarray(at), collector);
     }
   }
 
   /** The descriptors the target's device wrote back for a frame it took (`bytes`: read back, joined) against the recorded write-backs. */
   private checkWritebacks(packet: RxPacket, seq: number, bytes: Uint8Array | undefined, collector: FramesCollector): void {
     this.tallyUndecoded(packet.line, packet.writebacks.undecoded);
-    if (bytes === undefined) return;
+    if (bytes !== undefined) this.compareDescriptors(packet, seq, packet.writebacks.decoded, bytes, collector);
+  }
+
+  /**
+   * A frame's recorded write-backs against the descriptors read back at the start of `bytes`, in
+   * order, as far as `bytes` goes; returns the bytes they take.
+   */
+  private compareDescriptors(frame: { readonly line: number; readonly captureIndex?: number }, seq: number, writebacks: readonly RxWriteback[],
+    bytes: Uint8Array, collector: FramesCollector): number {
     let at = 0;
-    for (const writeback of packet.writebacks.decoded) {
+    for (const writeback of writebacks) {
       const descriptor = bytes.subarray(at, at + writeback.format.bytes);
       at += writeback.format.bytes;
-      if (descriptor.length < writeback.format.bytes) return;
+      if (descriptor.length < writeback.format.bytes) break;
       this.rxCounts.descriptorsReadBack++;
       const differences = compareWriteback(writeback, descriptor);
       if (differences.length === 0) this.rxCounts.descriptorsMatched++;
-      else collector.writtenBack(packet, seq, writeback, differences);
+      else collector.writtenBack(frame, seq, writeback, differences);
     }
+    return at;
   }
 
   /** Descriptors in a format not decoded (not read back), by format, with the first frame's line. */

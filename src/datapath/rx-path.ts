@@ -239,15 +239,14 @@ const TX_EVENT = /^(e1000e|igb)_tx_/;
  */
 export function recordedFrames(marker: Marker, write: Access | undefined, nextMarkerLine = Number.POSITIVE_INFINITY): RecordedFrame[] {
   const own = new Set(marker.events);
-  const merged = write === undefined || write.seq !== marker.afterSeq ? marker.events
-    : [...marker.events, ...write.events.filter((e) => e.line > marker.line && e.line < nextMarkerLine)].sort((x, y) => x.line - y.line);
-  // Every event before a receipt, the write's too, for what came just before it.
-  const before = write === undefined || write.seq !== marker.afterSeq ? marker.events : [...write.events, ...marker.events].sort((x, y) => x.line - y.line);
+  // The marker's and the write's events in log order: what came just before a receipt is among them.
+  const all = write === undefined || write.seq !== marker.afterSeq ? marker.events : [...write.events, ...marker.events].sort((x, y) => x.line - y.line);
+  const merged = all === marker.events ? all : all.filter((e) => own.has(e) || (e.line > marker.line && e.line < nextMarkerLine));
   return splitAtReceipts(merged).flatMap((part) => {
     const at = part.findIndex((e) => e.name === RX_START_EVENT);
     if (at < 0) return []; // events before any receipt, with none after
     const events = part.slice(at);
-    const previous = before[before.indexOf(events[0]!) - 1];
+    const previous = all[all.indexOf(events[0]!) - 1];
     // Whose events follow the receipt tells where the device handled the frame.
     return [{ events, nested: events[1] !== undefined && !own.has(events[1]), switched: previous !== undefined && TX_EVENT.test(previous.name) }];
   });
