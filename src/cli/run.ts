@@ -42,6 +42,7 @@ export function buildCli(argv: readonly string[], ctx: CliContext): Argv {
     .scriptName('igb-replay')
     .usage('$0 <command> [options]\n\nParse QEMU igb (Intel 82576) driver traces; replay them against QEMU over qtest.');
   for (const command of cliCommands(ctx)) command.add(cli);
+  skipHelpPrerender(cli);
   return cli
     // Before yargs' validation and the options' coerce checks, which would see an array or NaN.
     .middleware(optionCheck(args), true)
@@ -77,6 +78,30 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     if (report.stack !== undefined) ctx.stderr.write(`${report.stack}\n`);
     return report.exitCode;
   }
+}
+
+/** The part of yargs' internal usage object the start-up touches (yargs 18, build/lib/usage.js). */
+interface YargsUsageInternals {
+  cacheHelpMessage?: () => void;
+  hasCachedHelpMessage?: () => boolean;
+}
+
+/** yargs' usage object, through its internal methods; undefined if a later yargs has none. */
+export function yargsUsage(cli: Argv): YargsUsageInternals | undefined {
+  const internals = cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => YargsUsageInternals } };
+  return internals.getInternalMethods?.().getUsageInstance?.();
+}
+
+/**
+ * yargs renders a command's whole help text right after starting its handler, in case the handler
+ * later calls showHelp() (it then shows the command's help, not the top level's). No handler here
+ * does, and the rendering (cliui wrapping and measuring every option and example, string-width's
+ * emoji regex) cost 20-30 ms of every run's start-up. --help and usage errors render as before:
+ * only the cache is skipped. If a later yargs renames the hook, this does nothing.
+ */
+function skipHelpPrerender(cli: Argv): void {
+  const usage = yargsUsage(cli);
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
 /**

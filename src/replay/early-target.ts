@@ -3,7 +3,8 @@
 // up. The target is started for a guess of the recording's device and MAC (the sidecar, else the
 // trace's first MiB: guessRecording in src/trace/head.ts); once the trace is loaded, the job's own target spec
 // decides. The same spec takes the started target; another closes it and starts anew, so a wrong
-// guess costs what every replay cost before: one QEMU start after the load.
+// guess costs what every replay cost before: one QEMU start after the load. start() returns once
+// QEMU is spawned, so that its start-up (not only its connection) overlaps the load.
 
 import { captureSpec } from '../datapath/spec.js';
 import { guessRecording } from '../trace/head.js';
@@ -31,7 +32,13 @@ export class EarlyTarget {
       // A bad --device or an unreadable file: the full load and prepareReplay report it as before.
       return new EarlyTarget(undefined, undefined, factory);
     }
-    return new EarlyTarget(spec, factory(spec), factory);
+    // Until QEMU is spawned: the trace's loading, which comes next, would otherwise run between
+    // the launch's file-system steps and put the spawn off by as long as the load takes.
+    let spawned: () => void = () => undefined;
+    const launched = new Promise<void>((resolve) => { spawned = resolve; });
+    const starting = factory(spec, { onSpawned: spawned });
+    await Promise.race([launched, starting.then(() => undefined, () => undefined)]);
+    return new EarlyTarget(spec, starting, factory);
   }
 
   /** The factory runReplay calls with the job's spec: the started target when the guess was right. */

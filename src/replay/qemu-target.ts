@@ -46,6 +46,8 @@ export interface QemuTargetOptions {
   readonly memoryMib?: number;
   /** Give the NIC a netdev the tool holds (frames out are seen, frames in can be injected): always, or only in clock-step time. */
   readonly ownNetdev?: OwnNetdev;
+  /** Called once the QEMU process is spawned (before it is connected to and set up). */
+  readonly onSpawned?: () => void;
 }
 
 /**
@@ -179,7 +181,7 @@ export class QemuReplayTarget implements ReplayTarget {
       paused: timeMode !== 'clock-step', icount: timeMode === 'markers', pit: timeMode !== 'markers',
       haltFirmware: timeMode === 'markers', accel: timeMode === 'clock-step' ? 'qtest' : undefined,
       trace: TARGET_TRACE, keepTempDir: options.keepTempDir,
-      memoryMib: options.memoryMib, netdev: ownNetdev ? 'socket' : 'user',
+      memoryMib: options.memoryMib, netdev: ownNetdev ? 'socket' : 'user', onSpawned: options.onSpawned,
     });
     try {
       const nic = nicFunction(placement, NIC_SLOT);

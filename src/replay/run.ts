@@ -30,15 +30,22 @@ export interface OwnedTarget extends ReplayTarget {
   close(): Promise<void>;
 }
 
-export type TargetFactory = (spec: TargetSpec) => Promise<OwnedTarget>;
+/** What a factory tells its caller while the target starts. */
+export interface StartHooks {
+  /** The target's process exists (it is still starting): see early-target.ts. */
+  readonly onSpawned?: () => void;
+}
+
+export type TargetFactory = (spec: TargetSpec, hooks?: StartHooks) => Promise<OwnedTarget>;
 
 /** The real thing: a fresh QEMU per replay. */
-export const qemuTargetFactory: TargetFactory = (spec) => QemuReplayTarget.start({
+export const qemuTargetFactory: TargetFactory = (spec, hooks) => QemuReplayTarget.start({
   device: spec.device.text, mac: spec.device.mac, placement: spec.placement, time: spec.time,
   ...(spec.qemu === undefined ? {} : { qemu: spec.qemu }),
   ...(spec.keepTempDir === undefined ? {} : { keepTempDir: spec.keepTempDir }),
   ...(spec.memoryMib === undefined ? {} : { memoryMib: spec.memoryMib }),
   ...(spec.ownNetdev === undefined ? {} : { ownNetdev: spec.ownNetdev }),
+  ...(hooks?.onSpawned === undefined ? {} : { onSpawned: hooks.onSpawned }),
 });
 
 /** One window as replayed: what a comparison of builds needs of each build. */

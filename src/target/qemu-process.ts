@@ -43,6 +43,8 @@ export interface LaunchOptions extends Partial<MachineConfig> {
   readonly keepTempDir?: boolean;
   /** Where the temp dir is created; default os.tmpdir(). */
   readonly tempRoot?: string;
+  /** Called once the QEMU process is spawned, before it is connected to (see replay/early-target.ts). */
+  readonly onSpawned?: () => void;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -175,6 +177,7 @@ export async function launchQemu(options: LaunchOptions = {}): Promise<QemuSessi
     const stdio = files.qtest.kind === 'stdio' ? 'pipe' : 'ignore';
     const extraSocket = config.netdev === 'socket';
     const child = ManagedChild.spawn(binary.path, args, { stdin: stdio, stdout: stdio, cwd: tempDir, extraSocket });
+    options.onSpawned?.();
     // Listening from the start: frames must never pile up in the socket while QEMU starts.
     const frames = extraSocket ? new FrameChannel(child.process.stdio[3] as Duplex) : undefined;
     instance = new QemuInstance(child, tempDir, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS, keepTempDir);

@@ -65,6 +65,24 @@ describe('EarlyTarget', () => {
     expect(started[1]!.spec.device.model).toBe('e1000e');
   });
 
+  it('returns once the target is spawned, not when it is ready, and also when it fails to start', async () => {
+    let ready: (target: FakeTarget) => void = () => undefined;
+    const spawning: TargetFactory = (_spec, hooks) => {
+      hooks?.onSpawned?.();
+      return new Promise((resolve) => { ready = resolve; });
+    };
+    const early = await EarlyTarget.start(TRACE, { time: 'markers', strict: false }, spawning);
+    const job = prepareReplay(await loadTrace(TRACE), { time: 'markers', strict: false });
+    const taken = early.targetFactory(job.target);
+    const target = new FakeTarget();
+    ready(target);
+    expect(await taken).toBe(target);
+
+    const failing: TargetFactory = () => Promise.reject(new Error('no QEMU here'));
+    const failed = await EarlyTarget.start(TRACE, { time: 'markers', strict: false }, failing);
+    await expect(failed.targetFactory(job.target)).rejects.toThrow('no QEMU here');
+  });
+
   it('stops the started target when the replay does not go ahead, and starts nothing on a bad --device', async () => {
     const { factory, started } = recordingFactory();
     const early = await EarlyTarget.start(TRACE, { time: 'markers', strict: false }, factory);
