@@ -88,10 +88,9 @@ export class DataPathRun {
     // (a transmit not handed over makes no frame in the target, and needs none): seeded before the
     // tail write, read back after it behind the transmit's own status reports.
     this.switched = new Map();
-    for (const [seq, writes] of this.rx?.switchedSeeds ?? []) {
+    for (const [seq, { seeds: writes, frames }] of this.rx?.switchedAt ?? []) {
       const seed = this.seeds.get(seq);
       if (seed === undefined) continue;
-      const frames = this.rx?.switchedWritebacks.get(seq) ?? [];
       const descriptors = frames.flatMap((frame) => frame.writebacks.decoded.map((writeback) => ({ address: writeback.address, length: writeback.format.bytes })));
       this.switched.set(seq, { frames, after: seed.readBack.reduce((n, stretch) => n + stretch.length, 0) });
       this.seeds.set(seq, { ...seed, writes: [...seed.writes, ...writes], readBack: [...seed.readBack, ...descriptors] });

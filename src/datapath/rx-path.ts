@@ -87,6 +87,14 @@ export interface RxInjection {
 }
 
 
+/** Frames the device switched to its own pools inside one transmit tail write. */
+export interface SwitchedAtWrite {
+  /** Their receive descriptors: seeded before that write, as an injected frame's are before it. */
+  readonly seeds: MemoryWrite[];
+  /** Their recorded write-backs (line of the receipt, descriptors): read back after the write. */
+  readonly frames: SwitchedFrame[];
+}
+
 export class RxDataPath {
   /** Frames the recording's device received. */
   recorded = 0;
@@ -97,13 +105,8 @@ export class RxDataPath {
   private exhaustedAt: number | undefined;
   /** The last window's packet markers with a frame left out, by marker line: the first frame's line and why. */
   leftOutInWindow = new Map<number, { line: number; reason: string }>();
-  /**
-   * The last window's receive descriptors of frames the device switched to itself, by the seq of
-   * the transmit tail write that made them: seeded before that write, as the ones of an injected frame before it.
-   */
-  switchedSeeds = new Map<number, MemoryWrite[]>();
-  /** The same frames' recorded write-backs (line of the receipt, descriptors), by that write's seq: read back after it. */
-  switchedWritebacks = new Map<number, SwitchedFrame[]>();
+  /** The last window's frames the device switched to itself, by the seq of the transmit tail write that made them. */
+  switchedAt = new Map<number, SwitchedAtWrite>();
 
   /** `formats` follows the registers that choose the descriptor format; it sees the recording's accesses here, in order. */
   constructor(private readonly frames: FrameCursor, private readonly layout: RxBufferLayout, private readonly formats: RxFormatTracker) {}
@@ -112,8 +115,7 @@ export class RxDataPath {
   async window(records: readonly TraceRecord[]): Promise<Map<number, RxInjection>> {
     const injections = new Map<number, RxInjection>();
     this.leftOutInWindow = new Map();
-    this.switchedSeeds = new Map();
-    this.switchedWritebacks = new Map();
+    this.switchedAt = new Map();
     let previous: Access | undefined;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
@@ -130,12 +132,10 @@ export class RxDataPath {
       for (const { events, switched } of frames) {
         if (switched) {
           this.switched++;
-          const seeds = this.switchedSeeds.get(record.afterSeq) ?? [];
-          seeds.push(...this.seeds(events).writes);
-          this.switchedSeeds.set(record.afterSeq, seeds);
-          const switchedHere = this.switchedWritebacks.get(record.afterSeq) ?? [];
-          switchedHere.push({ line: events[0]!.line, writebacks: recordedWritebacks(events, this.layout.event, this.formats) });
-          this.switchedWritebacks.set(record.afterSeq, switchedHere);
+          const atWrite = this.switchedAt.get(record.afterSeq) ?? { seeds: [], frames: [] };
+          atWrite.seeds.push(...this.seeds(events).writes);
+          atWrite.frames.push({ line: events[0]!.line, writebacks: recordedWritebacks(events, this.layout.event, this.formats) });
+          this.switchedAt.set(record.afterSeq, atWrite);
           continue;
         }
         const frame = this.exhaustedAt === undefined ? await this.frames.next() : undefined;
