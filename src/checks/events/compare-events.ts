@@ -287,6 +287,8 @@ class Walk {
     const pending: EventDivergence[] = [];
     // Timers cancelled here, by class: an empty EIAC clear that shifted with one is no difference either.
     const shiftedClasses: string[] = [];
+    /** Clears of this place that may still cancel one of the previous place's: one per shifted timer whose own clear was not already cancelled with it. */
+    let budget = 0;
     for (const d of divergences) {
       if (SHIFTED_WITH_TIMER.test(d.subject)) {
         pending.push(d);
@@ -298,9 +300,18 @@ class Walk {
       else {
         cancelled.add(match);
         shiftedClasses.push(d.class);
+        budget++;
+        // The empty EIAC clear QEMU logged with that firing shifted with it. Here its counterpart may
+        // have paired with the other side's clear of another shifted timer (two timers shifting in a
+        // chain, each a pool early): then it is one side's only there, and goes with its timer.
+        const companion = previous.find((p) => !cancelled.has(p) && p.line === match.line && p.class === match.class
+          && isEmptyEiacClear(p, `${p.expected} ${p.actual}`));
+        if (companion !== undefined) {
+          cancelled.add(companion);
+          budget--;
+        }
       }
     }
-    let budget = cancelled.size;
     for (const d of pending) {
       const match = budget > 0 ? previous.find((p) => !cancelled.has(p) && p.subject === d.subject && opposite(p, d)
         && (p.expected === d.actual || p.actual === d.expected)) : undefined;
