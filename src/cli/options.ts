@@ -1,6 +1,7 @@
 // Option definitions and value checks shared by the commands. Values that yargs cannot check by
 // type alone are validated here and rejected with a UsageError (exit 2) naming the option.
 
+import type { Argv } from 'yargs';
 import { warn, type CliContext } from './context.js';
 import { UsageError } from './errors.js';
 
@@ -116,3 +117,19 @@ export function dashArg(value: unknown): string {
   return value === DASH_TOKEN ? '-' : String(value);
 }
 
+
+/** `ignore-volatile` → `ignoreVolatile`. */
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+/** The camelCase names yargs adds for kebab-case options (only those that have a dash). */
+type CamelCaseKeys<T> = { [K in keyof T as K extends `${string}-${string}` ? CamelCase<K> : never]: T[K] };
+
+/**
+ * A command's options as its handler reads them. yargs' camel-case expansion (on by default) gives
+ * every kebab-case option (`--ignore-volatile`) its camelCase name too (`ignoreVolatile`), which
+ * @types/yargs does not model: this adds those names to the inferred type, so a builder's result
+ * is checked against the command's argument interface instead of cast to it.
+ */
+export function withCamelCaseKeys<T>(argv: Argv<T>): Argv<T & CamelCaseKeys<T>> {
+  return argv as Argv<T & CamelCaseKeys<T>>;
+}

@@ -6,7 +6,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { BlockName } from '../../analysis/trace-summary.js';
 import { FUNCTIONAL_BLOCKS } from '../../model/register.js';
 import type { CliContext } from '../context.js';
-import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption } from '../options.js';
+import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption, withCamelCaseKeys } from '../options.js';
 
 
 export interface DiffArgs {
@@ -26,7 +26,7 @@ export interface DiffArgs {
 export const BLOCKS: readonly BlockName[] = [...FUNCTIONAL_BLOCKS, 'unmapped'];
 
 function builder(y: Argv): Argv<DiffArgs> {
-  return y
+  return withCamelCaseKeys(y
     .positional('a', { type: 'string', demandOption: true, coerce: dashArg, describe: 'Reference trace (the expectation); - for stdin' })
     .positional('b', { type: 'string', demandOption: true, coerce: dashArg, describe: 'Trace to compare with A' })
     .options({
@@ -45,7 +45,7 @@ function builder(y: Argv): Argv<DiffArgs> {
     })
     .example('$0 diff traces/linux-6.1-init.log traces/linux-6.12-init.log', 'What the 6.12 driver does differently at init')
     .example('$0 diff a.log b.log --registers STATUS,RDBAL --no-ignore-volatile', 'Only STATUS and the RDBAL array, every value change')
-    .example('$0 diff a.log b.log --block statistics --json diff.json', 'Statistics registers only, as JSON written atomically') as unknown as Argv<DiffArgs>;
+    .example('$0 diff a.log b.log --block statistics --json diff.json', 'Statistics registers only, as JSON written atomically'));
 }
 
 export function diffCommand(ctx: CliContext): CommandModule<object, DiffArgs> {

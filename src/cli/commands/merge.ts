@@ -6,7 +6,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { JUNIT_GROUPINGS, type JunitGrouping } from '../../report/junit-grouping.js';
 import type { CliContext } from '../context.js';
-import { jsonOption } from '../options.js';
+import { jsonOption, withCamelCaseKeys } from '../options.js';
 
 
 export interface MergeArgs {
@@ -18,7 +18,7 @@ export interface MergeArgs {
 }
 
 function builder(y: Argv): Argv<MergeArgs> {
-  return y
+  return withCamelCaseKeys(y
     .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'JSON reports of `replay --json` (one per shard)' })
     .options({
       json: jsonOption('the merged report'),
@@ -27,7 +27,7 @@ function builder(y: Argv): Argv<MergeArgs> {
       html: { type: 'string', requiresArg: true, describe: 'Write a self-contained HTML report of the merged report to FILE' },
     })
     .example('$0 merge results/shard-*.json --junit junit.xml', 'The CI job after the shard jobs: one report, one verdict')
-    .example('$0 merge shard-1.json shard-2.json --json all.json --html all.html', 'The whole corpus as JSON and HTML') as unknown as Argv<MergeArgs>;
+    .example('$0 merge shard-1.json shard-2.json --json all.json --html all.html', 'The whole corpus as JSON and HTML'));
 }
 
 export function mergeCommand(ctx: CliContext): CommandModule<object, MergeArgs> {

@@ -5,7 +5,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { TIME_MODE_CHOICES, type TimeModeChoice } from '../../model/replay.js';
 import type { CliContext } from '../context.js';
-import { nonNegativeInteger } from '../options.js';
+import { nonNegativeInteger, withCamelCaseKeys } from '../options.js';
 
 
 export interface MinimiseArgs {
@@ -21,14 +21,14 @@ export interface MinimiseArgs {
 }
 
 function builder(y: Argv): Argv<MinimiseArgs> {
-  return y
+  return withCamelCaseKeys(y
     .positional('trace', { type: 'string', demandOption: true, describe: 'QEMU trace log (plain or gzip)' })
     .options({
       line: { type: 'number', requiresArg: true, coerce: nonNegativeInteger('line'), describe: 'The divergence at this trace line, a read\'s or a device event\'s (default: the first failing read, else the first failing event difference)' },
       register: { type: 'string', requiresArg: true, describe: 'The first failing divergence of this register (STATUS, MDIC, RDBAL(0))' },
       event: { type: 'string', requiresArg: true, describe: 'The first failing device-event difference of this subject (\'MSI-X vector 1\', ICR, EIMS); with --line, the one at that line' },
       device: { type: 'string', requiresArg: true, describe: 'Target -device (default: the recording\'s, from its sidecar, else igb)' },
-      time: { choices: TIME_MODE_CHOICES, default: 'auto', describe: 'Virtual time, as for replay' },
+      time: { choices: TIME_MODE_CHOICES, default: 'auto' as TimeModeChoice, describe: 'Virtual time, as for replay' },
       qemu: { type: 'string', requiresArg: true, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH)' },
       'max-replays': { type: 'number', default: 300, coerce: nonNegativeInteger('max-replays'), describe: 'Most replays to spend (each starts a fresh QEMU, ~0.3 s); then the smallest trace found so far is written' },
       output: { type: 'string', alias: 'o', requiresArg: true, describe: 'Write the minimal trace to FILE (default: TRACE-NAME.min.log in the current directory)' },
@@ -38,7 +38,7 @@ function builder(y: Argv): Argv<MinimiseArgs> {
     .example('$0 minimise traces/linux-6.1-init.log --device e1000e', 'The fewest accesses that still make e1000e diverge first')
     .example('$0 minimise traces/linux-6.1-init.log --device e1000e --register MDIC -o mdic.log', 'Two accesses: the PHY identifier e1000e answers differently')
     .example('$0 minimise trace.log --device e1000e --line 2515 --max-replays 100', 'The divergence at line 2515, spending at most 100 replays')
-    .example('$0 minimise traces/linux-6.1-init.log --device e1000e --event \'MSI-X vector 1\'', 'The EICS write that raises an MSI-X vector on igb and none on e1000e') as unknown as Argv<MinimiseArgs>;
+    .example('$0 minimise traces/linux-6.1-init.log --device e1000e --event \'MSI-X vector 1\'', 'The EICS write that raises an MSI-X vector on igb and none on e1000e'));
 }
 
 export function minimiseCommand(ctx: CliContext): CommandModule<object, MinimiseArgs> {

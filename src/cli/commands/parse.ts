@@ -37,7 +37,7 @@ function builder(y: Argv): Argv<ParseArgs> {
     .example('$0 parse trace.log.gz --json summary.json', 'The summary as JSON, written atomically to a file')
     .example('$0 parse trace.log --jsonl | jq -c \'select(.verdict != "ok")\'', 'Stream records; pick the accesses QEMU flagged')
     .example('$0 parse trace.log --csv -o accesses.csv', 'The access stream as CSV')
-    .example('zcat trace.log.gz | $0 parse - --lenient', 'Read stdin; skip and count malformed lines') as unknown as Argv<ParseArgs>;
+    .example('zcat trace.log.gz | $0 parse - --lenient', 'Read stdin; skip and count malformed lines');
 }
 
 export function parseCommand(ctx: CliContext): CommandModule<object, ParseArgs> {

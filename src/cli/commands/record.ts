@@ -8,6 +8,7 @@ import { DEFAULT_KERNEL_PACKAGE, DEFAULT_MEMORY_MIB, defaultKernelPackage } from
 import { DEFAULT_GUEST_ARCH, GUEST_ARCHS, type GuestArch } from '../../devices/guest-arch.js';
 import { PROJECT_SCENARIOS } from '../../record/scenarios.js';
 import type { CliContext } from '../context.js';
+import { withCamelCaseKeys } from '../options.js';
 
 
 export interface RecordArgs {
@@ -28,7 +29,7 @@ export interface RecordArgs {
 }
 
 function builder(y: Argv): Argv<RecordArgs> {
-  return y
+  return withCamelCaseKeys(y
     .options({
       output: { alias: 'o', type: 'string', requiresArg: true, describe: 'Trace file to write; X.json (sidecar) and X.console.log go beside it (default: linux-<K>-<device>-<scenario>.log)' },
       scenario: { type: 'string', default: 'init', requiresArg: true, describe: `What the project's guest does: ${PROJECT_SCENARIOS.join(', ')} (see the README)` },
@@ -51,7 +52,7 @@ function builder(y: Argv): Argv<RecordArgs> {
     .example('$0 record -k linux-image-6.12.95+deb12-amd64 -o linux-6.12.log', 'With another Debian kernel')
     .example('$0 record --arch aarch64 --scenario traffic-mix -o arm64-mix.log', 'An arm64 guest on QEMU\'s virt machine (apt install qemu-system-arm)')
     .example('$0 record --kernel bzImage --initrd rootfs.cpio.gz --append "console=ttyS0" -o mine.log', 'Your own guest; it must power off when done')
-    .example('$0 replay init.log', 'Replay it: the sidecar init.json recreates the same device') as unknown as Argv<RecordArgs>;
+    .example('$0 replay init.log', 'Replay it: the sidecar init.json recreates the same device'));
 }
 
 /** The kernel package of the project's guest: the one given, else the default build for the architecture. */

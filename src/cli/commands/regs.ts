@@ -36,7 +36,7 @@ function builder(y: Argv): Argv<RegsArgs> {
     .example('$0 regs rdbal(3)', 'An array element by name')
     .example('$0 regs --phy BMSR 0x796d', 'A PHY register and value')
     .example('$0 regs --list --block statistics', 'The statistics registers')
-    .example('$0 regs --device e1000e 0x2900', 'The e1000e (82574L) register at 0x2900 (RDBAL(1))') as unknown as Argv<RegsArgs>;
+    .example('$0 regs --device e1000e 0x2900', 'The e1000e (82574L) register at 0x2900 (RDBAL(1))');
 }
 
 export function regsCommand(ctx: CliContext): CommandModule<object, RegsArgs> {

@@ -13,7 +13,7 @@ import { JUNIT_GROUPINGS, type JunitGrouping } from '../../report/junit-grouping
 import { withBisectCodes } from '../bisect.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { barBaseOption, jsonOption, lenientOption } from '../options.js';
+import { barBaseOption, jsonOption, lenientOption, withCamelCaseKeys } from '../options.js';
 
 
 export interface ReplayArgs {
@@ -39,11 +39,11 @@ export interface ReplayArgs {
 }
 
 function builder(y: Argv): Argv<ReplayArgs> {
-  return y
+  return withCamelCaseKeys(y
     .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'QEMU trace logs (plain or gzip), directories of traces, or quoted globs' })
     .options({
       device: { type: 'string', requiresArg: true, describe: 'Target -device: igb, e1000e, with properties (igb,mac=…); default: the recording\'s, from the sidecar X.json beside X.log, else igb' },
-      time: { choices: TIME_MODE_CHOICES, default: 'auto', describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
+      time: { choices: TIME_MODE_CHOICES, default: 'auto' as TimeModeChoice, describe: 'Virtual time: auto picks clock-step with the qtest accelerator, else markers' },
       // An array taking one value per --qemu: repeatable (the repeat check lets arrays repeat), and
       // `--qemu A TRACE` still leaves TRACE a positional.
       qemu: { type: 'string', array: true, nargs: 1, requiresArg: true, coerce: stringList, describe: 'QEMU binary (default: $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH); repeat to compare builds, the first being the reference; NAME=PATH names one' },
@@ -74,7 +74,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .example('$0 replay trace.log --junit junit.xml --junit-by phase', 'One JUnit test case per phase (probe, NVM/PHY identification, link-up, …)')
     .example('$0 replay trace.log --device e1000e --html report.html', 'A browsable report: timeline, heat map, first divergence')
     .example('QTEST_QEMU_BINARY=~/qemu/build/qemu-system-x86_64 $0 replay trace.log', 'Against your own QEMU build')
-    .example('git bisect run $0 replay trace.log --bisect --qemu build/qemu-system-x86_64', 'Which commit broke it (scripts/bisect-qemu.sh also builds each step)') as unknown as Argv<ReplayArgs>;
+    .example('git bisect run $0 replay trace.log --bisect --qemu build/qemu-system-x86_64', 'Which commit broke it (scripts/bisect-qemu.sh also builds each step)'));
 }
 
 /** `--qemu` given once is a string, repeated an array. */

@@ -33,7 +33,7 @@ function builder(y: Argv): Argv<TriageArgs> {
     })
     .example('$0 triage traces/linux-6.1-init.log', 'What QEMU flagged during a Linux igb init, most important first')
     .example('$0 triage trace.log --json triage.json', 'The same as JSON, written atomically to a file')
-    .example('$0 triage traces/linux-6.1-init.log --device e1000e', 'What to implement next in e1000e to run the igb driver') as unknown as Argv<TriageArgs>;
+    .example('$0 triage traces/linux-6.1-init.log --device e1000e', 'What to implement next in e1000e to run the igb driver');
 }
 
 export function triageCommand(ctx: CliContext): CommandModule<object, TriageArgs> {
