@@ -211,6 +211,33 @@ describe('time and the start', () => {
     expect(check(records, { time: withOther }).divergences).toEqual([expect.objectContaining({ class: 'event-extra', subject: 'e1000e_irq_icr_clear_eiac', actual: other.text })]);
   });
 
+  it('matches a firing done early with the one it stands for past a stretch of time where that timer fired on neither side', () => {
+    // As in a real arm64 SR-IOV recording on a frozen clock: in the time run for the recording's
+    // EITR[23] the target fires EITR[23], EITR[1] and EITR[2]; the recording fires EITR[1] in the
+    // next stretch (the target's shifted one) and EITR[2] only in the one after.
+    const fired = (vector: number): SideEvent[] => [
+      ev('e1000e_irq_msix_notify_postponed_vec', `Sending MSI-X postponed by EITR[${vector}]`),
+      ev('e1000e_irq_icr_clear_eiac', 'Clearing ICR bits due to EIAC, ICR: 0x0, EIAC: 0x1C00007'),
+    ];
+    const records: TraceRecord[] = [
+      access(0, 'read', 0x8, 0x80080483), marker('itr-timer', 0, fired(23)),
+      access(1, 'read', 0x8, 0x80080483), marker('itr-timer', 1, fired(1)),
+      access(2, 'read', 0x8, 0x80080483), marker('itr-timer', 2, fired(2)),
+      access(3, 'read', 0x8, 0x80080483),
+    ];
+    const time: TimeSegment[] = [
+      { afterPlace: 1, cause: 'marker', events: [...fired(23), ...fired(1), ...fired(2)] },
+      { afterPlace: 2, cause: 'marker', events: [] },
+      { afterPlace: 3, cause: 'marker', events: [] },
+    ];
+    expect(check(records, { time }).divergences).toEqual([]);
+    // Where the target fires EITR[2] once more in between, the recording's firing is that one
+    // shifted, and the first early firing is an extra one: it stays.
+    const between: TimeSegment[] = [time[0]!, { ...time[1]!, events: fired(2) }, time[2]!];
+    expect(check(records, { time: between }).divergences.filter((d) => d.subject === 'EITR(2) throttling timer'))
+      .toEqual([expect.objectContaining({ class: 'event-extra', line: 2000 })]);
+  });
+
   it('reports autonegotiation the target never completed at the recorded marker', () => {
     const records: TraceRecord[] = [
       access(0, 'read', 0x8, 0x80080481),

@@ -280,7 +280,7 @@ class Walk {
    * each side, and is no difference. Nor is the EIAC auto-clear its notification logged (the same
    * text, shifted the same way), at most one per shifted timer.
    */
-  private cancelShiftedTimers(divergences: readonly EventDivergence[]): EventDivergence[] {
+  private cancelShiftedTimers(divergences: readonly EventDivergence[], firedHere: ReadonlySet<number>): EventDivergence[] {
     const previous = this.unmatchedTimers;
     const kept: EventDivergence[] = [];
     const cancelled = new Set<EventDivergence>();
@@ -331,7 +331,18 @@ class Walk {
       kept.push(d);
     }
     if (cancelled.size > 0) this.divergences.splice(0, this.divergences.length, ...this.divergences.filter((d) => !cancelled.has(d)));
-    this.unmatchedTimers = kept.filter((d) => (TIMER_SUBJECT.test(d.subject) || SHIFTED_WITH_TIMER.test(d.subject)) && direction(d) !== undefined);
+    // A firing one side did early waits for its counterpart past stretches of time in which that
+    // vector's timer fired on neither side (a folded polling loop's, say): until then nothing else
+    // can be that firing. Its EIAC clear waits with it.
+    const waiting = previous.filter((p) => {
+      if (cancelled.has(p)) return false;
+      const vector = TIMER_VECTOR.exec(p.subject);
+      return vector !== null && !firedHere.has(Number(vector[1]));
+    });
+    const waitingLines = new Set(waiting.map((p) => p.line));
+    const waitingClears = previous.filter((p) => !cancelled.has(p) && SHIFTED_WITH_TIMER.test(p.subject) && waitingLines.has(p.line));
+    this.unmatchedTimers = [...waiting, ...waitingClears,
+      ...kept.filter((d) => (TIMER_SUBJECT.test(d.subject) || SHIFTED_WITH_TIMER.test(d.subject)) && direction(d) !== undefined)];
     return kept;
   }
 
@@ -408,7 +419,8 @@ class Walk {
       line, seq: pool?.seq ?? -1, place, taint: this.taint, held: this.held, throttled: this.throttled, registers: this.registers,
       ...(packetLine === undefined ? {} : { packetLine }),
     }, pool?.events ?? [], this.targetPool);
-    this.add({ ...result, divergences: this.explainDisplaced(this.cancelShiftedTimers(result.divergences), result.recorded) });
+    const firedHere = new Set([...result.recorded, ...result.target].flatMap((e) => (e.kind === 'timer-fired' ? [e.vector] : [])));
+    this.add({ ...result, divergences: this.explainDisplaced(this.cancelShiftedTimers(result.divergences, firedHere), result.recorded) });
     this.taint.observe(result.recorded, packetLine);
     // The target ran time here: the timers it held fired, and both sides are alike again.
     this.held.release();
