@@ -33,6 +33,11 @@ const SCENARIOS: readonly ScenarioSpec[] = [
   { name: 'traffic', summary: 'init, then 20 pings to the slirp gateway' },
   { name: 'reload', summary: 'init, rmmod, insmod, link up and DHCP again' },
   {
+    name: 'soak',
+    summary: 'init, then 20 driver reloads, each with link up, DHCP and 10 pings (a long recording: memory and speed on length, a driver life cycle again and again)',
+    requiredMarkers: ['IGBREC: soak cycles 20', 'IGBREC: ping '],
+  },
+  {
     name: 'traffic-mix', hostSink: true,
     summary: 'init, pings, UDP (TFTP put and get) and TCP both ways to a host sink, bulk (TSO) and in small paced writes',
     requiredMarkers: ['IGBREC: ping ', 'IGBREC: udp put ', 'IGBREC: udp get ', 'IGBREC: tcp bulk sent ', 'IGBREC: tcp bulk received ', 'IGBREC: tcp paced sent '],
