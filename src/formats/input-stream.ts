@@ -133,6 +133,28 @@ async function* readFileChunks(name: string, fd: number, reuse: boolean): AsyncG
   }
 }
 
+/**
+ * How many bytes of text a trace file holds: its size, or for a gzip file the size its trailer
+ * gives (ISIZE, the uncompressed length modulo 2^32: at least the file's own size is assumed, so a
+ * text beyond 4 GiB is still called large). 0 when the file cannot be read.
+ */
+export async function textBytes(path: string): Promise<number> {
+  let fd: number | undefined;
+  try {
+    const size = (await stat(path)).size;
+    fd = openSync(path, 'r');
+    const magic = Buffer.alloc(2);
+    if (size < 18 || !isGzip(magic.subarray(0, readSync(fd, magic, 0, 2, 0)))) return size;
+    const trailer = Buffer.alloc(4);
+    readSync(fd, trailer, 0, 4, size - 4);
+    return Math.max(trailer.readUInt32LE(0), size);
+  } catch {
+    return 0;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 export function isGzip(head: Buffer): boolean {
   return head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
 }

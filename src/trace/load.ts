@@ -3,11 +3,11 @@
 // sidecar. Which device a trace is gets decided here and nowhere else: the sidecar that describes
 // this very file, else the evidence in the trace (src/trace/device-evidence.ts), else igb.
 
-import { stat } from 'node:fs/promises';
 import type { Access, Marker, TraceRecord } from '../model/access.js';
 import type { RecordedDevice, Trace, TraceSidecar } from '../model/trace.js';
 import { DEFAULT_DEVICE_MODEL, isDeviceModel } from '../devices/table.js';
 import { readTrace, type ReadTraceOptions, type RecordSink } from '../formats/read-trace.js';
+import { textBytes } from '../formats/input-stream.js';
 import { DeviceModelDetector, type DeviceInference } from './device-evidence.js';
 import { RecordedMacFinder } from './recorded-mac.js';
 import { findSidecar } from './sidecar-device.js';
@@ -70,8 +70,8 @@ export const STREAM_FROM_BYTES = 4 * 1024 * 1024;
 async function keepsRecords(path: string, keep: boolean | 'small'): Promise<boolean> {
   if (keep !== 'small') return keep;
   if (path === '-') return true;
-  const size = await stat(path).then((s) => s.size, () => 0);
-  return size <= STREAM_FROM_BYTES;
+  // The text's size, not the file's: a gzipped long recording would otherwise be held whole.
+  return (await textBytes(path)) <= STREAM_FROM_BYTES;
 }
 
 /** The sidecar says what QEMU ran; without one, the trace's own evidence; without that, igb. */

@@ -8,12 +8,23 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { openTrace } from '../formats/input-stream.js';
 import type { TraceSidecar } from '../model/trace.js';
 import { describedSha256s, parseSidecar, sidecarPathFor, SidecarError } from './sidecar.js';
 
 export async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * The sha256 of the recording's own bytes: a gzip-compressed trace (`X.log.gz`, as long recordings
+ * are kept) is hashed decompressed, so the sidecar `record` wrote for `X.log` still describes it.
+ */
+export async function recordingSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of (await openTrace(path)).chunks) hash.update(chunk);
   return hash.digest('hex');
 }
 
@@ -30,7 +41,7 @@ async function traceSha256(path: string): Promise<string> {
   let sha = shaByFile.get(key);
   if (sha === undefined) {
     if (shaByFile.size >= SHA_CACHE_ENTRIES) shaByFile.clear();
-    sha = fileSha256(path);
+    sha = recordingSha256(path);
     shaByFile.set(key, sha);
     sha.catch(() => shaByFile.delete(key));
   }

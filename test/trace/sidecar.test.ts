@@ -2,13 +2,36 @@
 // sidecars (synthetic texts below, each labelled) fail with file:line: reason: offending text;
 // what `record` writes reads back unchanged.
 import { describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { buildSidecar } from '../../src/record/build-sidecar.js';
-import { fileSha256 } from '../../src/trace/sidecar-device.js';
+import { findSidecar, recordingSha256 } from '../../src/trace/sidecar-device.js';
 import { parseSidecar, readSidecar, recordedDevice, serializeSidecar, sidecarPathFor, SidecarError, type Sidecar } from '../../src/trace/sidecar.js';
 
 const REAL = readdirSync('traces').filter((name) => name.endsWith('.json')).sort();
+
+describe('a gzip-compressed recording', () => {
+  it('keeps its sidecar: the sha256 is the recording\'s bytes, not the container\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'igb-replay-sidecar-'));
+    try {
+      const log = readFileSync('traces/linux-6.1-init.log');
+      writeFileSync(join(dir, 'linux-6.1-init.log.gz'), gzipSync(log));
+      copyFileSync('traces/linux-6.1-init.json', join(dir, 'linux-6.1-init.json'));
+      const warnings: string[] = [];
+      const found = await findSidecar(join(dir, 'linux-6.1-init.log.gz'), (message) => warnings.push(message));
+      expect(warnings).toEqual([]);
+      expect(found?.content.trace).toBe('linux-6.1-init.log');
+      // Another recording's bytes, compressed, are not described by it.
+      writeFileSync(join(dir, 'linux-6.1-init.log.gz'), gzipSync(readFileSync('traces/linux-6.12-init.log')));
+      expect(await findSidecar(join(dir, 'linux-6.1-init.log.gz'), (message) => warnings.push(message))).toBeUndefined();
+      expect(warnings[0]).toMatch(/not using its device/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('real sidecars in traces/', () => {
   it('there are some', () => {
@@ -18,7 +41,9 @@ describe('real sidecars in traces/', () => {
   it.each(REAL)('%s loads, names its trace and has its sha256', async (name) => {
     const sidecar = await readSidecar(join('traces', name));
     expect(sidecarPathFor(join('traces', sidecar.trace))).toBe(join('traces', name));
-    expect(sidecar.sha256).toBe(await fileSha256(join('traces', sidecar.trace)));
+    // A long recording is shipped gzip-compressed (X.log.gz); the sidecar describes its bytes.
+    const trace = join('traces', sidecar.trace);
+    expect(sidecar.sha256).toBe(await recordingSha256(existsSync(trace) ? trace : `${trace}.gz`));
     // Older sidecars have no device_model: the device comes out of the -device string QEMU ran with.
     // The NIC's -device is the one on the netdev (an SR-IOV recording has a root port first).
     const command = sidecar.qemu_command ?? [];
