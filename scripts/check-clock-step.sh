@@ -59,10 +59,11 @@ data_path_gaps() {
 	' "$1"
 }
 
-for trace in traces/*.log traces/*.txt; do
+for trace in traces/*.log traces/*.log.gz traces/*.txt; do
 	if out=$("${CLI[@]}" replay "$trace" --time clock-step --json "$WORK/replay.json" 2>&1); then
-		sidecar=${trace%.*}.json
-		if [[ $trace == *.log && -f $sidecar ]] && grep -q '"pcap"' "$sidecar"; then
+		plain=${trace%.gz}
+		sidecar=${plain%.*}.json
+		if [[ $plain == *.log && -f $sidecar ]] && grep -q '"pcap"' "$sidecar"; then
 			gaps=$(data_path_gaps "$WORK/replay.json")
 			if [[ -n $gaps ]]; then fail "replay --time clock-step $trace: data path incomplete: $gaps"; continue; fi
 			log "ok    replay --time clock-step $trace: $(grep -o '[0-9,]* time advances' <<<"$out"); $(grep -o '[0-9,]* frames recorded, [0-9,]* sent by the target' <<<"$out"); $(grep -o 'RX: [0-9,]* frames received in the recording[^,]*, [0-9,]* injected' <<<"$out"); $(grep -o '[0-9,]* receive descriptors* written back read' <<<"$out")"

@@ -10,9 +10,9 @@ import { loadTrace, recordsOf } from '../../src/trace/load.js';
 
 export { requireQemu, processAlive } from '../target/qemu-env.js';
 
-/** Every real recording in traces/ (QEMU logs and the mmiotrace), by path relative to the repo root. */
+/** Every real recording in traces/ (QEMU logs, gzipped ones included, and the mmiotrace), by path relative to the repo root. */
 export function realTraces(): string[] {
-  return readdirSync('traces').filter((name) => name.endsWith('.log') || name.endsWith('.txt')).sort().map((name) => join('traces', name));
+  return readdirSync('traces').filter((name) => /\.(log|txt)(\.gz)?$/.test(name)).sort().map((name) => join('traces', name));
 }
 
 export const INIT_TRACE = join('traces', 'linux-6.1-init.log');
