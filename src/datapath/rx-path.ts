@@ -27,6 +27,28 @@ const WORD_BYTES = 8;
  * `buffer #0, ...` (e1000e): buffer index, address, offset, length (the host pointer is not used).
  */
 const BUFFER_WRITE = /^buffer #?(\d+), addr: 0x([0-9a-fA-F]+), offset: (\d+), .*length: (\d+)$/;
+/**
+ * e1000e's packet-split descriptor (RCTL.DTYP 1, which Linux e1000e uses with jumbo frames) as the
+ * device read it: all four buffer addresses, `buffers: [0x186b0c0, 0x25b9000, 0x243a000, 0x2519000]`,
+ * one 64-bit word each. The device writes only some of them, so the buffer writes alone would seed
+ * zeros in the others, and where it puts a frame depends on them all.
+ */
+const PS_DESCRIPTOR_READ_EVENT = 'e1000e_rx_desc_ps_read';
+const PS_BUFFERS = /^buffers: \[(.*)\]$/;
+/**
+ * ...and what it wrote to each, `bytes written: [34, 1480, 0, 0]`. With header split the header
+ * goes to buffer 0 without a buffer-write event of its own, so a packet-split frame's stretches of
+ * guest memory come from these two events.
+ */
+const PS_DESCRIPTOR_WRITE_EVENT = 'e1000e_rx_desc_ps_write';
+const PS_LENGTHS = /^bytes written: \[(.*)\]$/;
+
+/** `[0x1, 0x2]` or `[34, 1480]`, as numbers; undefined if an item is not a number. */
+function listOf(pattern: RegExp, text: string): number[] | undefined {
+  const items = pattern.exec(text)?.[1]?.split(',').map((item) => item.trim());
+  if (items === undefined || !items.every((item) => /^(0x[0-9a-fA-F]+|\d+)$/.test(item))) return undefined;
+  return items.map((item) => Number(item));
+}
 /** Logged when the device took the frame's 802.1Q tag into the descriptor (VLAN stripping). */
 const VLAN_STRIPPED_EVENT = 'e1000e_rx_metadata_vlan';
 /** QEMU pads a shorter received frame to the Ethernet minimum (without FCS) before it writes it. */
@@ -186,7 +208,7 @@ export class RxDataPath {
    * to (`buffer N, addr: A, offset: O, ..., length: L`).
    */
   private seeds(events: readonly SideEvent[]): { writes: MemoryWrite[]; descriptors: number; buffers: { address: number; length: number }[] } {
-    const descriptors: { address: number; words: bigint[] }[] = [];
+    const descriptors: { address: number; words: bigint[]; split?: readonly number[] }[] = [];
     const buffers: { address: number; length: number }[] = [];
     for (const event of events) {
       if (event.name === DESCRIPTOR_EVENT) {
@@ -195,12 +217,31 @@ export class RxDataPath {
         descriptors.push({ address: Number.parseInt(m[1]!, 16), words: new Array<bigint>(Math.max(2, Number(m[2]) / WORD_BYTES)).fill(0n) });
         continue;
       }
+      const current = descriptors[descriptors.length - 1];
+      if (event.name === PS_DESCRIPTOR_READ_EVENT) {
+        const addresses = listOf(PS_BUFFERS, event.text);
+        if (current === undefined || addresses === undefined) continue;
+        current.split = addresses;
+        addresses.forEach((address, word) => {
+          if (word < current.words.length) current.words[word] = BigInt(address);
+        });
+        continue;
+      }
+      if (event.name === PS_DESCRIPTOR_WRITE_EVENT) {
+        const lengths = listOf(PS_LENGTHS, event.text);
+        const addresses = current?.split;
+        if (addresses === undefined || lengths === undefined) continue;
+        lengths.forEach((length, i) => {
+          if (length > 0 && addresses[i] !== undefined) buffers.push({ address: addresses[i]!, length });
+        });
+        continue;
+      }
       if (event.name !== this.layout.event) continue;
       const m = BUFFER_WRITE.exec(event.text);
       if (m === null) continue;
       const address = Number.parseInt(m[2]!, 16);
-      if (Number(m[4]) > 0) buffers.push({ address: address + Number(m[3]), length: Number(m[4]) });
-      const current = descriptors[descriptors.length - 1];
+      // A packet-split descriptor's stretches come from its bytes-written event (above).
+      if (Number(m[4]) > 0 && current?.split === undefined) buffers.push({ address: address + Number(m[3]), length: Number(m[4]) });
       const word = this.layout.wordOfBuffer[Number(m[1])];
       if (current !== undefined && word !== undefined && word < current.words.length) current.words[word] = BigInt(address);
     }
