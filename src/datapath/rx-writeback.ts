@@ -9,15 +9,16 @@
 //
 // The descriptor format is the driver's choice, per queue (igb: SRRCTL.DESCTYPE) or per device
 // (e1000e: RCTL.DTYP, RFCTL.EXSTEN), followed through the recording's register writes. Formats
-// decoded: igb's advanced one-buffer descriptor and e1000e's extended descriptor, what Linux's igb
-// and e1000e use; any other is counted as not read back, with its name.
+// decoded: igb's advanced one-buffer descriptor and e1000e's extended and packet-split descriptors,
+// what Linux's igb and e1000e use; any other is counted as not read back, with its name.
 // Pure: events and register writes in, expectations and differences out.
 
 import type { Access, SideEvent } from '../model/access.js';
 import type { RegisterDatabase } from '../regs/database.js';
 import type { DeviceModel } from '../devices/table.js';
 
-export type RxWritebackField = 'status' | 'length' | 'vlan' | 'rss-hash' | 'rss-type' | 'packet-type' | 'ip-id';
+export type RxWritebackField = 'status' | 'length' | 'vlan' | 'rss-hash' | 'rss-type' | 'packet-type' | 'ip-id'
+  | 'buffer-1-length' | 'buffer-2-length' | 'buffer-3-length';
 
 /** Where a field lies in the descriptor: little-endian dword `dword`, `bits` bits from `shift`. */
 interface FieldPlace {
@@ -31,6 +32,12 @@ export interface RxWritebackFormat {
   readonly name: string;
   readonly bytes: number;
   readonly fields: Readonly<Partial<Record<RxWritebackField, FieldPlace>>>;
+  /**
+   * Packet split: the length of each of the four buffers is its own field, from QEMU's
+   * `e1000e_rx_desc_ps_write bytes written: [...]` (the header it splits into buffer 0 has no
+   * buffer-write event); otherwise `length` is the sum of the descriptor's buffer writes.
+   */
+  readonly perBufferLengths?: true;
 }
 
 const place = (dword: number, shift: number, bits: number): FieldPlace => ({ dword, shift, bits });
@@ -62,6 +69,23 @@ const E1000E_EXTENDED: RxWritebackFormat = {
     'rss-type': place(0, 0, 32), 'rss-hash': place(1, 0, 32), 'ip-id': place(1, 0, 16),
     status: place(2, 0, 32), length: place(3, 0, 16), vlan: place(3, 16, 16),
   },
+};
+
+/**
+ * 82574 datasheet 3.2.5.3.2, packet split receive descriptor, write-back format (Linux e1000e's
+ * union e1000_rx_desc_packet_split .wb, 32 bytes; the e1000e driver uses it with jumbo frames):
+ * dwords 0-2 as the extended one's; dword 3 buffer 0's length (15:0) and the VLAN tag (31:16);
+ * dword 4 the header status (15:0) and buffer 1's length (31:16); dword 5 buffers 2 and 3's lengths.
+ */
+const E1000E_PACKET_SPLIT: RxWritebackFormat = {
+  name: 'packet split',
+  bytes: 32,
+  fields: {
+    'rss-type': place(0, 0, 32), 'rss-hash': place(1, 0, 32), 'ip-id': place(1, 0, 16),
+    status: place(2, 0, 32), length: place(3, 0, 16), vlan: place(3, 16, 16),
+    'buffer-1-length': place(4, 16, 16), 'buffer-2-length': place(5, 0, 16), 'buffer-3-length': place(5, 16, 16),
+  },
+  perBufferLengths: true,
 };
 
 /** igb SRRCTL.DESCTYPE (bits 27:25), 82576 datasheet 8.10.2. */
@@ -102,7 +126,7 @@ export class RxFormatTracker {
     }
     const rctl = this.values.get('RCTL');
     const rfctl = this.values.get('RFCTL');
-    if (rctl !== undefined && ((rctl >>> E1000E_DTYP_SHIFT) & 3) === 1) return { undecoded: 'in packet split format (RCTL.DTYP 1)' };
+    if (rctl !== undefined && ((rctl >>> E1000E_DTYP_SHIFT) & 3) === 1) return E1000E_PACKET_SPLIT;
     if (rctl === undefined || rfctl === undefined) return { undecoded: 'of a format the recording does not show (RCTL or RFCTL is not written in it)' };
     return (rfctl & E1000E_EXSTEN) !== 0 ? E1000E_EXTENDED : { undecoded: 'in legacy format (RFCTL.EXSTEN 0)' };
   }
@@ -127,6 +151,10 @@ export interface RxWritebacks {
 const DESCRIPTOR_EVENT = 'e1000e_rx_descr';
 const DESCRIPTOR_TEXT = /ring #(\d+), PA: 0x([0-9a-fA-F]+), length: (\d+)/;
 const BUFFER_LENGTH = /length: (\d+)$/;
+/** What the device wrote to each buffer of a packet-split descriptor, `bytes written: [34, 1480, 0, 0]`. */
+const PS_WRITE_EVENT = 'e1000e_rx_desc_ps_write';
+const PS_WRITTEN = /^bytes written: \[(\d+), (\d+), (\d+), (\d+)\]$/;
+const PS_LENGTH_FIELDS: readonly RxWritebackField[] = ['length', 'buffer-1-length', 'buffer-2-length', 'buffer-3-length'];
 /** Event → the fields its numbers give, in the order it prints them. */
 const METADATA: ReadonlyMap<string, { readonly pattern: RegExp; readonly fields: readonly RxWritebackField[] }> = new Map([
   ['e1000e_rx_metadata_status_flags', { pattern: /status_flags is 0x([0-9a-fA-F]+)/, fields: ['status'] }],
@@ -169,6 +197,14 @@ export function recordedWritebacks(events: readonly SideEvent[], bufferEvent: st
       continue;
     }
     if (current === undefined) continue;
+    if (current.format.perBufferLengths === true) {
+      if (event.name === PS_WRITE_EVENT) {
+        const m = PS_WRITTEN.exec(event.text);
+        if (m !== null) PS_LENGTH_FIELDS.forEach((field, i) => current!.expected.set(field, Number(m[i + 1])));
+        continue;
+      }
+      if (event.name === bufferEvent) continue;
+    }
     if (event.name === bufferEvent) {
       const length = BUFFER_LENGTH.exec(event.text);
       if (length !== null) current.expected.set('length', (current.expected.get('length') ?? 0) + Number(length[1]));

@@ -93,7 +93,36 @@ describe('the descriptor format', () => {
     formats.see(write(0x5008, 1 << 15));
     expect(formats.formatOf(ring)).toMatchObject({ name: 'extended', bytes: 16 });
     formats.see(write(0x100, 0x8002 | (1 << 10)));
-    expect(formats.formatOf(ring)).toEqual({ undecoded: 'in packet split format (RCTL.DTYP 1)' });
+    expect(formats.formatOf(ring)).toMatchObject({ name: 'packet split', bytes: 32 });
+  });
+});
+
+describe('packet-split write-backs recorded in linux-6.1-e1000e-jumbo (e1000e, MTU 9000)', () => {
+  it('give each buffer its own length, from the bytes-written event (the split-off header has no buffer write), summing to what was written', async () => {
+    const packets = (await packetsOf('linux-6.1-e1000e-jumbo', 'e1000e')).filter((p) => p.writebacks.decoded.some((w) => w.format.name === 'packet split'));
+    expect(packets.length).toBeGreaterThan(100);
+    let headersSplit = 0;
+    for (const packet of packets) {
+      expect(packet.writebacks.undecoded).toEqual([]);
+      const lengths = packet.writebacks.decoded.flatMap((w) => (['length', 'buffer-1-length', 'buffer-2-length', 'buffer-3-length'] as const).map((f) => w.expected.get(f)!));
+      expect(lengths.reduce((n, l) => n + l, 0)).toBe(packet.buffers.reduce((n, b) => n + b.length, 0));
+      if (lengths[0]! > 0 && lengths[1]! > 0) headersSplit++;
+    }
+    expect(headersSplit).toBeGreaterThan(0);
+  });
+
+  it('read back with buffer 1\'s length off by one names that field at its dword (SYNTHETIC descriptor bytes)', async () => {
+    const packet = (await packetsOf('linux-6.1-e1000e-jumbo', 'e1000e')).find((p) => p.writebacks.decoded[0]?.expected.get('buffer-1-length') === 1480)!;
+    const writeback = packet.writebacks.decoded[0]!;
+    const bytes = new Uint8Array(32);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(8, writeback.expected.get('status')!, true);
+    view.setUint32(12, writeback.expected.get('length')! | (writeback.expected.get('vlan')! << 16), true);
+    view.setUint32(16, 1480 << 16, true);
+    for (const field of ['rss-type', 'rss-hash', 'ip-id'] as const) expect(writeback.expected.has(field)).toBe(false);
+    expect(compareWriteback(writeback, bytes)).toEqual([]);
+    view.setUint32(16, 1479 << 16, true);
+    expect(compareWriteback(writeback, bytes)).toEqual([{ field: 'buffer-1-length', offset: 16, expected: 1480, actual: 1479 }]);
   });
 });
 
