@@ -118,18 +118,9 @@ export function dashArg(value: unknown): string {
 }
 
 
-/** `ignore-volatile` → `ignoreVolatile`. */
-type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
-
-/** The camelCase names yargs adds for kebab-case options (only those that have a dash). */
-type CamelCaseKeys<T> = { [K in keyof T as K extends `${string}-${string}` ? CamelCase<K> : never]: T[K] };
-
 /**
- * A command's options as its handler reads them. yargs' camel-case expansion (on by default) gives
- * every kebab-case option (`--ignore-volatile`) its camelCase name too (`ignoreVolatile`), which
- * @types/yargs does not model: this adds those names to the inferred type, so a builder's result
- * is checked against the command's argument interface instead of cast to it.
+ * A command's options as its builder declares them, for its CommandModule: yargs hands the handler
+ * `ArgumentsCamelCase` of these (every kebab-case option under its camelCase name too), which is
+ * then checked against the command's argument interface where the handler passes it on.
  */
-export function withCamelCaseKeys<T>(argv: Argv<T>): Argv<T & CamelCaseKeys<T>> {
-  return argv as Argv<T & CamelCaseKeys<T>>;
-}
+export type BuiltOptions<Builder> = Builder extends (y: Argv) => Argv<infer Options> ? Options : never;

@@ -86,10 +86,21 @@ interface YargsUsageInternals {
   hasCachedHelpMessage?: () => boolean;
 }
 
+/**
+ * yargs 18's internal methods (build/lib/yargs-factory.js, `getInternalMethods`), which @types/yargs
+ * does not declare: declared here as optional, so a later yargs without them is handled.
+ */
+declare module 'yargs' {
+  // T: the declaration merges with @types/yargs' `Argv<T>`, whose type parameter it must repeat.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface Argv<T> {
+    getInternalMethods?: () => { getUsageInstance?: () => YargsUsageInternals };
+  }
+}
+
 /** yargs' usage object, through its internal methods; undefined if a later yargs has none. */
 export function yargsUsage(cli: Argv): YargsUsageInternals | undefined {
-  const internals = cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => YargsUsageInternals } };
-  return internals.getInternalMethods?.().getUsageInstance?.();
+  return cli.getInternalMethods?.().getUsageInstance?.();
 }
 
 /**

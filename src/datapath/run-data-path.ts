@@ -199,7 +199,7 @@ export class DataPathRun {
     } else {
       for (const [format, tally] of this.undecodedWritebacks) {
         notChecked.unshift(`${tally.descriptors.toLocaleString('en-US')} receive descriptors ${format} (first for the frame at line ${tally.firstLine.toLocaleString('en-US')}) are not read back: `
-          + 'only the advanced one-buffer (igb) and extended (e1000e) write-backs are decoded; what the device did is compared through its receive events');
+          + 'only igb\'s advanced one-buffer and e1000e\'s extended and packet-split write-backs are decoded; what the device did is compared through its receive events');
       }
       // Packet markers planned but never reached (a run that stopped early) or before the first access.
       const unreached = rx.counts.framesRecorded - rx.counts.framesSwitched - rx.counts.framesInjected - rx.notInjected.reduce((n, r) => n + r.frames, 0);

@@ -14,7 +14,7 @@ import type { RxBufferLayout } from '../devices/table.js';
 import type { FrameCursor } from '../frames/frame-cursor.js';
 import { coalesce, type MemoryStretch, type MemoryWrite } from './memory-write.js';
 import type { RxNotInjected } from '../model/frames.js';
-import { recordedWritebacks, type RxFormatTracker, type RxWritebacks } from './rx-writeback.js';
+import { psBytesWritten, PS_WRITE_EVENT, recordedWritebacks, type RxFormatTracker, type RxWritebacks } from './rx-writeback.js';
 
 /** QEMU's first event for a frame the backend hands the NIC (before any filter). */
 export const RX_START_EVENT = 'e1000e_rx_receive_iov';
@@ -34,21 +34,10 @@ const BUFFER_WRITE = /^buffer #?(\d+), addr: 0x([0-9a-fA-F]+), offset: (\d+), .*
  * zeros in the others, and where it puts a frame depends on them all.
  */
 const PS_DESCRIPTOR_READ_EVENT = 'e1000e_rx_desc_ps_read';
-const PS_BUFFERS = /^buffers: \[(.*)\]$/;
-/**
- * ...and what it wrote to each, `bytes written: [34, 1480, 0, 0]`. With header split the header
- * goes to buffer 0 without a buffer-write event of its own, so a packet-split frame's stretches of
- * guest memory come from these two events.
- */
-const PS_DESCRIPTOR_WRITE_EVENT = 'e1000e_rx_desc_ps_write';
-const PS_LENGTHS = /^bytes written: \[(.*)\]$/;
-
-/** `[0x1, 0x2]` or `[34, 1480]`, as numbers; undefined if an item is not a number. */
-function listOf(pattern: RegExp, text: string): number[] | undefined {
-  const items = pattern.exec(text)?.[1]?.split(',').map((item) => item.trim());
-  if (items === undefined || !items.every((item) => /^(0x[0-9a-fA-F]+|\d+)$/.test(item))) return undefined;
-  return items.map((item) => Number(item));
-}
+const PS_BUFFERS = /^buffers: \[(0x[0-9a-fA-F]+), (0x[0-9a-fA-F]+), (0x[0-9a-fA-F]+), (0x[0-9a-fA-F]+)\]$/;
+// ...and what it wrote to each (PS_WRITE_EVENT, rx-writeback.ts). With header split the header goes
+// to buffer 0 without a buffer-write event of its own, so a packet-split frame's stretches of guest
+// memory come from these two events.
 /** Logged when the device took the frame's 802.1Q tag into the descriptor (VLAN stripping). */
 const VLAN_STRIPPED_EVENT = 'e1000e_rx_metadata_vlan';
 /** QEMU pads a shorter received frame to the Ethernet minimum (without FCS) before it writes it. */
@@ -219,16 +208,18 @@ export class RxDataPath {
       }
       const current = descriptors[descriptors.length - 1];
       if (event.name === PS_DESCRIPTOR_READ_EVENT) {
-        const addresses = listOf(PS_BUFFERS, event.text);
-        if (current === undefined || addresses === undefined) continue;
-        current.split = addresses;
+        const m = PS_BUFFERS.exec(event.text);
+        if (current === undefined || m === null) continue;
+        const addresses = m.slice(1);
+        current.split = addresses.map((address) => Number.parseInt(address, 16));
+        // The descriptor's words exactly as read (BigInt of the hex text), the stretches as numbers.
         addresses.forEach((address, word) => {
           if (word < current.words.length) current.words[word] = BigInt(address);
         });
         continue;
       }
-      if (event.name === PS_DESCRIPTOR_WRITE_EVENT) {
-        const lengths = listOf(PS_LENGTHS, event.text);
+      if (event.name === PS_WRITE_EVENT) {
+        const lengths = psBytesWritten(event.text);
         const addresses = current?.split;
         if (addresses === undefined || lengths === undefined) continue;
         lengths.forEach((length, i) => {

@@ -74,15 +74,14 @@ const E1000E_EXTENDED: RxWritebackFormat = {
 /**
  * 82574 datasheet 3.2.5.3.2, packet split receive descriptor, write-back format (Linux e1000e's
  * union e1000_rx_desc_packet_split .wb, 32 bytes; the e1000e driver uses it with jumbo frames):
- * dwords 0-2 as the extended one's; dword 3 buffer 0's length (15:0) and the VLAN tag (31:16);
+ * dwords 0-3 as the extended one's (dword 3's length being buffer 0's); then
  * dword 4 the header status (15:0) and buffer 1's length (31:16); dword 5 buffers 2 and 3's lengths.
  */
 const E1000E_PACKET_SPLIT: RxWritebackFormat = {
   name: 'packet split',
   bytes: 32,
   fields: {
-    'rss-type': place(0, 0, 32), 'rss-hash': place(1, 0, 32), 'ip-id': place(1, 0, 16),
-    status: place(2, 0, 32), length: place(3, 0, 16), vlan: place(3, 16, 16),
+    ...E1000E_EXTENDED.fields,
     'buffer-1-length': place(4, 16, 16), 'buffer-2-length': place(5, 0, 16), 'buffer-3-length': place(5, 16, 16),
   },
   perBufferLengths: true,
@@ -152,8 +151,14 @@ const DESCRIPTOR_EVENT = 'e1000e_rx_descr';
 const DESCRIPTOR_TEXT = /ring #(\d+), PA: 0x([0-9a-fA-F]+), length: (\d+)/;
 const BUFFER_LENGTH = /length: (\d+)$/;
 /** What the device wrote to each buffer of a packet-split descriptor, `bytes written: [34, 1480, 0, 0]`. */
-const PS_WRITE_EVENT = 'e1000e_rx_desc_ps_write';
+export const PS_WRITE_EVENT = 'e1000e_rx_desc_ps_write';
 const PS_WRITTEN = /^bytes written: \[(\d+), (\d+), (\d+), (\d+)\]$/;
+
+/** The four buffer lengths of a `PS_WRITE_EVENT`, or undefined if its text is not that. */
+export function psBytesWritten(text: string): number[] | undefined {
+  const m = PS_WRITTEN.exec(text);
+  return m === null ? undefined : [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+}
 const PS_LENGTH_FIELDS: readonly RxWritebackField[] = ['length', 'buffer-1-length', 'buffer-2-length', 'buffer-3-length'];
 /** Event → the fields its numbers give, in the order it prints them. */
 const METADATA: ReadonlyMap<string, { readonly pattern: RegExp; readonly fields: readonly RxWritebackField[] }> = new Map([
@@ -199,8 +204,8 @@ export function recordedWritebacks(events: readonly SideEvent[], bufferEvent: st
     if (current === undefined) continue;
     if (current.format.perBufferLengths === true) {
       if (event.name === PS_WRITE_EVENT) {
-        const m = PS_WRITTEN.exec(event.text);
-        if (m !== null) PS_LENGTH_FIELDS.forEach((field, i) => current!.expected.set(field, Number(m[i + 1])));
+        const lengths = psBytesWritten(event.text);
+        if (lengths !== undefined) PS_LENGTH_FIELDS.forEach((field, i) => current!.expected.set(field, lengths[i]!));
         continue;
       }
       if (event.name === bufferEvent) continue;

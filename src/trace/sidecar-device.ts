@@ -5,18 +5,11 @@
 // (e.g. `replay X.log --json X.json` output) is ignored silently.
 
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openTrace } from '../formats/input-stream.js';
 import type { TraceSidecar } from '../model/trace.js';
 import { describedSha256s, parseSidecar, sidecarPathFor, SidecarError } from './sidecar.js';
-
-export async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /**
  * The sha256 of the recording's own bytes: a gzip-compressed trace (`X.log.gz`, as long recordings

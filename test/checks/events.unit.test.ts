@@ -169,6 +169,20 @@ describe('what throttling timers the replay could not let fire explain', () => {
   });
 });
 
+/** A throttling timer's firing as QEMU logs it: the held-back notification, and EIAC's clear that clears nothing left. */
+const fired = (vector: number): SideEvent[] => [
+  ev('e1000e_irq_msix_notify_postponed_vec', `Sending MSI-X postponed by EITR[${vector}]`),
+  ev('e1000e_irq_icr_clear_eiac', 'Clearing ICR bits due to EIAC, ICR: 0x0, EIAC: 0x1C00007'),
+];
+
+/** Four STATUS reads with a timer marker after each of the first three, where the recording fired `vectors` in turn. */
+function timerMarkers(vectors: readonly [number, number, number]): TraceRecord[] {
+  return [
+    ...vectors.flatMap((vector, i) => [access(i, 'read', 0x8, 0x80080483), marker('itr-timer', i, fired(vector))]),
+    access(3, 'read', 0x8, 0x80080483),
+  ];
+}
+
 describe('time and the start', () => {
   it('pools the recorded markers of one gap against what the target did while time ran', () => {
     const done = (): SideEvent => ev('e1000x_link_negotiation_done', 'Auto negotiation is completed');
@@ -189,16 +203,7 @@ describe('time and the start', () => {
     // As in a real SR-IOV recording replayed with the clock frozen between markers: the target's
     // EITR[1] fires in the time run for the recording's EITR[2], and its EITR[23] in the time run
     // for the recording's EITR[1]; each firing logs an EIAC clear that clears nothing.
-    const fired = (vector: number): SideEvent[] => [
-      ev('e1000e_irq_msix_notify_postponed_vec', `Sending MSI-X postponed by EITR[${vector}]`),
-      ev('e1000e_irq_icr_clear_eiac', 'Clearing ICR bits due to EIAC, ICR: 0x0, EIAC: 0x1C00007'),
-    ];
-    const records: TraceRecord[] = [
-      access(0, 'read', 0x8, 0x80080483), marker('itr-timer', 0, fired(2)),
-      access(1, 'read', 0x8, 0x80080483), marker('itr-timer', 1, fired(1)),
-      access(2, 'read', 0x8, 0x80080483), marker('itr-timer', 2, fired(23)),
-      access(3, 'read', 0x8, 0x80080483),
-    ];
+    const records = timerMarkers([2, 1, 23]);
     const time: TimeSegment[] = [
       { afterPlace: 1, cause: 'marker', events: [...fired(2), ...fired(1)] },
       { afterPlace: 2, cause: 'marker', events: fired(23) },
@@ -215,16 +220,7 @@ describe('time and the start', () => {
     // As in a real arm64 SR-IOV recording on a frozen clock: in the time run for the recording's
     // EITR[23] the target fires EITR[23], EITR[1] and EITR[2]; the recording fires EITR[1] in the
     // next stretch (the target's shifted one) and EITR[2] only in the one after.
-    const fired = (vector: number): SideEvent[] => [
-      ev('e1000e_irq_msix_notify_postponed_vec', `Sending MSI-X postponed by EITR[${vector}]`),
-      ev('e1000e_irq_icr_clear_eiac', 'Clearing ICR bits due to EIAC, ICR: 0x0, EIAC: 0x1C00007'),
-    ];
-    const records: TraceRecord[] = [
-      access(0, 'read', 0x8, 0x80080483), marker('itr-timer', 0, fired(23)),
-      access(1, 'read', 0x8, 0x80080483), marker('itr-timer', 1, fired(1)),
-      access(2, 'read', 0x8, 0x80080483), marker('itr-timer', 2, fired(2)),
-      access(3, 'read', 0x8, 0x80080483),
-    ];
+    const records = timerMarkers([23, 1, 2]);
     const time: TimeSegment[] = [
       { afterPlace: 1, cause: 'marker', events: [...fired(23), ...fired(1), ...fired(2)] },
       { afterPlace: 2, cause: 'marker', events: [] },

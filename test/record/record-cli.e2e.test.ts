@@ -5,12 +5,12 @@
 // Each recording boots a guest under TCG (about 6 s here); the first run also builds the guest.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAILING_CLASSES, type ReplayResult } from '../../src/model/replay.js';
 import { DEFAULT_KERNEL_PACKAGE } from '../../src/record/defaults.js';
 import { guestCacheDir } from '../../src/record/guest.js';
-import { fileSha256 } from '../../src/trace/sidecar-device.js';
 import { readSidecar, type Sidecar } from '../../src/trace/sidecar.js';
 import { countPcapFrames } from '../../src/record/pcap.js';
 import { linkChangesInTrace } from '../../src/record/host-link.js';
@@ -18,6 +18,8 @@ import { MAIN, plainEnv, removeTempDirs, runCli, tempDir, type CliResult } from 
 import { recordInto } from './record-env.js';
 import { processAlive, qemuChildOf, qemuTempDir, waitFor } from '../replay/replay-env.js';
 import { requireQemu } from '../target/qemu-env.js';
+
+const fileSha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** A first run downloads the kernel package and builds the guest. */
 const FIRST_RECORDING_MS = 600_000;
@@ -65,7 +67,7 @@ describe('record igb init, then replay it', () => {
       device: 'igb,netdev=n0,mac=52:54:00:12:34:56', device_model: 'igb', device_properties: {}, mac: '52:54:00:12:34:56',
       kernel_package: DEFAULT_KERNEL_PACKAGE, guest_modules: ['dca.ko', 'i2c-algo-bit.ko', 'igb.ko'],
     });
-    expect(sidecar.sha256).toBe(await fileSha256(trace));
+    expect(sidecar.sha256).toBe(fileSha256(trace));
     expect(sidecar.bytes).toBe(Buffer.byteLength(text, 'latin1'));
     expect(sidecar.lines).toBe(text.split('\n').length - 1);
     expect(sidecar.qemu_version).toMatch(/^QEMU emulator version \d+\.\d+\.\d+/);
@@ -78,7 +80,7 @@ describe('record igb init, then replay it', () => {
 
   it('the frame capture beside it holds the DHCP exchange, as its sidecar says', async () => {
     const pcap = join(dir, 'igb-init.pcap');
-    expect(sidecar.pcap).toMatchObject({ file: 'igb-init.pcap', sha256: await fileSha256(pcap), bytes: readFileSync(pcap).length });
+    expect(sidecar.pcap).toMatchObject({ file: 'igb-init.pcap', sha256: fileSha256(pcap), bytes: readFileSync(pcap).length });
     expect(countPcapFrames(readFileSync(pcap))).toEqual({ frames: sidecar.pcap?.frames });
     // DISCOVER, OFFER, REQUEST, ACK at least.
     expect(sidecar.pcap?.frames).toBeGreaterThanOrEqual(4);

@@ -6,7 +6,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { BlockName } from '../../analysis/trace-summary.js';
 import { FUNCTIONAL_BLOCKS } from '../../model/register.js';
 import type { CliContext } from '../context.js';
-import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption, withCamelCaseKeys } from '../options.js';
+import { barBaseOption, dashArg, jsonOption, lenientOption, nonNegativeInteger, outputOption, type BuiltOptions } from '../options.js';
 
 
 export interface DiffArgs {
@@ -25,8 +25,11 @@ export interface DiffArgs {
 
 export const BLOCKS: readonly BlockName[] = [...FUNCTIONAL_BLOCKS, 'unmapped'];
 
-function builder(y: Argv): Argv<DiffArgs> {
-  return withCamelCaseKeys(y
+/** The options as yargs parses them (kebab-case names); the handler gets them with camelCase ones too, as DiffArgs. */
+type DiffOptions = BuiltOptions<typeof builder>;
+
+function builder(y: Argv) {
+  return y
     .positional('a', { type: 'string', demandOption: true, coerce: dashArg, describe: 'Reference trace (the expectation); - for stdin' })
     .positional('b', { type: 'string', demandOption: true, coerce: dashArg, describe: 'Trace to compare with A' })
     .options({
@@ -45,10 +48,10 @@ function builder(y: Argv): Argv<DiffArgs> {
     })
     .example('$0 diff traces/linux-6.1-init.log traces/linux-6.12-init.log', 'What the 6.12 driver does differently at init')
     .example('$0 diff a.log b.log --registers STATUS,RDBAL --no-ignore-volatile', 'Only STATUS and the RDBAL array, every value change')
-    .example('$0 diff a.log b.log --block statistics --json diff.json', 'Statistics registers only, as JSON written atomically'));
+    .example('$0 diff a.log b.log --block statistics --json diff.json', 'Statistics registers only, as JSON written atomically');
 }
 
-export function diffCommand(ctx: CliContext): CommandModule<object, DiffArgs> {
+export function diffCommand(ctx: CliContext): CommandModule<object, DiffOptions> {
   return {
     command: 'diff <a> <b>',
     describe: 'Compare two recordings: changed reads, accesses only in one (another driver path), changed QEMU verdicts',

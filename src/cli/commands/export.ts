@@ -4,7 +4,7 @@
 // a libqtest C test for QEMU's tests/qtest/. Nothing is run; no QEMU is needed.
 import type { Argv, CommandModule } from 'yargs';
 import type { CliContext } from '../context.js';
-import { dashArg, lenientOption, outputOption, withCamelCaseKeys } from '../options.js';
+import { dashArg, lenientOption, outputOption, type BuiltOptions } from '../options.js';
 
 
 export interface ExportArgs {
@@ -18,8 +18,11 @@ export interface ExportArgs {
   readonly lenient: boolean;
 }
 
-function builder(y: Argv): Argv<ExportArgs> {
-  return withCamelCaseKeys(y
+/** The options as yargs parses them (kebab-case names); the handler gets them with camelCase ones too, as ExportArgs. */
+type ExportOptions = BuiltOptions<typeof builder>;
+
+function builder(y: Argv) {
+  return y
     .positional('trace', { type: 'string', demandOption: true, coerce: dashArg, describe: 'QEMU trace log (plain or gzip)' })
     .options({
       qtest: { type: 'boolean', default: false, describe: 'Write a qtest command script (with -o FILE also FILE.sh, which runs it)' },
@@ -33,10 +36,10 @@ function builder(y: Argv): Argv<ExportArgs> {
     .example('$0 export traces/linux-6.1-init.log --qtest -o init.qtest', 'A qtest script and init.qtest.sh, which runs QEMU on it')
     .example('sh init.qtest.sh | grep -c FAIL', 'Replay it without igb-replay: every command answers OK')
     .example('$0 export traces/linux-6.1-init.log --c-test -o tests/qtest/igb-init-test.c', 'A QEMU qtest asserting every stable read')
-    .example('$0 export trace.log --c-test --device e1000e --name e1000e-init', 'The same accesses against e1000e'));
+    .example('$0 export trace.log --c-test --device e1000e --name e1000e-init', 'The same accesses against e1000e');
 }
 
-export function exportCommand(ctx: CliContext): CommandModule<object, ExportArgs> {
+export function exportCommand(ctx: CliContext): CommandModule<object, ExportOptions> {
   return {
     command: 'export <trace>',
     describe: 'Write the accesses replay sends as a qtest script or a libqtest C test',

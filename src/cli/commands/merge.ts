@@ -6,7 +6,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { JUNIT_GROUPINGS, type JunitGrouping } from '../../report/junit-grouping.js';
 import type { CliContext } from '../context.js';
-import { jsonOption, withCamelCaseKeys } from '../options.js';
+import { jsonOption, type BuiltOptions } from '../options.js';
 
 
 export interface MergeArgs {
@@ -17,8 +17,11 @@ export interface MergeArgs {
   readonly html?: string;
 }
 
-function builder(y: Argv): Argv<MergeArgs> {
-  return withCamelCaseKeys(y
+/** The options as yargs parses them (kebab-case names); the handler gets them with camelCase ones too, as MergeArgs. */
+type MergeOptions = BuiltOptions<typeof builder>;
+
+function builder(y: Argv) {
+  return y
     .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'JSON reports of `replay --json` (one per shard)' })
     .options({
       json: jsonOption('the merged report'),
@@ -27,10 +30,10 @@ function builder(y: Argv): Argv<MergeArgs> {
       html: { type: 'string', requiresArg: true, describe: 'Write a self-contained HTML report of the merged report to FILE' },
     })
     .example('$0 merge results/shard-*.json --junit junit.xml', 'The CI job after the shard jobs: one report, one verdict')
-    .example('$0 merge shard-1.json shard-2.json --json all.json --html all.html', 'The whole corpus as JSON and HTML'));
+    .example('$0 merge shard-1.json shard-2.json --json all.json --html all.html', 'The whole corpus as JSON and HTML');
 }
 
-export function mergeCommand(ctx: CliContext): CommandModule<object, MergeArgs> {
+export function mergeCommand(ctx: CliContext): CommandModule<object, MergeOptions> {
   return {
     command: 'merge <reports..>',
     describe: 'Join the JSON reports of sharded replays (replay --shard i/n) into one report',

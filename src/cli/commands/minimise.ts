@@ -5,7 +5,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { TIME_MODE_CHOICES, type TimeModeChoice } from '../../model/replay.js';
 import type { CliContext } from '../context.js';
-import { nonNegativeInteger, withCamelCaseKeys } from '../options.js';
+import { nonNegativeInteger, type BuiltOptions } from '../options.js';
 
 
 export interface MinimiseArgs {
@@ -20,8 +20,11 @@ export interface MinimiseArgs {
   readonly output?: string;
 }
 
-function builder(y: Argv): Argv<MinimiseArgs> {
-  return withCamelCaseKeys(y
+/** The options as yargs parses them (kebab-case names); the handler gets them with camelCase ones too, as MinimiseArgs. */
+type MinimiseOptions = BuiltOptions<typeof builder>;
+
+function builder(y: Argv) {
+  return y
     .positional('trace', { type: 'string', demandOption: true, describe: 'QEMU trace log (plain or gzip)' })
     .options({
       line: { type: 'number', requiresArg: true, coerce: nonNegativeInteger('line'), describe: 'The divergence at this trace line, a read\'s or a device event\'s (default: the first failing read, else the first failing event difference)' },
@@ -38,10 +41,10 @@ function builder(y: Argv): Argv<MinimiseArgs> {
     .example('$0 minimise traces/linux-6.1-init.log --device e1000e', 'The fewest accesses that still make e1000e diverge first')
     .example('$0 minimise traces/linux-6.1-init.log --device e1000e --register MDIC -o mdic.log', 'Two accesses: the PHY identifier e1000e answers differently')
     .example('$0 minimise trace.log --device e1000e --line 2515 --max-replays 100', 'The divergence at line 2515, spending at most 100 replays')
-    .example('$0 minimise traces/linux-6.1-init.log --device e1000e --event \'MSI-X vector 1\'', 'The EICS write that raises an MSI-X vector on igb and none on e1000e'));
+    .example('$0 minimise traces/linux-6.1-init.log --device e1000e --event \'MSI-X vector 1\'', 'The EICS write that raises an MSI-X vector on igb and none on e1000e');
 }
 
-export function minimiseCommand(ctx: CliContext): CommandModule<object, MinimiseArgs> {
+export function minimiseCommand(ctx: CliContext): CommandModule<object, MinimiseOptions> {
   return {
     command: 'minimise <trace>',
     aliases: ['minimize'],

@@ -8,7 +8,7 @@ import { DEFAULT_KERNEL_PACKAGE, DEFAULT_MEMORY_MIB, defaultKernelPackage } from
 import { DEFAULT_GUEST_ARCH, GUEST_ARCHS, type GuestArch } from '../../devices/guest-arch.js';
 import { PROJECT_SCENARIOS } from '../../record/scenarios.js';
 import type { CliContext } from '../context.js';
-import { withCamelCaseKeys } from '../options.js';
+import type { BuiltOptions } from '../options.js';
 
 
 export interface RecordArgs {
@@ -28,8 +28,11 @@ export interface RecordArgs {
   readonly keepTemp: boolean;
 }
 
-function builder(y: Argv): Argv<RecordArgs> {
-  return withCamelCaseKeys(y
+/** The options as yargs parses them (kebab-case names); the handler gets them with camelCase ones too, as RecordArgs. */
+type RecordOptions = BuiltOptions<typeof builder>;
+
+function builder(y: Argv) {
+  return y
     .options({
       output: { alias: 'o', type: 'string', requiresArg: true, describe: 'Trace file to write; X.json (sidecar) and X.console.log go beside it (default: linux-<K>-<device>-<scenario>.log)' },
       scenario: { type: 'string', default: 'init', requiresArg: true, describe: `What the project's guest does: ${PROJECT_SCENARIOS.join(', ')} (see the README)` },
@@ -52,7 +55,7 @@ function builder(y: Argv): Argv<RecordArgs> {
     .example('$0 record -k linux-image-6.12.95+deb12-amd64 -o linux-6.12.log', 'With another Debian kernel')
     .example('$0 record --arch aarch64 --scenario traffic-mix -o arm64-mix.log', 'An arm64 guest on QEMU\'s virt machine (apt install qemu-system-arm)')
     .example('$0 record --kernel bzImage --initrd rootfs.cpio.gz --append "console=ttyS0" -o mine.log', 'Your own guest; it must power off when done')
-    .example('$0 replay init.log', 'Replay it: the sidecar init.json recreates the same device'));
+    .example('$0 replay init.log', 'Replay it: the sidecar init.json recreates the same device');
 }
 
 /** The kernel package of the project's guest: the one given, else the default build for the architecture. */
@@ -60,7 +63,7 @@ export function kernelPackageOf(args: Pick<RecordArgs, 'kernelPackage' | 'arch'>
   return args.kernelPackage ?? defaultKernelPackage(args.arch);
 }
 
-export function recordCommand(ctx: CliContext): CommandModule<object, RecordArgs> {
+export function recordCommand(ctx: CliContext): CommandModule<object, RecordOptions> {
   return {
     command: 'record',
     describe: 'Record a Linux NIC driver on QEMU\'s igb/e1000e: boot a guest, keep the trace and a sidecar describing how it was made',

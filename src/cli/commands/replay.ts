@@ -13,7 +13,7 @@ import { JUNIT_GROUPINGS, type JunitGrouping } from '../../report/junit-grouping
 import { withBisectCodes } from '../bisect.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { barBaseOption, jsonOption, lenientOption, withCamelCaseKeys } from '../options.js';
+import { barBaseOption, jsonOption, lenientOption, type BuiltOptions } from '../options.js';
 
 
 export interface ReplayArgs {
@@ -38,8 +38,11 @@ export interface ReplayArgs {
   readonly bisect: boolean;
 }
 
-function builder(y: Argv): Argv<ReplayArgs> {
-  return withCamelCaseKeys(y
+/** The options as yargs parses them (kebab-case names); the handler gets them with camelCase ones too, as ReplayArgs. */
+type ReplayOptions = BuiltOptions<typeof builder>;
+
+function builder(y: Argv) {
+  return y
     .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'QEMU trace logs (plain or gzip), directories of traces, or quoted globs' })
     .options({
       device: { type: 'string', requiresArg: true, describe: 'Target -device: igb, e1000e, with properties (igb,mac=…); default: the recording\'s, from the sidecar X.json beside X.log, else igb' },
@@ -74,7 +77,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .example('$0 replay trace.log --junit junit.xml --junit-by phase', 'One JUnit test case per phase (probe, NVM/PHY identification, link-up, …)')
     .example('$0 replay trace.log --device e1000e --html report.html', 'A browsable report: timeline, heat map, first divergence')
     .example('QTEST_QEMU_BINARY=~/qemu/build/qemu-system-x86_64 $0 replay trace.log', 'Against your own QEMU build')
-    .example('git bisect run $0 replay trace.log --bisect --qemu build/qemu-system-x86_64', 'Which commit broke it (scripts/bisect-qemu.sh also builds each step)'));
+    .example('git bisect run $0 replay trace.log --bisect --qemu build/qemu-system-x86_64', 'Which commit broke it (scripts/bisect-qemu.sh also builds each step)');
 }
 
 /** `--qemu` given once is a string, repeated an array. */
@@ -90,7 +93,7 @@ function positiveInteger(name: string): (value: unknown) => number {
   };
 }
 
-export function replayCommand(ctx: CliContext): CommandModule<object, ReplayArgs> {
+export function replayCommand(ctx: CliContext): CommandModule<object, ReplayOptions> {
   return {
     command: 'replay <traces..>',
     describe: 'Replay traces against QEMU over qtest and compare every read with the recording',
