@@ -88,6 +88,11 @@ const SCENARIOS: readonly ScenarioSpec[] = [
     requiredMarkers: ['IGBREC: host send oversize', 'IGBREC: oversize rx '],
   },
   {
+    name: 'ethtool',
+    summary: 'init, then ethtool as an administrator uses it: register and EEPROM dumps, statistics, interrupt coalescing, ring sizes, offloads off and on, pause frames, autonegotiation restart, the offline self-test; pings between',
+    requiredMarkers: ['IGBREC: ethtool -d eth0', 'IGBREC: ethtool -e eth0', 'IGBREC: ethtool -G eth0', 'IGBREC: ethtool -t eth0 offline: ', 'IGBREC: ping '],
+  },
+  {
     name: 'sriov', rootPort: true, models: ['igb'],
     summary: 'init behind a PCIe root port, 2 VFs (sriov_numvfs), igbvf binds them, a VF gets a DHCP lease and pings',
     requiredMarkers: ['IGBREC: vfs 2', 'IGBREC: vf eth1 up'],
