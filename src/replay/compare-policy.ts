@@ -17,10 +17,23 @@ export interface CompareOptions {
   readonly trafficReplayed?: boolean;
 }
 
+/**
+ * What a register that follows the frames the device moves is (statistics counters count them, a
+ * receive queue's head advances past each one received), or undefined for any other register.
+ * Such a value replays only when the recording's frames go through the target.
+ */
+function movedByTraffic(ref: RegisterRef): string | undefined {
+  if (ref.def.block === 'statistics') return 'statistics counter';
+  // The driver reads it only for diagnostics (ethtool -d, its register dump); the device writes it.
+  if ((ref.def.aliasOf ?? ref.def.name) === 'RDH') return 'receive descriptor head, advanced past each frame received';
+  return undefined;
+}
+
 /** Why a register's value is not expected to replay, or undefined when it should. */
 export function volatileReason(ref: RegisterRef | undefined): string | undefined {
   if (ref === undefined || !ref.def.volatile) return undefined;
-  if (ref.def.block === 'statistics') return 'statistics counter: packet traffic is not replayed';
+  const traffic = movedByTraffic(ref);
+  if (traffic !== undefined) return `${traffic}: packet traffic is not replayed`;
   if (ref.def.block === 'timesync') return 'free-running time-sync clock: absolute time differs from the recording';
   if (ref.def.name === 'FRTIMER') return 'free-running timer';
   return undefined;
@@ -34,8 +47,9 @@ export interface Classification {
 /** Classifies a read whose value differs (expected !== actual). */
 export function classifyDifference(ref: RegisterRef | undefined, unknownInTarget: boolean, options: CompareOptions): Classification {
   if (unknownInTarget) return { class: 'unknown-in-target', reason: 'the target QEMU has no such register: it logged an unknown-register read and returned 0' };
-  if (options.trafficReplayed === true && ref?.def.block === 'statistics') {
-    return { class: 'mismatch', reason: 'value differs (statistics counter: the data path replayed the recording\'s frames, so it counts the same ones)' };
+  const traffic = ref === undefined ? undefined : movedByTraffic(ref);
+  if (options.trafficReplayed === true && traffic !== undefined) {
+    return { class: 'mismatch', reason: `value differs (${traffic}: the data path replayed the recording's frames, so it follows the same ones)` };
   }
   const reason = volatileReason(ref);
   if (reason !== undefined && !options.strict) return { class: 'volatile', reason };
