@@ -23,6 +23,11 @@ export interface DataPathWindow {
   readonly injections: Map<number, RxInjection>;
   /** Statistics reads whose difference a packet the replay could not rebuild explains (seq → why). */
   readonly explainedReads: Map<number, string>;
+  /**
+   * Transmit writes at which the recording's device switched frames to its own pools that the
+   * target cannot make alike: a packet of the write was not rebuilt, so its buffers hold other bytes.
+   */
+  readonly switchedNotRemade: ReadonlySet<number>;
 }
 
 export class DataPathRun {
@@ -31,6 +36,8 @@ export class DataPathRun {
   private switched = new Map<number, { readonly frames: readonly SwitchedFrame[]; readonly after: number }>();
   private injections = new Map<number, RxInjection>();
   private readonly rxCounts = { framesInjected: 0, framesTaken: 0, descriptorsSeeded: 0, buffersCompared: 0, buffersMatched: 0, descriptorsReadBack: 0, descriptorsMatched: 0 };
+  /** Switched frames not compared because a packet of their transmit write was not rebuilt (skipped), and the first one's line. */
+  private readonly switchedNotRemade: { frames: number; firstLine?: number } = { frames: 0 };
   /** Receive descriptors not read back because their format is not decoded: by format, with the first frame's line. */
   private readonly undecodedWritebacks = new Map<string, { descriptors: number; firstLine: number }>();
 
@@ -88,9 +95,20 @@ export class DataPathRun {
     // (a transmit not handed over makes no frame in the target, and needs none): seeded before the
     // tail write, read back after it behind the transmit's own status reports.
     this.switched = new Map();
+    const notRemade = new Set<number>();
     for (const [seq, { seeds: writes, frames }] of this.rx?.switchedAt ?? []) {
       const seed = this.seeds.get(seq);
       if (seed === undefined) continue;
+      const unrebuilt = seed.skipped[0];
+      if (unrebuilt !== undefined) {
+        // The target's device makes its frames from what the unseeded buffers hold: their
+        // descriptors are still seeded (it writes where the recording's did) but not compared.
+        this.seeds.set(seq, { ...seed, writes: [...seed.writes, ...writes] });
+        notRemade.add(seq);
+        this.switchedNotRemade.frames += frames.length;
+        this.switchedNotRemade.firstLine ??= frames[0]!.line;
+        continue;
+      }
       const descriptors = frames.flatMap((frame) => frame.writebacks.decoded.map((writeback) => ({ address: writeback.address, length: writeback.format.bytes })));
       this.switched.set(seq, { frames, after: seed.readBack.reduce((n, stretch) => n + stretch.length, 0) });
       this.seeds.set(seq, { ...seed, writes: [...seed.writes, ...writes], readBack: [...seed.readBack, ...descriptors] });
@@ -98,6 +116,7 @@ export class DataPathRun {
     return {
       handoffs: this.seeds, injections: this.injections,
       explainedReads: this.statistics?.window(records, this.seeds, this.rx?.leftOutInWindow) ?? new Map(),
+      switchedNotRemade: notRemade,
     };
   }
 
@@ -197,6 +216,12 @@ export class DataPathRun {
       notChecked.unshift(`frames the recording received are not injected (${this.reason}): what the device does with them is not checked, `
         + 'ICR/EICR receive bits keep their explained-by-traffic class and statistics counters their volatile class');
     } else {
+      const notRemade = this.switchedNotRemade;
+      if (notRemade.firstLine !== undefined) {
+        notChecked.unshift(`${notRemade.frames.toLocaleString('en-US')} frames the device switched to its own pools (first at line ${notRemade.firstLine.toLocaleString('en-US')}) `
+          + 'came from transmit writes with a packet skipped (above): the target\'s device makes them from other bytes, so their receive descriptors '
+          + 'are not compared and what it did with them is left out of the device events');
+      }
       for (const [format, tally] of this.undecodedWritebacks) {
         notChecked.unshift(`${tally.descriptors.toLocaleString('en-US')} receive descriptors ${format} (first for the frame at line ${tally.firstLine.toLocaleString('en-US')}) are not read back: `
           + 'only igb\'s advanced one-buffer and e1000e\'s extended and packet-split write-backs are decoded; what the device did is compared through its receive events');

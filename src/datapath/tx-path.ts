@@ -12,6 +12,7 @@ import { descriptorBytes, TX_DESCRIPTOR_EVENT } from './tx-descriptor.js';
 import type { TxDescriptorLayout } from '../devices/table.js';
 import { TxRings, type TxHandoff } from './tx-ring.js';
 import { framesFor, rebuildBuffers, splitOverBuffers } from './tx-buffer.js';
+import { LoopbackMode } from './loopback.js';
 
 export interface ExpectedFrame {
   /** The recorded frame; undefined for a frame of a packet that was not rebuilt (not compared). */
@@ -62,8 +63,15 @@ export const STATUS_DD = 1;
 const LINK_DOWN = 'handed over while the host link was down: QEMU drops such a frame before the capture sees it (its bytes are not '
   + 'recorded), and the replay\'s target, its link down too, must send nothing';
 
+/** Why a packet handed over while the device loops frames back is not rebuilt. */
+function loopedBack(mode: string): string {
+  return `looped back inside the device (${mode}): the frame never reached the network backend, so the capture has no bytes `
+    + 'of it to rebuild its buffers from, and the replay\'s target, looping back too, must send nothing';
+}
+
 export class TxDataPath {
   private readonly rings: TxRings;
+  private readonly loopback: LoopbackMode;
   /** Descriptor events in the recording that no tail write explains (QEMU sent on its own). */
   unplacedDescriptors = 0;
   firstUnplacedLine: number | undefined;
@@ -78,6 +86,7 @@ export class TxDataPath {
   /** `frames`: the capture's transmitted frames; undefined when the recording has no capture. */
   constructor(registers: RegisterDatabase, layout: TxDescriptorLayout, private readonly frames: FrameCursor | undefined) {
     this.rings = new TxRings(registers, layout);
+    this.loopback = new LoopbackMode(registers);
   }
 
   /** The seeds of a window's tail writes, by the tail write's seq. */
@@ -90,6 +99,7 @@ export class TxDataPath {
         if (up !== undefined) this.backendDown = !up;
         continue;
       }
+      this.loopback.see(record);
       const before = this.rings.unplaced.length;
       const handoff = this.rings.see(record);
       for (const stray of this.rings.unplaced.splice(before)) this.noteUnplaced(stray.line, stray.count);
@@ -121,7 +131,13 @@ export class TxDataPath {
     const writes: MemoryWrite[] = handoff.descriptors.map((d) => ({ address: d.address, data: descriptorBytes(d.words) }));
     const expected: ExpectedFrame[] = [];
     const skipped: SkippedPacket[] = [];
+    const loopback = this.loopback.active;
     for (const packet of handoff.packets) {
+      if (loopback !== undefined) {
+        // Nothing of it is in the capture: no frame is taken for it, so the frames after stay in step.
+        skipped.push({ line: packet.line, reason: loopedBack(loopback), frames: 0 });
+        continue;
+      }
       if (this.backendDown) {
         // The replay's target has its link down here too (the replay sets it at the same marker),
         // so it must send nothing: a frame from it is frame-extra.

@@ -104,7 +104,9 @@ export async function runReplay(job: ReplayJob, factory: TargetFactory = qemuTar
       hooks.onWindow?.({ records, plan, run, placeBase, observations });
       const byEvents = events.window({
         records, run, placeBase, target: observations.events, frozenTime: plan.frozenTime,
-        ...(data === undefined ? {} : { transmitsAt: new Set(data.handoffs.keys()) }),
+        // A write whose switched frames the target cannot make alike is no transmit for the events:
+        // what they did is left out like a received frame's that was not injected.
+        ...(data === undefined ? {} : { transmitsAt: new Set([...data.handoffs.keys()].filter((seq) => !data.switchedNotRemade.has(seq))) }),
       });
       // The events' explanation first: the data path's only covers counters after an unrebuilt packet.
       const explainedReads = data === undefined || data.explainedReads.size === 0 ? byEvents : new Map([...data.explainedReads, ...byEvents]);
