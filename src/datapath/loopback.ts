@@ -6,20 +6,11 @@
 // from the register database's field tables.
 
 import type { Access, TraceRecord } from '../model/access.js';
-import type { FieldDef, RegisterRef } from '../model/register.js';
+import type { RegisterRef } from '../model/register.js';
 import type { RegisterDatabase } from '../regs/database.js';
 
+/** RCTL.LBM's low bit: MAC loopback (QEMU tests it alone: LBM 01 and 11 both loop back). */
 const MAC_LOOPBACK = 1;
-
-function field(ref: RegisterRef, name: string): FieldDef | undefined {
-  return ref.def.fields.find((f) => f.name === name);
-}
-
-function fieldValue(def: FieldDef | undefined, value: number): number {
-  if (def === undefined) return 0;
-  const width = def.hi - def.lo + 1;
-  return width >= 32 ? value >>> 0 : (value >>> def.lo) & ((1 << width) - 1);
-}
 
 export class LoopbackMode {
   private phy = false;
@@ -42,8 +33,7 @@ export class LoopbackMode {
 
   private seePhy(access: Access): void {
     const ref = this.registers.lookupPhy(access.offset);
-    if (ref?.def.name !== 'BMCR') return;
-    this.phy = fieldValue(field(ref, 'LOOPBACK'), access.value) !== 0;
+    if (ref?.def.name === 'BMCR') this.phy = this.fields(ref, access.value).get('LOOPBACK') === 1;
   }
 
   private seeMmio(access: Access): void {
@@ -51,11 +41,16 @@ export class LoopbackMode {
     if (ref === undefined) return;
     const canonical = this.registers.canonical(ref);
     if (canonical.def.name === 'RCTL') {
-      this.mac = (fieldValue(field(canonical, 'LBM'), access.value) & MAC_LOOPBACK) !== 0;
+      this.mac = ((this.fields(canonical, access.value).get('LBM') ?? 0) & MAC_LOOPBACK) !== 0;
     } else if (canonical.def.name === 'CTRL') {
-      const deviceReset = ['RST', 'DEV_RST'].some((name) => fieldValue(field(canonical, name), access.value) !== 0);
+      const fields = this.fields(canonical, access.value);
+      const deviceReset = fields.get('RST') === 1 || fields.get('DEV_RST') === 1;
       if (deviceReset) this.mac = false;
-      if (deviceReset || fieldValue(field(canonical, 'PHY_RST'), access.value) !== 0) this.phy = false;
+      if (deviceReset || fields.get('PHY_RST') === 1) this.phy = false;
     }
+  }
+
+  private fields(ref: RegisterRef, value: number): Map<string, number> {
+    return new Map(this.registers.decode(ref, value).map((f) => [f.field.name, f.value]));
   }
 }

@@ -36,7 +36,7 @@ describe.each(['igb', 'e1000e'] as const)('loopback mode of %s (synthetic writes
     expect(mode(write('phy', 1, 0x4140))).toBeUndefined();
   });
 
-  it('is on with RCTL.LBM 01 (MAC loopback), not with 00 or 11 cleared again', () => {
+  it('is on with RCTL.LBM 01 (MAC loopback) and off when it is written 00', () => {
     expect(mode(write('mmio', RCTL, 0x4008062))).toMatch(/MAC loopback/);
     expect(mode(write('mmio', RCTL, 0x4008022))).toBeUndefined();
     expect(mode(write('mmio', RCTL, 0x40), write('mmio', RCTL, 0x2))).toBeUndefined();
