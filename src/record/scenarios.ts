@@ -88,6 +88,11 @@ const SCENARIOS: readonly ScenarioSpec[] = [
     requiredMarkers: ['IGBREC: host send oversize', 'IGBREC: oversize rx '],
   },
   {
+    name: 'reconfigure', smp: 2,
+    summary: 'init on 2 vCPUs, then a running NIC set up anew: another MAC address, MTU 1280 and back, VLAN filters with RX VLAN offload off and on, channels 1 and back (igb); pings after each step',
+    requiredMarkers: ['IGBREC: mac 52:54:00:12:34:9a', 'IGBREC: mtu 1500', 'IGBREC: vlans 5 6 7 added and removed', 'IGBREC: reconfigured', 'IGBREC: ping '],
+  },
+  {
     name: 'ethtool',
     summary: 'init, then ethtool as an administrator uses it: register and EEPROM dumps, statistics, interrupt coalescing, ring sizes, offloads off and on, pause frames, autonegotiation restart, the offline self-test; pings between',
     requiredMarkers: ['IGBREC: ethtool -d eth0', 'IGBREC: ethtool -e eth0', 'IGBREC: ethtool -G eth0', 'IGBREC: ethtool -t eth0 offline: ', 'IGBREC: ping '],
