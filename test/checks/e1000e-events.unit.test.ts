@@ -119,3 +119,27 @@ describe('e1000e: EITR(n) at 0xe8 + 4n', () => {
     expect(result.divergences.map((d) => d.subject)).toContain('EITR(0) throttling');
   });
 });
+
+// Found on a Linux 5.10 e1000e recording (not shipped): a frame the replay did not inject was
+// notified on vector 0 (arming its throttling timer) and auto-masked; a second one left RXQ0 pending;
+// when the driver unmasked RXQ0 only the recording's device had it pending, postponed it behind
+// that timer and logged EIAME's auto-mask of the cause.
+describe('e1000e: EIAME auto-masking a cause a packet set', () => {
+  it('is explained by that packet, as the postponement and the EIAC clear are', () => {
+    const imsNoRx = IMS_ALL & ~RXQ0;
+    const rxPending = BASE_ICR | RXQ0;
+    const records: TraceRecord[] = [
+      access(0, TDT, 9, [txDescriptor(), ...received(), irqSet(ICR, BASE_ICR, rxPending), pending(RXQ0, rxPending, IMS_ALL), notify(0), eiame(RXQ0), eiac(rxPending)]),
+      access(1, TDT, 10, [txDescriptor(), ...received(), irqSet(ICR, BASE_ICR, rxPending), asserted(rxPending), pending(0, rxPending, imsNoRx)]),
+      access(2, IMS, RXQ0, [irqSet(IMS, imsNoRx, IMS_ALL), asserted(rxPending), pending(RXQ0, rxPending, IMS_ALL), postponed(EITR0), eiame(RXQ0), eiac(rxPending)]),
+    ];
+    const target = new Map<number, SideEvent[]>([
+      [0, [txDescriptor()]],
+      [1, [txDescriptor()]],
+      [2, [irqSet(IMS, IMS_ALL, IMS_ALL), asserted(BASE_ICR), pending(0, BASE_ICR, IMS_ALL)]],
+    ]);
+    const result = check('e1000e', { records, target });
+    expect(failing(result)).toEqual([]);
+    expect(result.divergences).toContainEqual(expect.objectContaining({ class: 'explained-by-traffic', line: 1002, subject: 'e1000e_irq_iam_clear_eiame' }));
+  });
+});

@@ -65,7 +65,10 @@ export class TrafficTaint {
         return this.bitLine(ICR, event.icr | event.pending) ?? this.bitLine(IMS, event.ims);
       case 'other': {
         const eiac = EIAC_CLEAR.exec(event.text);
-        return eiac === null ? undefined : this.bitLine(this.causeRegister, Number.parseInt(eiac[1]!, 16));
+        if (eiac !== null) return this.bitLine(this.causeRegister, Number.parseInt(eiac[1]!, 16));
+        // e1000e's EIAME auto-mask names the ICR cause it notifies: one packets set is theirs.
+        const cause = causeShown(event);
+        return cause === undefined ? undefined : this.bitLine(ICR, cause);
       }
     }
   }
