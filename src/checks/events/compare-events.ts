@@ -6,7 +6,8 @@
 
 import { DEFAULT_DEVICE_MODEL, deviceRow, type DeviceModel } from '../../devices/table.js';
 import type { Access, Marker, SideEvent, TraceRecord } from '../../model/access.js';
-import { injectedBeforeWrite, recordedFrames, splitAtReceipts, type RecordedFrame } from '../../datapath/rx-path.js';
+import { injectedBeforeWrite, recordedFrames, RX_START_RECV, splitAtReceipts, type RecordedFrame } from '../../datapath/rx-path.js';
+import { explainTimerFlushes, timerFlushAt, type TimerFlush } from './timer-flush.js';
 import type { EventDivergence, EventPlace, EventTally, TargetEventLog, TimeSegment } from '../../model/events.js';
 import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
@@ -111,7 +112,12 @@ class Walk {
   readonly taint: TrafficTaint;
   readonly held: HeldTimers;
   readonly throttled: ThrottledVectors;
-  private recordedPool: { events: SideEvent[]; line: number; seq: number; kinds: Set<string> } | undefined;
+  private recordedPool: { events: SideEvent[]; line: number; seq: number; kinds: Set<string>; receivingAgain: number[] } | undefined;
+  /**
+   * Timer markers that ended with the device receiving again (where QEMU may flush held frames, see
+   * timer-flush.ts), by line: the line of the stretch of time they were compared in.
+   */
+  readonly timePlaceOf = new Map<number, number>();
   private targetPool: SideEvent[] = [];
   /** Time segments the target logged that no access has passed yet. */
   private segments: TimeSegment[] = [];
@@ -179,9 +185,10 @@ class Walk {
         else if (ITR_TIMER_FIRED.test(event.name)) this.held.holdItr(event.line, frozen);
       }
     }
-    const pool = this.recordedPool ?? { events: [], line, seq, kinds: new Set<string>() };
+    const pool = this.recordedPool ?? { events: [], line, seq, kinds: new Set<string>(), receivingAgain: [] };
     pool.events.push(...events);
     pool.kinds.add(kind);
+    if (events.at(-1)?.name === RX_START_RECV) pool.receivingAgain.push(line);
     this.recordedPool = pool;
   }
 
@@ -422,6 +429,7 @@ class Walk {
     const firedHere = new Set([...result.recorded, ...result.target].flatMap((e) => (e.kind === 'timer-fired' ? [e.vector] : [])));
     this.add({ ...result, divergences: this.explainDisplaced(this.cancelShiftedTimers(result.divergences, firedHere), result.recorded) });
     this.taint.observe(result.recorded, packetLine);
+    for (const marker of pool?.receivingAgain ?? []) this.timePlaceOf.set(marker, line);
     // The target ran time here: the timers it held fired, and both sides are alike again.
     this.held.release();
     this.targetItrArmed = undefined;
@@ -436,6 +444,8 @@ class Walk {
  */
 export class DeviceEventCheck {
   private readonly walk: Walk;
+  /** Injected frames QEMU had handed over inside a timer's callback (see timer-flush.ts). */
+  private readonly timerFlushes: TimerFlush[] = [];
   /** The recording's events before its first access, until the first access is seen. */
   private startRecorded: SideEvent[] = [];
   private startTarget: readonly SideEvent[] = [];
@@ -463,7 +473,10 @@ export class DeviceEventCheck {
       if (record.type === 'marker' && done.has(record.line)) continue;
       walk.throttled.observe(record.events);
       if (record.type === 'marker') {
-        if (injected(record.line)) walk.packet(record, undefined, undefined);
+        if (injected(record.line)) {
+          walk.packet(record, undefined, undefined);
+          this.noteTimerFlush(input.records, r);
+        }
         else if (record.afterSeq >= 0) walk.pool(record.events, record.line, record.afterSeq, record.kind, input.frozenTime?.get(record.line));
         else this.startRecorded.push(...record.events);
         continue;
@@ -505,6 +518,7 @@ export class DeviceEventCheck {
           continue;
         }
         const split = walk.packet(marker, { ...record, events: recordedEvents }, next?.line);
+        this.noteTimerFlush(input.records, r + 1 + m);
         const { recordedWrite, targetWrite, beforeWrite } = split;
         switchedReceivePath.push(...split.switchedReceivePath);
         switchedFrames += split.switchedFrames;
@@ -550,9 +564,14 @@ export class DeviceEventCheck {
     walk.timeBefore(Number.POSITIVE_INFINITY);
     walk.closePool();
     return {
-      divergences: walk.divergences,
+      divergences: explainTimerFlushes(walk.divergences, this.timerFlushes, walk.timePlaceOf),
       tally: { compared: walk.compared, excluded: [...walk.excluded].map(([reason, events]) => ({ reason, events })).sort((a, b) => b.events - a.events) },
     };
+  }
+
+  private noteTimerFlush(records: readonly TraceRecord[], index: number): void {
+    const flush = timerFlushAt(records, index, this.registers);
+    if (flush !== undefined) this.timerFlushes.push(flush);
   }
 
   /** Realize and reset: compared once, before the first access (or at the end of a trace without one). */
