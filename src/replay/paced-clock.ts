@@ -17,6 +17,7 @@
 
 import type { SideEvent } from '../model/access.js';
 import { delayTimerShot, isDelayRegister, TIMER_FIRED, timersArmed, type ArmedTimer } from '../devices/throttle-timers.js';
+import { NEGOTIATION_DONE } from './plan.js';
 
 /**
  * Room kept below a pending deadline. The recording's clock may pass a deadline whose timer QEMU's
@@ -61,6 +62,10 @@ export class PacedClock {
    */
   ranFor(recordedUs: number | undefined, events: readonly SideEvent[]): void {
     if (recordedUs !== undefined) this.anchor = { virtual: this.now, recordedUs };
+    // The recording's negotiation completed here, and the replay ran its time until the target's
+    // did: none is pending on either clock, wherever the estimate put its deadline (an estimate a
+    // little later than the target's real one would hold every later step below it).
+    if (events.some((event) => event.name === NEGOTIATION_DONE)) this.negotiationDeadline = undefined;
     let lastFired = -1;
     events.forEach((event, i) => { if (TIMER_FIRED.test(event.name)) lastFired = i; });
     // A delay timer running out fires every delayed cause and stops the other delay timers

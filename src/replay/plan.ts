@@ -106,6 +106,8 @@ const MEMORY_DECODE = 0x2;
 const DECODE_BITS = IO_DECODE | MEMORY_DECODE;
 /** QEMU's event for an autonegotiation starting. */
 export const NEGOTIATION_START = 'e1000x_link_negotiation_start';
+/** QEMU's autonegotiation timer ran out: the negotiation is done. */
+export const NEGOTIATION_DONE = 'e1000x_link_negotiation_done';
 /** Fewer reads than this is not a loop. */
 const MIN_POLL_READS = 3;
 
@@ -344,7 +346,7 @@ class AutonegTracker {
       if (event.name === NEGOTIATION_START) {
         this.pending = true;
         this.startedByAccess = record.type === 'access';
-      } else if (event.name === 'e1000x_link_negotiation_done') this.pending = false;
+      } else if (event.name === NEGOTIATION_DONE) this.pending = false;
     }
   }
 }

@@ -139,6 +139,23 @@ describe('PacedClock and a pending autonegotiation', () => {
     clock.ranFor(2_700_000, []);
     expect(clock.stepBefore(2_700_100, [])).toBe(100_000n);
   });
+
+  // Found on a Linux 5.10 e1000e nomsi recording (not shipped): the target's negotiation ran out
+  // 169 µs before the deadline estimated from the access that started it; the clock stood still
+  // after it, below a deadline no negotiation had any more, and an ITR timer the recording saw run
+  // out still held the driver's next interrupt back in the target.
+  it('holds nothing back once the recording\'s negotiation completed, wherever the estimate put its deadline', () => {
+    const clock = new PacedClock();
+    clock.ranTo(1_000n);
+    clock.ranFor(0, []);
+    expect(clock.stepBefore(2_000_000, [], true)).toBe(2_000_000_000n);
+    // The target's negotiation ran out 169 µs before the estimate: the replay stepped to it.
+    const done = { name: 'e1000x_link_negotiation_done', category: 'link', line: 3, text: 'Auto negotiation is completed' } as const;
+    clock.ranTo(1_000n + 2_000_000_000n + 500_000_000n - 169_000n);
+    clock.ranFor(2_500_000, [done]);
+    // 11 ms later the recording armed ITR again: the clock follows it all the way.
+    expect(clock.stepBefore(2_511_000, [])).toBe(11_000_000n);
+  });
 });
 
 describe('ArmedTimerLog (a target\'s own log, line by line)', () => {
