@@ -100,8 +100,9 @@ export async function recordTrace(options: RecordOptions): Promise<RecordResult>
     ? await userGuest(options.kernel, options.initrd)
     : await projectGuest({ kernelPackage: options.kernelPackage, driver: deviceRow(options.device.model).linuxDriver, debianArch: arch.debianArch, env: options.env, onLog: options.onLog });
   const work = await makePrivateTempDir();
-  const remove = (): void => { if (options.keepTemp !== true) rmSync(work, { recursive: true, force: true }); };
-  const registration = registerForReaping({ shutdown: async () => remove(), shutdownSync: remove });
+  // Retries: a QEMU killed a moment ago may still have been creating a file in it (ENOTEMPTY).
+  const remove = (): void => { if (options.keepTemp !== true) rmSync(work, { recursive: true, force: true, maxRetries: 3 }); };
+  const registration = registerForReaping({ shutdown: async () => remove(), shutdownSync: remove, afterProcesses: true });
   try {
     await symlink(guest.kernel, join(work, WORK_FILES.kernel));
     await symlink(guest.initrd, join(work, WORK_FILES.initrd));

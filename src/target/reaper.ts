@@ -19,6 +19,24 @@ export interface Reapable {
   shutdown(): Promise<void>;
   /** The same, synchronously and forcefully. */
   shutdownSync(): void;
+  /**
+   * Files only (a work directory a process writes into): shut down after every process is down,
+   * so that no process still creates files in it while it is removed.
+   */
+  readonly afterProcesses?: boolean;
+}
+
+/** The entries in shutdown order: processes, then what they wrote into. */
+function inOrder(entries: Iterable<Reapable>): [Reapable[], Reapable[]] {
+  const all = [...entries];
+  return [all.filter((entry) => entry.afterProcesses !== true), all.filter((entry) => entry.afterProcesses === true)];
+}
+
+/** Shuts every entry down politely, processes first. */
+async function shutdownAll(entries: Iterable<Reapable>): Promise<void> {
+  const [processes, files] = inOrder(entries);
+  await Promise.allSettled(processes.map((entry) => entry.shutdown()));
+  await Promise.allSettled(files.map((entry) => entry.shutdown()));
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -31,7 +49,7 @@ let shuttingDown = false;
 let closed = false;
 
 function onExit(): void {
-  for (const entry of live) entry.shutdownSync();
+  for (const entry of inOrder(live).flat()) entry.shutdownSync();
   live.clear();
 }
 
@@ -41,7 +59,7 @@ function onSignal(signal: HandledSignal): void {
     process.exit(128 + osConstants.signals[signal]);
   }
   shuttingDown = true;
-  void Promise.allSettled([...live].map((entry) => entry.shutdown())).then(() => {
+  void shutdownAll(live).then(() => {
     shuttingDown = false;
     live.clear();
     uninstall();
@@ -95,7 +113,7 @@ export function registerForReaping(entry: Reapable): Disposable {
  */
 export async function reapAll(): Promise<void> {
   closed = true;
-  await Promise.allSettled([...live].map((entry) => entry.shutdown()));
+  await shutdownAll(live);
   live.clear();
   uninstall();
 }
