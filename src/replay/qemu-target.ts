@@ -30,6 +30,7 @@ import type { MemoryStretch, MemoryWrite } from '../datapath/memory-write.js';
 import type { OwnNetdev } from './prepare.js';
 import { RX_START_EVENT, type RxInjection } from '../datapath/rx-path.js';
 import type { LogCursor } from '../target/log-tail.js';
+import { NEGOTIATION_DONE, NEGOTIATION_START } from './plan.js';
 
 
 export interface QemuTargetOptions {
@@ -75,9 +76,10 @@ const AUTONEG_WAIT_AFTER_MISS_MS = 250;
 const SETTLE_MS = 3;
 /** Most virtual time an autoneg marker may step through waiting for the negotiation (QEMU needs 500 ms). */
 const AUTONEG_STEP_LIMIT_NS = 5_000_000_000n;
-const AUTONEG_DONE = /e1000x_link_negotiation_done/;
+/** The target's log line of a completed negotiation (the event name plan.ts follows in the recording). */
+const AUTONEG_DONE = new RegExp(NEGOTIATION_DONE);
 /** A negotiation starting or completing in the target's log, to know whether one is under way. */
-const AUTONEG_EVENT = /e1000x_link_negotiation_(start|done)/;
+const AUTONEG_EVENT = new RegExp(`${NEGOTIATION_START}|${NEGOTIATION_DONE}`);
 /** An interrupt-throttling timer running out (igb's per-vector EITR, e1000e's ITR/EITR and legacy/MSI variants). */
 const THROTTLE_FIRED = TIMER_FIRED;
 /** A throttling timer armed (QEMU logs it for every timer, igb's and e1000e's alike)... */
