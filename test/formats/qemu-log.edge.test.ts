@@ -169,3 +169,30 @@ describe('throttling timer armings keep their time (synthetic lines in the forma
     expect(accesses[0]!.timeUs).toBe(1796513470325122);
   });
 });
+
+// Lines as Linux 5.10's e1000e made them under pci=nomsi (the linux-5.10 e1000e nomsi recording,
+// not shipped, lines 6,888-6,945, shortened): the vCPU thread 30886 receives a frame inside its
+// transmit tail write (slirp answers at once), then the backend's thread 30884 delivers two more.
+// Before, all three were one packet marker, injected after the write, so the first frame's interrupt
+// collected the transmit delay timers' causes the recording's frame came too early to see.
+describe('frames received inside a write and after it by the backend\'s thread (synthetic lines in QEMU 10.0.2\'s format)', () => {
+  it('are two packet markers: the vCPU\'s own receipt, then the backend thread\'s', async () => {
+    const { markers, accesses } = await parseText([
+      '30886@1796599237.349536:e1000e_core_write Write to register 0x3818, 4 byte(s), value: 0x38',
+      '30886@1796599237.349571:e1000e_tx_descr 0x1fe5fd0a : ab100036 200',
+      '30886@1796599237.350849:e1000e_rx_receive_iov Received vector of 1 fragments',
+      '30886@1796599237.350909:e1000e_rx_written_to_guest Received packet written to guest (queue 0)',
+      '30886@1796599237.350922:e1000e_irq_rearm_timer Mitigation timer armed for register 0x3820, delay 8192 ns',
+      '30884@1796599237.350950:e1000e_rx_can_recv Can receive',
+      '30884@1796599237.350960:e1000e_rx_receive_iov Received vector of 1 fragments',
+      '30884@1796599237.350970:e1000e_rx_written_to_guest Received packet written to guest (queue 0)',
+      '30884@1796599237.350995:e1000e_rx_receive_iov Received vector of 1 fragments',
+      '30884@1796599237.351000:e1000e_rx_written_to_guest Received packet written to guest (queue 0)',
+      '30886@1796599237.360000:e1000e_core_read Read from register 0x8, 4 byte(s), value: 0x80283',
+      '',
+    ].join('\n'));
+    expect(accesses).toHaveLength(2);
+    expect(markers.map((m) => [m.kind, m.line, m.thread, m.afterSeq, m.events.filter((e) => e.name === 'e1000e_rx_receive_iov').length]))
+      .toEqual([['rx-packet', 3, 30886, 0, 1], ['rx-packet', 7, 30884, 0, 2]]);
+  });
+});

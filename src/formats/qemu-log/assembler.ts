@@ -170,7 +170,7 @@ export class AccessAssembler {
 
   private addToMarker(item: PendingEvent, kind: MarkerKind | undefined): void {
     const open = this.openMarker;
-    if (open !== undefined && (kind === undefined || kind === open.kind || kind === 'async')) {
+    if (open !== undefined && !this.receivedElsewhere(open, item, kind) && (kind === undefined || kind === open.kind || kind === 'async')) {
       open.events.push(item.event);
       return;
     }
@@ -185,6 +185,16 @@ export class AccessAssembler {
     };
     this.markers.push(marker);
     this.openMarker = marker;
+  }
+
+  /**
+   * A frame's receipt printed by the backend's thread after frames a vCPU received inside its write
+   * (the backend answering at once): a packet marker of its own, since the replay hands the two
+   * over at different points (rx-path.ts injectedBeforeWrite: the write's own frames before it, the
+   * later ones after it, as the recording's device got them).
+   */
+  private receivedElsewhere(open: MutableMarker, item: PendingEvent, kind: MarkerKind | undefined): boolean {
+    return kind === 'rx-packet' && open.kind === 'rx-packet' && open.thread !== undefined && this.vcpuThreads.has(open.thread) && this.isAsync(item);
   }
 
   private flushHeld(): void {
