@@ -14,13 +14,10 @@ import type { RxBufferLayout } from '../devices/table.js';
 import type { FrameCursor } from '../frames/frame-cursor.js';
 import { coalesce, type MemoryStretch, type MemoryWrite } from './memory-write.js';
 import type { RxNotInjected } from '../model/frames.js';
-import { psBytesWritten, PS_WRITE_EVENT, recordedWritebacks, type RxFormatTracker, type RxWritebacks } from './rx-writeback.js';
+import { psBytesWritten, PS_WRITE_EVENT, recordedWritebacks, RX_DESCRIPTOR_EVENT, rxDescriptorRead, type RxFormatTracker, type RxWritebacks } from './rx-writeback.js';
 
 /** QEMU's first event for a frame the backend hands the NIC (before any filter). */
 export const RX_START_EVENT = 'e1000e_rx_receive_iov';
-/** `Next RX descriptor: ring #0, PA: 0x1af01040, length: 16`. */
-const DESCRIPTOR_EVENT = 'e1000e_rx_descr';
-const DESCRIPTOR_TEXT = /PA: 0x([0-9a-fA-F]+), length: (\d+)/;
 const WORD_BYTES = 8;
 /**
  * A buffer write, `buffer 1, addr: 0x1af060c0, offset: 0, from: ..., length: 98` (igb) or
@@ -200,10 +197,10 @@ export class RxDataPath {
     const descriptors: { address: number; words: bigint[]; split?: readonly number[] }[] = [];
     const buffers: { address: number; length: number }[] = [];
     for (const event of events) {
-      if (event.name === DESCRIPTOR_EVENT) {
-        const m = DESCRIPTOR_TEXT.exec(event.text);
-        if (m === null) continue;
-        descriptors.push({ address: Number.parseInt(m[1]!, 16), words: new Array<bigint>(Math.max(2, Number(m[2]) / WORD_BYTES)).fill(0n) });
+      if (event.name === RX_DESCRIPTOR_EVENT) {
+        const read = rxDescriptorRead(event.text);
+        if (read === undefined) continue;
+        descriptors.push({ address: read.address, words: new Array<bigint>(Math.max(2, read.bytes / WORD_BYTES)).fill(0n) });
         continue;
       }
       const current = descriptors[descriptors.length - 1];
@@ -325,7 +322,12 @@ function injectable(marker: Marker): boolean {
 }
 
 /** QEMU's "the device can receive again": it flushes the frames its backend held meanwhile, then and there. */
-export const RX_START_RECV = 'e1000e_rx_start_recv';
+const RX_START_RECV = 'e1000e_rx_start_recv';
+
+/** Whether a timer's events end with the device able to receive again (where QEMU flushes held frames). */
+export function endsReceivingAgain(events: readonly SideEvent[]): boolean {
+  return events.at(-1)?.name === RX_START_RECV;
+}
 
 /**
  * The kind of timer marker right before `marker` (no access between them) that ended with the
@@ -338,7 +340,7 @@ export const RX_START_RECV = 'e1000e_rx_start_recv';
  */
 export function flushedInsideTimer(marker: Marker, before: TraceRecord | undefined): string | undefined {
   if (before?.type !== 'marker' || before.kind === 'rx-packet' || before.afterSeq !== marker.afterSeq) return undefined;
-  return before.events.at(-1)?.name === RX_START_RECV ? before.kind : undefined;
+  return endsReceivingAgain(before.events) ? before.kind : undefined;
 }
 
 function wordsBytes(words: readonly bigint[]): Uint8Array {

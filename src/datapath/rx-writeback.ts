@@ -147,8 +147,15 @@ export interface RxWritebacks {
   readonly undecoded: readonly string[];
 }
 
-const DESCRIPTOR_EVENT = 'e1000e_rx_descr';
+/** `Next RX descriptor: ring #0, PA: 0x1af01040, length: 16`: the device reads a receive descriptor. */
+export const RX_DESCRIPTOR_EVENT = 'e1000e_rx_descr';
 const DESCRIPTOR_TEXT = /ring #(\d+), PA: 0x([0-9a-fA-F]+), length: (\d+)/;
+
+/** The ring, guest address and size of a descriptor an `RX_DESCRIPTOR_EVENT` names, or undefined if its text is not that. */
+export function rxDescriptorRead(text: string): { ring: number; address: number; bytes: number } | undefined {
+  const m = DESCRIPTOR_TEXT.exec(text);
+  return m === null ? undefined : { ring: Number(m[1]), address: Number.parseInt(m[2]!, 16), bytes: Number(m[3]) };
+}
 const BUFFER_LENGTH = /length: (\d+)$/;
 /** What the device wrote to each buffer of a packet-split descriptor, `bytes written: [34, 1480, 0, 0]`. */
 export const PS_WRITE_EVENT = 'e1000e_rx_desc_ps_write';
@@ -190,15 +197,14 @@ export function recordedWritebacks(events: readonly SideEvent[], bufferEvent: st
     current = undefined;
   };
   for (const event of events) {
-    if (event.name === DESCRIPTOR_EVENT) {
+    if (event.name === RX_DESCRIPTOR_EVENT) {
       close();
-      const m = DESCRIPTOR_TEXT.exec(event.text);
-      if (m === null) continue;
-      const ring = Number(m[1]);
-      const format = formats.formatOf(ring);
+      const read = rxDescriptorRead(event.text);
+      if (read === undefined) continue;
+      const format = formats.formatOf(read.ring);
       if ('undecoded' in format) undecoded.push(format.undecoded);
-      else if (Number(m[3]) !== format.bytes) undecoded.push(`in ${format.name} format with ${m[3]} bytes each`);
-      else current = { address: Number.parseInt(m[2]!, 16), ring, line: event.line, format, expected: new Map() };
+      else if (read.bytes !== format.bytes) undecoded.push(`in ${format.name} format with ${read.bytes} bytes each`);
+      else current = { address: read.address, ring: read.ring, line: event.line, format, expected: new Map() };
       continue;
     }
     if (current === undefined) continue;

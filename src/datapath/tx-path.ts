@@ -131,17 +131,13 @@ export class TxDataPath {
     const writes: MemoryWrite[] = handoff.descriptors.map((d) => ({ address: d.address, data: descriptorBytes(d.words) }));
     const expected: ExpectedFrame[] = [];
     const skipped: SkippedPacket[] = [];
-    const loopback = this.loopback.active;
+    const offWire = this.offWire();
     for (const packet of handoff.packets) {
-      if (loopback !== undefined) {
-        // Nothing of it is in the capture: no frame is taken for it, so the frames after stay in step.
-        skipped.push({ line: packet.line, reason: loopedBack(loopback), frames: 0 });
-        continue;
-      }
-      if (this.backendDown) {
-        // The replay's target has its link down here too (the replay sets it at the same marker),
-        // so it must send nothing: a frame from it is frame-extra.
-        skipped.push({ line: packet.line, reason: LINK_DOWN, frames: 0 });
+      if (offWire !== undefined) {
+        // Nothing of it is in the capture: no frame is taken for it, so the frames after stay in
+        // step; the target is in the same state (its link down, or looping back) and must send
+        // nothing: a frame from it is frame-extra.
+        skipped.push({ line: packet.line, reason: offWire, frames: 0 });
         continue;
       }
       const frames = [];
@@ -161,6 +157,13 @@ export class TxDataPath {
       for (const frame of frames) expected.push({ data: frame.data, pcapIndex: frame.index, packetLine: packet.line });
     }
     return { handoff, writes: coalesce(writes), expected, skipped, ...this.writebackChecks(handoff) };
+  }
+
+  /** Why what the device sends now reaches no capture (host link down, loopback), or undefined when it does. */
+  private offWire(): string | undefined {
+    const loopback = this.loopback.active;
+    if (loopback !== undefined) return loopedBack(loopback);
+    return this.backendDown ? LINK_DOWN : undefined;
   }
 
   async close(): Promise<void> {

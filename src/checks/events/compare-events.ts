@@ -6,7 +6,7 @@
 
 import { DEFAULT_DEVICE_MODEL, deviceRow, type DeviceModel } from '../../devices/table.js';
 import type { Access, Marker, SideEvent, TraceRecord } from '../../model/access.js';
-import { injectedBeforeWrite, recordedFrames, RX_START_RECV, splitAtReceipts, type RecordedFrame } from '../../datapath/rx-path.js';
+import { endsReceivingAgain, injectedBeforeWrite, recordedFrames, splitAtReceipts, type RecordedFrame } from '../../datapath/rx-path.js';
 import { explainTimerFlushes, timerFlushAt, type TimerFlush } from './timer-flush.js';
 import type { EventDivergence, EventPlace, EventTally, TargetEventLog, TimeSegment } from '../../model/events.js';
 import type { RegisterDatabase } from '../../regs/database.js';
@@ -188,7 +188,7 @@ class Walk {
     const pool = this.recordedPool ?? { events: [], line, seq, kinds: new Set<string>(), receivingAgain: [] };
     pool.events.push(...events);
     pool.kinds.add(kind);
-    if (events.at(-1)?.name === RX_START_RECV) pool.receivingAgain.push(line);
+    if (endsReceivingAgain(events)) pool.receivingAgain.push(line);
     this.recordedPool = pool;
   }
 
