@@ -234,6 +234,37 @@ describe('time and the start', () => {
       .toEqual([expect.objectContaining({ class: 'event-extra', line: 2000 })]);
   });
 
+  it('explains a later firing left without counterpart where frozen markers took the target\'s re-armed one', () => {
+    // As in a real Linux 5.10 e1000e `ethtool -r` recording replayed in markers time: the recording
+    // fires EITR[2] at two markers where the replay lets no time run (an autonegotiation is
+    // pending), then, after the negotiation's LSC notification armed it again, once more after the
+    // next access. The target's timer, armed throughout, fires once for the frozen two when time runs
+    // and, armed anew by the LSC notification, again inside that time run: the pools pair it with
+    // the second frozen one, and the recording's last firing has no counterpart.
+    const done = (): SideEvent => ev('e1000x_link_negotiation_done', 'Auto negotiation is completed');
+    const at = (kind: Marker['kind'], line: number, afterSeq: number, events: SideEvent[]): Marker => ({ type: 'marker', kind, line, afterSeq, events });
+    const records = (last: number): TraceRecord[] => [
+      access(0, 'read', 0x8, 0x80080483), at('itr-timer', 3000, 0, fired(2)),
+      access(1, 'read', 0x8, 0x80080483), at('itr-timer', 3001, 1, fired(2)), at('autoneg', 3002, 1, [done()]),
+      access(2, 'read', 0x8, 0x80080483), at('itr-timer', 3003, 2, fired(last)),
+      access(3, 'read', 0x8, 0x80080483),
+    ];
+    const time = (): TimeSegment[] => [
+      { afterPlace: 2, cause: 'marker', events: [...fired(2), done(), ...fired(2)] },
+      { afterPlace: 3, cause: 'marker', events: [] },
+    ];
+    const frozen = new Map([[3000, 'an autonegotiation was pending'], [3001, 'an autonegotiation was pending']]);
+    const result = check(records(2), { time: time() }, new Map(), frozen);
+    expect(result.divergences.map((d) => `${d.class} ${d.line} ${d.subject}`)).toEqual([
+      'explained-by-frozen-time 3003 EITR(2) throttling timer', 'explained-by-frozen-time 3003 e1000e_irq_icr_clear_eiac',
+    ]);
+    expect(result.divergences[0]!.reason).toMatch(/fired the EITR\(2\) throttling timer 2 times \(lines \d+, \d+\) where the replay let no time run \(an autonegotiation was pending\)/);
+    // Where time did run at those markers, the same firing fails; so does a missing firing of another vector.
+    expect(check(records(2), { time: time() }).divergences.map((d) => d.class)).toContain('event-missing');
+    expect(check(records(3), { time: time() }, new Map(), frozen).divergences.filter((d) => d.class === 'event-missing').map((d) => d.subject))
+      .toContain('EITR(3) throttling timer');
+  });
+
   it('reports autonegotiation the target never completed at the recorded marker', () => {
     const records: TraceRecord[] = [
       access(0, 'read', 0x8, 0x80080481),

@@ -13,7 +13,7 @@ import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
 import { deviceEvent, isPacketEvent, isReceivePathEvent, type DeviceEvent } from './device-event.js';
 import { EICR, ICR, TrafficTaint } from './traffic-taint.js';
-import { HeldTimers, ITR_TIMER_FIRED } from './held-timers.js';
+import { HeldTimers, ITR_TIMER_FIRED, type HeldSurplus } from './held-timers.js';
 import { ThrottledVectors } from './throttled-vectors.js';
 import { delayTimerShot, isDelayRegister, timersArmed } from '../../devices/throttle-timers.js';
 
@@ -137,6 +137,8 @@ class Walk {
   /** Where the target armed its ITR timer with no time run since (only when its clock is not paced). */
   private targetItrArmed: number | undefined;
   private lastDisplacedLine = 0;
+  /** The last time pool's held vectors the recording fired more than once at frozen markers (see explainHeldSurplus). */
+  private heldSurplus = new Map<number, HeldSurplus>();
 
   constructor(private readonly registers: RegisterDatabase, model: DeviceModel, private readonly clockPaced = false) {
     const msix = deviceRow(model).msix;
@@ -387,6 +389,39 @@ class Walk {
   }
 
   /**
+   * The pool after a stretch of frozen markers at which the recording fired a vector's timer k > 1
+   * times: the target's timer, armed throughout with no time running, fired once for all k when
+   * time ran, and, armed again there, fired for a later recorded firing — inside that time run, so
+   * the pools compared it with one of the k. The recording's later firing, here, then has no
+   * counterpart: a missing firing of that vector (and the empty EIAC clear logged with it), at most
+   * k - 1 of them less those already explained, is frozen time's doing. Any other difference fails.
+   */
+  private explainHeldSurplus(divergences: EventDivergence[]): EventDivergence[] {
+    const surplus = new Map([...this.heldSurplus].map(([vector, s]) => [vector, { ...s, left: s.count }]));
+    this.heldSurplus = new Map();
+    if (surplus.size === 0) return divergences;
+    let clears = 0;
+    const reason = (s: HeldSurplus, d: EventDivergence): string => `the recording fired the ${s.held.timer} throttling timer ${s.lines.length} times `
+      + `(lines ${s.lines.map(early0).join(', ')}) where the replay let no time run (${s.held.reason}); the target's, armed throughout, `
+      + `fired once for them all when time ran, and again, armed anew, inside that time run, so this later firing of the recording's has no counterpart `
+      + `(otherwise ${d.class}: ${d.reason})`;
+    const explained = divergences.map((d) => {
+      const vector = d.class === 'event-missing' ? TIMER_VECTOR.exec(d.subject) : null;
+      const s = vector === null ? undefined : surplus.get(Number(vector[1]));
+      if (s === undefined || s.left === 0) return d;
+      s.left--;
+      clears++;
+      return { ...d, class: 'explained-by-frozen-time' as const, reason: reason(s, d) };
+    });
+    const used = [...surplus.values()].find((s) => s.left < s.count);
+    return explained.map((d) => {
+      if (used === undefined || clears === 0 || d.class !== 'event-missing' || !isEmptyEiacClear(d, d.expected)) return d;
+      clears--;
+      return { ...d, class: 'explained-by-frozen-time' as const, reason: reason(used, d) };
+    });
+  }
+
+  /**
    * Before an access is compared: where the recording arms its ITR timer again, it had run out (QEMU
    * arms only a timer that is not running), unseen if nothing was pending. The target's, armed at an
    * earlier place with no time run since, is still running and holds back INTx and MSI interrupts
@@ -427,9 +462,12 @@ class Walk {
       ...(packetLine === undefined ? {} : { packetLine }),
     }, pool?.events ?? [], this.targetPool);
     const firedHere = new Set([...result.recorded, ...result.target].flatMap((e) => (e.kind === 'timer-fired' ? [e.vector] : [])));
-    this.add({ ...result, divergences: this.explainDisplaced(this.cancelShiftedTimers(result.divergences, firedHere), result.recorded) });
+    const divergences = this.explainHeldSurplus(this.explainDisplaced(this.cancelShiftedTimers(result.divergences, firedHere), result.recorded));
+    this.add({ ...result, divergences });
     this.taint.observe(result.recorded, packetLine);
     for (const marker of pool?.receivingAgain ?? []) this.timePlaceOf.set(marker, line);
+    this.heldSurplus = this.held.surplus((vector) => divergences.filter((d) => d.class === 'explained-by-frozen-time'
+      && d.actual === 'none' && TIMER_VECTOR.exec(d.subject)?.[1] === String(vector)).length);
     // The target ran time here: the timers it held fired, and both sides are alike again.
     this.held.release();
     this.targetItrArmed = undefined;

@@ -26,9 +26,25 @@ export interface HeldTimer {
   readonly reason: string;
 }
 
+/**
+ * Firings of a vector's timer the recording made at frozen markers beyond the first: the target's
+ * timer, armed through the whole stretch with no time running, fires once for them all when time
+ * runs, and then (armed again) for a later recorded firing, which is then the one without a
+ * counterpart.
+ */
+export interface HeldSurplus {
+  readonly held: HeldTimer;
+  /** The recording's firings of the vector at frozen markers, in order. */
+  readonly lines: readonly number[];
+  /** How many later recorded firings of the vector may have no counterpart in the target. */
+  readonly count: number;
+}
+
 export class HeldTimers {
   /** Vectors whose recorded timer fired at a frozen marker, with the first such firing. */
   private readonly held = new Map<number, HeldTimer>();
+  /** Every firing of a held vector's recorded timer at frozen markers, by vector (lines, in order). */
+  private readonly firings = new Map<number, number[]>();
   /** e1000e's ITR timer, when the recording fired it at a frozen marker. */
   private itr: HeldTimer | undefined;
   /** A vector's cause is its EICR bit (igb); on e1000e causes are ICR bits, which name no vector. */
@@ -41,6 +57,23 @@ export class HeldTimers {
   /** The recording's timer for `vector` fired at `line`, where the replay let no time run, for `reason`. */
   hold(vector: number, line: number, reason: string): void {
     if (!this.held.has(vector)) this.held.set(vector, { timer: `EITR(${vector})`, holds: `vector ${vector}`, line, reason });
+    const lines = this.firings.get(vector) ?? [];
+    lines.push(line);
+    this.firings.set(vector, lines);
+  }
+
+  /**
+   * Before time runs again (release): each held vector the recording fired more than once at frozen
+   * markers, with how many of those firings beyond the first no difference has explained yet
+   * (`explained(vector)`: the vector's missing firings already explained by frozen time).
+   */
+  surplus(explained: (vector: number) => number): Map<number, HeldSurplus> {
+    const result = new Map<number, HeldSurplus>();
+    for (const [vector, lines] of this.firings) {
+      const count = lines.length - 1 - explained(vector);
+      if (count > 0) result.set(vector, { held: this.held.get(vector)!, lines, count });
+    }
+    return result;
   }
 
   /** The recording's ITR timer fired at `line`, where the replay let no time run, for `reason`. */
@@ -51,6 +84,7 @@ export class HeldTimers {
   /** The target ran time for a recorded marker: its held timers fired, both sides are alike again. */
   release(): void {
     this.held.clear();
+    this.firings.clear();
     this.itr = undefined;
   }
 
