@@ -53,6 +53,13 @@ describe('device events of replayed accesses', () => {
     })]);
   });
 
+  it('names a config-space access as one, not as the BAR0 register at the same offset', () => {
+    // 0xa8 is PCIe Device Control (an FLR is written there); in BAR0 it is RAL_A(13).
+    const records: TraceRecord[] = [{ ...access(0, 'write', 0xa8, 0x8000, [notify(1)]), space: 'pci-config', size: 2 }];
+    const result = check(records, { byPlace: new Map([[0, []]]) });
+    expect(result.divergences).toEqual([expect.objectContaining({ place: { kind: 'access', access: 'write', register: 'config 0xa8', value: 0x8000 } })]);
+  });
+
   it('decodes a cause register that went to another value into its fields', () => {
     const records = [access(0, 'write', EICS, 0x2, [irqSet(ICR, 0, 0x4)])];
     const result = check(records, { byPlace: new Map([[0, [irqSet(ICR, 0, 0x5)]]]) });
@@ -263,6 +270,35 @@ describe('time and the start', () => {
     expect(check(records(2), { time: time() }).divergences.map((d) => d.class)).toContain('event-missing');
     expect(check(records(3), { time: time() }, new Map(), frozen).divergences.filter((d) => d.class === 'event-missing').map((d) => d.subject))
       .toContain('EITR(3) throttling timer');
+  });
+
+  it('takes a held timer\'s firing at a reset as the counterpart of the recorded one, not a later firing', () => {
+    // As in a real Linux 6.12 arm64 SR-IOV FLR recording replayed in markers time: the recording
+    // fires EITR[2] where the replay lets no time run; the target's, still armed, fires when the
+    // function-level reset runs every armed timer (at the access); much later the target fires
+    // EITR[1] and EITR[2] in one stretch of time where the recording fires EITR[2] one stretch
+    // later. The first recorded firing must not wait for, and take, that later one.
+    const done = (): SideEvent => ev('e1000x_link_negotiation_done', 'Auto negotiation is completed');
+    const at = (kind: Marker['kind'], line: number, afterSeq: number, events: SideEvent[]): Marker => ({ type: 'marker', kind, line, afterSeq, events });
+    const records: TraceRecord[] = [
+      access(0, 'read', 0x8, 0x80080483), at('itr-timer', 3000, 0, fired(2)),
+      access(1, 'write', 0x0, 0x4000000), at('autoneg', 3001, 1, [done()]),
+      access(2, 'read', 0x8, 0x80080483), at('itr-timer', 3002, 2, fired(1)),
+      access(3, 'read', 0x8, 0x80080483), at('itr-timer', 3003, 3, fired(2)),
+      access(4, 'read', 0x8, 0x80080483),
+    ];
+    const time: TimeSegment[] = [
+      { afterPlace: 2, cause: 'marker', events: [done()] },
+      { afterPlace: 3, cause: 'marker', events: [...fired(1), ...fired(2)] },
+      { afterPlace: 4, cause: 'marker', events: [] },
+    ];
+    const frozen = new Map([[3000, 'an autonegotiation was pending']]);
+    const result = check(records, { time, byPlace: new Map([[1, fired(2)]]) }, new Map(), frozen);
+    expect(result.divergences.filter((d) => d.class !== 'explained-by-frozen-time')).toEqual([]);
+    expect(result.divergences.map((d) => `${d.line} ${d.subject}`)).toEqual(expect.arrayContaining(['1001 EITR(2) throttling timer', '3000 EITR(2) throttling timer']));
+    // Where the target fired nothing at the reset, its later EITR[2] is the recorded first one's, and the last recorded firing has none.
+    expect(check(records, { time }, new Map(), frozen).divergences.filter((d) => d.class === 'event-missing').map((d) => `${d.line} ${d.subject}`))
+      .toContain('3003 EITR(2) throttling timer');
   });
 
   it('reports autonegotiation the target never completed at the recorded marker', () => {

@@ -16,6 +16,7 @@ import { EICR, ICR, TrafficTaint } from './traffic-taint.js';
 import { HeldTimers, ITR_TIMER_FIRED, type HeldSurplus } from './held-timers.js';
 import { ThrottledVectors } from './throttled-vectors.js';
 import { delayTimerShot, isDelayRegister, timersArmed } from '../../devices/throttle-timers.js';
+import { registerOf } from '../../regs/naming.js';
 
 /** One window of the replay: records of the recording, what was sent for them, what the target logged. */
 export interface EventCheckWindow {
@@ -123,6 +124,8 @@ class Walk {
   private segments: TimeSegment[] = [];
   /** Throttling-timer differences of the last time pool, which the next pool may cancel. */
   private unmatchedTimers: EventDivergence[] = [];
+  /** Throttling-timer firings at accesses since the last time pool closed that no waiting firing took (timersAtAccess). */
+  private accessTimers: EventDivergence[] = [];
   /** Vectors whose timer the target fired early, in time run for an unreplayed packet's timer (see explainDisplaced), and where. */
   private readonly displaced = new Map<number, number>();
   /**
@@ -356,6 +359,35 @@ class Walk {
   }
 
   /**
+   * A throttling timer one side fired at an access (QEMU fires every running one when the device
+   * resets, a function-level reset say) is the counterpart of that vector's firing the other side
+   * did in a stretch of time around it: one still waiting for its counterpart (cancelShiftedTimers)
+   * waits no longer, and one in the stretch of time still open is settled when it closes
+   * (settleAccessTimers). Either way it cannot take a later, unrelated firing for its own. How each
+   * was classed stays.
+   */
+  timersAtAccess(divergences: readonly EventDivergence[]): void {
+    for (const d of divergences) {
+      if (TIMER_SUBJECT.test(d.subject) && direction(d) !== undefined && !this.stopWaiting(d)) this.accessTimers.push(d);
+    }
+  }
+
+  /** The firings at accesses since the last stretch of time closed, against what that stretch leaves waiting. */
+  private settleAccessTimers(): void {
+    for (const d of this.accessTimers) this.stopWaiting(d);
+    this.accessTimers = [];
+  }
+
+  /** Ends the wait of the firing (and its EIAC clear) that `d`, a firing at an access, is the counterpart of; false if none waits. */
+  private stopWaiting(d: EventDivergence): boolean {
+    const waiting = this.unmatchedTimers.find((p) => p.subject === d.subject && opposite(p, d));
+    if (waiting === undefined) return false;
+    const clear = this.unmatchedTimers.find((p) => p.line === waiting.line && p.class === waiting.class && SHIFTED_WITH_TIMER.test(p.subject));
+    this.unmatchedTimers = this.unmatchedTimers.filter((p) => p !== waiting && p !== clear);
+    return true;
+  }
+
+  /**
    * Time ran here because the recording fired a throttling timer that a packet it moved armed
    * (taint): with the frames the replay does not inject, that timer is not armed in the target, but
    * letting time run fires whatever the target has armed — its own timer of another vector, early.
@@ -463,6 +495,7 @@ class Walk {
     }, pool?.events ?? [], this.targetPool);
     const firedHere = new Set([...result.recorded, ...result.target].flatMap((e) => (e.kind === 'timer-fired' ? [e.vector] : [])));
     const divergences = this.explainHeldSurplus(this.explainDisplaced(this.cancelShiftedTimers(result.divergences, firedHere), result.recorded));
+    this.settleAccessTimers();
     this.add({ ...result, divergences });
     this.taint.observe(result.recorded, packetLine);
     for (const marker of pool?.receivingAgain ?? []) this.timePlaceOf.set(marker, line);
@@ -583,10 +616,11 @@ export class DeviceEventCheck {
       walk.itrBefore(recordedEvents, targetEvents, record.line);
       const result = comparePlace({
         line: record.line, seq: record.seq, taint: walk.taint, held: walk.held, throttled: walk.throttled, registers: this.registers,
-        place: { kind: 'access', access: record.kind, register: this.registers.lookupOffset(record.offset)?.name ?? `0x${record.offset.toString(16)}`, value: record.value },
+        place: { kind: 'access', access: record.kind, register: registerOf(this.registers, record).name, value: record.value },
         ...(packetLine === undefined ? {} : { packetLine }),
       }, recordedEvents, targetEvents);
       walk.add(result);
+      walk.timersAtAccess(result.divergences);
       if (packetLine !== undefined) walk.packetArmed(record.events, packetLine);
       // A write the recording received frames inside: the throttling timers its interrupts armed run on the replay's clock (see packet()).
       const movedPacket = record.events.find(isPacketEvent)?.line;
