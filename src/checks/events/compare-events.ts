@@ -72,6 +72,23 @@ const EIAC_CLEAR_EVENT = 'e1000e_irq_icr_clear_eiac';
 const EIAC_CLEARED_NOTHING = /ICR: 0x0,/;
 const TIMER_VECTOR = /^EITR\((\d+)\) throttling timer$/;
 
+/**
+ * How often `vector`'s timer fired after a notification of the vector had armed it, in one side's
+ * events of a stretch of time (a notification sent at once arms the timer; a firing ends it).
+ */
+function reArmedFirings(events: readonly DeviceEvent[], vector: number): number {
+  let armed = false;
+  let firings = 0;
+  for (const e of events) {
+    if (e.kind === 'notify' && e.how === 'msix' && e.value === vector) armed = true;
+    else if (e.kind === 'timer-fired' && e.vector === vector && armed) {
+      firings++;
+      armed = false;
+    }
+  }
+  return firings;
+}
+
 function early0(line: number): string {
   return line.toLocaleString('en-US');
 }
@@ -500,7 +517,8 @@ class Walk {
     this.taint.observe(result.recorded, packetLine);
     for (const marker of pool?.receivingAgain ?? []) this.timePlaceOf.set(marker, line);
     this.heldSurplus = this.held.surplus((vector) => divergences.filter((d) => d.class === 'explained-by-frozen-time'
-      && d.actual === 'none' && TIMER_VECTOR.exec(d.subject)?.[1] === String(vector)).length);
+      && d.actual === 'none' && TIMER_VECTOR.exec(d.subject)?.[1] === String(vector)).length,
+    (vector) => reArmedFirings(result.target, vector) - reArmedFirings(result.recorded, vector));
     // The target ran time here: the timers it held fired, and both sides are alike again.
     this.held.release();
     this.targetItrArmed = undefined;

@@ -29,8 +29,8 @@ export interface HeldTimer {
 /**
  * Firings of a vector's timer the recording made at frozen markers beyond the first: the target's
  * timer, armed through the whole stretch with no time running, fires once for them all when time
- * runs, and then (armed again) for a later recorded firing, which is then the one without a
- * counterpart.
+ * runs, and then, armed again by a notification in that time run, once more for a later recorded
+ * firing, which is then the one without a counterpart.
  */
 export interface HeldSurplus {
   readonly held: HeldTimer;
@@ -64,13 +64,16 @@ export class HeldTimers {
 
   /**
    * Before time runs again (release): each held vector the recording fired more than once at frozen
-   * markers, with how many of those firings beyond the first no difference has explained yet
-   * (`explained(vector)`: the vector's missing firings already explained by frozen time).
+   * markers and whose timer the target, in the time that ran, armed anew and fired more often than
+   * the recording did there (`firedEarly(vector)`: the target's re-armed firings in this stretch of
+   * time less the recording's), with how many of those firings beyond the first no difference has
+   * explained yet (`explained(vector)`: the vector's missing firings explained by frozen time) —
+   * at most as many as the target fired early.
    */
-  surplus(explained: (vector: number) => number): Map<number, HeldSurplus> {
+  surplus(explained: (vector: number) => number, firedEarly: (vector: number) => number): Map<number, HeldSurplus> {
     const result = new Map<number, HeldSurplus>();
     for (const [vector, lines] of this.firings) {
-      const count = lines.length - 1 - explained(vector);
+      const count = Math.min(lines.length - 1 - explained(vector), firedEarly(vector));
       if (count > 0) result.set(vector, { held: this.held.get(vector)!, lines, count });
     }
     return result;
