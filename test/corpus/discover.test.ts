@@ -39,7 +39,9 @@ describe('discoverTraces', () => {
   });
 
   it('expands quoted globs, ** included', async () => {
-    expect(await discoverTraces(['traces/linux-6.1?-*.log'])).toEqual(['traces/linux-6.12-init.log', 'traces/linux-6.12-sriov.log', 'traces/linux-6.12-traffic-mix.log']);
+    expect(await discoverTraces(['traces/linux-6.1?-*.log'])).toEqual([
+      'traces/linux-6.12-aarch64-traffic-mix.log', 'traces/linux-6.12-init.log', 'traces/linux-6.12-sriov.log', 'traces/linux-6.12-traffic-mix.log',
+    ]);
     expect(await discoverTraces(['traces/*-init-[mp]*'])).toEqual([
       'traces/linux-6.1-init-mmiotrace.log', 'traces/linux-6.1-init-mmiotrace.txt', 'traces/linux-6.1-init-pcicfg.log',
     ]);
