@@ -12,7 +12,8 @@
 #   -o, --out DIR      where the guest goes (created if missing); one guest per DIR
 #   -h, --help         this text
 # Writes
-#   DIR/vmlinuz        the package's /boot/vmlinuz-<release>
+#   DIR/vmlinuz        the package's /boot/vmlinuz-<release> (or /usr/lib/modules/<release>/vmlinuz
+#                      of the linux-binary-<release> package a split kernel package depends on)
 #   DIR/initrd.gz      gzip'd newc cpio: busybox-static, ethtool (with the glibc and libmnl
 #                      libraries it links, from the same Debian release: busybox has no
 #                      ethtool, and scenarios switch offloads with it), scripts/guest/init as /init,
@@ -24,7 +25,8 @@
 #   DIR/guest.json     {format, driver, modules (load order, names without .ko),
 #                      extra_modules (the scenario modules and their dependencies),
 #                      kernel_package, kernel_version, kernel_release, kernel_deb,
-#                      kernel_deb_sha256, kernel_image (/boot/vmlinuz-...),
+#                      kernel_deb_sha256, kernel_image (/boot/vmlinuz-...), kernel_parts
+#                      ([{package, deb, sha256}] of a split kernel's linux-binary/-modules/-base),
 #                      kernel_mmiotrace (CONFIG_MMIOTRACE=y), busybox_package,
 #                      busybox_version, busybox_deb, busybox_deb_sha256, ethtool_version,
 #                      ethtool_debs (package=version of ethtool and its libraries), vmlinuz_sha256,
@@ -178,8 +180,23 @@ download_deb busybox-static
 bb_deb=$DEB
 download_deb "$kernel_pkg"
 kernel_deb=$DEB
+# The kernel comes in one package (Debian's kernels up to 7.x of 2025), or split (newer ones):
+# then the package named on the command line holds nothing but dependencies on linux-binary-REL
+# (vmlinuz), linux-modules-REL (the modules) and linux-base-REL (config, modules.builtin), each
+# with the same version, which are fetched too and searched as one.
+kernel_debs=("$kernel_deb")
+kernel_parts=()
+for part in $(dpkg-deb -f "$kernel_deb" Depends | tr ',|' '\n\n' | sed -E 's/^ *//; s/[ (].*//' | grep -E '^linux-(binary|modules|base)-' || true); do
+	download_deb "$part"
+	kernel_debs+=("$DEB")
+	kernel_parts+=("$part=$(dpkg-deb -f "$DEB" Version) $(basename "$DEB") $(sha_of "$DEB")")
+done
 mkdir -p "$WORK/busybox" "$WORK/pkg"
 dpkg-deb -x "$bb_deb" "$WORK/busybox"
+# /bin/busybox, or /usr/bin/busybox in a release with merged /usr.
+busybox_bin=$WORK/busybox/bin/busybox
+[[ -e $busybox_bin ]] || busybox_bin=$WORK/busybox/usr/bin/busybox
+[[ -x $busybox_bin ]] || die "the busybox-static package has no /bin/busybox or /usr/bin/busybox"
 
 # ethtool is linked dynamically: it comes with the libraries it needs (ELF NEEDED: libm,
 # libc, libmnl; and the loader), unpacked from the packages of the same release.
@@ -191,24 +208,54 @@ for pkg in ethtool libmnl0 libc6; do
 	ethtool_debs+=("$pkg=$(dpkg-deb -f "$DEB" Version)")
 done
 ethtool_version=$(dpkg-deb -f "$(find "$WORK/debs" -name 'ethtool_*.deb' | head -n 1)" Version)
+# Where each goes in the guest; the packages of a release with merged /usr (Debian 13 on) ship
+# them under usr/ instead (usr/sbin/ethtool, usr/lib/TRIPLET/...), older ones at these paths.
 ETHTOOL_LIBS=("lib/$triplet/libc.so.6" "lib/$triplet/libm.so.6" "lib/$triplet/${loader##*/}"
 	"usr/lib/$triplet/libmnl.so.0")
-[[ -x $WORK/userland/sbin/ethtool ]] || die "the ethtool package has no /sbin/ethtool"
+# The unpacked file for guest path $1: $1 itself, or usr/$1 (merged /usr); empty if neither is there.
+unpacked() {
+	local path
+	for path in "$WORK/userland/$1" "$WORK/userland/usr/$1"; do
+		[[ -e $path ]] && { echo "$path"; return; }
+	done
+}
+ethtool_bin=$(unpacked sbin/ethtool)
+[[ -n $ethtool_bin && -x $ethtool_bin ]] || die "the ethtool package has no /sbin/ethtool or /usr/sbin/ethtool"
 for lib in "${ETHTOOL_LIBS[@]}"; do
-	[[ -e $WORK/userland/$lib ]] || die "ethtool's library $lib is not in ${ethtool_debs[*]}"
+	[[ -n $(unpacked "$lib") ]] || die "ethtool's library $lib (or usr/$lib) is not in ${ethtool_debs[*]}"
 done
 
 # Only the kernel image, its config and a few modules are needed; unpacking the whole
-# package would write several hundred MB. Each extract_from_kernel is one pass over it.
+# package would write several hundred MB. Each extract_from_kernel is one pass over each of the
+# kernel's packages; a pattern none of them has extracts nothing (what must be there is checked after).
 extract_from_kernel() {
-	dpkg-deb --fsys-tarfile "$kernel_deb" | tar -x -C "$WORK/pkg" --wildcards "$@"
+	local deb
+	for deb in "${kernel_debs[@]}"; do
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$WORK/pkg" --wildcards "$@" 2>/dev/null || true
+	done
 }
-extract_from_kernel './boot/vmlinuz-*' './boot/config-*'
-vmlinuz_path=$(cd "$WORK/pkg" && find . -path './boot/vmlinuz-*' | head -n 1 | cut -c2-)
-[[ -n $vmlinuz_path ]] || die "$kernel_pkg has no /boot/vmlinuz-*"
-release=${vmlinuz_path#/boot/vmlinuz-}
+list_kernel_files() {
+	local deb
+	for deb in "${kernel_debs[@]}"; do dpkg-deb --fsys-tarfile "$deb" | tar -t; done
+}
+# Where the files are: /boot/vmlinuz-REL, /boot/config-REL and /lib/modules/REL/, or, with merged
+# /usr (newer packages), /usr/lib/modules/REL/{vmlinuz,config,...}.
+extract_from_kernel './boot/vmlinuz-*' './boot/config-*' './usr/lib/modules/*/vmlinuz' './usr/lib/modules/*/config'
+vmlinuz_path=$(cd "$WORK/pkg" && find . \( -path './boot/vmlinuz-*' -o -path './usr/lib/modules/*/vmlinuz' \) | head -n 1 | cut -c2-)
+[[ -n $vmlinuz_path ]] || die "$kernel_pkg (and ${kernel_parts[*]:-no split parts}) has no /boot/vmlinuz-* or /usr/lib/modules/*/vmlinuz"
+case $vmlinuz_path in
+/boot/vmlinuz-*)
+	release=${vmlinuz_path#/boot/vmlinuz-}
+	kernel_config=$WORK/pkg/boot/config-$release
+	modules_dir=$WORK/pkg/lib/modules/$release ;;
+*)
+	release=${vmlinuz_path#/usr/lib/modules/}
+	release=${release%/vmlinuz}
+	kernel_config=$WORK/pkg/usr/lib/modules/$release/config
+	modules_dir=$WORK/pkg/usr/lib/modules/$release ;;
+esac
 mmiotrace=false
-grep -qx 'CONFIG_MMIOTRACE=y' "$WORK/pkg/boot/config-$release" && mmiotrace=true
+grep -qx 'CONFIG_MMIOTRACE=y' "$kernel_config" && mmiotrace=true
 
 # Module file names use '-' or '_' while `depends` may spell them either way, so look
 # names up with both folded to '_'.
@@ -217,7 +264,7 @@ while read -r p; do
 	n=${p##*/}
 	n=${n%%.ko*}
 	ko_path_of[${n//-/_}]=$p
-done < <(dpkg-deb --fsys-tarfile "$kernel_deb" | tar -t | grep -E '/kernel/.*\.ko(\.xz|\.zst|\.gz)?$')
+done < <(list_kernel_files | grep -E '/kernel/.*\.ko(\.xz|\.zst|\.gz)?$')
 
 # Unpack module NAME as plain $WORK/ko/NAME.ko (busybox insmod cannot read .ko.xz, which
 # newer Debian kernels ship) and set KO_FILE; "" when the kernel has it built in.
@@ -227,11 +274,12 @@ fetch_module() {
 	KO_FILE=
 	p=${ko_path_of[${name//-/_}]:-}
 	if [[ -z $p ]]; then
-		grep -q "/${name//[-_]/[-_]}\.ko\$" "$WORK/pkg/lib/modules/$release/modules.builtin" 2>/dev/null ||
+		grep -q "/${name//[-_]/[-_]}\.ko\$" "$modules_dir/modules.builtin" 2>/dev/null ||
 			die "$kernel_pkg has no module $name, neither as .ko nor built in"
 		return 0
 	fi
 	[[ -e $WORK/pkg/$p ]] || extract_from_kernel "$p"
+	[[ -e $WORK/pkg/$p ]] || die "could not extract $p from $kernel_pkg"
 	mkdir -p "$WORK/ko"
 	KO_FILE=$WORK/ko/${p##*/}
 	KO_FILE=${KO_FILE%%.ko*}.ko
@@ -242,7 +290,7 @@ fetch_module() {
 	*.ko) cp "$WORK/pkg/$p" "$KO_FILE" ;;
 	esac
 }
-extract_from_kernel './lib/modules/*/modules.builtin'
+extract_from_kernel './lib/modules/*/modules.builtin' './usr/lib/modules/*/modules.builtin'
 
 # Load order: every module after the modules it depends on (depth-first post-order).
 modules=()
@@ -286,12 +334,12 @@ log "scenario modules: ${extra_modules[*]}"
 
 root=$WORK/initramfs
 mkdir -p "$root/bin" "$root/lib/modules" "$root/usr/share/udhcpc" "$root/etc/igbrec/extra"
-cp "$WORK/busybox/bin/busybox" "$root/bin/busybox"
+cp "$busybox_bin" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 mkdir -p "$root/sbin" "$root/${loader%/*}" "$root/lib/$triplet" "$root/usr/lib/$triplet"
-install -m 0755 "$WORK/userland/sbin/ethtool" "$root/sbin/ethtool"
+install -m 0755 "$ethtool_bin" "$root/sbin/ethtool"
 for lib in "${ETHTOOL_LIBS[@]}"; do
-	cp -L "$WORK/userland/$lib" "$root/$lib"
+	cp -L "$(unpacked "$lib")" "$root/$lib"
 done
 # The program interpreter ethtool names (PT_INTERP), unless the library directory already is it.
 [[ -e $root/$loader ]] || ln -s "/lib/$triplet/${loader##*/}" "$root/$loader"
@@ -324,11 +372,13 @@ jq -n --argjson format "$FORMAT" --arg driver "$driver" --arg arch "$arch" --arg
 	--arg ethtool_version "$ethtool_version" --arg ethtool_debs "${ethtool_debs[*]}" \
 	--arg vmlinuz_sha "$(sha_of "$WORK/vmlinuz")" --arg initrd_sha "$(sha_of "$WORK/initrd.gz")" \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson inputs "$inputs" \
+	--arg kernel_parts "$(printf '%s\n' "${kernel_parts[@]}")" \
 	'{
 		format: $format, driver: $driver, arch: $arch, modules: ($modules | split(" ")),
 		extra_modules: ($extra_modules | split(" ")),
 		kernel_package: $pkg, kernel_version: $version, kernel_release: $release,
 		kernel_deb: $deb, kernel_deb_sha256: $sha, kernel_image: $vmlinuz,
+		kernel_parts: ($kernel_parts | split("\n") | map(select(. != "") | split(" ") | {package: .[0], deb: .[1], sha256: .[2]})),
 		kernel_mmiotrace: $mmiotrace,
 		busybox_package: "busybox-static", busybox_version: $bb_version,
 		busybox_deb: $bb_deb, busybox_deb_sha256: $bb_sha,
