@@ -82,6 +82,8 @@ export function buildSidecar(input: SidecarInput): Sidecar {
       kernel_deb: info?.kernel_deb,
       kernel_deb_sha256: info?.kernel_deb_sha256,
       kernel_image: info?.kernel_image,
+      kernel_parts: info?.kernel_parts === undefined || info.kernel_parts.length === 0
+        ? undefined : info.kernel_parts.map((part) => `${part.package} ${part.sha256}`),
     }),
     vmlinuz_sha256: input.vmlinuzSha256,
     initrd_sha256: input.initrdSha256,

@@ -26,6 +26,8 @@ export interface GuestInfo {
   readonly kernel_deb?: string;
   readonly kernel_deb_sha256?: string;
   readonly kernel_image?: string;
+  /** A split kernel package's parts (linux-binary-, linux-modules-, linux-base-REL), each `package=version`, its .deb and sha256. */
+  readonly kernel_parts?: readonly { readonly package: string; readonly deb: string; readonly sha256: string }[];
   readonly busybox_package?: string;
   readonly busybox_version?: string;
   readonly ethtool_debs?: readonly string[];

@@ -43,6 +43,11 @@ export interface Sidecar {
   readonly kernel_deb?: string;
   readonly kernel_deb_sha256?: string;
   readonly kernel_image?: string;
+  /**
+   * A kernel package split the newer Debian way: its parts (linux-binary-, linux-modules-,
+   * linux-base-REL), each as `package=version sha256-of-its-.deb`.
+   */
+  readonly kernel_parts?: readonly string[];
   readonly vmlinuz_sha256?: string;
   readonly initrd_sha256?: string;
   readonly busybox_package?: string;
@@ -121,6 +126,7 @@ const FIELDS: Readonly<Record<string, { type: FieldType; format?: RegExp; requir
   kernel_deb: { type: 'string' },
   kernel_deb_sha256: { type: 'string', format: SHA256 },
   kernel_image: { type: 'string' },
+  kernel_parts: { type: 'strings' },
   vmlinuz_sha256: { type: 'string', format: SHA256 },
   initrd_sha256: { type: 'string', format: SHA256 },
   busybox_package: { type: 'string' },

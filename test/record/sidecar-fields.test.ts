@@ -35,6 +35,16 @@ describe('the new fields', () => {
     expect(parseSidecar(serializeSidecar(sidecar), 'sriov.json')).toEqual(sidecar);
   });
 
+  it('list a split kernel package\'s parts (Debian\'s newer packaging), and nothing for a kernel in one package', () => {
+    const part = { package: 'linux-binary-7.3.4+deb13-amd64=7.3.4-1~bpo13+1', deb: 'linux-binary-7.3.4+deb13-amd64_7.3.4-1~bpo13+1_amd64.deb', sha256: 'c'.repeat(64) };
+    const info = { ...INPUT.guest.info, kernel_parts: [part] };
+    const split = buildSidecar({ ...INPUT, guest: { ...INPUT.guest, info } });
+    expect(split.kernel_parts).toEqual([`linux-binary-7.3.4+deb13-amd64=7.3.4-1~bpo13+1 ${'c'.repeat(64)}`]);
+    expect(parseSidecar(serializeSidecar(split), 'split.json')).toEqual(split);
+    expect('kernel_parts' in buildSidecar({ ...INPUT, guest: { ...INPUT.guest, info: { ...info, kernel_parts: [] } } })).toBe(false);
+    expect('kernel_parts' in buildSidecar(INPUT)).toBe(false);
+  });
+
   it('leave out what does not apply: no root port, host events or sink', () => {
     const plain = buildSidecar({ ...INPUT, rootPort: false, hostEvents: undefined, hostSink: undefined });
     expect('host_events' in plain || 'host_sink' in plain || 'pcie_root_port' in plain).toBe(false);
