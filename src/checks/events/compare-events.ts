@@ -96,6 +96,12 @@ function early0(line: number): string {
 function isEmptyEiacClear(d: EventDivergence, text: string): boolean {
   return d.subject === EIAC_CLEAR_EVENT && EIAC_CLEARED_NOTHING.test(text);
 }
+/**
+ * QEMU's software reset of the device (a CTRL write with RST, igb's and e1000e's alike): it stops
+ * every throttling timer (e1000e deletes them; igb fires them at the write, logged there), so no
+ * firing before it can be shifted past it.
+ */
+const DEVICE_RESET_EVENT = 'e1000e_core_ctrl_sw_reset';
 /** What QEMU logs with the notification a throttling timer sends: EIAC's auto-clear of the vector's EICR bit. */
 const SHIFTED_WITH_TIMER = /^e1000e_irq_icr_clear_eiac$/;
 
@@ -143,6 +149,8 @@ class Walk {
   private unmatchedTimers: EventDivergence[] = [];
   /** Throttling-timer firings at accesses since the last time pool closed that no waiting firing took (timersAtAccess). */
   private accessTimers: EventDivergence[] = [];
+  /** The line of the last access that reset the device (deviceReset). */
+  private lastResetLine = 0;
   /** Vectors whose timer the target fired early, in time run for an unreplayed packet's timer (see explainDisplaced), and where. */
   private readonly displaced = new Map<number, number>();
   /**
@@ -371,7 +379,8 @@ class Walk {
     const waitingLines = new Set(waiting.map((p) => p.line));
     const waitingClears = previous.filter((p) => !cancelled.has(p) && SHIFTED_WITH_TIMER.test(p.subject) && waitingLines.has(p.line));
     this.unmatchedTimers = [...waiting, ...waitingClears,
-      ...kept.filter((d) => (TIMER_SUBJECT.test(d.subject) || SHIFTED_WITH_TIMER.test(d.subject)) && direction(d) !== undefined)];
+      ...kept.filter((d) => (TIMER_SUBJECT.test(d.subject) || SHIFTED_WITH_TIMER.test(d.subject)) && direction(d) !== undefined)]
+      .filter((d) => d.line > this.lastResetLine);
     return kept;
   }
 
@@ -387,6 +396,18 @@ class Walk {
     for (const d of divergences) {
       if (TIMER_SUBJECT.test(d.subject) && direction(d) !== undefined && !this.stopWaiting(d)) this.accessTimers.push(d);
     }
+  }
+
+  /**
+   * The device was reset at an access (DEVICE_RESET_EVENT, on either side): a firing still waiting
+   * for its counterpart in a later stretch of time (cancelShiftedTimers) waits no longer, nor will
+   * one of a stretch of time that began before the reset and closes after it, since the reset
+   * stopped the timer on both sides; each keeps how it was classed. (Firings at accesses since the
+   * stretch began still settle it: a reset is where igb fires them.)
+   */
+  deviceReset(line: number): void {
+    this.unmatchedTimers = [];
+    this.lastResetLine = line;
   }
 
   /** The firings at accesses since the last stretch of time closed, against what that stretch leaves waiting. */
@@ -639,6 +660,7 @@ export class DeviceEventCheck {
       }, recordedEvents, targetEvents);
       walk.add(result);
       walk.timersAtAccess(result.divergences);
+      if ([...recordedEvents, ...targetEvents].some((e) => e.name === DEVICE_RESET_EVENT)) walk.deviceReset(record.line);
       if (packetLine !== undefined) walk.packetArmed(record.events, packetLine);
       // A write the recording received frames inside: the throttling timers its interrupts armed run on the replay's clock (see packet()).
       const movedPacket = record.events.find(isPacketEvent)?.line;
