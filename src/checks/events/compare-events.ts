@@ -17,6 +17,7 @@ import { HeldTimers, ITR_TIMER_FIRED, type HeldSurplus } from './held-timers.js'
 import { ThrottledVectors } from './throttled-vectors.js';
 import { delayTimerShot, isDelayRegister, timersArmed } from '../../devices/throttle-timers.js';
 import { registerOf } from '../../regs/naming.js';
+import { isDeviceReset, isEmptyEiacClear, ShiftedTimers, TIMER_VECTOR } from './shifted-timers.js';
 
 /** One window of the replay: records of the recording, what was sent for them, what the target logged. */
 export interface EventCheckWindow {
@@ -66,12 +67,6 @@ function splitSwitched(frames: readonly RecordedFrame[]): { receivePath: SideEve
   return { receivePath, rest };
 }
 
-const TIMER_SUBJECT = /^EITR\(\d+\) throttling timer$/;
-/** QEMU's EIAC auto-clear, logged with each MSI-X notification; with a throttled one it clears nothing left. */
-const EIAC_CLEAR_EVENT = 'e1000e_irq_icr_clear_eiac';
-const EIAC_CLEARED_NOTHING = /ICR: 0x0,/;
-const TIMER_VECTOR = /^EITR\((\d+)\) throttling timer$/;
-
 /**
  * How often `vector`'s timer fired after a notification of the vector had armed it, in one side's
  * events of a stretch of time (a notification sent at once arms the timer; a firing ends it).
@@ -91,33 +86,6 @@ function reArmedFirings(events: readonly DeviceEvent[], vector: number): number 
 
 function early0(line: number): string {
   return line.toLocaleString('en-US');
-}
-
-function isEmptyEiacClear(d: EventDivergence, text: string): boolean {
-  return d.subject === EIAC_CLEAR_EVENT && EIAC_CLEARED_NOTHING.test(text);
-}
-/**
- * QEMU's software reset of the device (a CTRL write with RST, igb's and e1000e's alike): it stops
- * every throttling timer (e1000e deletes them; igb fires them at the write, logged there), so no
- * firing before it can be shifted past it.
- */
-const DEVICE_RESET_EVENT = 'e1000e_core_ctrl_sw_reset';
-/** What QEMU logs with the notification a throttling timer sends: EIAC's auto-clear of the vector's EICR bit. */
-const SHIFTED_WITH_TIMER = /^e1000e_irq_icr_clear_eiac$/;
-
-/**
- * Whether an event is missing on the target or extra there: as classified, or, for one explained by
- * frozen time (a timer the replay let fire later), as it would be otherwise.
- */
-function direction(d: EventDivergence): 'missing' | 'extra' | undefined {
-  if (d.class === 'event-missing' || d.class === 'event-extra') return d.class === 'event-missing' ? 'missing' : 'extra';
-  if (d.class !== 'explained-by-frozen-time') return undefined;
-  return d.actual === 'none' ? 'missing' : d.expected === 'none' ? 'extra' : undefined;
-}
-
-function opposite(a: EventDivergence, b: EventDivergence): boolean {
-  const [x, y] = [direction(a), direction(b)];
-  return x !== undefined && y !== undefined && x !== y;
 }
 
 const FRAMES_FLUSH = 'the target ran for an instant only to send the frames QEMU held back for its stopped machine, before a link-down purged them (not in the recording\'s timeline)';
@@ -145,12 +113,8 @@ class Walk {
   private targetPool: SideEvent[] = [];
   /** Time segments the target logged that no access has passed yet. */
   private segments: TimeSegment[] = [];
-  /** Throttling-timer differences of the last time pool, which the next pool may cancel. */
-  private unmatchedTimers: EventDivergence[] = [];
-  /** Throttling-timer firings at accesses since the last time pool closed that no waiting firing took (timersAtAccess). */
-  private accessTimers: EventDivergence[] = [];
-  /** The line of the last access that reset the device (deviceReset). */
-  private lastResetLine = 0;
+  /** Throttling-timer firings shifted between neighbouring stretches of time, paired across the walk. */
+  readonly shifted = new ShiftedTimers();
   /** Vectors whose timer the target fired early, in time run for an unreplayed packet's timer (see explainDisplaced), and where. */
   private readonly displaced = new Map<number, number>();
   /**
@@ -311,121 +275,6 @@ class Walk {
   }
 
   /**
-   * A throttling timer of a few hundred microseconds may fire in the stretch of time before or after
-   * the one it fired in when recorded (a replay controls time only at markers): a timer missing in
-   * one time pool and extra for the same vector in the next (or the other way round) fired once on
-   * each side, and is no difference. Nor is the EIAC auto-clear its notification logged (the same
-   * text, shifted the same way), at most one per shifted timer.
-   */
-  private cancelShiftedTimers(divergences: readonly EventDivergence[], firedHere: ReadonlySet<number>): EventDivergence[] {
-    const previous = this.unmatchedTimers;
-    const kept: EventDivergence[] = [];
-    const cancelled = new Set<EventDivergence>();
-    const pending: EventDivergence[] = [];
-    // Timers cancelled here, by class: an empty EIAC clear that shifted with one is no difference either.
-    const shiftedClasses: string[] = [];
-    /** Clears of this place that may still cancel one of the previous place's: one per shifted timer whose own clear was not already cancelled with it. */
-    let budget = 0;
-    for (const d of divergences) {
-      if (SHIFTED_WITH_TIMER.test(d.subject)) {
-        pending.push(d);
-        continue;
-      }
-      const match = TIMER_SUBJECT.test(d.subject)
-        ? previous.find((p) => !cancelled.has(p) && p.subject === d.subject && opposite(p, d)) : undefined;
-      if (match === undefined) kept.push(d);
-      else {
-        cancelled.add(match);
-        shiftedClasses.push(d.class);
-        budget++;
-        // The empty EIAC clear QEMU logged with that firing shifted with it. Here its counterpart may
-        // have paired with the other side's clear of another shifted timer (two timers shifting in a
-        // chain, each a pool early): then it is one side's only there, and goes with its timer.
-        const companion = previous.find((p) => !cancelled.has(p) && p.line === match.line && p.class === match.class
-          && isEmptyEiacClear(p, `${p.expected} ${p.actual}`));
-        if (companion !== undefined) {
-          cancelled.add(companion);
-          budget--;
-        }
-      }
-    }
-    for (const d of pending) {
-      const match = budget > 0 ? previous.find((p) => !cancelled.has(p) && p.subject === d.subject && opposite(p, d)
-        && (p.expected === d.actual || p.actual === d.expected)) : undefined;
-      if (match !== undefined) {
-        cancelled.add(match);
-        budget--;
-        continue;
-      }
-      // The EIAC auto-clear QEMU logs with a shifted timer's postponed notification: in the other
-      // pool it matched the other side's clear of another timer (a received packet's, which a
-      // replay without injected frames explains), so here it is one side's only.
-      const shifted = shiftedClasses.indexOf(d.class);
-      if (shifted >= 0 && isEmptyEiacClear(d, `${d.expected} ${d.actual}`)) {
-        shiftedClasses.splice(shifted, 1);
-        continue;
-      }
-      kept.push(d);
-    }
-    if (cancelled.size > 0) this.divergences.splice(0, this.divergences.length, ...this.divergences.filter((d) => !cancelled.has(d)));
-    // A firing one side did early waits for its counterpart past stretches of time in which that
-    // vector's timer fired on neither side (a folded polling loop's, say): until then nothing else
-    // can be that firing. Its EIAC clear waits with it.
-    const waiting = previous.filter((p) => {
-      if (cancelled.has(p)) return false;
-      const vector = TIMER_VECTOR.exec(p.subject);
-      return vector !== null && !firedHere.has(Number(vector[1]));
-    });
-    const waitingLines = new Set(waiting.map((p) => p.line));
-    const waitingClears = previous.filter((p) => !cancelled.has(p) && SHIFTED_WITH_TIMER.test(p.subject) && waitingLines.has(p.line));
-    this.unmatchedTimers = [...waiting, ...waitingClears,
-      ...kept.filter((d) => (TIMER_SUBJECT.test(d.subject) || SHIFTED_WITH_TIMER.test(d.subject)) && direction(d) !== undefined)]
-      .filter((d) => d.line > this.lastResetLine);
-    return kept;
-  }
-
-  /**
-   * A throttling timer one side fired at an access (QEMU fires every running one when the device
-   * resets, a function-level reset say) is the counterpart of that vector's firing the other side
-   * did in a stretch of time around it: one still waiting for its counterpart (cancelShiftedTimers)
-   * waits no longer, and one in the stretch of time still open is settled when it closes
-   * (settleAccessTimers). Either way it cannot take a later, unrelated firing for its own. How each
-   * was classed stays.
-   */
-  timersAtAccess(divergences: readonly EventDivergence[]): void {
-    for (const d of divergences) {
-      if (TIMER_SUBJECT.test(d.subject) && direction(d) !== undefined && !this.stopWaiting(d)) this.accessTimers.push(d);
-    }
-  }
-
-  /**
-   * The device was reset at an access (DEVICE_RESET_EVENT, on either side): a firing still waiting
-   * for its counterpart in a later stretch of time (cancelShiftedTimers) waits no longer, nor will
-   * one of a stretch of time that began before the reset and closes after it, since the reset
-   * stopped the timer on both sides; each keeps how it was classed. (Firings at accesses since the
-   * stretch began still settle it: a reset is where igb fires them.)
-   */
-  deviceReset(line: number): void {
-    this.unmatchedTimers = [];
-    this.lastResetLine = line;
-  }
-
-  /** The firings at accesses since the last stretch of time closed, against what that stretch leaves waiting. */
-  private settleAccessTimers(): void {
-    for (const d of this.accessTimers) this.stopWaiting(d);
-    this.accessTimers = [];
-  }
-
-  /** Ends the wait of the firing (and its EIAC clear) that `d`, a firing at an access, is the counterpart of; false if none waits. */
-  private stopWaiting(d: EventDivergence): boolean {
-    const waiting = this.unmatchedTimers.find((p) => p.subject === d.subject && opposite(p, d));
-    if (waiting === undefined) return false;
-    const clear = this.unmatchedTimers.find((p) => p.line === waiting.line && p.class === waiting.class && SHIFTED_WITH_TIMER.test(p.subject));
-    this.unmatchedTimers = this.unmatchedTimers.filter((p) => p !== waiting && p !== clear);
-    return true;
-  }
-
-  /**
    * Time ran here because the recording fired a throttling timer that a packet it moved armed
    * (taint): with the frames the replay does not inject, that timer is not armed in the target, but
    * letting time run fires whatever the target has armed — its own timer of another vector, early.
@@ -464,7 +313,9 @@ class Walk {
    * time ran, and, armed again there, fired for a later recorded firing — inside that time run, so
    * the pools compared it with one of the k. The recording's later firing, here, then has no
    * counterpart: a missing firing of that vector (and the empty EIAC clear logged with it), at most
-   * k - 1 of them less those already explained, is frozen time's doing. Any other difference fails.
+   * k - 1 of them less those already explained, and at most as many as the target fired timers
+   * armed anew in that time run beyond the recording's there (HeldTimers.surplus), is frozen time's
+   * doing. Any other difference fails.
    */
   private explainHeldSurplus(divergences: EventDivergence[]): EventDivergence[] {
     const surplus = new Map([...this.heldSurplus].map(([vector, s]) => [vector, { ...s, left: s.count }]));
@@ -532,8 +383,10 @@ class Walk {
       ...(packetLine === undefined ? {} : { packetLine }),
     }, pool?.events ?? [], this.targetPool);
     const firedHere = new Set([...result.recorded, ...result.target].flatMap((e) => (e.kind === 'timer-fired' ? [e.vector] : [])));
-    const divergences = this.explainHeldSurplus(this.explainDisplaced(this.cancelShiftedTimers(result.divergences, firedHere), result.recorded));
-    this.settleAccessTimers();
+    const { kept, cancelled } = this.shifted.pool(result.divergences, firedHere);
+    // The earlier pools' differences a firing here cancelled are none.
+    if (cancelled.size > 0) this.divergences.splice(0, this.divergences.length, ...this.divergences.filter((d) => !cancelled.has(d)));
+    const divergences = this.explainHeldSurplus(this.explainDisplaced(kept, result.recorded));
     this.add({ ...result, divergences });
     this.taint.observe(result.recorded, packetLine);
     for (const marker of pool?.receivingAgain ?? []) this.timePlaceOf.set(marker, line);
@@ -659,8 +512,8 @@ export class DeviceEventCheck {
         ...(packetLine === undefined ? {} : { packetLine }),
       }, recordedEvents, targetEvents);
       walk.add(result);
-      walk.timersAtAccess(result.divergences);
-      if ([...recordedEvents, ...targetEvents].some((e) => e.name === DEVICE_RESET_EVENT)) walk.deviceReset(record.line);
+      walk.shifted.atAccess(result.divergences);
+      if (isDeviceReset(recordedEvents) || isDeviceReset(targetEvents)) walk.shifted.reset(record.line);
       if (packetLine !== undefined) walk.packetArmed(record.events, packetLine);
       // A write the recording received frames inside: the throttling timers its interrupts armed run on the replay's clock (see packet()).
       const movedPacket = record.events.find(isPacketEvent)?.line;
