@@ -73,6 +73,11 @@ const SCENARIOS: readonly ScenarioSpec[] = [
     requiredMarkers: ['IGBREC: ping ', 'IGBREC: tcp bulk sent ', 'IGBREC: irq mode intx'],
   },
   {
+    name: 'msi', hostSink: true, models: ['e1000e'],
+    summary: 'e1000e loaded with IntMode=1: one MSI message (ITR-throttled) instead of MSI-X vectors, after the driver\'s MSI interrupt test (if it fails the driver falls back to INTx, and says so), pings and a TCP transfer',
+    requiredMarkers: ['IGBREC: ping ', 'IGBREC: tcp bulk sent ', 'IGBREC: irq mode '],
+  },
+  {
     name: 'linkflap', hostLink: true,
     summary: 'init, host-side link down and up (QMP set_link) while the driver runs, pings after',
     requiredMarkers: ['IGBREC: carrier down', 'IGBREC: carrier up', 'IGBREC: ping '],

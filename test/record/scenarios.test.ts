@@ -36,6 +36,7 @@ describe('scenarioSpec', () => {
     expect(scenarioSpec('nomsi')?.appendExtra).toBe('pci=nomsi');
     expect(scenarioSpec('linkflap')?.hostLink).toBe(true);
     expect(scenarioSpec('sriov')).toMatchObject({ rootPort: true, models: ['igb'] });
+    expect(scenarioSpec('msi')).toMatchObject({ hostSink: true, models: ['e1000e'] });
     expect(scenarioSpec('traffic-mix')?.hostSink).toBe(true);
     expect(scenarioSpec('oversize')?.hostFrames).toBe(true);
     expect(scenarioSpec('init')).toEqual({ name: 'init', summary: 'load the driver, link up, DHCP' });
