@@ -16,6 +16,7 @@ import { TrafficTaint } from '../checks/events/traffic-taint.js';
 import { stopOrder, type BuildEvents, type EventStop } from './build-events.js';
 import { ThrottledVectors } from '../checks/events/throttled-vectors.js';
 import { HeldTimers } from '../checks/events/held-timers.js';
+import { isDeviceReset, ShiftedTimers } from '../checks/events/shifted-timers.js';
 
 export interface BuildPair {
   readonly reference: ReplayResult;
@@ -99,11 +100,18 @@ function compareEvents(pair: BuildPair): BuildEventComparison {
   if (a === undefined || b === undefined) return { compared: false, note: 'the builds\' own events were not kept', events: 0, differences: [] };
   const note = a.note !== undefined ? `${pair.labels[0]}: ${a.note}` : b.note !== undefined ? `${pair.labels[1]}: ${b.note}` : undefined;
   if (note !== undefined) return { compared: false, note, events: 0, differences: [] };
-  return compareBuildEvents(a, b, pair.labels);
+  // In markers time (and only there) where a short timer fires depends on wall time: see BuildEventComparison.shiftedTimers.
+  const wallTimed = pair.reference.target.timeMode === 'markers' || pair.candidate.target.timeMode === 'markers';
+  return compareBuildEvents(a, b, pair.labels, { pairShiftedTimers: wallTimed });
 }
 
-/** Both builds' events, place by place, with the reference as the expected side. */
-export function compareBuildEvents(a: BuildEvents, b: BuildEvents, labels: readonly [string, string]): BuildEventComparison {
+/**
+ * Both builds' events, place by place, with the reference as the expected side. `pairShiftedTimers`:
+ * a throttling-timer firing one build made a stretch of time before or after the other is one
+ * firing on each side (ShiftedTimers, as against a recording), counted apart, not a difference.
+ */
+export function compareBuildEvents(a: BuildEvents, b: BuildEvents, labels: readonly [string, string],
+  options: { readonly pairShiftedTimers?: boolean } = {}): BuildEventComparison {
   const registers = registersFor(a.model);
   // Never fed: nothing is explained by traffic or frozen time, since both builds replayed alike.
   const msix = deviceRow(a.model).msix;
@@ -113,19 +121,40 @@ export function compareBuildEvents(a: BuildEvents, b: BuildEvents, labels: reado
   const stopsA = new Map(a.stops.map((s) => [s.key, s]));
   const stopsB = new Map(b.stops.map((s) => [s.key, s]));
   const keys = [...new Set([...stopsA.keys(), ...stopsB.keys()])].sort((x, y) => stopOrder(x) - stopOrder(y));
-  const differences: EventDivergence[] = [];
+  let differences: EventDivergence[] = [];
+  /** Each difference as the pairing knows it (comparePlace's), to the one reported (with the builds' reason and phase). */
+  const reported = new Map<EventDivergence, EventDivergence>();
   let events = 0;
+  const shifted = options.pairShiftedTimers === true ? new ShiftedTimers() : undefined;
+  let shiftedCount = 0;
   for (const key of keys) {
     const sa = stopsA.get(key);
     const sb = stopsB.get(key);
     const stop = (sa ?? sb) as EventStop;
     const result = comparePlace({ line: stop.line, seq: stop.seq, place: stop.place, taint, held, throttled, registers }, sa?.events ?? [], sb?.events ?? []);
     events += result.compared;
-    for (const d of result.divergences) {
-      differences.push({ ...d, reason: buildReason(d, labels), ...(stop.phase === undefined ? {} : { phase: stop.phase }) });
+    let found = result.divergences;
+    if (shifted !== undefined && stop.place.kind === 'time') {
+      const firedHere = new Set([...result.recorded, ...result.target].flatMap((e) => (e.kind === 'timer-fired' ? [e.vector] : [])));
+      const { kept, cancelled } = shifted.pool(found, firedHere);
+      if (cancelled.size > 0) {
+        // Each cancelled one of an earlier stretch had its counterpart here.
+        shiftedCount += 2 * cancelled.size;
+        const gone = new Set([...cancelled].map((d) => reported.get(d)));
+        differences = differences.filter((d) => !gone.has(d));
+      }
+      found = kept;
+    } else if (shifted !== undefined) {
+      shifted.atAccess(found);
+      if (isDeviceReset(sa?.events ?? []) || isDeviceReset(sb?.events ?? [])) shifted.reset(stop.line);
+    }
+    for (const d of found) {
+      const difference = { ...d, reason: buildReason(d, labels), ...(stop.phase === undefined ? {} : { phase: stop.phase }) };
+      reported.set(d, difference);
+      differences.push(difference);
     }
   }
-  return { compared: true, events, differences };
+  return { compared: true, events, differences, ...(shiftedCount > 0 ? { shiftedTimers: shiftedCount } : {}) };
 }
 
 /** The check's reasons speak of "the recording" and "the target"; here both sides are builds. */

@@ -58,6 +58,13 @@ export interface BuildEventComparison {
   /** Typed events compared, both builds together. */
   readonly events: number;
   readonly differences: readonly EventDivergence[];
+  /**
+   * Throttling-timer firings (with their EIAC clears) one build made a stretch of time before or
+   * after the other, not counted as differences: in markers time a stretch of time runs for wall
+   * time, so which one a short timer falls into varies from run to run of one build. Absent: none,
+   * or the builds ran in clock-step time, where such a shift is a difference.
+   */
+  readonly shiftedTimers?: number;
 }
 
 export interface BuildComparison {

@@ -10,6 +10,7 @@ import type { BuildComparison, KeyedChange, MatrixReport, MatrixTrace } from '..
 import type { Divergence, ReplayResult } from '../model/replay.js';
 import { failingDivergences, failingEvents, traceVerdict } from '../model/replay-report.js';
 import { placeText } from './event-description.js';
+import { shiftedTimersNote } from './matrix-text.js';
 import { escapeHtml } from './html.js';
 import { hex, num, plural } from './format.js';
 
@@ -98,11 +99,12 @@ ${rows.join('\n')}
 function eventsTable(cmp: BuildComparison, a: string, b: string): string {
   const events = cmp.events;
   if (!events.compared) return `<p class="note">Device events not compared: ${escapeHtml(events.note ?? '')}</p>`;
-  if (events.differences.length === 0) return `<p class="note">Device events: the same on ${a} and ${b} (${num(events.events)} compared).</p>`;
+  const shifted = events.shiftedTimers === undefined ? '' : `; ${escapeHtml(shiftedTimersNote(events.shiftedTimers))}`;
+  if (events.differences.length === 0) return `<p class="note">Device events: the same on ${a} and ${b} (${num(events.events)} compared${shifted}).</p>`;
   const rows = events.differences.slice(0, MAX_ROWS).map((d) => `<tr><td>${num(d.line)}</td><td>${escapeHtml(d.phase ?? '')}</td>`
     + `<td>${escapeHtml(placeText(d))}</td><td>${escapeHtml(d.class)}</td><td>${escapeHtml(d.subject)}</td><td>${escapeHtml(d.expected)}</td><td>${escapeHtml(d.actual)}</td>`
     + `<td>${escapeHtml(d.fields.map((f) => `${f.field}: ${f.expected} → ${f.actual}`).join(', '))}</td></tr>`);
-  return `<h3>Device events that differ: ${num(events.differences.length)} of ${num(events.events)} compared</h3>
+  return `<h3>Device events that differ: ${num(events.differences.length)} of ${num(events.events)} compared${shifted}</h3>
 <table class="grid"><thead><tr><th>line</th><th>phase</th><th>where</th><th>class</th><th>subject</th><th>${a}</th><th>${b}</th><th>fields (${a} → ${b})</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>${more(events.differences.length)}`;

@@ -106,9 +106,10 @@ function describe(d: Divergence | EventDivergence): string {
 function eventLines(cmp: BuildComparison, a: string, b: string, c: ChalkInstance): string[] {
   const events = cmp.events;
   if (!events.compared) return [c.dim(`  Device events of ${a} and ${b} not compared: ${events.note ?? 'no reason given'}`)];
-  if (events.differences.length === 0) return [c.dim(`  Device events: the same on ${a} and ${b} (${num(events.events)} compared)`)];
+  const shifted = events.shiftedTimers === undefined ? '' : `; ${shiftedTimersNote(events.shiftedTimers)}`;
+  if (events.differences.length === 0) return [c.dim(`  Device events: the same on ${a} and ${b} (${num(events.events)} compared${shifted})`)];
   const same = cmp.readsIdentical ? `; every read returned the same value on both, so the device state the driver saw is the same` : '';
-  const lines = [`  ${c.yellow(`Device events that differ between ${a} and ${b}`)}: ${num(events.differences.length)} of ${num(events.events)} compared${same}`];
+  const lines = [`  ${c.yellow(`Device events that differ between ${a} and ${b}`)}: ${num(events.differences.length)} of ${num(events.events)} compared${same}${shifted}`];
   for (const d of events.differences.slice(0, SHOWN)) {
     lines.push(`    ${d.class}${d.phase === undefined ? '' : ` (${d.phase})`} ${placeText(d)}: ${c.bold(d.subject)}`, `      ${a}: ${d.expected}; ${b}: ${d.actual}`);
     for (const f of d.fields) lines.push(`      ${d.subject}.${f.field}: ${a} ${f.expected}, ${b} ${f.actual}`);
@@ -129,4 +130,9 @@ function verdictLine(report: MatrixReport, c: ChalkInstance): string {
   }[report.verdict];
   const color = report.verdict === 'SAME' ? c.green : report.verdict === 'CHANGED' ? c.yellow : c.red;
   return `${color(`Result: ${report.verdict} (${text})`)}; comparisons: ${tally}`;
+}
+
+/** What a build comparison's `shiftedTimers` counts, for the text and HTML reports. */
+export function shiftedTimersNote(count: number): string {
+  return `${plural(count, 'throttling-timer event')} one stretch of time apart not counted (markers time: where a short timer fires depends on wall time)`;
 }
