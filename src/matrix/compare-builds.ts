@@ -137,9 +137,9 @@ export function compareBuildEvents(a: BuildEvents, b: BuildEvents, labels: reado
     if (shifted !== undefined && stop.place.kind === 'time') {
       const firedHere = new Set([...result.recorded, ...result.target].flatMap((e) => (e.kind === 'timer-fired' ? [e.vector] : [])));
       const { kept, cancelled } = shifted.pool(found, firedHere);
+      // Not counted: the earlier stretches' events paired here, and this one's that paired with them.
+      shiftedCount += cancelled.size + found.length - kept.length;
       if (cancelled.size > 0) {
-        // Each cancelled one of an earlier stretch had its counterpart here.
-        shiftedCount += 2 * cancelled.size;
         const gone = new Set([...cancelled].map((d) => reported.get(d)));
         differences = differences.filter((d) => !gone.has(d));
       }
