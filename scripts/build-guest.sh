@@ -193,10 +193,16 @@ for part in $(dpkg-deb -f "$kernel_deb" Depends | tr ',|' '\n\n' | sed -E 's/^ *
 done
 mkdir -p "$WORK/busybox" "$WORK/pkg"
 dpkg-deb -x "$bb_deb" "$WORK/busybox"
-# /bin/busybox, or /usr/bin/busybox in a release with merged /usr.
-busybox_bin=$WORK/busybox/bin/busybox
-[[ -e $busybox_bin ]] || busybox_bin=$WORK/busybox/usr/bin/busybox
-[[ -x $busybox_bin ]] || die "the busybox-static package has no /bin/busybox or /usr/bin/busybox"
+# A file unpacked under directory $1 at path $2, or at usr/$2 as a release with merged /usr (Debian
+# 13 on) ships it; empty if neither is there.
+unpacked_in() {
+	local path
+	for path in "$1/$2" "$1/usr/$2"; do
+		[[ -e $path ]] && { echo "$path"; return; }
+	done
+}
+busybox_bin=$(unpacked_in "$WORK/busybox" bin/busybox)
+[[ -n $busybox_bin && -x $busybox_bin ]] || die "the busybox-static package has no /bin/busybox or /usr/bin/busybox"
 
 # ethtool is linked dynamically: it comes with the libraries it needs (ELF NEEDED: libm,
 # libc, libmnl; and the loader), unpacked from the packages of the same release.
@@ -212,17 +218,10 @@ ethtool_version=$(dpkg-deb -f "$(find "$WORK/debs" -name 'ethtool_*.deb' | head 
 # them under usr/ instead (usr/sbin/ethtool, usr/lib/TRIPLET/...), older ones at these paths.
 ETHTOOL_LIBS=("lib/$triplet/libc.so.6" "lib/$triplet/libm.so.6" "lib/$triplet/${loader##*/}"
 	"usr/lib/$triplet/libmnl.so.0")
-# The unpacked file for guest path $1: $1 itself, or usr/$1 (merged /usr); empty if neither is there.
-unpacked() {
-	local path
-	for path in "$WORK/userland/$1" "$WORK/userland/usr/$1"; do
-		[[ -e $path ]] && { echo "$path"; return; }
-	done
-}
-ethtool_bin=$(unpacked sbin/ethtool)
+ethtool_bin=$(unpacked_in "$WORK/userland" sbin/ethtool)
 [[ -n $ethtool_bin && -x $ethtool_bin ]] || die "the ethtool package has no /sbin/ethtool or /usr/sbin/ethtool"
 for lib in "${ETHTOOL_LIBS[@]}"; do
-	[[ -n $(unpacked "$lib") ]] || die "ethtool's library $lib (or usr/$lib) is not in ${ethtool_debs[*]}"
+	[[ -n $(unpacked_in "$WORK/userland" "$lib") ]] || die "ethtool's library $lib (or usr/$lib) is not in ${ethtool_debs[*]}"
 done
 
 # Only the kernel image, its config and a few modules are needed; unpacking the whole
@@ -339,7 +338,7 @@ ln -s busybox "$root/bin/sh"
 mkdir -p "$root/sbin" "$root/${loader%/*}" "$root/lib/$triplet" "$root/usr/lib/$triplet"
 install -m 0755 "$ethtool_bin" "$root/sbin/ethtool"
 for lib in "${ETHTOOL_LIBS[@]}"; do
-	cp -L "$(unpacked "$lib")" "$root/$lib"
+	cp -L "$(unpacked_in "$WORK/userland" "$lib")" "$root/$lib"
 done
 # The program interpreter ethtool names (PT_INTERP), unless the library directory already is it.
 [[ -e $root/$loader ]] || ln -s "/lib/$triplet/${loader##*/}" "$root/$loader"

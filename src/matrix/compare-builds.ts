@@ -135,8 +135,7 @@ export function compareBuildEvents(a: BuildEvents, b: BuildEvents, labels: reado
     events += result.compared;
     let found = result.divergences;
     if (shifted !== undefined && stop.place.kind === 'time') {
-      const firedHere = new Set([...result.recorded, ...result.target].flatMap((e) => (e.kind === 'timer-fired' ? [e.vector] : [])));
-      const { kept, cancelled } = shifted.pool(found, firedHere);
+      const { kept, cancelled } = shifted.pool(found, [...result.recorded, ...result.target]);
       // Not counted: the earlier stretches' events paired here, and this one's that paired with them.
       shiftedCount += cancelled.size + found.length - kept.length;
       if (cancelled.size > 0) {

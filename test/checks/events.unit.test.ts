@@ -18,6 +18,11 @@ function access(seq: number, kind: 'read' | 'write', offset: number, value: numb
 function marker(kind: Marker['kind'], afterSeq: number, events: SideEvent[]): Marker {
   return { type: 'marker', kind, line: 2000 + afterSeq, afterSeq, events };
 }
+/** A marker at a chosen line (several after one access). */
+function at(kind: Marker['kind'], line: number, afterSeq: number, events: SideEvent[]): Marker {
+  return { type: 'marker', kind, line, afterSeq, events };
+}
+const done = (): SideEvent => ev('e1000x_link_negotiation_done', 'Auto negotiation is completed');
 const notify = (vector: number): SideEvent => ev('e1000e_irq_msix_notify_vec', `MSI-X notify vector 0x${vector.toString(16)}`);
 const irqSet = (register: number, from: number, to: number): SideEvent => ev('e1000e_irq_set', `Setting interrupt register 0x${register.toString(16)}: 0x${from.toString(16)} --> 0x${to.toString(16)}`);
 const eics = (value: number): SideEvent => ev('igb_irq_write_eics', `Update EICS: 0x${value.toString(16)} MSI-X: 1`);
@@ -91,10 +96,10 @@ describe('what unreplayed packets explain', () => {
       access(2, 'write', EICS, 0, [irqSet(ICR, 0x5, 0x85)]),
     ];
     const result = check(records, { byPlace: new Map([[1, [irqSet(ICR, 0, 0x4)]], [2, [irqSet(ICR, 0x4, 0x4)]]]) });
-    const at = (line: number) => result.divergences.filter((d) => d.line === line).map((d) => d.class);
-    expect(at(1001)).toEqual(['explained-by-traffic']);
+    const classesAt = (line: number) => result.divergences.filter((d) => d.line === line).map((d) => d.class);
+    expect(classesAt(1001)).toEqual(['explained-by-traffic']);
     // At seq 2 the target is also missing RXT0 (0x80), which no packet set: a real difference.
-    expect(at(1002)).toEqual(['cause-differs']);
+    expect(classesAt(1002)).toEqual(['cause-differs']);
   });
 
   it('explains an ICR read whose differing bits a packet set, until the read clears them', () => {
@@ -192,7 +197,6 @@ function timerMarkers(vectors: readonly [number, number, number]): TraceRecord[]
 
 describe('time and the start', () => {
   it('pools the recorded markers of one gap against what the target did while time ran', () => {
-    const done = (): SideEvent => ev('e1000x_link_negotiation_done', 'Auto negotiation is completed');
     const records: TraceRecord[] = [
       access(0, 'read', 0x8, 0x80080481),
       marker('itr-timer', 0, [ev('e1000e_irq_msix_notify_postponed_vec', 'Sending MSI-X postponed by EITR[0]')]),
@@ -248,8 +252,6 @@ describe('time and the start', () => {
     // next access. The target's timer, armed throughout, fires once for the frozen two when time runs
     // and, armed anew by the LSC notification, again inside that time run: the pools pair it with
     // the second frozen one, and the recording's last firing has no counterpart.
-    const done = (): SideEvent => ev('e1000x_link_negotiation_done', 'Auto negotiation is completed');
-    const at = (kind: Marker['kind'], line: number, afterSeq: number, events: SideEvent[]): Marker => ({ type: 'marker', kind, line, afterSeq, events });
     const records = (last: number): TraceRecord[] => [
       access(0, 'read', 0x8, 0x80080483), at('itr-timer', 3000, 0, fired(2)),
       access(1, 'read', 0x8, 0x80080483), at('itr-timer', 3001, 1, fired(2)), at('autoneg', 3002, 1, [done(), notify(2)]),
@@ -282,8 +284,6 @@ describe('time and the start', () => {
     // function-level reset runs every armed timer (at the access); much later the target fires
     // EITR[1] and EITR[2] in one stretch of time where the recording fires EITR[2] one stretch
     // later. The first recorded firing must not wait for, and take, that later one.
-    const done = (): SideEvent => ev('e1000x_link_negotiation_done', 'Auto negotiation is completed');
-    const at = (kind: Marker['kind'], line: number, afterSeq: number, events: SideEvent[]): Marker => ({ type: 'marker', kind, line, afterSeq, events });
     const records: TraceRecord[] = [
       access(0, 'read', 0x8, 0x80080483), at('itr-timer', 3000, 0, fired(2)),
       access(1, 'write', 0x0, 0x4000000), at('autoneg', 3001, 1, [done()]),
@@ -311,9 +311,7 @@ describe('time and the start', () => {
     // several CTRL.RST writes, then took the target's early firing whose counterpart came one
     // stretch of time later, which was left missing. A software reset stops every timer on both
     // sides: nothing before it is shifted past it.
-    const done = (): SideEvent => ev('e1000x_link_negotiation_done', 'Auto negotiation is completed');
     const reset = (): SideEvent => ev('e1000e_core_ctrl_sw_reset', 'Doing SW reset');
-    const at = (kind: Marker['kind'], line: number, afterSeq: number, events: SideEvent[]): Marker => ({ type: 'marker', kind, line, afterSeq, events });
     const records = (resetEvents: () => SideEvent[]): TraceRecord[] => [
       access(0, 'read', 0x8, 0x80080483), at('itr-timer', 3000, 0, fired(2)), at('autoneg', 3001, 0, [done()]),
       access(1, 'write', 0x0, 0x4000000, resetEvents()),

@@ -322,23 +322,26 @@ class Walk {
     this.heldSurplus = new Map();
     if (surplus.size === 0) return divergences;
     let clears = 0;
-    const reason = (s: HeldSurplus, d: EventDivergence): string => `the recording fired the ${s.held.timer} throttling timer ${s.lines.length} times `
-      + `(lines ${s.lines.map(early0).join(', ')}) where the replay let no time run (${s.held.reason}); the target's, armed throughout, `
-      + `fired once for them all when time ran, and again, armed anew, inside that time run, so this later firing of the recording's has no counterpart `
-      + `(otherwise ${d.class}: ${d.reason})`;
+    const explain = (s: HeldSurplus, d: EventDivergence): EventDivergence => ({
+      ...d, class: 'explained-by-frozen-time',
+      reason: `the recording fired the ${s.held.timer} throttling timer ${s.lines.length} times `
+        + `(lines ${s.lines.map(early0).join(', ')}) where the replay let no time run (${s.held.reason}); the target's, armed throughout, `
+        + `fired once for them all when time ran, and again, armed anew, inside that time run, so this later firing of the recording's has no counterpart `
+        + `(otherwise ${d.class}: ${d.reason})`,
+    });
     const explained = divergences.map((d) => {
       const vector = d.class === 'event-missing' ? TIMER_VECTOR.exec(d.subject) : null;
       const s = vector === null ? undefined : surplus.get(Number(vector[1]));
       if (s === undefined || s.left === 0) return d;
       s.left--;
       clears++;
-      return { ...d, class: 'explained-by-frozen-time' as const, reason: reason(s, d) };
+      return explain(s, d);
     });
     const used = [...surplus.values()].find((s) => s.left < s.count);
     return explained.map((d) => {
       if (used === undefined || clears === 0 || d.class !== 'event-missing' || !isEmptyEiacClear(d, d.expected)) return d;
       clears--;
-      return { ...d, class: 'explained-by-frozen-time' as const, reason: reason(used, d) };
+      return explain(used, d);
     });
   }
 
@@ -382,8 +385,7 @@ class Walk {
       line, seq: pool?.seq ?? -1, place, taint: this.taint, held: this.held, throttled: this.throttled, registers: this.registers,
       ...(packetLine === undefined ? {} : { packetLine }),
     }, pool?.events ?? [], this.targetPool);
-    const firedHere = new Set([...result.recorded, ...result.target].flatMap((e) => (e.kind === 'timer-fired' ? [e.vector] : [])));
-    const { kept, cancelled } = this.shifted.pool(result.divergences, firedHere);
+    const { kept, cancelled } = this.shifted.pool(result.divergences, [...result.recorded, ...result.target]);
     // The earlier pools' differences a firing here cancelled are none.
     if (cancelled.size > 0) this.divergences.splice(0, this.divergences.length, ...this.divergences.filter((d) => !cancelled.has(d)));
     const divergences = this.explainHeldSurplus(this.explainDisplaced(kept, result.recorded));

@@ -72,9 +72,10 @@ export class HeldTimers {
    */
   surplus(explained: (vector: number) => number, firedEarly: (vector: number) => number): Map<number, HeldSurplus> {
     const result = new Map<number, HeldSurplus>();
-    for (const [vector, lines] of this.firings) {
+    for (const [vector, held] of this.held) {
+      const lines = this.firings.get(vector) ?? [];
       const count = Math.min(lines.length - 1 - explained(vector), firedEarly(vector));
-      if (count > 0) result.set(vector, { held: this.held.get(vector)!, lines, count });
+      if (count > 0) result.set(vector, { held, lines, count });
     }
     return result;
   }

@@ -8,6 +8,7 @@
 
 import type { SideEvent } from '../../model/access.js';
 import type { EventDivergence } from '../../model/events.js';
+import type { DeviceEvent } from './device-event.js';
 
 /** A throttling timer's firing as a divergence names it, and with its vector. */
 const TIMER_SUBJECT = /^EITR\(\d+\) throttling timer$/;
@@ -70,9 +71,11 @@ export class ShiftedTimers {
    * each side, and is no difference. Nor is the EIAC auto-clear its notification logged (the same
    * text, shifted the same way), at most one per shifted timer. Gives back this pool's differences
    * less the ones cancelled here, and the earlier pools' it cancelled (the caller drops them); then
-   * settles the firings at accesses since the last pool (atAccess).
+   * settles the firings at accesses since the last pool (atAccess). `events`: both sides' typed
+   * events of this pool (which vectors' timers fired here).
    */
-  pool(divergences: readonly EventDivergence[], firedHere: ReadonlySet<number>): { readonly kept: EventDivergence[]; readonly cancelled: ReadonlySet<EventDivergence> } {
+  pool(divergences: readonly EventDivergence[], events: readonly DeviceEvent[]): { readonly kept: EventDivergence[]; readonly cancelled: ReadonlySet<EventDivergence> } {
+    const firedHere = new Set(events.flatMap((e) => (e.kind === 'timer-fired' ? [e.vector] : [])));
     const previous = this.unmatchedTimers;
     const kept: EventDivergence[] = [];
     const cancelled = new Set<EventDivergence>();
