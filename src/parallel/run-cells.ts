@@ -1,12 +1,13 @@
 // Runs the cells of a corpus (trace × build) with up to `jobs` replays at once and returns their
 // outcomes in input order, one QEMU per replay.
 //
-// Where they run: a replay keeps Node's main thread busy a little under half its time (parsing the
-// trace and QEMU's log, comparing; the rest it waits on QEMU), so one thread carries
-// LANES_PER_THREAD replays at once; more go to worker threads, LANES_PER_THREAD each. Threads are
-// not free: each V8 isolate compiles the same code again, and its optimising compiler is about a
-// third of a replay's CPU. Measured on 2 cores, 12 traces, installed QEMU: two replays in the main
-// thread 0.80× the time of one at a time, one in the main thread and one in a worker 0.93×.
+// Where they run: the first replay in the main thread, each further one in a worker thread of its
+// own. A replay is a ping-pong with its QEMU (send a batch, wait for the replies, compare, send the
+// next), so two replays sharing one thread wait for each other's comparing; a worker costs an
+// isolate that compiles the same code again, which compiler-tuning.ts keeps small. Measured on
+// 2 cores, 12 shipped traces, installed QEMU (`npm run bench:parallel`, 2026-12-07): both replays
+// in the main thread 0.71x the time of one at a time, one here and one in a worker 0.64x (0.72x
+// before the tuning, when the optimising compiler took the second core's time).
 
 import { reaping } from '../target/reaper.js';
 import { runCell, type CellOutcome, type CellRequest } from './cell.js';
@@ -14,7 +15,7 @@ import { runOrdered } from './ordered.js';
 import type { WorkerPool } from './worker-pool.js';
 
 /** Replays one thread runs at once. */
-export const LANES_PER_THREAD = 2;
+export const LANES_PER_THREAD = 1;
 
 export interface RunCellsOptions {
   readonly jobs: number;
@@ -32,7 +33,7 @@ export async function runCells(requests: readonly CellRequest[], options: RunCel
   const lanes = Math.max(1, Math.min(options.jobs, requests.length));
   const workers = Math.ceil(lanes / LANES_PER_THREAD) - 1;
   const pool = workers === 0 ? undefined : new (await import('./worker-pool.js')).WorkerPool(workers);
-  // Main-thread slots first: a third replay goes to a worker only when two run here.
+  // The main thread's slot first: a worker starts only when a second replay runs at once.
   const free: Slot[] = Array.from({ length: lanes }, (_, i) => (i < LANES_PER_THREAD ? 'main' : Math.floor(i / LANES_PER_THREAD) - 1));
   const run = async (request: CellRequest): Promise<CellOutcome> => {
     const slot = free.shift()!;
