@@ -1,19 +1,25 @@
-// V8's tier-up budget for this process, set before the rest of the code is loaded (main.ts imports
-// this module first; worker threads share the process's flags).
-//
-// Why: a command here is a short job of many distinct hot spots (parsing, planning, the qtest
-// pipe, comparing). With V8's default budget (Node 20) the optimising compiler compiled about 690
-// functions in a replay of 12 traces and spent 3.6 s of background CPU on it, as much again as the
-// main thread's own work; on 2 cores that CPU is taken from the QEMUs and the other replays of
-// `replay -j 2`. A budget 7.5 times larger leaves the code that runs briefly to the baseline tiers
-// and still optimises what stays hot: 186 compilations, the Node process's CPU 6.3 s -> 5.2 s,
-// `-j 1` of those 12 traces 7.7 s -> 7.3 s and `-j 2` 5.5 s -> 4.6 s (with run-cells.ts's one
-// replay per thread); a 12 MB soak recording replays in the same time either way.
-// Measured with `npm run bench:parallel`, and `node -r` a preload printing process.cpuUsage().
+// V8's tier-up budget, raised for commands whose work is replays. A replay is many distinct hot
+// spots that each run briefly (planning, the qtest pipe, the target's log, comparing), and with
+// V8's default budget (Node 20) the optimising compiler compiled about 690 functions in a replay of
+// 12 traces, using 3.6 s of CPU on its own threads, as much again as the main thread's own work;
+// on 2 cores that is taken from the QEMUs and from the other replays of `replay -j 2`. A budget 15
+// times the default leaves the briefly hot code to the baseline tiers and still optimises what
+// stays hot: 186 compilations, the Node process's CPU 6.3 s -> 5.2 s, `-j 2` 0.72x -> 0.64x the
+// time of `-j 1` (`npm run bench:parallel`, with run-cells.ts's one replay per thread), a single
+// short replay 0.51 s -> 0.46 s, a 12 MB soak recording the same either way. Not for `parse`: one
+// loop over millions of lines wants to be optimised early (54 MB parsed in 0.62 s instead of 0.51 s
+// with this budget). Measured with `node -r` a preload printing process.cpuUsage(), 2026-12-07.
 
 import { setFlagsFromString } from 'node:v8';
 
-/** Bytecode budget before V8 considers optimising a function (its default in Node 20 is 132 KiB). */
-const INTERRUPT_BUDGET = 1_000_000;
+/** Bytecode executed before V8 considers optimising a function (Node 20's default: 67,584). */
+const REPLAY_INTERRUPT_BUDGET = 1_000_000;
 
-setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
+let applied = false;
+
+/** Raises the budget for the rest of the process (worker threads share it); V8 reads it at each tier-up check. */
+export function raiseTierUpBudget(): void {
+  if (applied) return;
+  applied = true;
+  setFlagsFromString(`--interrupt-budget=${REPLAY_INTERRUPT_BUDGET}`);
+}

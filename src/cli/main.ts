@@ -2,7 +2,6 @@
 // Entry point of the `igb-replay` binary. The process is never ended with process.exit():
 // setting exitCode lets pending writes to a stdout pipe finish first.
 
-import './compiler-tuning.js'; // first: the V8 flags apply to the code loaded after it
 import { hideBin } from 'yargs/helpers';
 import { processContext } from './context.js';
 import { main } from './run.js';

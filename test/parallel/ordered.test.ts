@@ -54,4 +54,22 @@ describe('runOrdered', () => {
     }, { concurrency: 1, stopped: () => stop });
     await expect(run).rejects.toThrow('stopped after 2 of 4 tasks');
   });
+
+  it('starts tasks in the order given and still returns outputs in input order', async () => {
+    const started: number[] = [];
+    const out = await runOrdered(['a', 'b', 'c', 'd'], async (name, i) => {
+      started.push(i);
+      await sleep(1);
+      return name.toUpperCase();
+    }, { concurrency: 1, startOrder: [2, 0, 3, 1] });
+    expect(started).toEqual([2, 0, 3, 1]);
+    expect(out).toEqual(['A', 'B', 'C', 'D']);
+  });
+
+  it('rejects a start order that is not a permutation of the inputs', async () => {
+    const run = (startOrder: number[]): Promise<unknown> => runOrdered([0, 1, 2], async () => undefined, { concurrency: 1, startOrder });
+    await expect(run([0, 1])).rejects.toThrow('each of the 3 input indices once');
+    await expect(run([0, 1, 1])).rejects.toThrow('each of the 3 input indices once');
+    await expect(run([0, 1, 3])).rejects.toThrow('each of the 3 input indices once');
+  });
 });

@@ -2,6 +2,7 @@
 // the command runs, so that --help, --version and the other commands do not load it.
 
 import { boundHeapGrowth } from '../bounded-heap.js';
+import { raiseTierUpBudget } from '../compiler-tuning.js';
 import { updatedBaseline } from '../../baseline/compare.js';
 import { loadBaseline, serializeBaseline } from '../../baseline/file.js';
 import type { ReplayReport } from '../../model/replay-report.js';
@@ -23,6 +24,7 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
     throw new UsageError('--update-baseline needs --baseline FILE', 'name the baseline file to write: --baseline b.json --update-baseline');
   }
   boundHeapGrowth();
+  raiseTierUpBudget();
   // Before minutes of replay: `replay --json a.log b.log` would make a.log the JSON file.
   await checkJsonTarget(args.json);
   const corpus = await prepareCorpus(args, (message) => warn(ctx, message));
