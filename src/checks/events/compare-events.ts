@@ -13,11 +13,13 @@ import type { RegisterDatabase } from '../../regs/database.js';
 import { comparePlace, type PlaceComparison } from './compare-place.js';
 import { deviceEvent, isPacketEvent, isReceivePathEvent, type DeviceEvent } from './device-event.js';
 import { EICR, ICR, TrafficTaint } from './traffic-taint.js';
-import { HeldTimers, ITR_TIMER_FIRED, type HeldSurplus } from './held-timers.js';
+import { HeldTimers, ITR_TIMER_FIRED } from './held-timers.js';
+import { HeldSurplusFirings } from './held-surplus.js';
+import { DisplacedTimers } from './displaced-timers.js';
 import { ThrottledVectors } from './throttled-vectors.js';
 import { delayTimerShot, isDelayRegister, timersArmed } from '../../devices/throttle-timers.js';
 import { registerOf } from '../../regs/naming.js';
-import { isDeviceReset, isEmptyEiacClear, ShiftedTimers, TIMER_VECTOR } from './shifted-timers.js';
+import { isDeviceReset, ShiftedTimers } from './shifted-timers.js';
 
 /** One window of the replay: records of the recording, what was sent for them, what the target logged. */
 export interface EventCheckWindow {
@@ -67,27 +69,6 @@ function splitSwitched(frames: readonly RecordedFrame[]): { receivePath: SideEve
   return { receivePath, rest };
 }
 
-/**
- * How often `vector`'s timer fired after a notification of the vector had armed it, in one side's
- * events of a stretch of time (a notification sent at once arms the timer; a firing ends it).
- */
-function reArmedFirings(events: readonly DeviceEvent[], vector: number): number {
-  let armed = false;
-  let firings = 0;
-  for (const e of events) {
-    if (e.kind === 'notify' && e.how === 'msix' && e.value === vector) armed = true;
-    else if (e.kind === 'timer-fired' && e.vector === vector && armed) {
-      firings++;
-      armed = false;
-    }
-  }
-  return firings;
-}
-
-function early0(line: number): string {
-  return line.toLocaleString('en-US');
-}
-
 const FRAMES_FLUSH = 'the target ran for an instant only to send the frames QEMU held back for its stopped machine, before a link-down purged them (not in the recording\'s timeline)';
 const NOT_REPLAYED = 'the access is not replayed (PHY access, BAR programming)';
 const RECEIVED = 'a received packet: the register replay injects no frames (what it did to the interrupt state is followed)';
@@ -115,27 +96,26 @@ class Walk {
   private segments: TimeSegment[] = [];
   /** Throttling-timer firings shifted between neighbouring stretches of time, paired across the walk. */
   readonly shifted = new ShiftedTimers();
-  /** Vectors whose timer the target fired early, in time run for an unreplayed packet's timer (see explainDisplaced), and where. */
-  private readonly displaced = new Map<number, number>();
+  /** Timers the target fired early in time run for an unreplayed packet's timer (displaced-timers.ts). */
+  private readonly displaced: DisplacedTimers;
   /**
    * e1000e's delay timers (RDTR, RADV, TIDV, TADV) a packet the recording moved armed, with the
    * packet's line: where the recording fires one, it fires every delayed cause (and stops the
    * others), all of it the packet's doing (INTx and MSI mode; MSI-X delays nothing).
    */
   private readonly delayTimers = new Map<number, number>();
-  private displacedClear = false;
   /** The model's ITR register (e1000e), whose timer runs out unseen when nothing is pending. */
   private readonly itr: number | undefined;
   /** Where the target armed its ITR timer with no time run since (only when its clock is not paced). */
   private targetItrArmed: number | undefined;
-  private lastDisplacedLine = 0;
-  /** The last time pool's held vectors the recording fired more than once at frozen markers (see explainHeldSurplus). */
-  private heldSurplus = new Map<number, HeldSurplus>();
+  /** Held vectors the recording fired more than once at frozen markers, carried to the next time pool (held-surplus.ts). */
+  private readonly heldSurplus = new HeldSurplusFirings();
 
   constructor(private readonly registers: RegisterDatabase, model: DeviceModel, private readonly clockPaced = false) {
     const msix = deviceRow(model).msix;
     this.itr = msix.itr;
     this.taint = new TrafficTaint(msix);
+    this.displaced = new DisplacedTimers(this.taint);
     this.held = new HeldTimers(msix);
     this.throttled = new ThrottledVectors(msix);
   }
@@ -275,77 +255,6 @@ class Walk {
   }
 
   /**
-   * Time ran here because the recording fired a throttling timer that a packet it moved armed
-   * (taint): with the frames the replay does not inject, that timer is not armed in the target, but
-   * letting time run fires whatever the target has armed — its own timer of another vector, early.
-   * Such an extra firing (and the EIAC clear logged with it) is explained by that packet.
-   */
-  private explainDisplaced(divergences: EventDivergence[], recorded: readonly DeviceEvent[]): EventDivergence[] {
-    const packetLine = recorded.map((e) => (e.kind === 'timer-fired' ? this.taint.involves(e) : undefined)).find((line) => line !== undefined);
-    return divergences.map((d) => {
-      const vector = TIMER_VECTOR.exec(d.subject);
-      if (d.class === 'event-extra' && packetLine !== undefined && (vector !== null || isEmptyEiacClear(d, d.actual))) {
-        if (vector !== null) this.displaced.set(Number(vector[1]), packetLine);
-        return {
-          ...d, class: 'explained-by-traffic',
-          reason: `time ran here for a throttling timer armed where the recording moved a packet at line ${packetLine.toLocaleString('en-US')}, which this replay does not inject; the target's own timer fired in it (otherwise event-extra)`,
-        };
-      }
-      // ...and that timer is then missing where the recording fires it.
-      const early = vector === null ? undefined : this.displaced.get(Number(vector[1]));
-      if (d.class === 'event-missing' && early !== undefined) {
-        this.displaced.delete(Number(vector![1]));
-        this.displacedClear = true;
-        this.lastDisplacedLine = early;
-        return { ...d, class: 'explained-by-traffic', reason: `the target's timer fired earlier, in time run for a throttling timer armed where the recording moved a packet at line ${early.toLocaleString('en-US')}, which this replay does not inject (otherwise event-missing)` };
-      }
-      if (d.class === 'event-missing' && this.displacedClear && isEmptyEiacClear(d, d.expected)) {
-        this.displacedClear = false;
-        return { ...d, class: 'explained-by-traffic', reason: `the EIAC clear logged with a throttling timer the target fired earlier, in time run for a timer armed where the recording moved a packet at line ${early0(this.lastDisplacedLine)}, which this replay does not inject (otherwise event-missing)` };
-      }
-      return d;
-    });
-  }
-
-  /**
-   * The pool after a stretch of frozen markers at which the recording fired a vector's timer k > 1
-   * times: the target's timer, armed throughout with no time running, fired once for all k when
-   * time ran, and, armed again there, fired for a later recorded firing — inside that time run, so
-   * the pools compared it with one of the k. The recording's later firing, here, then has no
-   * counterpart: a missing firing of that vector (and the empty EIAC clear logged with it), at most
-   * k - 1 of them less those already explained, and at most as many as the target fired timers
-   * armed anew in that time run beyond the recording's there (HeldTimers.surplus), is frozen time's
-   * doing. Any other difference fails.
-   */
-  private explainHeldSurplus(divergences: EventDivergence[]): EventDivergence[] {
-    const surplus = new Map([...this.heldSurplus].map(([vector, s]) => [vector, { ...s, left: s.count }]));
-    this.heldSurplus = new Map();
-    if (surplus.size === 0) return divergences;
-    let clears = 0;
-    const explain = (s: HeldSurplus, d: EventDivergence): EventDivergence => ({
-      ...d, class: 'explained-by-frozen-time',
-      reason: `the recording fired the ${s.held.timer} throttling timer ${s.lines.length} times `
-        + `(lines ${s.lines.map(early0).join(', ')}) where the replay let no time run (${s.held.reason}); the target's, armed throughout, `
-        + `fired once for them all when time ran, and again, armed anew, inside that time run, so this later firing of the recording's has no counterpart `
-        + `(otherwise ${d.class}: ${d.reason})`,
-    });
-    const explained = divergences.map((d) => {
-      const vector = d.class === 'event-missing' ? TIMER_VECTOR.exec(d.subject) : null;
-      const s = vector === null ? undefined : surplus.get(Number(vector[1]));
-      if (s === undefined || s.left === 0) return d;
-      s.left--;
-      clears++;
-      return explain(s, d);
-    });
-    const used = [...surplus.values()].find((s) => s.left < s.count);
-    return explained.map((d) => {
-      if (used === undefined || clears === 0 || d.class !== 'event-missing' || !isEmptyEiacClear(d, d.expected)) return d;
-      clears--;
-      return explain(used, d);
-    });
-  }
-
-  /**
    * Before an access is compared: where the recording arms its ITR timer again, it had run out (QEMU
    * arms only a timer that is not running), unseen if nothing was pending. The target's, armed at an
    * earlier place with no time run since, is still running and holds back INTx and MSI interrupts
@@ -388,13 +297,11 @@ class Walk {
     const { kept, cancelled } = this.shifted.pool(result.divergences, [...result.recorded, ...result.target]);
     // The earlier pools' differences a firing here cancelled are none.
     if (cancelled.size > 0) this.divergences.splice(0, this.divergences.length, ...this.divergences.filter((d) => !cancelled.has(d)));
-    const divergences = this.explainHeldSurplus(this.explainDisplaced(kept, result.recorded));
+    const divergences = this.heldSurplus.explain(this.displaced.explain(kept, result.recorded));
     this.add({ ...result, divergences });
     this.taint.observe(result.recorded, packetLine);
     for (const marker of pool?.receivingAgain ?? []) this.timePlaceOf.set(marker, line);
-    this.heldSurplus = this.held.surplus((vector) => divergences.filter((d) => d.class === 'explained-by-frozen-time'
-      && d.actual === 'none' && TIMER_VECTOR.exec(d.subject)?.[1] === String(vector)).length,
-    (vector) => reArmedFirings(result.target, vector) - reArmedFirings(result.recorded, vector));
+    this.heldSurplus.note(this.held, divergences, result.recorded, result.target);
     // The target ran time here: the timers it held fired, and both sides are alike again.
     this.held.release();
     this.targetItrArmed = undefined;
