@@ -13,7 +13,7 @@ import type { Access, Marker, SideEvent, TraceRecord } from '../model/access.js'
 import type { RxBufferLayout } from '../devices/table.js';
 import type { FrameCursor } from '../frames/frame-cursor.js';
 import { coalesce, type MemoryStretch, type MemoryWrite } from './memory-write.js';
-import type { RxNotInjected } from '../model/frames.js';
+import type { RxNotInjected, RxNotInjectedCause } from '../model/frames.js';
 import { psBytesWritten, PS_WRITE_EVENT, recordedWritebacks, RX_DESCRIPTOR_EVENT, rxDescriptorRead, type RxFormatTracker, type RxWritebacks } from './rx-writeback.js';
 
 /** QEMU's first event for a frame the backend hands the NIC (before any filter). */
@@ -108,7 +108,7 @@ export class RxDataPath {
   recorded = 0;
   /** Of those, frames it switched between its own pools (see RecordedFrame's `switched`). */
   switched = 0;
-  private readonly leftOut = new Map<string, { frames: number; firstLine: number }>();
+  private readonly leftOut = new Map<string, { cause: RxNotInjectedCause; frames: number; firstLine: number }>();
   /** Set once the capture ran out: no later frame can be matched. */
   private exhaustedAt: number | undefined;
   /** The last window's packet markers with a frame left out, by marker line: the first frame's line and why. */
@@ -149,7 +149,7 @@ export class RxDataPath {
         const frame = this.exhaustedAt === undefined ? await this.frames.next() : undefined;
         if (frame === undefined) {
           this.exhaustedAt ??= events[0]!.line;
-          this.leave(`the capture has fewer received frames than the recording's device received (it ran out at line ${this.exhaustedAt.toLocaleString('en-US')}): later frames are not injected`, events[0]!.line, record.line);
+          this.leave('capture-exhausted', `the capture has fewer received frames than the recording's device received (it ran out at line ${this.exhaustedAt.toLocaleString('en-US')}): later frames are not injected`, events[0]!.line, record.line);
           continue;
         }
         packets.push({
@@ -159,7 +159,7 @@ export class RxDataPath {
         });
       }
       if (!injectable(record)) {
-        for (const packet of packets) this.leave(`received inside other device activity (a ${record.kind} marker), where the replay lets time run instead`, packet.line, record.line);
+        for (const packet of packets) this.leave('inside-other-activity', `received inside other device activity (a ${record.kind} marker), where the replay lets time run instead`, packet.line, record.line);
         continue;
       }
       if (packets.length > 0) {
@@ -181,10 +181,10 @@ export class RxDataPath {
     return [...this.leftOut].map(([reason, v]) => ({ reason, ...v }));
   }
 
-  private leave(reason: string, line: number, markerLine: number): void {
+  private leave(cause: RxNotInjectedCause, reason: string, line: number, markerLine: number): void {
     if (!this.leftOutInWindow.has(markerLine)) this.leftOutInWindow.set(markerLine, { line, reason });
     const entry = this.leftOut.get(reason);
-    if (entry === undefined) this.leftOut.set(reason, { frames: 1, firstLine: line });
+    if (entry === undefined) this.leftOut.set(reason, { cause, frames: 1, firstLine: line });
     else entry.frames++;
   }
 

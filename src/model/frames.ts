@@ -104,7 +104,15 @@ export interface RxFrameCounts {
 }
 
 /** Received frames not injected, by reason. */
+/**
+ * Why received frames were not injected: the capture has no more received frames than it had
+ * (`capture-exhausted`), or the recording received them inside other device activity, a timer's
+ * or a link change's, where the replay lets time run instead (`inside-other-activity`).
+ */
+export type RxNotInjectedCause = 'capture-exhausted' | 'inside-other-activity';
+
 export interface RxNotInjected {
+  readonly cause: RxNotInjectedCause;
   readonly reason: string;
   readonly frames: number;
   readonly firstLine: number;

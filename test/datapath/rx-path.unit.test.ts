@@ -4,7 +4,9 @@
 // with the buffer address the device wrote to (igb: word 0); frames received inside a write (the
 // backend answering at once) take their events from that write.
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readTrace } from '../../src/formats/read-trace.js';
 import type { Access, TraceRecord } from '../../src/model/access.js';
 import { FrameCursor, frameDirection, macBytes } from '../../src/frames/frame-cursor.js';
@@ -56,6 +58,32 @@ describe.each(['linux-6.1-traffic-mix', 'linux-6.1-nomsi'])('received frames of 
       expect(first.address).toBe(Number.parseInt(/PA: 0x([0-9a-f]+)/.exec(descriptors[0]!.text)![1]!, 16));
       const word0 = new DataView(first.data.buffer, first.data.byteOffset).getBigUint64(0, true);
       expect(`0x${word0.toString(16)}`).toBe(/addr: (0x[0-9a-f]+)/.exec(buffers[0]!.text)![1]);
+    }
+  });
+});
+
+describe('a capture with fewer received frames than the recording (SYNTHETIC: the real traffic-mix capture cut short)', () => {
+  it('injects the frames it has and reports the rest as not injected, cause capture-exhausted, from the first one left out', async () => {
+    const name = 'linux-6.1-traffic-mix';
+    const kept = 100;
+    const bytes = readFileSync(`traces/${name}.pcap`);
+    const received = [...pcapFrames(new Uint8Array(bytes), name)].filter((f) => frameDirection(f.data, MAC) === 'rx');
+    const dir = mkdtempSync(join(tmpdir(), 'igb-replay-rx-cut-'));
+    try {
+      const cut = join(dir, 'cut.pcap');
+      writeFileSync(cut, bytes.subarray(0, received[kept]!.offset));
+      const records = await recordsOf(`traces/${name}.log`);
+      const path = new RxDataPath(new FrameCursor(cut, 'rx', MAC), deviceRow('igb').rxBuffers, new RxFormatTracker('igb', igbRegisters()));
+      const packets = [...(await path.window(records)).values()].flatMap((injection) => injection.packets);
+      await path.close();
+      expect(packets).toHaveLength(kept);
+      const receipts = records.flatMap((r) => r.events.filter((e) => e.name === RX_START_EVENT));
+      const left = path.notInjected();
+      expect(left).toHaveLength(1);
+      expect(left[0]).toMatchObject({ cause: 'capture-exhausted', frames: path.recorded - kept, firstLine: receipts[kept]!.line });
+      expect(left[0]!.reason).toContain('fewer received frames than the recording');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
