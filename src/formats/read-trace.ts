@@ -107,10 +107,11 @@ async function readChunks(input: TraceInput, iterator: AsyncIterator<Buffer>, si
  * replay target's own log (src/replay/target-log.ts), read stretch by stretch dozens of times a
  * replay, where a stream and a sniff per stretch cost more than the parsing. Returns the line stats.
  */
-export function readQemuLogRange(path: string, from: number, to: number, sink: RecordSink, options: Pick<ReadTraceOptions, 'lenient' | 'nicAddress'> = {}): LineStats {
+export function readQemuLogRange(path: string, from: number, to: number, sink: RecordSink,
+  options: Pick<ReadTraceOptions, 'lenient' | 'nicAddress'> & { /** The file, already open (left open); else it is opened here. */ readonly fd?: number } = {}): LineStats {
   const parser = new QemuLogParser({ file: path, lenient: options.lenient, nicAddress: options.nicAddress }, sink);
   const splitter = new LineSplitter(parser);
-  const fd = openSync(path, 'r');
+  const fd = options.fd ?? openSync(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(0, to - from)));
     for (let at = from; at < to;) {
@@ -120,7 +121,7 @@ export function readQemuLogRange(path: string, from: number, to: number, sink: R
       at += count;
     }
   } finally {
-    closeSync(fd);
+    if (options.fd === undefined) closeSync(fd);
   }
   splitter.end();
   return parser.finish();

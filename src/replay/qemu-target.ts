@@ -191,7 +191,7 @@ export class QemuReplayTarget implements ReplayTarget {
       const mmconfig = await enableMmconfig(session.qtest);
       const target = new QemuReplayTarget(session, timeMode, device, placement, bars, nic, mmconfig, options.keepTempDir === true);
       // Its log is read in segments: the NIC's address tells its VFs' config lines apart in each.
-      target.logReader = new TargetLogReader(session.logPath, await session.logSize(), formatFunction(nic));
+      target.logReader = new TargetLogReader(session.log, await session.logSize(), formatFunction(nic));
       return target;
     } catch (error) {
       await session.close();

@@ -10,6 +10,10 @@ import type { Access, Marker, SideEvent } from '../model/access.js';
 import type { TargetEventLog, TimeSegment } from '../model/events.js';
 import type { TargetObservations, TargetVerdicts } from '../model/replay.js';
 import { readQemuLogRange } from '../formats/read-trace.js';
+import type { OpenLog } from '../target/log-tail.js';
+
+/** The log to read: its path, or the log a running target holds open. */
+type LogSource = string | OpenLog;
 
 /** A stretch of the log written while time ran (or the link changed). */
 export interface LoggedTime {
@@ -51,7 +55,7 @@ class Collector {
   }
 
   /** One access segment: places in order; events between places belong to the place before them. */
-  accesses(path: string, from: number, to: number): void {
+  accesses(path: LogSource, from: number, to: number): void {
     const sentBySeq = new Map<number, number>();
     let last: number | undefined;
     let leading: SideEvent[] = [];
@@ -88,15 +92,19 @@ class Collector {
 }
 
 /** Every event of a segment, attached to accesses or markers alike. */
-function allEvents(path: string, from: number, to: number, nicAddress: string | undefined): SideEvent[] {
+function allEvents(path: LogSource, from: number, to: number, nicAddress: string | undefined): SideEvent[] {
   const events: SideEvent[] = [];
   readSegment(path, from, to, { access: (a) => events.push(...a.events), marker: (m) => events.push(...m.events) }, nicAddress);
   return events;
 }
 
-function readSegment(path: string, from: number, to: number, sink: { access(a: Access): void; marker(m: Marker): void },
+function readSegment(source: LogSource, from: number, to: number, sink: { access(a: Access): void; marker(m: Marker): void },
   nicAddress: string | undefined): void {
-  if (to > from) readQemuLogRange(path, from, to, sink, { lenient: true, ...(nicAddress === undefined ? {} : { nicAddress }) });
+  if (to <= from) return;
+  const fd = typeof source === 'string' ? undefined : source.fd();
+  readQemuLogRange(typeof source === 'string' ? source : source.path, from, to, sink, {
+    lenient: true, ...(nicAddress === undefined ? {} : { nicAddress }), ...(fd === undefined ? {} : { fd }),
+  });
 }
 
 /**
@@ -110,7 +118,7 @@ export class TargetLogReader {
   private started = false;
 
   /** `nicAddress`: the NIC's `BB:DD.F` in the target, so each segment tells its VFs' config lines apart. */
-  constructor(private readonly path: string, private readonly startEnd: number, private readonly nicAddress?: string) {
+  constructor(private readonly path: LogSource, private readonly startEnd: number, private readonly nicAddress?: string) {
     this.collector = new Collector(nicAddress);
   }
 

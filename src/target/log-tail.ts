@@ -42,6 +42,42 @@ export async function logSize(path: string): Promise<number> {
   }
 }
 
+/**
+ * QEMU's log held open once it exists, for a reader that asks its size and reads ranges of it
+ * thousands of times in a replay (at every stretch of time): one descriptor instead of an open,
+ * a stat and a close each time. The caller closes it.
+ */
+export class OpenLog {
+  private descriptor: number | undefined;
+  private closed = false;
+
+  constructor(readonly path: string) {}
+
+  /** The open descriptor, or undefined while QEMU has not created the file (or after close). */
+  fd(): number | undefined {
+    if (this.descriptor === undefined && !this.closed) {
+      try {
+        this.descriptor = openSync(this.path, 'r');
+      } catch {
+        return undefined;
+      }
+    }
+    return this.descriptor;
+  }
+
+  /** Current size in bytes (0 if QEMU has not created the file yet): the offset of "now". */
+  size(): number {
+    const fd = this.fd();
+    return fd === undefined ? 0 : fstatSync(fd).size;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.descriptor !== undefined) closeSync(this.descriptor);
+    this.descriptor = undefined;
+  }
+}
+
 const NEWLINE = 0x0a;
 /** Read at most this much per step, so a huge backlog does not land in memory at once. */
 const READ_CHUNK_BYTES = 1 << 20;
@@ -61,7 +97,8 @@ export class LogCursor {
   /** Bytes of an unfinished line, which starts at `offset - carry.length`. */
   private carry: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly path: string, private offset: number) {}
+  /** `source`: the log's path (opened here, closed by close()), or a log held open by its owner. */
+  constructor(private readonly source: string | OpenLog, private offset: number) {}
 
   /** Offset up to which the file has been read. */
   get position(): number {
@@ -98,19 +135,27 @@ export class LogCursor {
     return Promise.resolve();
   }
 
-  /** The next bytes after `offset` (possibly none), advancing it. */
-  private read(): Buffer {
+  /** The descriptor to read: the owner's, or one opened here; undefined while the file does not exist. */
+  private descriptor(): number | undefined {
+    if (typeof this.source !== 'string') return this.source.fd();
     if (this.fd === undefined) {
       try {
-        this.fd = openSync(this.path, 'r');
+        this.fd = openSync(this.source, 'r');
       } catch {
-        return Buffer.alloc(0); // not created yet
+        return undefined;
       }
     }
-    const { size } = fstatSync(this.fd);
+    return this.fd;
+  }
+
+  /** The next bytes after `offset` (possibly none), advancing it. */
+  private read(): Buffer {
+    const fd = this.descriptor();
+    if (fd === undefined) return Buffer.alloc(0); // not created yet
+    const { size } = fstatSync(fd);
     if (size <= this.offset) return Buffer.alloc(0);
     const buffer = Buffer.alloc(Math.min(size - this.offset, READ_CHUNK_BYTES));
-    const bytesRead = readSync(this.fd, buffer, 0, buffer.length, this.offset);
+    const bytesRead = readSync(fd, buffer, 0, buffer.length, this.offset);
     this.offset += bytesRead;
     return buffer.subarray(0, bytesRead);
   }

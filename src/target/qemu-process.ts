@@ -21,7 +21,7 @@ import { UnixSocketListener } from './unix-socket.js';
 import { TargetClosedError, TargetError, describeExit, type ExitInfo } from './errors.js';
 import { FrameChannel } from './frame-channel.js';
 import type { Duplex } from 'node:stream';
-import { LogCursor, logSize, waitForLogLine, type LogMatch, type WaitForLogOptions } from './log-tail.js';
+import { LogCursor, OpenLog, waitForLogLine, type LogMatch, type WaitForLogOptions } from './log-tail.js';
 
 export interface LaunchOptions extends Partial<MachineConfig> {
   /** Explicit QEMU binary (--qemu); else $QTEST_QEMU_BINARY, else qemu-system-x86_64 on PATH. */
@@ -55,6 +55,8 @@ const EXIT_AFTER_CLOSE_WAIT_MS = 2_000;
 export class QemuSession {
   private readonly exitAbort = new AbortController();
   private closePromise: Promise<void> | undefined;
+  /** The log, held open for its size and for readers of its ranges (OpenLog). */
+  readonly log: OpenLog;
 
   /** @internal use launchQemu() */
   constructor(
@@ -68,6 +70,7 @@ export class QemuSession {
     /** The NIC's backend, with netdev 'socket': every frame it sends, and a way to send it frames. */
     readonly frames: FrameChannel | undefined,
   ) {
+    this.log = new OpenLog(logPath);
     void instance.child.exited.then((exit) => this.exitAbort.abort(exitError(instance, exit)));
   }
 
@@ -93,12 +96,12 @@ export class QemuSession {
 
   /** Current length of QEMU's log: pass it to waitForLog as the "from now on" offset. */
   logSize(): Promise<number> {
-    return logSize(this.logPath);
+    return Promise.resolve(this.log.size());
   }
 
   /** Reads QEMU's log forward from `fromOffset` without waiting; the caller closes it. */
   logCursor(fromOffset: number): LogCursor {
-    return new LogCursor(this.logPath, fromOffset);
+    return new LogCursor(this.log, fromOffset);
   }
 
   /** Waits for a log line matching `pattern`; rejects early (TargetClosedError) if QEMU exits. */
@@ -112,8 +115,12 @@ export class QemuSession {
       // Clients first, so their pending requests read "closed", not "QEMU was killed".
       this.qtest.close();
       this.qmp?.close();
-      await this.instance.shutdown();
-      this.frames?.close();
+      try {
+        await this.instance.shutdown();
+      } finally {
+        this.frames?.close();
+        this.log.close();
+      }
     })();
     return this.closePromise;
   }
