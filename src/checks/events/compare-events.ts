@@ -106,8 +106,11 @@ class Walk {
   private readonly delayTimers = new Map<number, number>();
   /** The model's ITR register (e1000e), whose timer runs out unseen when nothing is pending. */
   private readonly itr: number | undefined;
-  /** Where the target armed its ITR timer with no time run since (only when its clock is not paced). */
-  private targetItrArmed: number | undefined;
+  /**
+   * Where the target armed its ITR timer with no time run since, or in the last stretch of time after
+   * its last firing there (only when its clock is not paced), and which of the two.
+   */
+  private targetItrArmed: { readonly line: number; readonly inTime: boolean } | undefined;
   /** Held vectors the recording fired more than once at frozen markers, carried to the next time pool (held-surplus.ts). */
   private readonly heldSurplus = new HeldSurplusFirings();
 
@@ -258,15 +261,32 @@ class Walk {
    * Before an access is compared: where the recording arms its ITR timer again, it had run out (QEMU
    * arms only a timer that is not running), unseen if nothing was pending. The target's, armed at an
    * earlier place with no time run since, is still running and holds back INTx and MSI interrupts
-   * until time runs: the replay's clock, not the device.
+   * until time runs: the replay's clock, not the device. So is one the target armed in the last
+   * stretch of time, late: without the qtest accelerator a stretch runs for wall time and ends when
+   * the event it waited for is logged (an autonegotiation's end, which arms the timer as it raises
+   * LSC), before or after the timer's few hundred microseconds have passed, from run to run.
    */
   itrBefore(recorded: readonly SideEvent[], target: readonly SideEvent[], line: number): void {
     if (this.itr === undefined || this.clockPaced) return;
     const rearmed = timersArmed(recorded).some((timer) => timer.register === this.itr);
-    if (rearmed && this.targetItrArmed !== undefined) {
-      this.held.holdItr(line, `it ran out unseen in the recording (no interrupt pending), while no virtual time ran in the replay since the target armed its own at line ${this.targetItrArmed.toLocaleString('en-US')}`);
+    const armed = this.targetItrArmed;
+    if (rearmed && armed !== undefined) {
+      const where = armed.inTime
+        ? `while the stretch of time the replay ran at line ${armed.line.toLocaleString('en-US')} ended before the target's own, armed in it, ran out`
+        : `while no virtual time ran in the replay since the target armed its own at line ${armed.line.toLocaleString('en-US')}`;
+      this.held.holdItr(line, `it ran out unseen in the recording (no interrupt pending), ${where}`);
     }
-    if (timersArmed(target).some((timer) => timer.register === this.itr)) this.targetItrArmed ??= line;
+    if (timersArmed(target).some((timer) => timer.register === this.itr)) this.targetItrArmed ??= { line, inTime: false };
+  }
+
+  /** Whether the target's events of a stretch of time armed its ITR timer after they last showed it fire. */
+  private itrArmedLast(events: readonly SideEvent[]): boolean {
+    let armed = false;
+    for (const event of events) {
+      if (ITR_TIMER_FIRED.test(event.name)) armed = false;
+      else if (timersArmed([event]).some((timer) => timer.register === this.itr)) armed = true;
+    }
+    return armed;
   }
 
   /** A place where the recording moved a packet (line `packetLine`): the delay timers it armed there are the packet's. */
@@ -302,9 +322,10 @@ class Walk {
     this.taint.observe(result.recorded, packetLine);
     for (const marker of pool?.receivingAgain ?? []) this.timePlaceOf.set(marker, line);
     this.heldSurplus.note(this.held, divergences, result.recorded, result.target);
-    // The target ran time here: the timers it held fired, and both sides are alike again.
+    // The target ran time here: the timers it held fired, and both sides are alike again — but for
+    // an ITR timer it armed late in this stretch (see itrBefore).
     this.held.release();
-    this.targetItrArmed = undefined;
+    this.targetItrArmed = this.itr !== undefined && !this.clockPaced && this.itrArmedLast(this.targetPool) ? { line, inTime: true } : undefined;
     this.recordedPool = undefined;
     this.targetPool = [];
   }
@@ -460,8 +481,8 @@ export class DeviceEventCheck {
 }
 
 /** The whole check over a replay held in memory at once (one window). */
-export function compareDeviceEvents(input: Omit<EventCheckWindow, 'placeBase'> & { readonly registers: RegisterDatabase; readonly model?: DeviceModel }): EventCheckResult & { readonly explainedReads: ReadonlyMap<number, string> } {
-  const check = new DeviceEventCheck(input.registers, input.model ?? DEFAULT_DEVICE_MODEL);
+export function compareDeviceEvents(input: Omit<EventCheckWindow, 'placeBase'> & { readonly registers: RegisterDatabase; readonly model?: DeviceModel; readonly clockPaced?: boolean }): EventCheckResult & { readonly explainedReads: ReadonlyMap<number, string> } {
+  const check = new DeviceEventCheck(input.registers, input.model ?? DEFAULT_DEVICE_MODEL, { clockPaced: input.clockPaced === true });
   const explainedReads = check.window({ ...input, placeBase: 0 });
   return { ...check.finish(), explainedReads };
 }
