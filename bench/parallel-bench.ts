@@ -43,6 +43,8 @@ function timeReplay(traces: readonly string[], jobs: number): number {
   if (result.status !== 0 && result.status !== 1) throw new Error(`replay -j ${jobs} exited ${result.status}: ${result.stderr}`);
   const report = JSON.parse(result.stdout) as { results: { trace: string }[] };
   if (report.results.length !== traces.length) throw new Error(`replay -j ${jobs} reported ${report.results.length} of ${traces.length} traces`);
+  // Timed all the same, but a replay that fails on a QEMU that is not broken is worth knowing of.
+  if (result.status === 1) console.log(`  note: replay -j ${jobs} exited 1: a replay found failing divergences (run it by hand to see which)`);
   return seconds;
 }
 
