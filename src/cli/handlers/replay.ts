@@ -24,10 +24,10 @@ export async function runReplay(args: ReplayArgs, ctx: CliContext): Promise<void
     throw new UsageError('--update-baseline needs --baseline FILE', 'name the baseline file to write: --baseline b.json --update-baseline');
   }
   boundHeapGrowth();
-  raiseTierUpBudget();
   // Before minutes of replay: `replay --json a.log b.log` would make a.log the JSON file.
   await checkJsonTarget(args.json);
   const corpus = await prepareCorpus(args, (message) => warn(ctx, message));
+  if (corpus.traces.length * corpus.builds.length > 1) raiseTierUpBudget();
   if (corpus.builds.length > 1) {
     const { replayMatrix } = await import('./replay-matrix.js');
     return replayMatrix(corpus, args, ctx);
