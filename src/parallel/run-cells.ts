@@ -15,9 +15,6 @@ import { runCell, type CellOutcome, type CellRequest } from './cell.js';
 import { runOrdered } from './ordered.js';
 import type { WorkerPool } from './worker-pool.js';
 
-/** Replays one thread runs at once. */
-export const LANES_PER_THREAD = 1;
-
 export interface RunCellsOptions {
   readonly jobs: number;
   readonly onWarning: (message: string) => void;
@@ -32,10 +29,9 @@ type Slot = 'main' | number;
 
 export async function runCells(requests: readonly CellRequest[], options: RunCellsOptions): Promise<CellOutcome[]> {
   const lanes = Math.max(1, Math.min(options.jobs, requests.length));
-  const workers = Math.ceil(lanes / LANES_PER_THREAD) - 1;
-  const pool = workers === 0 ? undefined : new (await import('./worker-pool.js')).WorkerPool(workers);
-  // The main thread's slot first: a worker starts only when a second replay runs at once.
-  const free: Slot[] = Array.from({ length: lanes }, (_, i) => (i < LANES_PER_THREAD ? 'main' : Math.floor(i / LANES_PER_THREAD) - 1));
+  const pool = lanes === 1 ? undefined : new (await import('./worker-pool.js')).WorkerPool(lanes - 1);
+  // The main thread's slot first: a worker's cell starts only when a second replay runs at once.
+  const free: Slot[] = Array.from({ length: lanes }, (_, i) => (i === 0 ? 'main' : i - 1));
   const run = async (request: CellRequest): Promise<CellOutcome> => {
     const slot = free.shift()!;
     try {
@@ -65,7 +61,13 @@ function runIn(slot: Slot, request: CellRequest, options: RunCellsOptions, pool:
  * trace that cannot be read counts as empty here; its cell reports why.
  */
 export function longestFirst(requests: readonly CellRequest[]): number[] {
-  const sizes = requests.map((request) => fileSize(request.trace));
+  // One stat per trace, not per cell (a trace has a cell for each build compared).
+  const sizeOf = new Map<string, number>();
+  const sizes = requests.map((request) => {
+    let size = sizeOf.get(request.trace);
+    if (size === undefined) sizeOf.set(request.trace, size = fileSize(request.trace));
+    return size;
+  });
   return requests.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
 }
 

@@ -1,6 +1,5 @@
-// Worker threads that run replay cells beyond what the main thread takes (`replay -j N` with N
-// above LANES_PER_THREAD, see run-cells.ts). Each worker runs up to that many cells at once, each
-// against its own QEMU.
+// Worker threads that run replay cells beyond the one the main thread takes (`replay -j N`, N > 1,
+// see run-cells.ts): each runs the cells it is given, each against its own QEMU.
 //
 // The pool answers to the reaper like a QEMU does: on Ctrl-C (shutdown) every worker is told to stop
 // its QEMU and start none, and is ended once it has; on a sudden exit (shutdownSync) the QEMUs the

@@ -12,9 +12,6 @@ import type { TargetObservations, TargetVerdicts } from '../model/replay.js';
 import { readQemuLogRange } from '../formats/read-trace.js';
 import type { OpenLog } from '../target/log-tail.js';
 
-/** The log to read: its path, or the log a running target holds open. */
-type LogSource = string | OpenLog;
-
 /** A stretch of the log written while time ran (or the link changed). */
 export interface LoggedTime {
   readonly from: number;
@@ -23,13 +20,6 @@ export interface LoggedTime {
   readonly cause: TimeSegment['cause'];
   /** For received frames: the line of the recording's packet marker. */
   readonly markerLine?: number;
-}
-
-/** Where the log's parts are: set-up ends at `startEnd`, then accesses, with time stretches between. */
-export interface TargetLogLayout {
-  readonly startEnd: number;
-  readonly time: readonly LoggedTime[];
-  readonly end: number;
 }
 
 /** Register and config accesses: what the replay sends (PHY accesses are derived from MDIC writes). */
@@ -55,11 +45,11 @@ class Collector {
   }
 
   /** One access segment: places in order; events between places belong to the place before them. */
-  accesses(path: LogSource, from: number, to: number): void {
+  accesses(log: OpenLog, from: number, to: number): void {
     const sentBySeq = new Map<number, number>();
     let last: number | undefined;
     let leading: SideEvent[] = [];
-    readSegment(path, from, to, {
+    readSegment(log, from, to, {
       access: (access) => {
         if (access.space === 'phy') {
           const sentIndex = access.cause === undefined ? undefined : sentBySeq.get(access.cause);
@@ -92,19 +82,17 @@ class Collector {
 }
 
 /** Every event of a segment, attached to accesses or markers alike. */
-function allEvents(path: LogSource, from: number, to: number, nicAddress: string | undefined): SideEvent[] {
+function allEvents(log: OpenLog, from: number, to: number, nicAddress: string | undefined): SideEvent[] {
   const events: SideEvent[] = [];
-  readSegment(path, from, to, { access: (a) => events.push(...a.events), marker: (m) => events.push(...m.events) }, nicAddress);
+  readSegment(log, from, to, { access: (a) => events.push(...a.events), marker: (m) => events.push(...m.events) }, nicAddress);
   return events;
 }
 
-function readSegment(source: LogSource, from: number, to: number, sink: { access(a: Access): void; marker(m: Marker): void },
+function readSegment(log: OpenLog, from: number, to: number, sink: { access(a: Access): void; marker(m: Marker): void },
   nicAddress: string | undefined): void {
   if (to <= from) return;
-  const fd = typeof source === 'string' ? undefined : source.fd();
-  readQemuLogRange(typeof source === 'string' ? source : source.path, from, to, sink, {
-    lenient: true, ...(nicAddress === undefined ? {} : { nicAddress }), ...(fd === undefined ? {} : { fd }),
-  });
+  const fd = log.fd();
+  readQemuLogRange(log.path, from, to, sink, { lenient: true, ...(nicAddress === undefined ? {} : { nicAddress }), ...(fd === undefined ? {} : { fd }) });
 }
 
 /**
@@ -118,25 +106,25 @@ export class TargetLogReader {
   private started = false;
 
   /** `nicAddress`: the NIC's `BB:DD.F` in the target, so each segment tells its VFs' config lines apart. */
-  constructor(private readonly path: LogSource, private readonly startEnd: number, private readonly nicAddress?: string) {
+  constructor(private readonly log: OpenLog, private readonly startEnd: number, private readonly nicAddress?: string) {
     this.collector = new Collector(nicAddress);
   }
 
   /** `time`: the stretches logged while time ran since the previous read, in order; `end`: the log's size now. */
   read(time: readonly LoggedTime[], end: number): TargetObservations {
-    const start = this.started ? [] : allEvents(this.path, 0, this.startEnd, this.nicAddress);
+    const start = this.started ? [] : allEvents(this.log, 0, this.startEnd, this.nicAddress);
     if (!this.started) this.at = this.startEnd;
     this.started = true;
     const segments: TimeSegment[] = [];
     for (const segment of time) {
-      this.collector.accesses(this.path, this.at, segment.from);
+      this.collector.accesses(this.log, this.at, segment.from);
       segments.push({
-        afterPlace: segment.afterPlace, cause: segment.cause, events: allEvents(this.path, segment.from, segment.to, this.nicAddress),
+        afterPlace: segment.afterPlace, cause: segment.cause, events: allEvents(this.log, segment.from, segment.to, this.nicAddress),
         ...(segment.markerLine === undefined ? {} : { markerLine: segment.markerLine }),
       });
       this.at = segment.to;
     }
-    this.collector.accesses(this.path, this.at, end);
+    this.collector.accesses(this.log, this.at, end);
     this.at = Math.max(this.at, end);
     const { verdicts, byPlace } = this.collector.take();
     const events: TargetEventLog = { start, byPlace, time: segments, placesLogged: this.collector.places };
@@ -144,7 +132,3 @@ export class TargetLogReader {
   }
 }
 
-/** The whole log at once (a replay that reads it only at the end). */
-export function readTargetLog(path: string, layout: TargetLogLayout, nicAddress?: string): TargetObservations {
-  return new TargetLogReader(path, layout.startEnd, nicAddress).read(layout.time, layout.end);
-}

@@ -9,7 +9,6 @@
 // Only complete lines are matched.
 
 import { closeSync, fstatSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { TargetTimeoutError } from './errors.js';
 
@@ -34,11 +33,12 @@ export interface WaitForLogOptions {
 }
 
 /** Current size of the log in bytes (0 if QEMU has not created it yet): the offset of "now". */
-export async function logSize(path: string): Promise<number> {
+export function logSize(path: string): Promise<number> {
+  const log = new OpenLog(path);
   try {
-    return (await stat(path)).size;
-  } catch {
-    return 0;
+    return Promise.resolve(log.size());
+  } finally {
+    log.close();
   }
 }
 
@@ -89,16 +89,21 @@ const DEFAULT_POLL_MS = 100;
  */
 export class LogCursor {
   /**
-   * The log, open for reading. Read synchronously: the lines are on a local disk already (QEMU
-   * flushed them before it answered), and a read through libuv's thread pool costs a round trip of
-   * threads per call, which the waits between received frames pay hundreds of times.
+   * The log, held open (OpenLog) and read synchronously: the lines are on a local disk already
+   * (QEMU flushed them before it answered), and a read through libuv's thread pool costs a round
+   * trip of threads per call, which the waits between received frames pay hundreds of times.
    */
-  private fd: number | undefined;
+  private readonly log: OpenLog;
+  /** Whether the log was opened for this cursor (closed by close()), not handed over by its owner. */
+  private readonly ownsLog: boolean;
   /** Bytes of an unfinished line, which starts at `offset - carry.length`. */
   private carry: Buffer = Buffer.alloc(0);
 
   /** `source`: the log's path (opened here, closed by close()), or a log held open by its owner. */
-  constructor(private readonly source: string | OpenLog, private offset: number) {}
+  constructor(source: string | OpenLog, private offset: number) {
+    this.ownsLog = typeof source === 'string';
+    this.log = typeof source === 'string' ? new OpenLog(source) : source;
+  }
 
   /** Offset up to which the file has been read. */
   get position(): number {
@@ -129,28 +134,13 @@ export class LogCursor {
   }
 
   async close(): Promise<void> {
-    const fd = this.fd;
-    this.fd = undefined;
-    if (fd !== undefined) closeSync(fd);
+    if (this.ownsLog) this.log.close();
     return Promise.resolve();
-  }
-
-  /** The descriptor to read: the owner's, or one opened here; undefined while the file does not exist. */
-  private descriptor(): number | undefined {
-    if (typeof this.source !== 'string') return this.source.fd();
-    if (this.fd === undefined) {
-      try {
-        this.fd = openSync(this.source, 'r');
-      } catch {
-        return undefined;
-      }
-    }
-    return this.fd;
   }
 
   /** The next bytes after `offset` (possibly none), advancing it. */
   private read(): Buffer {
-    const fd = this.descriptor();
+    const fd = this.log.fd();
     if (fd === undefined) return Buffer.alloc(0); // not created yet
     const { size } = fstatSync(fd);
     if (size <= this.offset) return Buffer.alloc(0);

@@ -278,6 +278,22 @@ describe('time and the start', () => {
       .toContain('3003 EITR(2) throttling timer');
   });
 
+  /**
+   * The end both reset cases share: after access 1, the recording fires EITR[1] and then EITR[2] a
+   * stretch of time later; the target fires both in the first of those stretches.
+   */
+  const laterFirings = {
+    records: (): TraceRecord[] => [
+      access(2, 'read', 0x8, 0x80080483), at('itr-timer', 3002, 2, fired(1)),
+      access(3, 'read', 0x8, 0x80080483), at('itr-timer', 3003, 3, fired(2)),
+      access(4, 'read', 0x8, 0x80080483),
+    ],
+    time: (): TimeSegment[] => [
+      { afterPlace: 3, cause: 'marker', events: [...fired(1), ...fired(2)] },
+      { afterPlace: 4, cause: 'marker', events: [] },
+    ],
+  };
+
   it('takes a held timer\'s firing at a reset as the counterpart of the recorded one, not a later firing', () => {
     // As in a real Linux 6.12 arm64 SR-IOV FLR recording replayed in markers time: the recording
     // fires EITR[2] where the replay lets no time run; the target's, still armed, fires when the
@@ -287,15 +303,9 @@ describe('time and the start', () => {
     const records: TraceRecord[] = [
       access(0, 'read', 0x8, 0x80080483), at('itr-timer', 3000, 0, fired(2)),
       access(1, 'write', 0x0, 0x4000000), at('autoneg', 3001, 1, [done()]),
-      access(2, 'read', 0x8, 0x80080483), at('itr-timer', 3002, 2, fired(1)),
-      access(3, 'read', 0x8, 0x80080483), at('itr-timer', 3003, 3, fired(2)),
-      access(4, 'read', 0x8, 0x80080483),
+      ...laterFirings.records(),
     ];
-    const time: TimeSegment[] = [
-      { afterPlace: 2, cause: 'marker', events: [done()] },
-      { afterPlace: 3, cause: 'marker', events: [...fired(1), ...fired(2)] },
-      { afterPlace: 4, cause: 'marker', events: [] },
-    ];
+    const time: TimeSegment[] = [{ afterPlace: 2, cause: 'marker', events: [done()] }, ...laterFirings.time()];
     const frozen = new Map([[3000, 'an autonegotiation was pending']]);
     const result = check(records, { time, byPlace: new Map([[1, fired(2)]]) }, new Map(), frozen);
     expect(result.divergences.filter((d) => d.class !== 'explained-by-frozen-time')).toEqual([]);
@@ -315,15 +325,9 @@ describe('time and the start', () => {
     const records = (resetEvents: () => SideEvent[]): TraceRecord[] => [
       access(0, 'read', 0x8, 0x80080483), at('itr-timer', 3000, 0, fired(2)), at('autoneg', 3001, 0, [done()]),
       access(1, 'write', 0x0, 0x4000000, resetEvents()),
-      access(2, 'read', 0x8, 0x80080483), at('itr-timer', 3002, 2, fired(1)),
-      access(3, 'read', 0x8, 0x80080483), at('itr-timer', 3003, 3, fired(2)),
-      access(4, 'read', 0x8, 0x80080483),
+      ...laterFirings.records(),
     ];
-    const time: TimeSegment[] = [
-      { afterPlace: 1, cause: 'marker', events: [done()] },
-      { afterPlace: 3, cause: 'marker', events: [...fired(1), ...fired(2)] },
-      { afterPlace: 4, cause: 'marker', events: [] },
-    ];
+    const time: TimeSegment[] = [{ afterPlace: 1, cause: 'marker', events: [done()] }, ...laterFirings.time()];
     const frozen = new Map([[3000, 'an autonegotiation was pending']]);
     const withReset = check(records(() => [reset()]), { time, byPlace: new Map([[1, [reset()]]]) }, new Map(), frozen);
     expect(withReset.divergences.filter((d) => d.class !== 'explained-by-frozen-time')).toEqual([]);
